@@ -1,0 +1,197 @@
+//! `manifest.json`: what a snapshot holds, where each collection came from, and what could not
+//! be read. The scan trusts nothing else about a snapshot directory.
+
+use super::timestamp::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const FORMAT_NAME: &str = "orgscan.snapshot";
+pub const FORMAT_VERSION: u32 = 1;
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// Every collection a snapshot can hold, with the file it lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Collection {
+    Org,
+    Directories,
+    Users,
+    Groups,
+    Domains,
+    OrgPolicies,
+    ControlPolicies,
+    ApiKeys,
+    ApiTokens,
+    EventActions,
+    Workspaces,
+    Events,
+    Attestation,
+}
+
+impl Collection {
+    pub const ALL: [Collection; 13] = [
+        Collection::Org,
+        Collection::Directories,
+        Collection::Users,
+        Collection::Groups,
+        Collection::Domains,
+        Collection::OrgPolicies,
+        Collection::ControlPolicies,
+        Collection::ApiKeys,
+        Collection::ApiTokens,
+        Collection::EventActions,
+        Collection::Workspaces,
+        Collection::Events,
+        Collection::Attestation,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Org => "org",
+            Collection::Directories => "directories",
+            Collection::Users => "users",
+            Collection::Groups => "groups",
+            Collection::Domains => "domains",
+            Collection::OrgPolicies => "org_policies",
+            Collection::ControlPolicies => "control_policies",
+            Collection::ApiKeys => "api_keys",
+            Collection::ApiTokens => "api_tokens",
+            Collection::EventActions => "event_actions",
+            Collection::Workspaces => "workspaces",
+            Collection::Events => "events",
+            Collection::Attestation => "attestation",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Collection::Org => "org.json",
+            Collection::Directories => "directories.json",
+            Collection::Users => "users.json",
+            Collection::Groups => "groups.json",
+            Collection::Domains => "domains.json",
+            Collection::OrgPolicies => "org_policies.json",
+            Collection::ControlPolicies => "control_policies.json",
+            Collection::ApiKeys => "api_keys.json",
+            Collection::ApiTokens => "api_tokens.json",
+            Collection::EventActions => "event_actions.json",
+            Collection::Workspaces => "workspaces.json",
+            Collection::Events => "events.ndjson",
+            Collection::Attestation => "attestation.json",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Collection> {
+        Collection::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotSource {
+    Api,
+    Import,
+    Demo,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub tool_version: String,
+    pub org: OrgIdentity,
+    pub collected_at: Timestamp,
+    pub source: SnapshotSource,
+    pub event_window: Option<EventWindow>,
+    /// The `/events-stream` cursor after the last page: where `--resume-from` continues.
+    #[serde(default)]
+    pub stream_cursor: Option<String>,
+    /// Keyed by file name; sha256 of the bytes on disk and the number of records.
+    pub files: BTreeMap<String, FileEntry>,
+    /// Keyed by collection name. A collection absent here was never attempted.
+    pub collections: BTreeMap<Collection, Provenance>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrgIdentity {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventWindow {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub sha256: String,
+    pub records: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CollectionStatus {
+    Collected,
+    Unavailable,
+}
+
+/// Where one collection came from, or why it could not be read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub status: CollectionStatus,
+    /// The endpoint path (no host, no secrets), a file for imports and attestations, or `demo`.
+    pub source: String,
+    #[serde(default)]
+    pub fetched_at: Option<Timestamp>,
+    #[serde(default)]
+    pub pages: u64,
+    #[serde(default)]
+    pub records: u64,
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// Why the collection is unavailable, e.g. "403 ADMIN-403-3: the key lacks read:tokens:admin".
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub http_status: Option<u16>,
+}
+
+impl Provenance {
+    pub fn collected(
+        source: impl Into<String>,
+        fetched_at: Timestamp,
+        pages: u64,
+        records: u64,
+    ) -> Self {
+        Provenance {
+            status: CollectionStatus::Collected,
+            source: source.into(),
+            fetched_at: Some(fetched_at),
+            pages,
+            records,
+            warnings: Vec::new(),
+            reason: None,
+            http_status: None,
+        }
+    }
+
+    pub fn unavailable(
+        source: impl Into<String>,
+        reason: impl Into<String>,
+        http_status: Option<u16>,
+    ) -> Self {
+        Provenance {
+            status: CollectionStatus::Unavailable,
+            source: source.into(),
+            fetched_at: None,
+            pages: 0,
+            records: 0,
+            warnings: Vec::new(),
+            reason: Some(reason.into()),
+            http_status,
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Writing a snapshot atomically: every file goes into a hidden temporary directory beside the
+//! destination, the manifest (with hashes and counts) last, then one rename swaps it in. A
+//! crash at any point leaves the previous snapshot at the destination untouched.
+
+use super::load::sha256_hex;
+use super::manifest::{Collection, FileEntry, Manifest, Provenance, MANIFEST_FILE};
+use super::SnapshotError;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub struct SnapshotWriter {
+    destination: PathBuf,
+    staging: PathBuf,
+    files: BTreeMap<String, FileEntry>,
+    collections: BTreeMap<Collection, Provenance>,
+    finished: bool,
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
+    SnapshotError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+impl SnapshotWriter {
+    /// Prepares a staging directory next to `destination` (same file system, so the final
+    /// rename is atomic).
+    pub fn create(destination: &Path) -> Result<SnapshotWriter, SnapshotError> {
+        let parent = match destination.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "snapshot".to_string());
+        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, e))?;
+        }
+        std::fs::create_dir(&staging).map_err(|e| io_error(&staging, e))?;
+        Ok(SnapshotWriter {
+            destination: destination.to_path_buf(),
+            staging,
+            files: BTreeMap::new(),
+            collections: BTreeMap::new(),
+            finished: false,
+        })
+    }
+
+    pub fn staging_dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Writes a JSON collection (pretty, stable order) and records its provenance.
+    pub fn write_collection<T: Serialize>(
+        &mut self,
+        collection: Collection,
+        records: &T,
+        record_count: u64,
+        provenance: Provenance,
+    ) -> Result<(), SnapshotError> {
+        let path = self.staging.join(collection.file_name());
+        let mut bytes = serde_json::to_vec_pretty(records).map_err(|e| SnapshotError::Invalid {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
+        self.files.insert(
+            collection.file_name().to_string(),
+            FileEntry {
+                sha256: sha256_hex(&bytes),
+                records: record_count,
+            },
+        );
+        self.collections.insert(collection, provenance);
+        Ok(())
+    }
+
+    /// Records a collection that could not be read (no file is written for it).
+    pub fn mark_unavailable(&mut self, collection: Collection, provenance: Provenance) {
+        self.collections.insert(collection, provenance);
+    }
+
+    /// Writes events, one JSON object per line, in the order given.
+    pub fn write_event_lines<'a>(
+        &mut self,
+        lines: impl IntoIterator<Item = &'a str>,
+        provenance: Provenance,
+    ) -> Result<u64, SnapshotError> {
+        let path = self.staging.join(Collection::Events.file_name());
+        let file = std::fs::File::create(&path).map_err(|e| io_error(&path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        let mut hasher = Sha256::new();
+        let mut count = 0u64;
+        for line in lines {
+            let line = line.trim_end_matches(['\n', '\r']);
+            out.write_all(line.as_bytes())
+                .map_err(|e| io_error(&path, e))?;
+            out.write_all(b"\n").map_err(|e| io_error(&path, e))?;
+            hasher.update(line.as_bytes());
+            hasher.update(b"\n");
+            count += 1;
+        }
+        out.flush().map_err(|e| io_error(&path, e))?;
+        out.into_inner()
+            .map_err(|e| io_error(&path, e.into_error()))?
+            .sync_all()
+            .map_err(|e| io_error(&path, e))?;
+        self.files.insert(
+            Collection::Events.file_name().to_string(),
+            FileEntry {
+                sha256: hex::encode(hasher.finalize()),
+                records: count,
+            },
+        );
+        self.collections.insert(Collection::Events, provenance);
+        Ok(count)
+    }
+
+    /// Writes the manifest and swaps the staging directory into place. The manifest's `files`
+    /// and `collections` are filled from what was written.
+    pub fn finish(mut self, mut manifest: Manifest) -> Result<PathBuf, SnapshotError> {
+        manifest.files = std::mem::take(&mut self.files);
+        manifest.collections = std::mem::take(&mut self.collections);
+        let path = self.staging.join(MANIFEST_FILE);
+        let mut bytes =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| SnapshotError::Invalid {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        bytes.push(b'\n');
+        std::fs::write(&path, &bytes).map_err(|e| io_error(&path, e))?;
+
+        // Swap: move any previous snapshot aside, rename the new one in, then drop the old.
+        let backup = self.staging.with_extension("previous");
+        let had_previous = self.destination.exists();
+        if had_previous {
+            if backup.exists() {
+                std::fs::remove_dir_all(&backup).map_err(|e| io_error(&backup, e))?;
+            }
+            std::fs::rename(&self.destination, &backup)
+                .map_err(|e| io_error(&self.destination, e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.staging, &self.destination) {
+            if had_previous {
+                let _ = std::fs::rename(&backup, &self.destination);
+            }
+            return Err(io_error(&self.destination, e));
+        }
+        if had_previous {
+            std::fs::remove_dir_all(&backup).map_err(|e| io_error(&backup, e))?;
+        }
+        self.finished = true;
+        Ok(self.destination.clone())
+    }
+}
+
+impl Drop for SnapshotWriter {
+    /// An abandoned write (error, early return) removes its staging directory.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load::load_snapshot;
+    use super::super::manifest::*;
+    use super::super::{DirectoryUser, Timestamp};
+    use super::*;
+
+    fn manifest() -> Manifest {
+        Manifest {
+            format: FORMAT_NAME.to_string(),
+            format_version: FORMAT_VERSION,
+            tool_version: "test".to_string(),
+            org: OrgIdentity {
+                id: "o1".to_string(),
+                name: None,
+            },
+            collected_at: Timestamp::parse("2026-11-01T00:00:00Z").unwrap(),
+            source: SnapshotSource::Import,
+            event_window: None,
+            stream_cursor: None,
+            files: BTreeMap::new(),
+            collections: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_replaces_atomically() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("snap");
+        let users: Vec<DirectoryUser> =
+            serde_json::from_str(r#"[{"accountId":"a1","mfaEnabled":true}]"#).unwrap();
+        let at = Timestamp::parse("2026-11-01T00:00:00Z").unwrap();
+        for _ in 0..2 {
+            let mut w = SnapshotWriter::create(&dest).unwrap();
+            w.write_collection(
+                Collection::Users,
+                &users,
+                1,
+                Provenance::collected("test", at, 1, 1),
+            )
+            .unwrap();
+            w.write_event_lines(["{\"id\":\"e1\"}"], Provenance::collected("test", at, 1, 1))
+                .unwrap();
+            w.mark_unavailable(
+                Collection::ApiTokens,
+                Provenance::unavailable("/api-tokens", "403 missing scope", Some(403)),
+            );
+            w.finish(manifest()).unwrap();
+        }
+        let snap = load_snapshot(&dest).unwrap();
+        assert_eq!(snap.users.len(), 1);
+        assert!(!snap.is_collected(Collection::ApiTokens));
+        let leftovers: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers.len(),
+            1,
+            "only the snapshot remains: {leftovers:?}"
+        );
+    }
+
+    #[test]
+    fn an_abandoned_write_leaves_the_previous_snapshot() {
+        let root = tempfile::tempdir().unwrap();
+        let dest = root.path().join("snap");
+        let at = Timestamp::parse("2026-11-01T00:00:00Z").unwrap();
+        let mut w = SnapshotWriter::create(&dest).unwrap();
+        w.write_collection(
+            Collection::Users,
+            &Vec::<DirectoryUser>::new(),
+            0,
+            Provenance::collected("t", at, 1, 0),
+        )
+        .unwrap();
+        w.finish(manifest()).unwrap();
+        let before = std::fs::read(dest.join("manifest.json")).unwrap();
+        {
+            let mut w = SnapshotWriter::create(&dest).unwrap();
+            w.write_collection(
+                Collection::Groups,
+                &Vec::<DirectoryUser>::new(),
+                0,
+                Provenance::collected("t", at, 1, 0),
+            )
+            .unwrap();
+            // dropped without finish: as if the collection failed part-way
+        }
+        assert_eq!(std::fs::read(dest.join("manifest.json")).unwrap(), before);
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+}
