@@ -1,6 +1,16 @@
 //! orgscan: snapshot an Atlassian Cloud organization, evaluate Rego policies over the snapshot,
 //! and report posture findings and detections Secure-Score style.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod gate;
+pub mod policy;
+pub mod prepare;
+pub mod report;
+pub mod results;
+pub mod scan;
 pub mod snapshot;
 
 /// The version printed in reports and manifests.

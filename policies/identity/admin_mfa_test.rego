@@ -1,0 +1,38 @@
+package orgscan.identity.admin_mfa_test
+
+import data.orgscan.identity.admin_mfa
+import rego.v1
+
+cfg := {"controls": {"ATL-IDN-002": {"sso_accounts_exempt": ["sso-admin@acme.com"]}}, "org": {}}
+
+admin(id, mfa) := {"accountId": id, "name": id, "status": "active", "accountStatus": "active", "platformRoles": ["atlassian/org-admin"], "mfaEnabled": mfa}
+
+test_passes_when_every_admin_has_2sv if {
+	count(admin_mfa.deny) == 0 with input as {"config": cfg, "users": [admin("a1", true), {"accountId": "u1", "platformRoles": [], "mfaEnabled": false}]}
+}
+
+test_fails_for_an_admin_without_2sv if {
+	findings := admin_mfa.deny with input as {"config": cfg, "users": [admin("a1", true), admin("a2", false)]}
+	count(findings) == 1
+	some f in findings
+	f.resource.id == "a2"
+	f.evidence.observed == false
+}
+
+test_partial_score if {
+	admin_mfa.score == 0.5 with input as {"config": cfg, "users": [admin("a1", true), admin("a2", false)]}
+}
+
+test_exempt_sso_admin_passes if {
+	a := object.union(admin("a3", false), {"email": "SSO-admin@acme.com"})
+	count(admin_mfa.deny) == 0 with input as {"config": cfg, "users": [a]}
+}
+
+test_deactivated_admin_is_ignored if {
+	a := object.union(admin("a4", false), {"status": "deactivated"})
+	count(admin_mfa.deny) == 0 with input as {"config": cfg, "users": [a]}
+}
+
+test_not_applicable_without_admins if {
+	count(admin_mfa.not_applicable) == 1 with input as {"config": cfg, "users": []}
+}

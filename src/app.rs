@@ -1,0 +1,172 @@
+//! The edge between the command line and the library: turns parsed arguments into library
+//! calls, prints human summaries, and classifies the outcome for `main`'s exit code.
+
+use crate::cli::{Cli, Command, PolicyCommand, PolicyListArgs, ScanArgs};
+use crate::config::Config;
+use crate::gate::Outcome;
+use crate::policy::load_pack;
+use crate::report::Format;
+use crate::results::{Severity, Status};
+use crate::scan::{parse_now, run_scan, ScanError, ScanRequest};
+use crate::snapshot::{load_snapshot, Snapshot};
+use anyhow::Context;
+use std::time::Duration;
+
+/// Exit codes (README, "Exit codes").
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_GATE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Scan(args) => scan(&args),
+        Command::Policy(PolicyCommand::List(args)) => policy_list(&args),
+    }
+}
+
+fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
+    match &args.snapshot {
+        Some(dir) => Ok(load_snapshot(dir)?),
+        None => Ok(crate::demo::demo_snapshot()),
+    }
+}
+
+fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
+    let fail_on: Severity = args
+        .fail_on
+        .parse()
+        .map_err(|e| ScanError::Usage(format!("--fail-on: {e}")))?;
+    let formats = args
+        .format
+        .iter()
+        .map(|f| Format::parse(f))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ScanError::Usage)?;
+    let now = args.now.as_deref().map(parse_now).transpose()?;
+    if !(args.policy_timeout.is_finite() && args.policy_timeout > 0.0) {
+        return Err(ScanError::Usage(format!(
+            "--policy-timeout: expected a positive number of seconds, found {}",
+            args.policy_timeout
+        ))
+        .into());
+    }
+    let config = Config::load(args.config.as_deref())?;
+    let snapshot = load_target(args)?;
+    let outcome = run_scan(ScanRequest {
+        snapshot,
+        policy_dirs: args.policies.clone(),
+        include_shipped: !args.no_default_policies,
+        config,
+        fail_on,
+        exit_zero: args.exit_zero,
+        now,
+        timeout: Duration::from_secs_f64(args.policy_timeout),
+        formats,
+        out: args.out.clone(),
+        dump_input: args.dump_input.clone(),
+    })?;
+    if !args.quiet {
+        print_summary(&outcome);
+    }
+    Ok(outcome.outcome.exit_code())
+}
+
+fn print_summary(outcome: &crate::scan::ScanOutcome) {
+    let report = &outcome.report;
+    let score = &report.score.overall;
+    println!(
+        "orgscan {} — {} ({})",
+        crate::TOOL_VERSION,
+        report.org.name.as_deref().unwrap_or("unnamed org"),
+        report.org.id
+    );
+    println!(
+        "Secure score: {:.1}% ({} of {} points)",
+        score.percent, score.achieved, score.max
+    );
+    let count = |s: Status| report.summary.by_status.get(&s).copied().unwrap_or(0);
+    println!(
+        "Controls: {} passed, {} failed, {} not evaluable, {} not applicable, {} error",
+        count(Status::Pass),
+        count(Status::Fail),
+        count(Status::NotEvaluable),
+        count(Status::NotApplicable),
+        count(Status::Error)
+    );
+    let by_sev: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            report
+                .summary
+                .failed_by_severity
+                .get(s)
+                .map(|n| format!("{n} {s}"))
+        })
+        .collect();
+    if !by_sev.is_empty() {
+        println!("Failed by severity: {}", by_sev.join(", "));
+    }
+    for path in &outcome.written {
+        println!("Wrote {}", path.display());
+    }
+    match outcome.outcome {
+        Outcome::Pass => println!("Gate: pass (fail on {})", report.gate.fail_on),
+        Outcome::GateFailed => println!(
+            "Gate: FAILED (fail on {}): {} control(s)",
+            report.gate.fail_on,
+            report.gate.reasons.len()
+        ),
+        Outcome::Incomplete => {
+            println!("Gate: INCOMPLETE — some controls could not be evaluated:");
+            for r in &report.gate.reasons {
+                println!("  {r}");
+            }
+        }
+    }
+}
+
+fn policy_list(args: &PolicyListArgs) -> anyhow::Result<u8> {
+    let pack = load_pack(args.dirs.is_empty(), &args.dirs)?;
+    match args.format.as_str() {
+        "json" => {
+            let rows: Vec<serde_json::Value> = pack
+                .policies
+                .iter()
+                .map(|p| {
+                    serde_json::json!({"id": p.meta.id, "severity": p.meta.severity, "category": p.meta.category,
+                        "points": p.meta.points, "kind": p.meta.kind, "title": p.meta.title, "source": p.source.path})
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).context("serializing the policy list")?
+            );
+        }
+        "table" => {
+            println!(
+                "{:<12} {:<9} {:<28} {:>6}  TITLE",
+                "ID", "SEVERITY", "CATEGORY", "POINTS"
+            );
+            for p in &pack.policies {
+                println!(
+                    "{:<12} {:<9} {:<28} {:>6}  {}",
+                    p.meta.id, p.meta.severity, p.meta.category, p.meta.points, p.meta.title
+                );
+            }
+        }
+        other => {
+            return Err(ScanError::Usage(format!(
+                "--format: expected table or json, found {other:?}"
+            ))
+            .into())
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Errors are usage/config/input problems (exit 2) unless a library says otherwise.
+pub fn exit_code_for_error(_error: &anyhow::Error) -> u8 {
+    EXIT_USAGE
+}

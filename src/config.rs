@@ -1,0 +1,224 @@
+//! `orgscan.toml`: org-level settings and per-control thresholds. Parsed raw, then validated
+//! against the loaded policy pack (unknown control ids, unknown keys, wrong value types), with
+//! every problem reported at once and each naming the file, line and field.
+
+use crate::policy::PolicyPack;
+use crate::snapshot::attestation::describe_toml_error;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const DEFAULT_CONFIG_FILE: &str = "orgscan.toml";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Org-wide settings policies read from `input.config.org` (free-form; documented per control).
+    #[serde(default)]
+    pub org: BTreeMap<String, toml::Value>,
+    /// `[controls.ATL-IDN-001] max_admins = 4` overrides that control's metadata defaults.
+    #[serde(default)]
+    pub controls: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Accepted risks and alternate mitigations (validated by the waiver module).
+    #[serde(default)]
+    pub waivers: Vec<toml::Value>,
+    #[serde(skip)]
+    pub source: Option<String>,
+    #[serde(skip)]
+    text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{}", problems.join("\n"))]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl Config {
+    pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
+            problems: vec![format!("{path}: {}", describe_toml_error(text, &e))],
+        })?;
+        config.source = Some(path.to_string());
+        config.text = text.to_string();
+        Ok(config)
+    }
+
+    /// `--config PATH`, else `orgscan.toml` in the current directory if present, else defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None if Path::new(DEFAULT_CONFIG_FILE).is_file() => {
+                Path::new(DEFAULT_CONFIG_FILE).to_path_buf()
+            }
+            None => return Ok(Config::default()),
+        };
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
+            problems: vec![format!("{shown}: {e}")],
+        })?;
+        Config::parse(&shown, &text)
+    }
+
+    fn line_of(&self, needle: &str) -> usize {
+        self.text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    }
+
+    /// Checks the per-control settings against the pack and returns the merged parameters
+    /// each control sees as `input.config.controls[ID]` (metadata defaults, then overrides).
+    pub fn control_parameters(
+        &self,
+        pack: &PolicyPack,
+    ) -> Result<BTreeMap<String, Value>, ConfigError> {
+        let source = self.source.as_deref().unwrap_or(DEFAULT_CONFIG_FILE);
+        let mut problems = Vec::new();
+        let mut merged: BTreeMap<String, Value> = BTreeMap::new();
+        for policy in &pack.policies {
+            let defaults: serde_json::Map<String, Value> =
+                policy.meta.config.clone().into_iter().collect();
+            merged.insert(policy.meta.id.clone(), Value::Object(defaults));
+        }
+        for (id, overrides) in &self.controls {
+            let Some(Value::Object(params)) = merged.get_mut(id) else {
+                problems.push(format!(
+                    "{source}:{}: [controls.{id}]: no control with this id in the loaded policies",
+                    self.line_of(&format!("controls.{id}"))
+                ));
+                continue;
+            };
+            for (key, value) in overrides {
+                let line = self.line_of(&format!("{key} "));
+                let Some(default) = params.get(key) else {
+                    let known: Vec<&str> = params.keys().map(String::as_str).collect();
+                    problems.push(format!(
+                        "{source}:{line}: controls.{id}.{key}: unknown setting; this control takes {}",
+                        if known.is_empty() { "no settings".to_string() } else { known.join(", ") }
+                    ));
+                    continue;
+                };
+                let value = toml_to_json(value);
+                if !same_shape(default, &value) {
+                    problems.push(format!("{source}:{line}: controls.{id}.{key}: expected {} (like the default {default}), found {value}", shape_name(default)));
+                    continue;
+                }
+                params.insert(key.clone(), value);
+            }
+        }
+        if problems.is_empty() {
+            Ok(merged)
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+
+    pub fn org_settings(&self) -> Value {
+        Value::Object(
+            self.org
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        )
+    }
+}
+
+pub fn toml_to_json(value: &toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s.clone()),
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => Value::Object(
+            t.iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn same_shape(default: &Value, value: &Value) -> bool {
+    match (default, value) {
+        (Value::Number(_), Value::Number(_)) => true,
+        (Value::String(_), Value::String(_))
+        | (Value::Bool(_), Value::Bool(_))
+        | (Value::Object(_), Value::Object(_)) => true,
+        (Value::Array(d), Value::Array(v)) => match d.first() {
+            Some(first) => v.iter().all(|item| same_shape(first, item)),
+            None => true,
+        },
+        (Value::Null, _) => true,
+        _ => false,
+    }
+}
+
+fn shape_name(v: &Value) -> String {
+    match v {
+        Value::Number(_) => "a number".to_string(),
+        Value::String(_) => "a string".to_string(),
+        Value::Bool(_) => "true or false".to_string(),
+        Value::Array(items) => match items.first() {
+            Some(first) => format!(
+                "a list of {}",
+                shape_name(first)
+                    .trim_start_matches("a ")
+                    .trim_start_matches("an ")
+            ),
+            None => "a list".to_string(),
+        },
+        Value::Object(_) => "a table".to_string(),
+        Value::Null => "any value".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_type_names_file_and_line() {
+        let err = Config::parse(
+            "orgscan.toml",
+            "[org]\nname = 1\n[controls]\nx = \"oops\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("orgscan.toml: line 4"), "{err}");
+    }
+
+    #[test]
+    fn unknown_top_level_key_is_rejected() {
+        let err = Config::parse("c.toml", "thresholds = 3\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("c.toml: line 1") && err.contains("thresholds"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shapes_compare_like_types() {
+        assert!(same_shape(&serde_json::json!(90), &serde_json::json!(30.5)));
+        assert!(!same_shape(
+            &serde_json::json!(90),
+            &serde_json::json!("30")
+        ));
+        assert!(same_shape(
+            &serde_json::json!(["a"]),
+            &serde_json::json!(["b", "c"])
+        ));
+        assert!(!same_shape(
+            &serde_json::json!(["a"]),
+            &serde_json::json!([1])
+        ));
+        assert_eq!(shape_name(&serde_json::json!(["a"])), "a list of string");
+    }
+}

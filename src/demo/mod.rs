@@ -1,0 +1,3 @@
+pub fn demo_snapshot() -> crate::snapshot::Snapshot {
+    unimplemented!()
+}

@@ -1,0 +1,441 @@
+//! The standard OPA `# METADATA` annotation at package scope, parsed by orgscan because regorus
+//! ignores comments. The YAML is validated into `PolicyMeta`; every problem names file:line.
+
+use crate::results::{Kind, Severity};
+use crate::snapshot::Collection;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The categories a control can belong to (the report groups and scores by these).
+pub const CATEGORIES: [&str; 6] = [
+    "Identity and authentication",
+    "Apps, OAuth and AI agents",
+    "Keys and tokens",
+    "Data protection",
+    "Logging and monitoring",
+    "Threat detection",
+];
+
+pub const IMPLEMENTATION_COSTS: [&str; 3] = ["low", "moderate", "high"];
+pub const USER_IMPACTS: [&str; 3] = ["low", "moderate", "high"];
+
+/// A policy's validated metadata.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PolicyMeta {
+    pub package: String,
+    pub title: String,
+    pub description: String,
+    pub references: Vec<String>,
+    pub id: String,
+    pub severity: Severity,
+    pub category: String,
+    pub points: f64,
+    pub kind: Kind,
+    pub user_impact: String,
+    pub implementation_cost: String,
+    pub remediation: Vec<String>,
+    pub data: DataNeeds,
+    /// Threshold defaults; `orgscan.toml` `[controls.<ID>]` overrides them (same types only).
+    pub config: BTreeMap<String, Value>,
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    pub version: String,
+    /// 1-based line of the `# METADATA` comment, for messages.
+    pub line: usize,
+}
+
+/// What a control reads; absent API collections or attestation answers make it not evaluable
+/// without running it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataNeeds {
+    #[serde(default)]
+    pub api: Vec<String>,
+    /// Dotted paths into the attestation, e.g. `authentication.two_step_enforced`.
+    #[serde(default)]
+    pub attestation: Vec<String>,
+    /// Event action keys (lower_snake) the control reads from `input.events_by_action`.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+impl DataNeeds {
+    pub fn api_collections(&self) -> Vec<Collection> {
+        self.api
+            .iter()
+            .filter_map(|name| Collection::from_name(name))
+            .collect()
+    }
+}
+
+/// A problem in a policy file, always with its location.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct MetadataError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnnotation {
+    #[serde(default)]
+    scope: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    related_resources: Vec<RawResource>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    authors: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    organizations: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    schemas: Option<Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    entrypoint: Option<bool>,
+    custom: Option<RawCustom>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawResource {
+    Url(String),
+    Object { r#ref: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustom {
+    id: Option<String>,
+    severity: Option<String>,
+    category: Option<String>,
+    points: Option<f64>,
+    kind: Option<String>,
+    user_impact: Option<String>,
+    implementation_cost: Option<String>,
+    #[serde(default)]
+    remediation: Vec<String>,
+    #[serde(default)]
+    data: DataNeeds,
+    #[serde(default)]
+    config: BTreeMap<String, Value>,
+    #[serde(default)]
+    frameworks: BTreeMap<String, Vec<String>>,
+    version: Option<Value>,
+}
+
+/// A `# METADATA` block found in a file: its first line and the YAML inside it.
+struct Block {
+    line: usize,
+    yaml: String,
+    /// The first non-comment line after the block (what it annotates).
+    annotates: Option<String>,
+}
+
+fn find_blocks(source: &str) -> Vec<Block> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut blocks = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() == "# METADATA" {
+            let start = i + 1;
+            let mut yaml = String::new();
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].trim_start().starts_with('#') {
+                let text = lines[j].trim_start();
+                let body = text
+                    .strip_prefix("# ")
+                    .or_else(|| text.strip_prefix('#'))
+                    .unwrap_or("");
+                yaml.push_str(body);
+                yaml.push('\n');
+                j += 1;
+            }
+            let annotates = lines[j..]
+                .iter()
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.trim().to_string());
+            blocks.push(Block {
+                line: start,
+                yaml,
+                annotates,
+            });
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    blocks
+}
+
+/// The package a Rego file declares (`orgscan.identity.admin_mfa`), if any.
+pub fn package_of(source: &str) -> Option<String> {
+    source
+        .lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("package "))
+        .map(|p| p.trim().to_string())
+}
+
+/// Parses the package-scope METADATA of a policy file. `Ok(None)` when the file has none (a
+/// library module or a test).
+pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, MetadataError> {
+    let err = |line: usize, message: String| MetadataError {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let Some(package) = package_of(source) else {
+        return Err(err(1, "no `package` declaration".to_string()));
+    };
+    let block = find_blocks(source).into_iter().find(|b| {
+        b.annotates
+            .as_deref()
+            .is_some_and(|a| a.starts_with("package "))
+    });
+    let Some(block) = block else { return Ok(None) };
+    let raw: RawAnnotation = yaml_serde::from_str(&block.yaml).map_err(|e| {
+        let line = e
+            .location()
+            .map(|l| block.line + l.line())
+            .unwrap_or(block.line);
+        err(line, format!("METADATA is not valid: {e}"))
+    })?;
+    if let Some(scope) = &raw.scope {
+        if scope != "package" {
+            return Err(err(
+                block.line,
+                format!("METADATA before `package` must have scope package, found {scope:?}"),
+            ));
+        }
+    }
+    // The line of a key inside the block, so a bad value points at itself.
+    let line_of = |key: &str| {
+        block
+            .yaml
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+            .map(|i| block.line + 1 + i)
+            .unwrap_or(block.line)
+    };
+    let required = |value: Option<String>, key: &str| -> Result<String, MetadataError> {
+        match value {
+            Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+            _ => Err(err(
+                block.line,
+                format!("METADATA is missing required field `{key}`"),
+            )),
+        }
+    };
+    let title = required(raw.title, "title")?;
+    let description = required(raw.description, "description")?;
+    let Some(custom) = raw.custom else {
+        return Err(err(
+            block.line,
+            "METADATA is missing the `custom` section (id, severity, category, points, …)"
+                .to_string(),
+        ));
+    };
+    let id = required(custom.id, "custom.id")?;
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(err(
+            line_of("id"),
+            format!("custom.id {id:?} may hold only letters, digits, '-' and '_'"),
+        ));
+    }
+    let severity_text = required(custom.severity, "custom.severity")?;
+    let severity = severity_text
+        .parse::<Severity>()
+        .map_err(|m| err(line_of("severity"), format!("custom.severity: {m}")))?;
+    let category = required(custom.category, "custom.category")?;
+    if !CATEGORIES.contains(&category.as_str()) {
+        return Err(err(
+            line_of("category"),
+            format!(
+                "custom.category {category:?} is not one of: {}",
+                CATEGORIES.join(", ")
+            ),
+        ));
+    }
+    let kind = match custom.kind.as_deref().unwrap_or("posture") {
+        "posture" => Kind::Posture,
+        "detection" => Kind::Detection,
+        other => {
+            return Err(err(
+                line_of("kind"),
+                format!("custom.kind: expected posture or detection, found {other:?}"),
+            ))
+        }
+    };
+    let points = match custom.points {
+        Some(p) if p > 0.0 && p.is_finite() => p,
+        Some(p) => {
+            return Err(err(
+                line_of("points"),
+                format!("custom.points must be greater than 0, found {p}"),
+            ))
+        }
+        None => {
+            return Err(err(
+                block.line,
+                "METADATA is missing required field `custom.points`".to_string(),
+            ))
+        }
+    };
+    let user_impact = required(custom.user_impact, "custom.user_impact")?;
+    if !USER_IMPACTS.contains(&user_impact.as_str()) {
+        return Err(err(
+            line_of("user_impact"),
+            format!("custom.user_impact: expected low, moderate or high, found {user_impact:?}"),
+        ));
+    }
+    let implementation_cost = required(custom.implementation_cost, "custom.implementation_cost")?;
+    if !IMPLEMENTATION_COSTS.contains(&implementation_cost.as_str()) {
+        return Err(err(
+            line_of("implementation_cost"),
+            format!("custom.implementation_cost: expected low, moderate or high, found {implementation_cost:?}"),
+        ));
+    }
+    if custom.remediation.is_empty() {
+        return Err(err(
+            block.line,
+            "METADATA is missing required field `custom.remediation` (a list of steps)".to_string(),
+        ));
+    }
+    for name in &custom.data.api {
+        if Collection::from_name(name).is_none() {
+            let known: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
+            return Err(err(
+                line_of("api"),
+                format!(
+                    "custom.data.api: unknown collection {name:?}; expected one of {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    let version = match custom.version {
+        None => "1".to_string(),
+        Some(Value::String(s)) => s,
+        Some(Value::Number(n)) => n.to_string(),
+        Some(other) => {
+            return Err(err(
+                line_of("version"),
+                format!("custom.version: expected a number or string, found {other}"),
+            ))
+        }
+    };
+    let references = raw
+        .related_resources
+        .into_iter()
+        .map(|r| match r {
+            RawResource::Url(u) => u,
+            RawResource::Object { r#ref } => r#ref,
+        })
+        .collect();
+    Ok(Some(PolicyMeta {
+        package,
+        title,
+        description,
+        references,
+        id,
+        severity,
+        category,
+        points,
+        kind,
+        user_impact,
+        implementation_cost,
+        remediation: custom.remediation,
+        data: custom.data,
+        config: custom.config,
+        frameworks: custom.frameworks,
+        version,
+        line: block.line,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"# METADATA
+# title: Admins without 2SV
+# description: Every admin must use two-step verification.
+# related_resources:
+#   - ref: https://support.atlassian.com/security-and-access-policies/docs/enforce-two-step-verification/
+# custom:
+#   id: ATL-IDN-002
+#   severity: critical
+#   category: Identity and authentication
+#   points: 10
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - Open admin.atlassian.com
+#   data:
+#     api: [users]
+#   config:
+#     roles: [atlassian/org-admin]
+package orgscan.identity.admin_mfa
+
+import rego.v1
+"#;
+
+    #[test]
+    fn parses_a_complete_block() {
+        let meta = parse_metadata("p.rego", GOOD).unwrap().unwrap();
+        assert_eq!(meta.id, "ATL-IDN-002");
+        assert_eq!(meta.package, "orgscan.identity.admin_mfa");
+        assert_eq!(meta.severity, Severity::Critical);
+        assert_eq!(meta.kind, Kind::Posture);
+        assert_eq!(meta.data.api_collections(), vec![Collection::Users]);
+        assert_eq!(
+            meta.config["roles"],
+            serde_json::json!(["atlassian/org-admin"])
+        );
+        assert_eq!(meta.line, 1);
+    }
+
+    #[test]
+    fn unknown_severity_names_the_line() {
+        let src = GOOD.replace("severity: critical", "severity: urgent");
+        let e = parse_metadata("p.rego", &src).unwrap_err();
+        assert_eq!(e.to_string(), "p.rego:8: custom.severity: expected one of info, low, medium, high, critical; found \"urgent\"");
+    }
+
+    #[test]
+    fn missing_field_is_reported() {
+        let src = GOOD.replace("#   points: 10\n", "");
+        let e = parse_metadata("p.rego", &src).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "p.rego:1: METADATA is missing required field `custom.points`"
+        );
+    }
+
+    #[test]
+    fn bad_yaml_points_into_the_block() {
+        let src = GOOD.replace("#   points: 10", "#   points: [10");
+        let e = parse_metadata("p.rego", &src).unwrap_err();
+        assert!(
+            e.to_string().starts_with("p.rego:") && e.message.contains("METADATA is not valid"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn file_without_metadata_is_a_library() {
+        assert_eq!(
+            parse_metadata("lib.rego", "package orgscan.lib.util\n").unwrap(),
+            None
+        );
+    }
+}

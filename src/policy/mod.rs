@@ -1,0 +1,13 @@
+//! Policies: discovery (shipped pack + user folders), METADATA parsing and validation, and
+//! evaluation with regorus.
+
+pub mod discover;
+pub mod evaluate;
+pub mod metadata;
+pub mod needs;
+
+pub use discover::{load_pack, Policy, PolicyLoadError, PolicyPack, SourceFile};
+pub use evaluate::{evaluate_pack, EvalOptions};
+pub use metadata::{PolicyMeta, CATEGORIES};
+pub use needs::Availability;
+pub mod test_runner;

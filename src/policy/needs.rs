@@ -1,0 +1,141 @@
+//! Deciding, before running a policy, whether the data it declares (`custom.data`) is there:
+//! an API collection the key could not read, an attestation answer nobody gave, or event
+//! actions the org's catalogue does not have make the control `not_evaluable`, with the reason.
+
+use super::metadata::PolicyMeta;
+use crate::snapshot::{Collection, CollectionStatus, Snapshot};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Debug, Default)]
+pub struct Availability {
+    /// For each collection: `Ok` when collected, `Err(reason)` otherwise.
+    pub collections: BTreeMap<Collection, Result<(), String>>,
+    /// The attestation as JSON, when there is one.
+    pub attestation: Option<Value>,
+    /// Lower-case action keys of the org's event catalogue, when it was collected.
+    pub catalogue: Option<BTreeSet<String>>,
+}
+
+impl Availability {
+    pub fn of(snapshot: &Snapshot) -> Availability {
+        let mut collections = BTreeMap::new();
+        for c in Collection::ALL {
+            let state = match snapshot.manifest.collections.get(&c) {
+                Some(p) if p.status == CollectionStatus::Collected => Ok(()),
+                Some(p) => Err(format!(
+                    "{} could not be read from {}: {}",
+                    c.name(),
+                    p.source,
+                    p.reason.as_deref().unwrap_or("no reason recorded")
+                )),
+                None => Err(format!("the snapshot has no {} collection", c.name())),
+            };
+            collections.insert(c, state);
+        }
+        let attestation = snapshot
+            .attestation
+            .as_ref()
+            .and_then(|a| serde_json::to_value(a).ok());
+        let catalogue = snapshot
+            .is_collected(Collection::EventActions)
+            .then(|| snapshot.event_actions.iter().map(|a| a.key()).collect());
+        Availability {
+            collections,
+            attestation,
+            catalogue,
+        }
+    }
+}
+
+/// The reasons a policy cannot be evaluated on this snapshot; empty when it can.
+pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for collection in meta.data.api_collections() {
+        if let Some(Err(reason)) = availability.collections.get(&collection) {
+            reasons.push(reason.clone());
+        }
+    }
+    if !meta.data.attestation.is_empty() {
+        match &availability.attestation {
+            None => reasons.push(format!(
+                "no attestation in the snapshot; this control needs {} (run `orgscan attest init`, fill it in, and collect with --attestation)",
+                meta.data.attestation.join(", ")
+            )),
+            Some(doc) => {
+                let missing: Vec<&str> =
+                    meta.data.attestation.iter().map(String::as_str).filter(|path| lookup(doc, path).is_none_or(Value::is_null)).collect();
+                if !missing.is_empty() {
+                    reasons.push(format!("the attestation does not answer {}", missing.join(", ")));
+                }
+            }
+        }
+    }
+    if !meta.data.events.is_empty() {
+        if let Some(Err(reason)) = availability.collections.get(&Collection::Events) {
+            reasons.push(reason.clone());
+        } else if let Some(catalogue) = &availability.catalogue {
+            let wanted: Vec<String> = meta
+                .data
+                .events
+                .iter()
+                .map(|a| a.to_ascii_lowercase())
+                .collect();
+            if !wanted.iter().any(|a| catalogue.contains(a)) {
+                reasons.push(format!("the org's event-action catalogue has none of the actions this control reads: {}", wanted.join(", ")));
+            }
+        }
+    }
+    reasons
+}
+
+fn lookup<'a>(doc: &'a Value, dotted: &str) -> Option<&'a Value> {
+    dotted.split('.').try_fold(doc, |v, key| v.get(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::metadata::DataNeeds;
+
+    fn meta(data: DataNeeds) -> PolicyMeta {
+        let src = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: X-1\n#   severity: low\n#   category: Identity and authentication\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [fix it]\npackage x\n";
+        let mut m = crate::policy::metadata::parse_metadata("x.rego", src)
+            .unwrap()
+            .unwrap();
+        m.data = data;
+        m
+    }
+
+    #[test]
+    fn reports_each_missing_input() {
+        let mut a = Availability::default();
+        a.collections.insert(
+            Collection::ApiTokens,
+            Err("api_tokens could not be read from /api-tokens: 403".into()),
+        );
+        a.collections.insert(Collection::Events, Ok(()));
+        a.attestation = Some(serde_json::json!({"authentication": {"two_step_enforced": null}}));
+        a.catalogue = Some(["user_login".to_string()].into_iter().collect());
+        let m = meta(DataNeeds {
+            api: vec!["api_tokens".into()],
+            attestation: vec!["authentication.two_step_enforced".into()],
+            events: vec!["USER_LOGIN_FAILED".into()],
+        });
+        let reasons = unmet_needs(&m, &a);
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons[1].contains("does not answer authentication.two_step_enforced"));
+        assert!(reasons[2].contains("user_login_failed"));
+    }
+
+    #[test]
+    fn nothing_missing_means_evaluable() {
+        let mut a = Availability::default();
+        a.collections.insert(Collection::Users, Ok(()));
+        let m = meta(DataNeeds {
+            api: vec!["users".into()],
+            ..DataNeeds::default()
+        });
+        assert!(unmet_needs(&m, &a).is_empty());
+    }
+}

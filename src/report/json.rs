@@ -1,0 +1,10 @@
+//! `report.json`: the `orgscan.report/v1` document, pretty-printed with a trailing newline.
+
+use super::{Report, ReportError};
+
+pub fn render_json(report: &Report) -> Result<String, ReportError> {
+    let mut text =
+        serde_json::to_string_pretty(report).map_err(|e| ReportError::Json(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}

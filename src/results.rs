@@ -1,0 +1,347 @@
+//! The results model (DESIGN §8): each control's status, its findings with evidence, and the
+//! Secure-Score-style points. Built from raw policy outputs by `policy::evaluate`, consumed by
+//! every report renderer and by the gate.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| {
+                format!("expected one of info, low, medium, high, critical; found {s:?}")
+            })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Fail,
+    NotEvaluable,
+    NotApplicable,
+    Error,
+    Waived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::NotEvaluable => "not_evaluable",
+            Status::NotApplicable => "not_applicable",
+            Status::Error => "error",
+            Status::Waived => "waived",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Posture,
+    Detection,
+}
+
+/// The object a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Resource {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Where the facts behind a finding came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// api | attestation | events
+    pub source: String,
+    /// Everything else the policy reported (collection, field, observed, expected, event ids…),
+    /// kept as the policy wrote it, in key order.
+    #[serde(flatten)]
+    pub details: BTreeMap<String, Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub control_id: String,
+    pub severity: Severity,
+    pub resource: Resource,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+    /// sha256 of control id + resource type + resource id: stable across runs and messages.
+    pub fingerprint: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<AppliedWaiver>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedWaiver {
+    pub status: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// Metadata of a control as the report needs it (a projection of the policy's METADATA).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlInfo {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    pub category: String,
+    pub points: f64,
+    pub kind: Kind,
+    pub user_impact: String,
+    pub implementation_cost: String,
+    pub remediation: Vec<String>,
+    pub references: Vec<String>,
+    /// Where the policy file came from: `builtin:identity/admin_mfa.rego` or a user path.
+    pub source: String,
+    pub version: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControlResult {
+    pub info: ControlInfo,
+    pub status: Status,
+    /// Share of the points earned, 0..=1, when the control is scored.
+    pub score: Option<f64>,
+    pub points_achieved: f64,
+    /// Reasons for not_evaluable / not_applicable / error.
+    pub reasons: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub duration_ms: u64,
+}
+
+impl ControlResult {
+    /// Points still to gain; what the recommendations are ranked by.
+    pub fn points_left(&self) -> f64 {
+        if self.counts_in_score() {
+            (self.info.points - self.points_achieved).max(0.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Posture controls with a definite answer are scored; detections and controls that could
+    /// not be evaluated are reported but neither add nor take points.
+    pub fn counts_in_score(&self) -> bool {
+        self.info.kind == Kind::Posture
+            && matches!(self.status, Status::Pass | Status::Fail | Status::Waived)
+    }
+
+    /// Findings that still count against the org (not waived).
+    pub fn open_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.waiver.is_none())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScoreTotal {
+    pub achieved: f64,
+    pub max: f64,
+    /// achieved / max × 100, rounded to one decimal; 0 when nothing was scored.
+    pub percent: f64,
+    /// Points of posture controls that could not be evaluated (not in `max`).
+    pub unevaluated_points: f64,
+}
+
+impl ScoreTotal {
+    fn add(&mut self, control: &ControlResult) {
+        if control.info.kind != Kind::Posture || control.status == Status::NotApplicable {
+            return;
+        }
+        if control.counts_in_score() {
+            self.achieved += control.points_achieved;
+            self.max += control.info.points;
+        } else {
+            self.unevaluated_points += control.info.points;
+        }
+    }
+
+    fn finish(&mut self) {
+        self.achieved = round2(self.achieved);
+        self.max = round2(self.max);
+        self.unevaluated_points = round2(self.unevaluated_points);
+        self.percent = if self.max > 0.0 {
+            (self.achieved / self.max * 1000.0).round() / 10.0
+        } else {
+            0.0
+        };
+    }
+}
+
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub overall: ScoreTotal,
+    pub by_category: BTreeMap<String, ScoreTotal>,
+}
+
+impl Score {
+    pub fn compute(controls: &[ControlResult]) -> Score {
+        let mut score = Score::default();
+        for control in controls {
+            score.overall.add(control);
+            score
+                .by_category
+                .entry(control.info.category.clone())
+                .or_default()
+                .add(control);
+        }
+        score.overall.finish();
+        for total in score.by_category.values_mut() {
+            total.finish();
+        }
+        score
+    }
+}
+
+/// Points earned by a control from its status and the policy's optional partial `score`.
+pub fn points_for(status: Status, points: f64, partial: Option<f64>) -> f64 {
+    match status {
+        Status::Pass => points,
+        Status::Fail => round2(points * partial.unwrap_or(0.0).clamp(0.0, 1.0)),
+        _ => 0.0,
+    }
+}
+
+pub fn fingerprint(control_id: &str, resource: &Resource) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [control_id, &resource.kind, &resource.id] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn control(
+        kind: Kind,
+        status: Status,
+        points: f64,
+        achieved: f64,
+        category: &str,
+    ) -> ControlResult {
+        ControlResult {
+            info: ControlInfo {
+                id: "X".into(),
+                title: "t".into(),
+                description: "d".into(),
+                severity: Severity::High,
+                category: category.into(),
+                points,
+                kind,
+                user_impact: "low".into(),
+                implementation_cost: "low".into(),
+                remediation: vec![],
+                references: vec![],
+                source: "s".into(),
+                version: "1".into(),
+            },
+            status,
+            score: None,
+            points_achieved: achieved,
+            reasons: vec![],
+            findings: vec![],
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn score_counts_only_evaluated_posture_controls() {
+        let controls = vec![
+            control(Kind::Posture, Status::Pass, 10.0, 10.0, "Identity"),
+            control(Kind::Posture, Status::Fail, 10.0, 2.5, "Identity"),
+            control(Kind::Posture, Status::NotEvaluable, 5.0, 0.0, "Data"),
+            control(Kind::Posture, Status::NotApplicable, 7.0, 0.0, "Data"),
+            control(Kind::Detection, Status::Fail, 3.0, 0.0, "Detections"),
+        ];
+        let score = Score::compute(&controls);
+        assert_eq!(score.overall.achieved, 12.5);
+        assert_eq!(score.overall.max, 20.0);
+        assert_eq!(score.overall.percent, 62.5);
+        assert_eq!(score.overall.unevaluated_points, 5.0);
+        assert_eq!(score.by_category["Identity"].percent, 62.5);
+        assert_eq!(score.by_category["Data"].max, 0.0);
+        assert_eq!(controls[1].points_left(), 7.5);
+    }
+
+    #[test]
+    fn partial_credit_is_clamped() {
+        assert_eq!(points_for(Status::Fail, 10.0, Some(0.75)), 7.5);
+        assert_eq!(points_for(Status::Fail, 10.0, Some(3.0)), 10.0);
+        assert_eq!(points_for(Status::Fail, 10.0, None), 0.0);
+        assert_eq!(points_for(Status::Error, 10.0, Some(1.0)), 0.0);
+    }
+
+    #[test]
+    fn severity_orders_and_parses() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("medium".parse::<Severity>(), Ok(Severity::Medium));
+        assert!("urgent"
+            .parse::<Severity>()
+            .unwrap_err()
+            .contains("expected one of"));
+    }
+}
