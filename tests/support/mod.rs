@@ -2,7 +2,9 @@
 //! through the real `SnapshotWriter`.
 #![allow(dead_code)]
 
-use orgscan::snapshot::manifest::{EventWindow, Manifest, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
+use orgscan::snapshot::manifest::{
+    EventWindow, Manifest, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
+};
 use orgscan::snapshot::{Collection, Provenance, SnapshotSource, SnapshotWriter, Timestamp};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -10,7 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn orgscan(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_orgscan")).args(args).current_dir(cwd).env_remove("ATLASSIAN_API_KEY").output().expect("run orgscan")
+    Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("ATLASSIAN_API_KEY")
+        .output()
+        .expect("run orgscan")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -30,7 +37,10 @@ pub const COLLECTED_AT: &str = "2026-11-20T12:00:00.000Z";
 /// A tiny, healthy org: one admin with 2SV, one user, a verified domain.
 pub fn small_org() -> BTreeMap<Collection, Value> {
     let mut c = BTreeMap::new();
-    c.insert(Collection::Org, json!({"id": "org-small", "type": "orgs", "attributes": {"name": "Small Co"}}));
+    c.insert(
+        Collection::Org,
+        json!({"id": "org-small", "type": "orgs", "attributes": {"name": "Small Co"}}),
+    );
     c.insert(
         Collection::Users,
         json!([
@@ -47,24 +57,39 @@ pub fn small_org() -> BTreeMap<Collection, Value> {
 }
 
 /// Writes a snapshot with the given collections (and optional raw event lines) to `dir`.
-pub fn write_snapshot(dir: &Path, collections: &BTreeMap<Collection, Value>, events: Option<&[String]>) -> PathBuf {
+pub fn write_snapshot(
+    dir: &Path,
+    collections: &BTreeMap<Collection, Value>,
+    events: Option<&[String]>,
+) -> PathBuf {
     let at = ts(COLLECTED_AT);
     let mut w = SnapshotWriter::create(dir).expect("create snapshot");
     for (c, value) in collections {
         let n = value.as_array().map(|a| a.len() as u64).unwrap_or(1);
-        w.write_collection(*c, value, n, Provenance::collected("test", at, 1, n)).expect("write collection");
+        w.write_collection(*c, value, n, Provenance::collected("test", at, 1, n))
+            .expect("write collection");
     }
     if let Some(lines) = events {
-        w.write_event_lines(lines.iter().map(String::as_str), Provenance::collected("test", at, 1, lines.len() as u64)).expect("write events");
+        w.write_event_lines(
+            lines.iter().map(String::as_str),
+            Provenance::collected("test", at, 1, lines.len() as u64),
+        )
+        .expect("write events");
     }
     let manifest = Manifest {
         format: FORMAT_NAME.to_string(),
         format_version: FORMAT_VERSION,
         tool_version: "test".to_string(),
-        org: OrgIdentity { id: "org-small".to_string(), name: Some("Small Co".to_string()) },
+        org: OrgIdentity {
+            id: "org-small".to_string(),
+            name: Some("Small Co".to_string()),
+        },
         collected_at: at,
         source: SnapshotSource::Import,
-        event_window: events.map(|_| EventWindow { from: ts("2026-10-21T12:00:00Z"), to: at }),
+        event_window: events.map(|_| EventWindow {
+            from: ts("2026-10-21T12:00:00Z"),
+            to: at,
+        }),
         stream_cursor: None,
         files: BTreeMap::new(),
         collections: BTreeMap::new(),
@@ -85,6 +110,10 @@ pub const POLICY_META: &str = "# METADATA\n# title: Custom check\n# description:
 /// Writes a one-policy folder with the given rule body.
 pub fn policy_dir(dir: &Path, body: &str) -> PathBuf {
     std::fs::create_dir_all(dir).expect("mkdir");
-    std::fs::write(dir.join("custom.rego"), format!("{POLICY_META}package custom.check\n\nimport rego.v1\n\n{body}\n")).expect("write policy");
+    std::fs::write(
+        dir.join("custom.rego"),
+        format!("{POLICY_META}package custom.check\n\nimport rego.v1\n\n{body}\n"),
+    )
+    .expect("write policy");
     dir.to_path_buf()
 }
