@@ -221,6 +221,29 @@ event_ref(e) := {
 	"actor_id": val(object.get(e, "actor", {}), "id", null),
 }
 
+# Normalized app name for comparing attested names with names seen in events.
+app_key(name) := lower(trim_space(name)) if is_string(name)
+
+# The attested connected apps (attestation.connected_apps), [] when unanswered.
+connected_apps := a if {
+	a := val(attestation, "connected_apps", null)
+	is_array(a)
+} else := []
+
+attested_app_names := {app_key(a.name) | some a in connected_apps; is_string(a.name)}
+
+mcp_enabled if att("mcp", "enabled") == true
+
+# Catalogue entries whose id, display name or group matches a regular expression.
+catalogue_matching(pattern) := {lower(a.id) |
+	some a in object.get(input, "event_actions", [])
+	is_string(a.id)
+	texts := array.concat([a.id, val(a, "display_name", "")], arr(a, "groups"))
+	some t in texts
+	is_string(t)
+	regex.match(pattern, t)
+}
+
 # --- admin API keys and user API tokens --------------------------------------------------------
 
 # A key or token revoked already (it may still be listed).
