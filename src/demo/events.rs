@@ -663,7 +663,9 @@ impl EventGenerator {
         }
     }
 
-    /// Streams `count` events in time order.
+    /// Streams `count` events in strictly increasing time order. Times follow the window's
+    /// activity curve; only when `count` exceeds the window's length in milliseconds do the
+    /// last events run past `end_ms` (one millisecond apart).
     pub fn stream(&self, count: u64) -> EventStream<'_> {
         EventStream {
             generator: self,

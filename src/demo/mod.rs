@@ -143,6 +143,74 @@ impl DemoFacts {
     }
 }
 
+/// A readable summary: people by key, then the planted events (runs of more than three
+/// events with one label shown as a count and a time range).
+impl std::fmt::Display for DemoFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key_of: BTreeMap<&str, &str> = self
+            .people
+            .iter()
+            .map(|(k, id)| (id.as_str(), *k))
+            .collect();
+        let who = |id: &str| key_of.get(id).copied().unwrap_or("?");
+        writeln!(
+            f,
+            "demo org {} collected {}, events from {}, attested {}, no events {} .. {}",
+            self.org_id,
+            self.collected_at,
+            self.window_from,
+            self.attested_at,
+            self.gap.0,
+            self.gap.1
+        )?;
+        writeln!(f, "people:")?;
+        for (key, id) in &self.people {
+            writeln!(f, "  {key:<16} {id}")?;
+        }
+        writeln!(
+            f,
+            "planted events ({} of {} events):",
+            self.events.len(),
+            self.total_events
+        )?;
+        let mut labels: Vec<&str> = Vec::new();
+        for event in &self.events {
+            if !labels.contains(&event.label) {
+                labels.push(event.label);
+            }
+        }
+        for label in labels {
+            let group = self.planted(label);
+            if group.len() > 3 {
+                let (first, last) = (group[0], group[group.len() - 1]);
+                let actors: std::collections::BTreeSet<&str> =
+                    group.iter().map(|e| who(&e.actor_id)).collect();
+                writeln!(
+                    f,
+                    "  {} .. {} {label:<26} {} x{} by {}",
+                    first.time,
+                    last.time,
+                    first.action,
+                    group.len(),
+                    actors.into_iter().collect::<Vec<_>>().join(",")
+                )?;
+            } else {
+                for e in group {
+                    writeln!(
+                        f,
+                        "  {} {label:<26} {:<34} {:<10} {}",
+                        e.time,
+                        e.action,
+                        who(&e.actor_id),
+                        e.id
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The demo snapshot and what was planted in it.
 pub struct Demo {
     pub snapshot: Snapshot,

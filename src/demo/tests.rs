@@ -723,3 +723,18 @@ fn write_demo_round_trips_collection_by_collection() {
     assert_eq!(std::fs::read(path).unwrap(), ndjson(demo));
     assert_eq!(loaded.content_hash(), demo.content_hash());
 }
+
+#[test]
+fn the_facts_summary_names_every_label_and_person() {
+    let text = facts().to_string();
+    for event in &facts().events {
+        assert!(text.contains(event.label), "{}", event.label);
+    }
+    for key in facts().people.keys() {
+        assert!(text.contains(key), "{key}");
+    }
+    assert!(
+        !text.contains(" ? "),
+        "every planted actor has a key:\n{text}"
+    );
+}
