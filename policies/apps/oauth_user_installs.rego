@@ -32,8 +32,6 @@ import rego.v1
 
 approved := {util.app_key(a) | some a in util.arr(util.att_section("oauth"), "approved_apps"); is_string(a)}
 
-blocked if util.att("oauth", "block_user_installed_apps") == true
-
 # Attested connected apps users install themselves (OAuth 3LO, MCP).
 user_apps := [a |
 	some a in util.connected_apps
@@ -41,6 +39,8 @@ user_apps := [a |
 ]
 
 setting := {"type": "setting", "id": "oauth.block_user_installed_apps", "name": "Connected apps: block user apps"}
+
+unapproved := sort([a.name | some a in user_apps; not util.app_key(a.name) in approved])
 
 deny contains {
 	"resource": setting,
@@ -52,24 +52,21 @@ deny contains {
 		"block user-installed apps, or allow only an approved list and record it in oauth.approved_apps",
 	),
 } if {
-	not blocked
 	util.att("oauth", "block_user_installed_apps") == false
 	count(approved) == 0
 }
 
 deny contains {
-	"resource": {"type": "app", "id": util.app_key(a.name), "name": a.name},
-	"message": sprintf("User-installed apps are not blocked and %s (%s) is connected but not on the approved list", [a.name, util.lower_of(a, "kind")]),
+	"resource": setting,
+	"message": sprintf("User-installed apps are not blocked, and connected OAuth/MCP apps are outside the approved list: %s", [concat(", ", unapproved)]),
 	"evidence": util.attestation_evidence(
-		"oauth.approved_apps",
-		{"app": a.name, "kind": util.val(a, "kind", null), "approved_apps": sort(approved)},
-		"every user-installed OAuth/MCP app on the approved list",
-		"add the app to the approved list after review, or remove it and block user-installed apps",
+		"oauth.block_user_installed_apps",
+		{"block_user_installed_apps": false, "approved_apps": sort(approved), "connected_user_apps_not_approved": unapproved},
+		"true, or every user-installed OAuth/MCP app on the approved list",
+		"block user-installed apps, or review the listed apps and add them to the approved list (or remove them)",
 	),
 } if {
-	not blocked
 	util.att("oauth", "block_user_installed_apps") == false
 	count(approved) > 0
-	some a in user_apps
-	not util.app_key(a.name) in approved
+	count(unapproved) > 0
 }

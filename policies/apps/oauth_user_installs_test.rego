@@ -26,5 +26,6 @@ test_open_with_unapproved_user_app_fails if {
 	findings := p.deny with input as inp({"block_user_installed_apps": false, "approved_apps": ["Slack"]}, apps)
 	count(findings) == 1
 	some f in findings
-	f.resource.name == "Atlassian MCP"
+	f.resource.id == "oauth.block_user_installed_apps"
+	f.evidence.observed.connected_user_apps_not_approved == ["Atlassian MCP"]
 }

@@ -219,6 +219,7 @@ event_ref(e) := {
 	"action": e.action,
 	"actor": val(object.get(e, "actor", {}), "name", val(object.get(e, "actor", {}), "id", null)),
 	"actor_id": val(object.get(e, "actor", {}), "id", null),
+	"context": [{"type": val(c, "type", null), "id": val(c, "id", null), "attributes": val(c, "attributes", null)} | some c in arr(e, "context")],
 }
 
 # Normalized app name for comparing attested names with names seen in events.

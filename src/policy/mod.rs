@@ -1,6 +1,7 @@
 //! Policies: discovery (shipped pack + user folders), METADATA parsing and validation, and
 //! evaluation with regorus.
 
+pub mod catalogue;
 pub mod discover;
 pub mod evaluate;
 pub mod metadata;
