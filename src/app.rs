@@ -22,6 +22,15 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Policy(PolicyCommand::List(args)) => policy_list(&args),
+        Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
+        Command::Attest(command) => {
+            crate::collect::run_attest(&command)?;
+            Ok(EXIT_OK)
+        }
+        Command::ImportEvents(args) => {
+            crate::collect::import::run_import_events(&args)?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -166,7 +175,15 @@ fn policy_list(args: &PolicyListArgs) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// Errors are usage/config/input problems (exit 2) unless a library says otherwise.
-pub fn exit_code_for_error(_error: &anyhow::Error) -> u8 {
-    EXIT_USAGE
+fn exit_u8(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(EXIT_INCOMPLETE)
+}
+
+/// Errors are usage/config/input problems (exit 2) unless the library that raised them says
+/// otherwise (a collection that failed part-way is incomplete, exit 3).
+pub fn exit_code_for_error(error: &anyhow::Error) -> u8 {
+    match error.downcast_ref::<crate::collect::CollectError>() {
+        Some(e) => exit_u8(e.exit_code()),
+        None => EXIT_USAGE,
+    }
 }

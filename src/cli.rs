@@ -22,6 +22,14 @@ pub enum Command {
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Read an org through the Atlassian admin APIs into a snapshot directory.
+    /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
+    Collect(crate::collect::CollectArgs),
+    /// Attestations for the settings no API exposes.
+    #[command(subcommand)]
+    Attest(crate::collect::AttestCommand),
+    /// Add exported audit events (API page JSON or NDJSON) to a snapshot, creating it if needed.
+    ImportEvents(crate::collect::ImportEventsArgs),
 }
 
 #[derive(Debug, Args, Clone)]
