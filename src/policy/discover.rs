@@ -37,11 +37,11 @@ pub struct PolicyLoadError {
     pub problems: Vec<String>,
 }
 
-fn is_test(path: &str) -> bool {
+pub fn is_test(path: &str) -> bool {
     path.ends_with("_test.rego")
 }
 
-fn is_library(path: &str, text: &str) -> bool {
+pub fn is_library(path: &str, text: &str) -> bool {
     path.split(['/', '\\']).any(|c| c == "lib")
         || package_of(text).is_some_and(|p| p.starts_with("orgscan.lib"))
 }
@@ -124,6 +124,15 @@ pub fn load_pack(include_shipped: bool, dirs: &[PathBuf]) -> Result<PolicyPack, 
             Err(e) => problems.extend(e.problems),
         }
     }
+    pack_from_files(files, problems)
+}
+
+/// Sorts already-read files into a pack and validates it like `load_pack` (`problems` holds
+/// earlier problems, e.g. unreadable files, reported together with these).
+pub fn pack_from_files(
+    files: Vec<SourceFile>,
+    mut problems: Vec<String>,
+) -> Result<PolicyPack, PolicyLoadError> {
     let mut pack = PolicyPack::default();
     for file in files {
         if is_test(&file.path) {
