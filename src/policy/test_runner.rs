@@ -4,11 +4,8 @@
 //! message. Rules named `todo_test_*` are listed as skipped. Optionally gathers line coverage
 //! (regorus coverage) of the policies and libraries the tests exercised.
 
-use super::discover::{
-    base_engine, files_in, is_library, is_test, pack_from_files, shipped_files, PolicyLoadError,
-    PolicyPack, SourceFile,
-};
-use super::metadata::{package_of, parse_metadata};
+use super::discover::{base_engine, load_pack, PolicyLoadError, PolicyPack, SourceFile};
+use super::metadata::package_of;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -225,34 +222,10 @@ pub fn one_line_error(message: &str) -> String {
     }
 }
 
-/// The files `orgscan policy test` and `policy check` work on: the shipped pack without DIRs;
-/// with DIRs the user's files plus the shipped libraries (`data.orgscan.lib.*`) they may import.
-pub fn target_files(dirs: &[PathBuf]) -> (Vec<SourceFile>, Vec<String>) {
-    if dirs.is_empty() {
-        return (shipped_files(), Vec::new());
-    }
-    let mut files: Vec<SourceFile> = shipped_files()
-        .into_iter()
-        .filter(|f| {
-            !is_test(&f.path)
-                && is_library(&f.path, &f.text)
-                && matches!(parse_metadata(&f.path, &f.text), Ok(None))
-        })
-        .collect();
-    let mut problems = Vec::new();
-    for dir in dirs {
-        match files_in(dir) {
-            Ok(mut more) => files.append(&mut more),
-            Err(e) => problems.extend(e.problems),
-        }
-    }
-    (files, problems)
-}
-
-/// Loads what `orgscan policy test [DIR…]` tests (see [`target_files`]), validated like a scan.
+/// Loads what `orgscan policy test [DIR…]` tests: the shipped pack without DIRs; with DIRs the
+/// user's policies and tests plus the shipped libraries (`data.orgscan.lib.*`) they may import.
 pub fn load_test_pack(dirs: &[PathBuf]) -> Result<PolicyPack, PolicyLoadError> {
-    let (files, problems) = target_files(dirs);
-    pack_from_files(files, problems)
+    load_pack(dirs.is_empty(), dirs)
 }
 
 /// Runs every test of `tests` against the pack. `filter` keeps tests whose
