@@ -416,14 +416,17 @@ pub fn check_text(report: &CheckReport) -> String {
     } else {
         "OK"
     };
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     out.push_str(&format!(
-        "{status}: checked {} files ({} policies, {} libraries, {} tests): {} errors, {} warnings\n",
-        report.files,
-        report.policies,
-        report.libraries,
-        report.tests,
-        report.errors(),
-        report.warnings()
+        "{status}: checked {} ({}, {}, {}): {}, {}\n",
+        n(report.files, "file", "files"),
+        n(report.policies, "policy", "policies"),
+        n(report.libraries, "library", "libraries"),
+        n(report.tests, "test file", "test files"),
+        n(report.errors(), "error", "errors"),
+        n(report.warnings(), "warning", "warnings"),
     ));
     out
 }
