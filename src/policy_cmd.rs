@@ -373,9 +373,7 @@ pub fn check_inputs(pack: &PolicyPack) -> Vec<NamedInput> {
 
 /// The demo org's prepared input for `pack`.
 pub fn demo_input(pack: &PolicyPack) -> anyhow::Result<Value> {
-    // TEMPORARY until the demo org is merged (its stub panics): treat that as "no demo input".
-    let snapshot = std::panic::catch_unwind(crate::demo::demo_snapshot)
-        .map_err(|_| anyhow::anyhow!("the demo org is not built into this binary yet"))?;
+    let snapshot = crate::demo::demo_snapshot();
     let controls = Config::default().control_parameters(pack)?;
     let now = snapshot.manifest.collected_at;
     let prepared = build_input(&snapshot, pack, now, controls, json!({}))?;

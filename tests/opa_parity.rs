@@ -92,11 +92,6 @@ fn dumped_input(args: &[&str], tmp: &Path, name: &str) -> Value {
 }
 
 fn demo_inputs(tmp: &Path) -> Vec<(String, Value)> {
-    // TEMPORARY until the demo org is merged: `demo_snapshot()` is still a stub that panics.
-    if std::panic::catch_unwind(orgscan::demo::demo_snapshot).is_err() {
-        eprintln!("NOTICE: the demo org is not available yet; parity runs on the fixtures only");
-        return Vec::new();
-    }
     let demo = dumped_input(&["scan"], tmp, "demo");
     let later = demo["now"]
         .as_str()
