@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod gate;
 pub mod policy;
+pub mod policy_cmd;
 pub mod prepare;
 pub mod report;
 pub mod results;
