@@ -52,7 +52,25 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(args.config.as_deref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::report::history::Baseline::load)
+        .transpose()?;
+    let (history, history_warnings) = match &args.history {
+        Some(dir) => crate::report::history::load_history(dir)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    for w in &history_warnings {
+        eprintln!("warning: {w}");
+    }
     let snapshot = load_target(args)?;
+    let redact = args.redact.then(|| {
+        std::env::var("ORGSCAN_REDACT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
+    });
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: args.policies.clone(),
@@ -65,7 +83,14 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         formats,
         out: args.out.clone(),
         dump_input: args.dump_input.clone(),
+        baseline,
+        fail_on_new: args.fail_on_new,
+        history,
+        redact,
     })?;
+    for w in &outcome.report.warnings {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         print_summary(&outcome);
     }

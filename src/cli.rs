@@ -16,6 +16,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing buys nothing
 pub enum Command {
     /// Evaluate the policies over a snapshot (the bundled demo org when none is given) and write reports.
     Scan(ScanArgs),
@@ -31,7 +32,7 @@ pub struct ScanArgs {
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
     pub out: PathBuf,
-    /// Report formats, comma separated.
+    /// Report formats, comma separated: json, html, sarif, junit, md, csv.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
     /// A folder of your own policies, added to the shipped pack (repeatable).
@@ -61,6 +62,19 @@ pub struct ScanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: only findings new since the baseline fail the gate.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// A folder of earlier report.json files: the HTML report draws the score trend.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Replace emails, names, account ids and IPs with consistent tokens in every output
+    /// (keyed by ORGSCAN_REDACT_KEY when set, else by the org id).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,10 +8,12 @@ pub mod demo;
 pub mod gate;
 pub mod policy;
 pub mod prepare;
+pub mod redact;
 pub mod report;
 pub mod results;
 pub mod scan;
 pub mod snapshot;
+pub mod waiver;
 
 /// The version printed in reports and manifests.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
