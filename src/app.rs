@@ -22,6 +22,31 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Policy(PolicyCommand::List(args)) => policy_list(&args),
+        Command::Diff(args) => diff(&args),
+    }
+}
+
+fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
+    use crate::report::diff::{diff_reports, render_diff_json, render_diff_text};
+    let render: fn(&crate::report::diff::ReportDiff) -> String = match args.format.as_str() {
+        "text" => |d| render_diff_text(d, false),
+        "markdown" | "md" => |d| render_diff_text(d, true),
+        "json" => render_diff_json,
+        other => {
+            return Err(ScanError::Usage(format!(
+                "--format: expected text, markdown or json, found {other:?}"
+            ))
+            .into())
+        }
+    };
+    let old = crate::report::history::load_report(&args.old)?;
+    let new = crate::report::history::load_report(&args.new)?;
+    let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
+    print!("{}", render(&d));
+    if args.fail_on_new && !d.new_findings.is_empty() {
+        Ok(EXIT_GATE)
+    } else {
+        Ok(EXIT_OK)
     }
 }
 

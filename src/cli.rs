@@ -23,6 +23,23 @@ pub enum Command {
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Compare two report.json files: new, resolved and regressed findings, status and version
+    /// changes, expired waivers, score delta.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier report.json.
+    pub old: PathBuf,
+    /// The later report.json.
+    pub new: PathBuf,
+    /// text, markdown or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Exit 1 when the later report has open findings the earlier one did not.
+    #[arg(long)]
+    pub fail_on_new: bool,
 }
 
 #[derive(Debug, Args, Clone)]

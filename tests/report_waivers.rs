@@ -114,7 +114,7 @@ fn expired_expiring_and_orphan_waivers_warn() {
     let w = report.warnings.join("\n");
     assert!(w.contains("orgscan.toml:15: waiver for ATL-IDN-001 (resource \"557058:*-000000000001\") expired on 2026-10-01; it no longer applies (1 finding(s)"), "{w}");
     assert!(
-        w.contains("orgscan.toml:8: waiver for ATL-APP-001 expires on 2026-11-10 (in 8 day(s))"),
+        w.contains("orgscan.toml:8: waiver for ATL-APP-001 expires on 2026-11-10 (in 9 day(s))"),
         "{w}"
     );
     assert!(

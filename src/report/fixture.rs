@@ -268,9 +268,10 @@ pub fn sample_waivers() -> Vec<Waiver> {
         reason: reason.into(),
         owner: Some("secops@acme.example".into()),
         ticket: Some(format!("SEC-{line}")),
+        // A date applies through that whole day (as in orgscan.toml).
         expires: expires.map(|e| Expiry {
             text: e.into(),
-            at: ts(&format!("{e}T00:00:00Z")),
+            at: Timestamp(ts(&format!("{e}T00:00:00Z")).0 + chrono::Duration::days(1)),
         }),
         location: format!("orgscan.toml:{line}"),
     };

@@ -1,6 +1,7 @@
 //! Report renderers. `model` defines the public JSON document; each format renders from it.
 
 pub mod csv;
+pub mod diff;
 pub mod fixture;
 pub mod history;
 pub mod html;
