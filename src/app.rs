@@ -32,6 +32,31 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Test(args)) => crate::policy_cmd::test(&args),
         Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
         Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
+        Command::Diff(args) => diff(&args),
+    }
+}
+
+fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
+    use crate::report::diff::{diff_reports, render_diff_json, render_diff_text};
+    let render: fn(&crate::report::diff::ReportDiff) -> String = match args.format.as_str() {
+        "text" => |d| render_diff_text(d, false),
+        "markdown" | "md" => |d| render_diff_text(d, true),
+        "json" => render_diff_json,
+        other => {
+            return Err(ScanError::Usage(format!(
+                "--format: expected text, markdown or json, found {other:?}"
+            ))
+            .into())
+        }
+    };
+    let old = crate::report::history::load_report(&args.old)?;
+    let new = crate::report::history::load_report(&args.new)?;
+    let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
+    print!("{}", render(&d));
+    if args.fail_on_new && !d.new_findings.is_empty() {
+        Ok(EXIT_GATE)
+    } else {
+        Ok(EXIT_OK)
     }
 }
 
@@ -62,7 +87,25 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(args.config.as_deref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::report::history::Baseline::load)
+        .transpose()?;
+    let (history, history_warnings) = match &args.history {
+        Some(dir) => crate::report::history::load_history(dir)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    for w in &history_warnings {
+        eprintln!("warning: {w}");
+    }
     let snapshot = load_target(args)?;
+    let redact = args.redact.then(|| {
+        std::env::var("ORGSCAN_REDACT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
+    });
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: args.policies.clone(),
@@ -75,7 +118,14 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         formats,
         out: args.out.clone(),
         dump_input: args.dump_input.clone(),
+        baseline,
+        fail_on_new: args.fail_on_new,
+        history,
+        redact,
     })?;
+    for w in &outcome.report.warnings {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         print_summary(&outcome);
     }
