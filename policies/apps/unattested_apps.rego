@@ -40,7 +40,15 @@ ignored := {util.app_key(a) | some a in util.param(id, "ignore_apps", []); is_st
 
 known := util.attested_app_names | ignored
 
-directory_names := {u.accountId: u.name | some u in input.users; is_string(util.val(u, "name", null))}
+# App account id -> name (app accounts only: few, so the pairwise build stays cheap), built from
+# a set of pairs so a duplicated record cannot conflict.
+name_pairs := {[u.accountId, u.name] |
+	some u in input.users
+	util.lower_of(u, "accountType") == "app"
+	is_string(util.val(u, "name", null))
+}
+
+directory_names := {i: min({n | some p in name_pairs; p[0] == i; n := p[1]}) | some q in name_pairs; i := q[0]}
 
 activity_actions := {a | some a, _ in object.get(input, "events_by_action", {}); endswith(a, "_app_api_activity")}
 
@@ -51,43 +59,27 @@ install_actions := {a |
 	not regex.match(`(?i)uninstall|remove|revoke|disconnect|delete`, a)
 }
 
-# The app acting in an app API activity event: its account name in the directory, else the
-# actor name on the event, else the app id.
-activity_app(e) := n if {
-	n := directory_names[e.actor.id]
-} else := n if {
-	n := util.val(e.actor, "name", null)
-	is_string(n)
-} else := util.val(e.actor, "app", e.actor.id)
+# --- app API activity: the actor is the app's account -----------------------------------------
+# Events can number in the hundred thousands, so they are reduced to distinct actor signatures
+# with builtins only, and names are resolved per signature.
 
-# Every name an app is known by on an event (compared with the inventory after app_key).
-activity_aliases(e) := {n |
-	some n in [object.get(directory_names, e.actor.id, null), util.val(e.actor, "name", null), util.val(e.actor, "app", null), e.actor.id]
-	is_string(n)
-}
+activity_events := [e | some a in activity_actions; some e in util.events_of(a)]
 
-app_sightings := [{"name": activity_app(e), "aliases": activity_aliases(e), "event": e, "kind": "api activity"} |
-	some a in activity_actions
-	some e in util.events_of(a)
-]
+signatures := {[object.get(e.actor, "id", ""), object.get(e.actor, "name", null), object.get(e.actor, "app", null)] | some e in activity_events}
 
-# Install events name the app in a context object (type apps / attributes.name).
-install_sightings := [{"name": n, "aliases": {x | some x in [n, util.val(c, "id", null)]; is_string(x)}, "event": e, "kind": "install"} |
-	some a in install_actions
-	some e in util.events_of(a)
-	some c in util.arr(e, "context")
-	util.lower_of(c, "type") in {"apps", "app", "oauth-app", "connected-app"}
-	n := util.val(util.val(c, "attributes", {}), "name", c.id)
-	is_string(n)
-]
+# The app's name: its account name in the directory, else the actor name, else the app id.
+sig_name(s) := n if {
+	n := directory_names[s[0]]
+} else := s[1] if {
+	is_string(s[1])
+} else := s[2] if {
+	is_string(s[2])
+} else := s[0]
 
-# Rovo MCP tool calls: the person is the actor and actor.app is the Atlassian MCP app. They
-# count as attested when the inventory holds an MCP app (kind mcp, or "MCP" in its name).
-app_id_names := {e.actor.app: activity_app(e) |
-	some s in app_sightings
-	e := s.event
-	is_string(util.val(e.actor, "app", null))
-}
+sig_aliases(s) := {n | some n in [object.get(directory_names, s[0], null), s[1], s[2], s[0]]; is_string(n)}
+
+# --- Rovo MCP tool calls: the person is the actor, actor.app is the Atlassian MCP app ----------
+# They count as attested when the inventory holds an MCP app (kind mcp, or "MCP" in its name).
 
 mcp_attested if {
 	some a in util.connected_apps
@@ -99,43 +91,82 @@ mcp_attested if {
 	regex.match(`(?i)\bmcp\b`, util.val(a, "name", ""))
 }
 
-mcp_sightings := [{"name": object.get(app_id_names, e.actor.app, "Atlassian MCP"), "aliases": {object.get(app_id_names, e.actor.app, "Atlassian MCP"), e.actor.app}, "event": e, "kind": "mcp tool call"} |
+mcp_events := [e |
 	not mcp_attested
 	some a in util.catalogue_matching("(?i)mcp")
 	some e in util.events_of(a)
-	is_string(util.val(e.actor, "app", null))
+	is_string(object.get(e.actor, "app", null))
 ]
 
-sightings := array.concat(array.concat(app_sightings, install_sightings), mcp_sightings)
+# MCP app ids are named through the app activity of the same app id, else "Atlassian MCP".
+mcp_app_name(app) := min({sig_name(s) | some s in signatures; s[2] == app}) if {
+	count({s | some s in signatures; s[2] == app}) > 0
+} else := "Atlassian MCP"
 
-attested(s) if {
-	some n in s.aliases
+mcp_apps := {object.get(e.actor, "app", null) | some e in mcp_events}
+
+# --- installs: the app is named in a context object -----------------------------------------
+
+install_sightings := [{"name": n, "aliases": {x | some x in [n, util.val(c, "id", null)]; is_string(x)}, "event": e} |
+	some a in install_actions
+	some e in util.events_of(a)
+	some c in util.arr(e, "context")
+	util.lower_of(c, "type") in {"apps", "app", "oauth-app", "connected-app"}
+	n := util.val(util.val(c, "attributes", {}), "name", c.id)
+	is_string(n)
+]
+
+# --- every app seen, by normalized name --------------------------------------------------------
+
+attested(aliases) if {
+	some n in aliases
 	util.app_key(n) in known
 }
 
-unknown_names := {util.app_key(s.name) | some s in sightings; not attested(s)}
+apps := array.concat(
+	array.concat(
+		[{"key": util.app_key(sig_name(s)), "name": sig_name(s), "aliases": sig_aliases(s), "kind": "api activity", "sig": s} | some s in signatures],
+		[{"key": util.app_key(mcp_app_name(a)), "name": mcp_app_name(a), "aliases": {mcp_app_name(a), a}, "kind": "mcp tool call", "app": a} | some a in mcp_apps],
+	),
+	[{"key": util.app_key(i.name), "name": i.name, "aliases": i.aliases, "kind": "install", "event_id": i.event.id} | some i in install_sightings],
+)
+
+unknown := [a | some a in apps; not attested(a.aliases)]
+
+unknown_keys := {a.key | some a in unknown}
 
 deny contains {
 	"resource": {"type": "app", "id": key, "name": display},
 	"message": sprintf("App %s acted in the audit log (%d events, %s to %s) but is not in the attested connected apps", [display, count(seen), first, last]),
 	"evidence": {
 		"source": "events",
-		"observed": {"app": display, "events": count(seen), "kinds": sort({s.kind | some s in seen}), "actions": sort({s.event.action | some s in seen})},
+		"observed": {"app": display, "events": count(seen), "kinds": sort({a.kind | some a in mine}), "actions": sort({e.action | some e in seen})},
 		"expected": "listed in the attestation's connected_apps",
 		"first_seen": first,
 		"last_seen": last,
-		"sample_event_ids": array.slice(sort([s.event.id | some s in seen]), 0, 5),
-		"on_behalf_of": sort({o | some s in seen; o := util.val(s.event.actor, "on_behalf_of", null); is_string(o)}),
-		"installed_by": sort({util.val(s.event.actor, "name", s.event.actor.id) | some s in seen; s.kind == "install"}),
+		"sample_event_ids": array.slice(sort([e.id | some e in seen]), 0, 5),
+		"on_behalf_of": sort({o | some e in seen; o := object.get(e.actor, "on_behalf_of", null); is_string(o)}),
+		"installed_by": sort({object.get(e.actor, "name", e.actor.id) | some e in installs}),
 		"attested_apps": sort(util.attested_app_names),
 		"to_pass": "review the app, then add it with an owner to connected_apps, or uninstall it",
 	},
 } if {
-	some key in unknown_names
-	seen := [s | some s in sightings; util.app_key(s.name) == key; not attested(s)]
-	display := seen[0].name
-	first := min([s.event.time | some s in seen])
-	last := max([s.event.time | some s in seen])
+	some key in unknown_keys
+	mine := [a | some a in unknown; a.key == key]
+	display := min({a.name | some a in mine})
+	sigs := {a.sig | some a in mine; a.kind == "api activity"}
+	app_ids := {a.app | some a in mine; a.kind == "mcp tool call"}
+	install_ids := {a.event_id | some a in mine; a.kind == "install"}
+	installs := [i.event | some i in install_sightings; i.event.id in install_ids]
+	seen := array.concat(
+		array.concat(
+			[e | count(sigs) > 0; some e in activity_events; [object.get(e.actor, "id", ""), object.get(e.actor, "name", null), object.get(e.actor, "app", null)] in sigs],
+			[e | count(app_ids) > 0; some e in mcp_events; object.get(e.actor, "app", null) in app_ids],
+		),
+		installs,
+	)
+	first := min({e.time | some e in seen})
+	last := max({e.time | some e in seen})
 }
 
 # Install actions the catalogue has and events hold, but whose events were not loaded (the

@@ -39,7 +39,7 @@ exempt := {lower(a) | some a in util.param(id, "sso_accounts_exempt", []); is_st
 
 sso_enforced if util.att("authentication", "sso_enforced") == true
 
-admins := [u | some u in input.users; util.is_active(u); util.is_human(u); util.is_admin(u)]
+admins := util.admins_of(util.humans(util.active(input.users)))
 
 # A managed admin logs in through SSO when SSO is enforced, unless the attestation lists the
 # account as deliberately outside the SSO/2SV policy (break-glass).
@@ -87,7 +87,7 @@ score := (count(admins) - count(unprotected)) / count(admins) if count(admins) >
 
 not_applicable contains "the org has no active administrators in the directory" if {
 	count(admins) == 0
-	util.roles_collected
+	util.roles_collected(object.get(input, "users", []))
 }
 
-not_evaluable contains util.roles_missing_reason if not util.roles_collected
+not_evaluable contains util.roles_missing_reason if not util.roles_collected(object.get(input, "users", []))

@@ -27,7 +27,7 @@ package orgscan.identity.admin_tokens_without_expiry
 import data.orgscan.lib.util
 import rego.v1
 
-admins := {u.accountId: u | some u in input.users; util.is_active(u); util.is_admin(u)}
+admins := {u.accountId | some u in util.admins_of(util.active(input.users))}
 
 usable(t) if upper(util.val(t, "status", "ALLOWED")) != "BLOCKED"
 
@@ -50,12 +50,14 @@ deny contains {
 	some t in input.api_tokens
 	usable(t)
 	util.val(t, "expiresAt", null) == null
-	owner := admins[util.val(object.get(t, "user", {}), "id", "")]
+	owner_id := util.val(object.get(t, "user", {}), "id", "")
+	owner_id in admins
+	owner := [u | some u in input.users; u.accountId == owner_id; util.is_active(u); util.is_admin(u)][0]
 }
 
 not_applicable contains "the org has no active administrators" if {
 	count(admins) == 0
-	util.roles_collected
+	util.roles_collected(object.get(input, "users", []))
 }
 
-not_evaluable contains util.roles_missing_reason if not util.roles_collected
+not_evaluable contains util.roles_missing_reason if not util.roles_collected(object.get(input, "users", []))

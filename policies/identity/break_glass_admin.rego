@@ -30,12 +30,7 @@ package orgscan.identity.break_glass_admin
 import data.orgscan.lib.util
 import rego.v1
 
-break_glass := [u |
-	some u in input.users
-	util.is_active(u)
-	util.is_org_admin(u)
-	util.listed_in(u, util.attested_exempt)
-]
+break_glass := util.listed_ids(util.org_admins_of(util.active(input.users)), util.attested_exempt)
 
 deny contains {
 	"resource": {"type": "setting", "id": "authentication.exempt_accounts", "name": "Break-glass org admin"},
@@ -48,7 +43,7 @@ deny contains {
 	),
 } if {
 	util.att("authentication", "sso_enforced") == true
-	util.roles_collected
+	util.roles_collected(object.get(input, "users", []))
 	count(break_glass) == 0
 }
 
@@ -58,5 +53,5 @@ not_applicable contains "SSO is not enforced (attested), so admins can still log
 
 not_evaluable contains util.roles_missing_reason if {
 	util.att("authentication", "sso_enforced") == true
-	not util.roles_collected
+	not util.roles_collected(object.get(input, "users", []))
 }

@@ -35,24 +35,22 @@ import rego.v1
 
 limit := util.param("ATL-IDN-011", "dormant_days", 90)
 
-licensed := [u |
-	some u in input.users
-	util.is_active(u)
-	util.is_human(u)
-	count(util.arr(u, "productAccess")) > 0
-	not util.listed_in(u, util.attested_exempt)
+with_access := [u |
+	some u in util.humans(util.active(input.users))
+	pa := object.get(u, "productAccess", [])
+	is_array(pa)
+	count(pa) > 0
 ]
 
-dormant := [{"user": u, "idle": i} |
-	some u in licensed
-	i := util.idle(u)
-	is_number(i.days)
-	i.days > limit
-]
+break_glass := util.listed_ids(with_access, util.attested_exempt)
+
+licensed := [u | some u in with_access; not u.accountId in break_glass]
+
+dormant := [{"user": i.user, "idle": i} | some i in util.idle_records(licensed); i.days > limit]
 
 deny contains {
-	"resource": {"type": "user", "id": d.user.accountId, "name": util.display(d.user)},
-	"message": sprintf("%s keeps access to %s but has been idle for %d days (%s %s)", [util.display(d.user), concat(", ", products(d.user)), d.idle.days, d.idle.basis, d.idle.since]),
+	"resource": {"type": "user", "id": d.user.accountId, "name": name},
+	"message": sprintf("%s keeps access to %s but has been idle for %d days (%s %s)", [name, concat(", ", ps), d.idle.days, d.idle.basis, d.idle.since]),
 	"evidence": {
 		"source": "api",
 		"collection": "users",
@@ -61,14 +59,16 @@ deny contains {
 		"idle_days": d.idle.days,
 		"basis": d.idle.basis,
 		"expected": sprintf("activity within the last %d days", [limit]),
-		"products": products(d.user),
-		"claim_status": util.val(d.user, "claimStatus", null),
+		"products": ps,
+		"claim_status": object.get(d.user, "claimStatus", null),
 		"admin_roles": util.user_admin_roles(d.user),
 		"to_pass": "remove the account's app access or deactivate it",
 	},
 } if {
-	util.activity_known(input.users)
+	util.activity_known(object.get(input, "users", []))
 	some d in dormant
+	name := util.display(d.user)
+	ps := products(d.user)
 }
 
 products(u) := sort({k | some p in util.arr(u, "productAccess"); k := util.val(p, "key", util.val(p, "id", "unknown"))})
@@ -79,5 +79,5 @@ not_applicable contains "no active account has product access" if count(licensed
 
 not_evaluable contains "the users collection holds no activity dates (lastActive, productAccess[].lastActiveTimestamp) for any account" if {
 	count(licensed) > 0
-	not util.activity_known(input.users)
+	not util.activity_known(object.get(input, "users", []))
 }

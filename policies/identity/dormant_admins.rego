@@ -34,13 +34,11 @@ import rego.v1
 
 limit := util.param("ATL-IDN-009", "dormant_days", 90)
 
-admins := [u |
-	some u in input.users
-	util.is_active(u)
-	util.is_human(u)
-	util.is_admin(u)
-	not util.listed_in(u, util.attested_exempt)
-]
+all_admins := util.admins_of(util.humans(util.active(input.users)))
+
+break_glass := util.listed_ids(all_admins, util.attested_exempt)
+
+admins := [u | some u in all_admins; not u.accountId in break_glass]
 
 deny contains {
 	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},
@@ -57,21 +55,20 @@ deny contains {
 		"to_pass": "remove the admin roles or deactivate the account; list break-glass accounts in the attestation",
 	},
 } if {
-	util.activity_known(input.users)
-	some u in admins
-	i := util.idle(u)
-	is_number(i.days)
+	util.activity_known(object.get(input, "users", []))
+	some i in util.idle_records(admins)
 	i.days > limit
+	u := i.user
 }
 
 not_applicable contains "the org has no active administrators (other than attested break-glass accounts)" if {
 	count(admins) == 0
-	util.roles_collected
+	util.roles_collected(object.get(input, "users", []))
 }
 
-not_evaluable contains util.roles_missing_reason if not util.roles_collected
+not_evaluable contains util.roles_missing_reason if not util.roles_collected(object.get(input, "users", []))
 
 not_evaluable contains "the users collection holds no activity dates (lastActive, productAccess[].lastActiveTimestamp) for any account" if {
 	count(admins) > 0
-	not util.activity_known(input.users)
+	not util.activity_known(object.get(input, "users", []))
 }

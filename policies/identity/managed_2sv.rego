@@ -39,38 +39,41 @@ exempt := util.attested_exempt | {lower(a) | some a in util.param(id, "exempt_ac
 
 sso_enforced if util.att("authentication", "sso_enforced") == true
 
-population := [u |
-	some u in input.users
-	util.is_active(u)
-	util.is_human(u)
-	util.is_managed(u)
-	not util.listed_in(u, exempt)
-]
+candidates := util.claimed(util.humans(util.active(input.users)), "managed")
+
+exempt_ids := util.listed_ids(candidates, exempt)
+
+population := [u | some u in candidates; not u.accountId in exempt_ids]
 
 # The directory says whether 2SV is on only when the collector could read it.
-known := [u | some u in population; is_boolean(util.val(u, "mfaEnabled", null))]
+known := [u | some u in population; is_boolean(object.get(u, "mfaEnabled", null))]
 
 without := [u | some u in known; u.mfaEnabled == false]
 
 deny contains {
-	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},
-	"message": sprintf("Managed account %s has no two-step verification", [util.display(u)]),
+	"resource": {"type": "user", "id": u.accountId, "name": name},
+	"message": sprintf("Managed account %s has no two-step verification", [name]),
 	"evidence": {
 		"source": "api",
 		"collection": "users",
 		"field": "mfaEnabled",
 		"observed": false,
 		"expected": true,
-		"email": util.val(u, "email", null),
+		"email": object.get(u, "email", null),
 		"share_with_2sv": share,
-		"accounts_without_2sv": count(without),
-		"managed_accounts_checked": count(known),
+		"accounts_without_2sv": n_without,
+		"managed_accounts_checked": n_known,
 		"to_pass": "the account sets up 2SV (enforce it in the authentication policy), or SSO is enforced and attested",
 	},
 } if {
 	not sso_enforced
 	some u in without
+	name := util.display(u)
 }
+
+n_without := count(without)
+
+n_known := count(known)
 
 share := (count(known) - count(without)) / count(known) if count(known) > 0
 

@@ -43,11 +43,11 @@ max_share := util.param(id, "max_org_admin_share", 0.1)
 
 min_users := util.param(id, "min_users_for_share", 20)
 
-people := [u | some u in input.users; util.is_active(u); util.is_human(u)]
+people := util.humans(util.active(input.users))
 
-org_admins := [u | some u in people; util.is_org_admin(u)]
+org_admins := util.org_admins_of(people)
 
-all_admins := [u | some u in people; util.is_admin(u)]
+all_admins := util.admins_of(people)
 
 share := count(org_admins) / count(people) if count(people) > 0
 
@@ -63,7 +63,7 @@ evidence(field, observed, expected) := {
 	"org_admin_count": count(org_admins),
 	"admins_of_any_kind": count(all_admins),
 	"active_people": count(people),
-	"to_pass": sprintf("reduce the org admins to %d or fewer (and %.0f%% or less of active people)", [max_admins, max_share * 100]),
+	"to_pass": sprintf("reduce the org admins to %d or fewer (and %s%% or less of active people)", [max_admins, util.fixed1(max_share * 100)]),
 }
 
 deny contains {
@@ -76,8 +76,8 @@ deny contains {
 
 deny contains {
 	"resource": {"type": "org", "id": object.get(object.get(input, "org", {}), "id", "org"), "name": "Org admin share"},
-	"message": sprintf("%.1f%% of active people (%d of %d) are org admins; the limit is %.1f%%", [share * 100, count(org_admins), count(people), max_share * 100]),
-	"evidence": evidence("platformRoles (atlassian/org-admin) share", share, sprintf("<= %v", [max_share])),
+	"message": sprintf("%s%% of active people (%d of %d) are org admins; the limit is %s%%", [util.fixed1(share * 100), count(org_admins), count(people), util.fixed1(max_share * 100)]),
+	"evidence": evidence("platformRoles (atlassian/org-admin) share", share, sprintf("<= %s%%", [util.fixed1(max_share * 100)])),
 } if {
 	count(people) >= min_users
 	share > max_share
@@ -87,5 +87,5 @@ not_applicable contains "the directory has no active people" if count(people) ==
 
 not_evaluable contains util.roles_missing_reason if {
 	count(people) > 0
-	not util.roles_collected
+	not util.roles_collected(object.get(input, "users", []))
 }

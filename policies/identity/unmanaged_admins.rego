@@ -29,7 +29,7 @@ package orgscan.identity.unmanaged_admins
 import data.orgscan.lib.util
 import rego.v1
 
-admins := [u | some u in input.users; util.is_active(u); util.is_human(u); util.is_admin(u)]
+admins := util.admins_of(util.humans(util.active(input.users)))
 
 deny contains {
 	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},
@@ -45,13 +45,12 @@ deny contains {
 		"to_pass": "remove the admin roles from this account, or claim it through a verified domain",
 	},
 } if {
-	some u in admins
-	util.lower_of(u, "claimStatus") == "unmanaged"
+	some u in util.claimed(admins, "unmanaged")
 }
 
 not_applicable contains "the org has no active administrators" if {
 	count(admins) == 0
-	util.roles_collected
+	util.roles_collected(object.get(input, "users", []))
 }
 
-not_evaluable contains util.roles_missing_reason if not util.roles_collected
+not_evaluable contains util.roles_missing_reason if not util.roles_collected(object.get(input, "users", []))

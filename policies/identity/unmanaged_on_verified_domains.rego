@@ -50,11 +50,17 @@ deny contains {
 		"to_pass": "claim the account from the verified domain (Settings > Domains > Claim accounts)",
 	},
 } if {
-	some u in input.users
-	util.is_active(u)
-	util.is_human(u)
-	util.lower_of(u, "claimStatus") == "unmanaged"
-	util.email_domain(u) in verified
+	some u in on_verified
 }
+
+on_verified := [u |
+	count(verified) > 0
+	some u in util.claimed(util.humans(util.active(input.users)), "unmanaged")
+	email := object.get(u, "email", null)
+	is_string(email)
+	parts := split(lower(email), "@")
+	count(parts) == 2
+	parts[1] in verified
+]
 
 not_applicable contains "the org has no verified domain" if count(verified) == 0

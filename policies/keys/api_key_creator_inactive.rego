@@ -27,7 +27,10 @@ package orgscan.keys.api_key_creator_inactive
 import data.orgscan.lib.util
 import rego.v1
 
-users := {u.accountId: u | some u in input.users}
+active_ids := {u.accountId | some u in util.active(input.users)}
+
+known_ids := {u.accountId | some u in input.users}
+
 
 live := [k | some k in input.api_keys; util.usable(k)]
 
@@ -42,8 +45,10 @@ deny contains {
 	),
 } if {
 	some k in live
-	creator := users[util.val(object.get(k, "createdBy", {}), "id", "")]
-	problem(creator)
+	creator_id := util.val(object.get(k, "createdBy", {}), "id", "")
+	creator_id in known_ids
+	not creator_id in active_ids
+	creator := util.user_by_id(creator_id)
 }
 
 not_applicable contains "the org has no admin API keys in use" if count(live) == 0

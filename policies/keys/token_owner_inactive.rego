@@ -28,7 +28,10 @@ package orgscan.keys.token_owner_inactive
 import data.orgscan.lib.util
 import rego.v1
 
-users := {u.accountId: u | some u in input.users}
+active_ids := {u.accountId | some u in util.active(input.users)}
+
+known_ids := {u.accountId | some u in input.users}
+
 
 live := [t | some t in input.api_tokens; not util.revoked(t)]
 
@@ -41,8 +44,10 @@ deny contains {
 	),
 } if {
 	some t in live
-	owner := users[util.val(object.get(t, "user", {}), "id", "")]
-	not util.is_active(owner)
+	owner_id := util.val(object.get(t, "user", {}), "id", "")
+	owner_id in known_ids
+	not owner_id in active_ids
+	owner := util.user_by_id(owner_id)
 }
 
 state(u) := concat(" / ", [s | some s in [util.val(u, "status", null), util.val(u, "accountStatus", null)]; is_string(s)])

@@ -60,10 +60,13 @@ is_org_admin(user) if "atlassian/org-admin" in roles_of(user)
 # The users collection carries platform roles at all (they need the platformRoles expand). Every
 # org has at least one org admin, so a directory where nobody holds a role was collected
 # without roles rather than really having no admin.
-roles_collected if {
-	some u in object.get(input, "users", [])
-	count(arr(u, "platformRoles")) > 0
-}
+# A function (not a rule) so that policies that never ask do not pay for the pass over users.
+roles_collected(users) if count([1 |
+	some u in users
+	r := object.get(u, "platformRoles", [])
+	is_array(r)
+	count(r) > 0
+]) > 0
 
 roles_missing_reason := "no account in the users collection carries a platform role; every org has an org admin, so roles were probably not collected (platformRoles expand)"
 
@@ -71,17 +74,116 @@ user_admin_roles(user) := sort([role | some role in roles_of(user); role in admi
 
 inactive_statuses := {"suspended", "deactivated", "for_deletion", "not_invited", "inactive", "closed", "removed"}
 
-# Active in the directory (not suspended, deactivated, closed or scheduled for deletion).
-# Absent or null status fields do not make an account inactive.
-is_active(user) if {
-	not lower_of(user, "status") in inactive_statuses
-	not lower_of(user, "accountStatus") in inactive_statuses
-	not lower_of(user, "membershipStatus") in {"suspended"}
-	not val(user, "forDeletion", false) == true
+# The first directory record of an account id (the users list can hold an account once per
+# directory). Use for the few accounts a finding names, not inside large loops.
+user_by_id(id) := [u | some u in object.get(input, "users", []); u.accountId == id][0]
+
+# --- bulk filters over the users collection ------------------------------------------------------
+# regorus makes a function call or a reference to another rule inside a loop costly (tens of
+# microseconds each), so these filters walk the collection once with builtins only. Policies
+# call them once and keep the result in a rule of their own.
+
+# Accounts active in the directory (the same test as is_active). The statuses are listed in
+# the spellings seen (lower, upper, capitalized) so no per-account lower() is needed.
+active(users) := [u |
+	bad := inactive_spellings
+	some u in users
+	not object.get(u, "status", "") in bad
+	not object.get(u, "accountStatus", "") in bad
+	not object.get(u, "membershipStatus", "") in bad
+	not object.get(u, "forDeletion", false) == true
+]
+
+inactive_spellings := {s |
+	some base in inactive_statuses
+	some s in {base, upper(base), concat("", [upper(substring(base, 0, 1)), substring(base, 1, -1)])}
 }
 
+# People: not app accounts or JSM customers (the same test as is_human).
+humans(users) := [u |
+	some u in users
+	not object.get(u, "accountType", "") in {"app", "customer", "APP", "CUSTOMER", "App", "Customer"}
+]
+
+# Holders of an admin platform role (org, site or user-access admin).
+admins_of(users) := [u |
+	some u in users
+	roles := object.get(u, "platformRoles", [])
+	is_array(roles)
+	count(roles) > 0
+	count({r | some r in roles; is_string(r); lower(r) in {"atlassian/org-admin", "atlassian/site-admin", "atlassian/user-access-admin"}}) > 0
+]
+
+org_admins_of(users) := [u |
+	some u in users
+	roles := object.get(u, "platformRoles", [])
+	is_array(roles)
+	count(roles) > 0
+	count({r | some r in roles; is_string(r); lower(r) == "atlassian/org-admin"}) > 0
+]
+
+# Accounts whose claimStatus is `status` (managed|unmanaged).
+claimed(users, status) := [u |
+	spellings := {status, upper(status), concat("", [upper(substring(status, 0, 1)), substring(status, 1, -1)])}
+	some u in users
+	object.get(u, "claimStatus", "") in spellings
+]
+
+# Ids of the accounts listed (by email, account id, name or group name) in a lower-cased set.
+# Entries with an @ are matched against emails only, which keeps the usual case (a few
+# break-glass addresses) to one comparison per account.
+listed_ids(users, names) := by_email | by_other if {
+	emails := {n | some n in names; contains(n, "@")}
+	others := names - emails
+	by_email := {u.accountId |
+		count(emails) > 0
+		some u in users
+		e := object.get(u, "email", null)
+		is_string(e)
+		lower(e) in emails
+	}
+	by_other := {u.accountId |
+		count(others) > 0
+		some u in users
+		gs := object.get(u, "groups", [])
+		groups := [n | is_array(gs); some g in gs; n := object.get(g, "name", null)]
+		some c in array.concat([object.get(u, "name", null), u.accountId], groups)
+		is_string(c)
+		lower(c) in others
+	}
+}
+
+# Idle records of accounts: {user, days, basis, since} where days counts from the latest
+# activity (account-level or any product), or from joining the org when never active; accounts
+# with neither date are left out.
+idle_records(users) := array.concat(
+	[{"user": u, "days": floor((input.now_ns - time.parse_rfc3339_ns(last)) / 86400000000000), "basis": "last activity", "since": last} |
+		some u in users
+		pa := object.get(u, "productAccess", [])
+		stamps := [x | some x in array.concat([object.get(u, "lastActive", null)], [object.get(p, "lastActiveTimestamp", null) | is_array(pa); some p in pa]); is_string(x)]
+		count(stamps) > 0
+		last := max(stamps)
+	],
+	[{"user": u, "days": floor((input.now_ns - time.parse_rfc3339_ns(added)) / 86400000000000), "basis": "added to the org, never active", "since": added} |
+		some u in users
+		pa := object.get(u, "productAccess", [])
+		stamps := [x | some x in array.concat([object.get(u, "lastActive", null)], [object.get(p, "lastActiveTimestamp", null) | is_array(pa); some p in pa]); is_string(x)]
+		count(stamps) == 0
+		added := object.get(u, "addedToOrg", null)
+		is_string(added)
+	],
+)
+
+lower_text(x) := lower(x) if {
+	is_string(x)
+} else := ""
+
+# Active in the directory (not suspended, deactivated, closed or scheduled for deletion).
+# Absent or null status fields do not make an account inactive.
+is_active(user) if count(active([user])) == 1
+
 # People, not apps (bots, Forge/Connect system accounts) or JSM customers.
-is_human(user) if not lower_of(user, "accountType") in {"app", "customer"}
+is_human(user) if count(humans([user])) == 1
 
 is_managed(user) if lower_of(user, "claimStatus") == "managed"
 
@@ -129,11 +231,30 @@ idle(user) := {"days": days_since(last), "basis": "last activity", "since": last
 	is_string(added)
 } else := {"days": null, "basis": "unknown", "since": null}
 
-# True when the collection carries activity dates at all (the collector could read them).
-activity_known(users) if {
+# True when the users collection carries activity dates at all (the collector could read them).
+# Functions (not rules) so that policies that never ask do not pay for the pass over users.
+activity_known(users) if count([1 | some u in users; is_string(object.get(u, "lastActive", null))]) > 0
+
+activity_known(users) if count([1 |
 	some u in users
-	count(activity_stamps(u)) > 0
+	pa := object.get(u, "productAccess", [])
+	is_array(pa)
+	some p in pa
+	is_string(object.get(p, "lastActiveTimestamp", null))
+]) > 0
+
+# A number as text with one decimal, rounded half away from zero. sprintf's %.1f rounds
+# differently in OPA (Go) and regorus (Rust), so messages use this instead.
+fixed1(x) := concat("", [sign_text(x), sprintf("%d.%d", [floor(t / 10), t % 10])]) if {
+	t := round(abs(x) * 10)
 }
+
+sign_text(x) := "-" if {
+	x < 0
+} else := ""
+
+# A whole number as text (rounded half away from zero).
+fixed0(x) := sprintf("%d", [round(x)])
 
 # Settings of a control: metadata defaults merged with orgscan.toml.
 params(id) := object.get(object.get(object.get(input, "config", {}), "controls", {}), id, {})
