@@ -106,7 +106,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let controls = evaluate_pack(&pack, &input, &availability, &options);
     let gate = decide(&controls, request.fail_on, request.exit_zero);
     let outcome = gate.outcome;
-    let activity = prepared.json.get("events").cloned().unwrap_or_default();
+    // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
+    let activity = prepared.activity.clone();
     let report = build_report(ReportInputs {
         snapshot: &request.snapshot,
         controls: &controls,
