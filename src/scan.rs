@@ -17,9 +17,9 @@ use std::time::Duration;
 pub enum ScanError {
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
-    #[error("{0}")]
+    #[error(transparent)]
     Policy(#[from] PolicyLoadError),
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
     Report(#[from] ReportError),

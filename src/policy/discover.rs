@@ -112,11 +112,12 @@ pub fn files_in(dir: &Path) -> Result<Vec<SourceFile>, PolicyLoadError> {
 /// Loads the shipped pack (unless `include_shipped` is false) and the user's folders, then
 /// validates: metadata, unique ids and packages, and each policy compiling on its own.
 pub fn load_pack(include_shipped: bool, dirs: &[PathBuf]) -> Result<PolicyPack, PolicyLoadError> {
-    let mut files = if include_shipped {
-        shipped_files()
-    } else {
-        Vec::new()
-    };
+    // The shipped libraries are always available, so a user's own pack can import them even
+    // with --no-default-policies; the shipped policies and their tests only when asked for.
+    let mut files: Vec<SourceFile> = shipped_files()
+        .into_iter()
+        .filter(|f| include_shipped || (!is_test(&f.path) && is_library(&f.path, &f.text)))
+        .collect();
     let mut problems = Vec::new();
     for dir in dirs {
         match files_in(dir) {

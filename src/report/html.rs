@@ -211,3 +211,126 @@ fn view_model(report: &Report) -> Value {
         "findings_cap": FINDINGS_SHOWN,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::decide;
+    use crate::report::model::{build_report, ReportInputs};
+    use crate::results::*;
+    use crate::snapshot::manifest::*;
+    use crate::snapshot::{EventSource, Snapshot, Timestamp};
+    use std::collections::BTreeMap;
+
+    const HOSTILE: &str =
+        "<script>document.title='pwned'</script>\"'><img src=x onerror=alert(1)>{{this}}\u{0007}";
+
+    fn hostile_report() -> Report {
+        let at = Timestamp::parse("2026-11-20T12:00:00Z").unwrap();
+        let snapshot = Snapshot {
+            location: HOSTILE.into(),
+            manifest: Manifest {
+                format: FORMAT_NAME.into(),
+                format_version: FORMAT_VERSION,
+                tool_version: "t".into(),
+                org: OrgIdentity {
+                    id: HOSTILE.into(),
+                    name: Some(HOSTILE.into()),
+                },
+                collected_at: at,
+                source: SnapshotSource::Import,
+                event_window: None,
+                stream_cursor: None,
+                files: BTreeMap::new(),
+                collections: BTreeMap::new(),
+            },
+            org: None,
+            directories: vec![],
+            users: vec![],
+            groups: vec![],
+            domains: vec![],
+            org_policies: vec![],
+            control_policies: vec![],
+            api_keys: vec![],
+            api_tokens: vec![],
+            event_actions: vec![],
+            workspaces: vec![],
+            attestation: None,
+            events: EventSource::None,
+        };
+        let resource = Resource {
+            kind: "user".into(),
+            id: HOSTILE.into(),
+            name: Some(HOSTILE.repeat(200)),
+        };
+        let finding = Finding {
+            control_id: "X-1".into(),
+            severity: Severity::High,
+            fingerprint: fingerprint("X-1", &resource),
+            resource,
+            message: HOSTILE.into(),
+            evidence: Some(Evidence {
+                source: "api".into(),
+                details: [("observed".to_string(), serde_json::json!(HOSTILE))]
+                    .into_iter()
+                    .collect(),
+            }),
+            waiver: None,
+        };
+        let control = ControlResult {
+            info: ControlInfo {
+                id: "X-1".into(),
+                title: HOSTILE.into(),
+                description: HOSTILE.into(),
+                severity: Severity::High,
+                category: "Identity and authentication".into(),
+                points: 5.0,
+                kind: Kind::Posture,
+                user_impact: "low".into(),
+                implementation_cost: "low".into(),
+                remediation: vec![HOSTILE.into()],
+                references: vec![],
+                source: "s".into(),
+                version: "1".into(),
+            },
+            status: Status::Fail,
+            score: Some(0.0),
+            points_achieved: 0.0,
+            reasons: vec![],
+            findings: vec![finding],
+            duration_ms: 0,
+        };
+        let controls = vec![control];
+        let gate = decide(&controls, Severity::High, false);
+        build_report(ReportInputs {
+            snapshot: &snapshot,
+            controls: &controls,
+            now: at,
+            pack_hash: "h".into(),
+            gate,
+            activity: serde_json::Value::Null,
+        })
+    }
+
+    #[test]
+    fn org_data_is_escaped_everywhere() {
+        let html = render_html(&hostile_report()).unwrap();
+        assert!(
+            !html.contains("<script>document"),
+            "a raw script tag leaked"
+        );
+        assert!(!html.contains("<img src=x"), "a raw tag leaked");
+        assert!(
+            html.contains("&lt;script&gt;document.title"),
+            "the text is shown literally"
+        );
+        assert!(
+            html.contains("{{this}}"),
+            "handlebars syntax in data is not evaluated"
+        );
+        assert!(
+            !html.contains("src=\"http") && !html.contains("href=\"http"),
+            "no external assets"
+        );
+    }
+}

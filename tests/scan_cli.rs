@@ -1,0 +1,344 @@
+//! `orgscan scan` end to end through the real binary: exit codes, reports on disk, and the
+//! exact messages for bad input.
+
+mod support;
+
+use support::*;
+
+fn scan_custom(body: &str, extra: &[&str]) -> (std::process::Output, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    let policies = policy_dir(&tmp.path().join("pol"), body);
+    let out = tmp.path().join("out");
+    let mut args = vec![
+        "scan",
+        snap.to_str().unwrap(),
+        "--no-default-policies",
+        "--policies",
+        policies.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    (orgscan(&args, tmp.path()), tmp)
+}
+
+#[test]
+fn exit_0_when_every_control_passes() {
+    let (o, tmp) = scan_custom("deny contains {\"resource\": {\"type\": \"user\", \"id\": u.accountId}, \"message\": \"x\"} if { some u in input.users; u.mfaEnabled == \"never\" }", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Secure score: 100.0% (5 of 5 points)"),
+        "{}",
+        stdout(&o)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["schema"], "orgscan.report/v1");
+    assert_eq!(report["controls"][0]["status"], "pass");
+    assert!(tmp.path().join("out/report.html").is_file());
+}
+
+#[test]
+fn exit_1_when_a_finding_reaches_fail_on_and_0_with_exit_zero_or_a_higher_bar() {
+    let body = "deny contains {\"resource\": {\"type\": \"user\", \"id\": u.accountId}, \"message\": \"no 2SV\", \"evidence\": {\"source\": \"api\", \"field\": \"mfaEnabled\"}} if { some u in input.users; not u.mfaEnabled }";
+    let (o, tmp) = scan_custom(body, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        report["controls"][0]["findings"][0]["resource"]["id"],
+        "a-user"
+    );
+    assert_eq!(report["gate"]["outcome"], "gate_failed");
+    let (o, _t) = scan_custom(body, &["--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0));
+    let (o, _t) = scan_custom(body, &["--fail-on", "critical"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn exit_3_when_a_policy_errors_and_never_a_pass() {
+    let (o, tmp) = scan_custom("deny contains {\"resource\": {\"type\": \"user\", \"id\": \"x\"}, \"message\": \"m\"} if { to_number(\"not a number\") > 1 }", &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("TEST-001 could not be evaluated"),
+        "{}",
+        stdout(&o)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["controls"][0]["status"], "error");
+}
+
+#[test]
+fn a_runaway_policy_hits_the_time_limit() {
+    let body = "deny contains {\"resource\": {\"type\": \"n\", \"id\": format_int(n, 10)}, \"message\": \"m\"} if { some n in numbers.range(1, 50000000); n < 0 }";
+    let (o, tmp) = scan_custom(body, &["--policy-timeout", "0.3"]);
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    let reason = report["controls"][0]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("time limit"), "{reason}");
+}
+
+#[test]
+fn a_malformed_finding_is_an_error_with_its_reason() {
+    let (o, tmp) = scan_custom(
+        "deny contains {\"resource\": {\"type\": \"user\"}, \"message\": \"m\"} if { true }",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        report["controls"][0]["reasons"][0],
+        "deny item 1: `resource.id` must be a non-empty string"
+    );
+}
+
+#[test]
+fn reports_are_byte_identical_across_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(
+        &tmp.path().join("snap"),
+        &small_org(),
+        Some(&[event_line(
+            "e1",
+            "2026-11-19T10:00:00Z",
+            "user_login",
+            "a-user",
+        )]),
+    );
+    let run = |out: &str| {
+        let o = orgscan(
+            &["scan", snap.to_str().unwrap(), "--out", out, "--exit-zero"],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        (
+            std::fs::read(tmp.path().join(out).join("report.json")).unwrap(),
+            std::fs::read(tmp.path().join(out).join("report.html")).unwrap(),
+        )
+    };
+    assert_eq!(run("a"), run("b"));
+}
+
+#[test]
+fn missing_manifest_is_exit_2_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("empty")).unwrap();
+    let o = orgscan(&["scan", "empty"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: empty: not a snapshot (no manifest.json); give a directory written by `orgscan collect`, or omit it to scan the bundled demo org"
+    );
+}
+
+#[test]
+fn future_manifest_version_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    let path = snap.join("manifest.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\"format_version\": 1", "\"format_version\": 2");
+    std::fs::write(&path, text).unwrap();
+    let o = orgscan(&["scan", "snap"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), "error: snap/manifest.json: format version 2 is newer than this orgscan supports (up to 1); upgrade orgscan");
+}
+
+#[test]
+fn malformed_event_line_names_file_line_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let lines = vec![
+        event_line("e1", "2026-11-19T10:00:00Z", "user_login", "a-user"),
+        event_line("e2", "2026-11-19T11:00:00Z", "user_login", "a-user")
+            .replace("2026-11-19T11:00:00Z", "yesterday"),
+    ];
+    write_snapshot(&tmp.path().join("snap"), &small_org(), Some(&lines));
+    let o = orgscan(&["scan", "snap", "--out", "out"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.trim().starts_with("error: snap/events.ndjson: line 2: column ")
+            && err.contains("field `attributes.time`: expected an RFC 3339 timestamp such as 2026-05-01T10:00:00Z, found \"yesterday\""),
+        "{err}"
+    );
+    assert!(
+        !tmp.path().join("out").exists(),
+        "no report is written from bad input"
+    );
+}
+
+#[test]
+fn truncated_event_line_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut line = event_line("e1", "2026-11-19T10:00:00Z", "user_login", "a-user");
+    line.truncate(40);
+    write_snapshot(&tmp.path().join("snap"), &small_org(), Some(&[line]));
+    let o = orgscan(&["scan", "snap"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("snap/events.ndjson: line 1: column 40: field"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn wrong_type_in_a_collection_names_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut org = small_org();
+    org.insert(
+        orgscan::snapshot::Collection::Users,
+        serde_json::json!([{"accountId": "a1", "mfaEnabled": "yes"}]),
+    );
+    write_snapshot(&tmp.path().join("snap"), &org, None);
+    let o = orgscan(&["scan", "snap"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), "error: snap/users.json: line 4, column 23: field `[0].mfaEnabled`: invalid type: string \"yes\", expected a boolean");
+}
+
+#[test]
+fn edited_snapshot_file_fails_its_hash() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    let path = snap.join("domains.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("verified", "unverified");
+    std::fs::write(&path, text).unwrap();
+    let o = orgscan(&["scan", "snap"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("snap/domains.json: sha256")
+            && stderr(&o).contains("the snapshot was changed after collection"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn config_with_a_wrong_type_is_exit_2_naming_file_line_and_field() {
+    let (o, _t) = {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("orgscan.toml"), "[org]\nname = \"x\"\n\n[controls.ATL-IDN-002]\nsso_accounts_exempt = \"ada@small.example\"\n").unwrap();
+        let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+        (
+            orgscan(
+                &["scan", snap.to_str().unwrap(), "--out", "out"],
+                tmp.path(),
+            ),
+            tmp,
+        )
+    };
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: orgscan.toml:5: controls.ATL-IDN-002.sso_accounts_exempt: expected a list (like the default []), found \"ada@small.example\""
+    );
+}
+
+#[test]
+fn config_that_is_not_toml_is_exit_2_with_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), "[org]\nname = \n").unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    let o = orgscan(
+        &["scan", snap.to_str().unwrap(), "--config", "bad.toml"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).trim().starts_with("error: bad.toml: line 2: "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_policy_metadata_is_exit_2_naming_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("pol");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("p.rego"),
+        POLICY_META.replace("severity: high", "severity: urgent") + "package custom.p\n",
+    )
+    .unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    let o = orgscan(
+        &[
+            "scan",
+            snap.to_str().unwrap(),
+            "--no-default-policies",
+            "--policies",
+            "pol",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).trim(), "error: pol/p.rego:6: custom.severity: expected one of info, low, medium, high, critical; found \"urgent\"");
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (vec!["scan", "--fail-on", "severe"], "error: --fail-on: expected one of info, low, medium, high, critical; found \"severe\""),
+        (vec!["scan", "--now", "tomorrow"], "error: --now: expected an RFC 3339 time such as 2026-11-21T00:00:00Z, found \"tomorrow\""),
+        (vec!["scan", "--format", "json,pdf"], "error: --format: unknown report format \"pdf\"; expected a comma-separated list of json, html"),
+    ] {
+        let o = orgscan(&args, tmp.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o).trim(), expected);
+    }
+    let o = orgscan(&["scan", "--bogus"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn unavailable_collection_makes_dependent_controls_not_evaluable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = write_snapshot(&tmp.path().join("snap"), &small_org(), None);
+    // Rewrite the manifest as if the users collection had been refused (403).
+    let path = snap.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["collections"]["users"] = serde_json::json!({"status": "unavailable", "source": "/admin/v2/orgs/org-small/directories/-/users/search",
+        "reason": "403 ADMIN-403-3: the key may not read users", "http_status": 403});
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let policies = policy_dir(&tmp.path().join("pol"), "deny contains {\"resource\": {\"type\": \"user\", \"id\": u.accountId}, \"message\": \"m\"} if { some u in input.users }");
+    let o = orgscan(
+        &[
+            "scan",
+            "snap",
+            "--no-default-policies",
+            "--policies",
+            policies.to_str().unwrap(),
+            "--out",
+            "out",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["controls"][0]["status"], "not_evaluable");
+    assert_eq!(
+        report["controls"][0]["reasons"][0],
+        "users could not be read from /admin/v2/orgs/org-small/directories/-/users/search: 403 ADMIN-403-3: the key may not read users"
+    );
+}

@@ -1,0 +1,119 @@
+//! Shared helpers for integration tests: running the real binary and writing small snapshots
+//! through the real `SnapshotWriter`.
+#![allow(dead_code)]
+
+use orgscan::snapshot::manifest::{
+    EventWindow, Manifest, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
+};
+use orgscan::snapshot::{Collection, Provenance, SnapshotSource, SnapshotWriter, Timestamp};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn orgscan(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("ATLASSIAN_API_KEY")
+        .output()
+        .expect("run orgscan")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).expect("valid timestamp")
+}
+
+pub const COLLECTED_AT: &str = "2026-11-20T12:00:00.000Z";
+
+/// A tiny, healthy org: one admin with 2SV, one user, a verified domain.
+pub fn small_org() -> BTreeMap<Collection, Value> {
+    let mut c = BTreeMap::new();
+    c.insert(
+        Collection::Org,
+        json!({"id": "org-small", "type": "orgs", "attributes": {"name": "Small Co"}}),
+    );
+    c.insert(
+        Collection::Users,
+        json!([
+            {"accountId": "a-admin", "name": "Ada Admin", "email": "ada@small.example", "status": "active", "accountStatus": "active",
+             "claimStatus": "managed", "platformRoles": ["atlassian/org-admin"], "mfaEnabled": true,
+             "productAccess": [{"key": "jira", "id": "r1", "lastActiveTimestamp": "2026-11-19T10:00:00Z"}], "groups": []},
+            {"accountId": "a-user", "name": "Uma User", "email": "uma@small.example", "status": "active", "accountStatus": "active",
+             "claimStatus": "managed", "platformRoles": [], "mfaEnabled": false,
+             "productAccess": [{"key": "confluence", "id": "r2", "lastActiveTimestamp": "2026-11-18T10:00:00Z"}], "groups": []}
+        ]),
+    );
+    c.insert(Collection::Domains, json!([{"id": "small.example", "type": "domains", "attributes": {"name": "small.example", "claim": {"type": "dns", "status": "verified"}}}]));
+    c
+}
+
+/// Writes a snapshot with the given collections (and optional raw event lines) to `dir`.
+pub fn write_snapshot(
+    dir: &Path,
+    collections: &BTreeMap<Collection, Value>,
+    events: Option<&[String]>,
+) -> PathBuf {
+    let at = ts(COLLECTED_AT);
+    let mut w = SnapshotWriter::create(dir).expect("create snapshot");
+    for (c, value) in collections {
+        let n = value.as_array().map(|a| a.len() as u64).unwrap_or(1);
+        w.write_collection(*c, value, n, Provenance::collected("test", at, 1, n))
+            .expect("write collection");
+    }
+    if let Some(lines) = events {
+        w.write_event_lines(
+            lines.iter().map(String::as_str),
+            Provenance::collected("test", at, 1, lines.len() as u64),
+        )
+        .expect("write events");
+    }
+    let manifest = Manifest {
+        format: FORMAT_NAME.to_string(),
+        format_version: FORMAT_VERSION,
+        tool_version: "test".to_string(),
+        org: OrgIdentity {
+            id: "org-small".to_string(),
+            name: Some("Small Co".to_string()),
+        },
+        collected_at: at,
+        source: SnapshotSource::Import,
+        event_window: events.map(|_| EventWindow {
+            from: ts("2026-10-21T12:00:00Z"),
+            to: at,
+        }),
+        stream_cursor: None,
+        files: BTreeMap::new(),
+        collections: BTreeMap::new(),
+    };
+    w.finish(manifest).expect("finish snapshot")
+}
+
+pub fn event_line(id: &str, time: &str, action: &str, actor: &str) -> String {
+    json!({"id": id, "type": "events", "attributes": {"time": time, "action": action,
+        "actor": {"id": actor, "name": actor}, "context": [], "container": [],
+        "location": {"ip": "203.0.113.7", "countryName": "Germany", "city": "Berlin"}},
+        "message": {"content": action, "format": "simple"}})
+    .to_string()
+}
+
+pub const POLICY_META: &str = "# METADATA\n# title: Custom check\n# description: A test control.\n# custom:\n#   id: TEST-001\n#   severity: high\n#   category: Identity and authentication\n#   points: 5\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [Fix it]\n#   data:\n#     api: [users]\n";
+
+/// Writes a one-policy folder with the given rule body.
+pub fn policy_dir(dir: &Path, body: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(
+        dir.join("custom.rego"),
+        format!("{POLICY_META}package custom.check\n\nimport rego.v1\n\n{body}\n"),
+    )
+    .expect("write policy");
+    dir.to_path_buf()
+}
