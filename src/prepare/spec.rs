@@ -741,7 +741,8 @@ impl SpecState {
                         max_peak = max_peak.max(c);
                         if c as u64 > *over {
                             burst = match burst {
-                                Some((s, e, p)) if i <= e + 1 => Some((s, j, p.max(c))),
+                                // Overlapping windows are one burst.
+                                Some((s, e, p)) if i <= e => Some((s, j, p.max(c))),
                                 Some(b) => {
                                     close(b, &mut items, &mut total_items);
                                     Some((i, j, c))
