@@ -98,12 +98,15 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         })?;
     }
     let availability = Availability::of(&request.snapshot);
+    let started = std::time::Instant::now();
     let input = regorus::Value::from(prepared.json.clone());
+    crate::prepare::timing("input to regorus value", started);
     let options = EvalOptions {
         timeout: request.timeout,
         ..EvalOptions::default()
     };
     let controls = evaluate_pack(&pack, &input, &availability, &options);
+    crate::prepare::timing("input + evaluation", started);
     let gate = decide(&controls, request.fail_on, request.exit_zero);
     let outcome = gate.outcome;
     // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
