@@ -3,8 +3,8 @@
 # description: >-
 #   When the org restricts access to its IP allowlist, a sign-in from another address means
 #   the allowlist does not cover every product or path, or an account is used from elsewhere
-#   (Sumo Logic "logins exceeding set parameters"). One finding per account and address, with
-#   the count, first and last time and event ids. The allowlist is the CIDRs of the org's
+#   (Sumo Logic "logins exceeding set parameters"). One finding per account, with the addresses,
+#   count, first and last time and event ids. The allowlist is the CIDRs of the org's
 #   enabled ip-allowlist policies in the snapshot.
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/
@@ -43,23 +43,33 @@ id := "ATL-DET-008"
 
 allowlist := object.get(input, ["facts", "ip_allowlist", "cidrs"], [])
 
+outside := detect.items(id, "outside", "items")
+
+# One finding per account: every address it used outside the allowlist.
+per_actor := {item.key.actor: [i | some i in outside; i.key.actor == item.key.actor] | some item in outside}
+
 deny contains {
-	"resource": detect.key_resource(item.key, "actor"),
-	"message": sprintf("%s signed in %d time(s) from %s, outside the IP allowlist, %s to %s", [detect.who(item.key.actor, object.get(item.key, "actor_name", "")), item.count, item.value, item.first, item.last]),
+	"resource": detect.key_resource(items[0].key, "actor"),
+	"message": sprintf("%s signed in %d time(s) from %d address(es) outside the IP allowlist (%s), %s to %s", [detect.who(actor, object.get(items[0].key, "actor_name", "")), total, count(items), concat(", ", detect.first_n(ips, 5)), first, last]),
 	"evidence": {
 		"source": "events",
 		"fact": "outside",
-		"ip": item.value,
-		"count": item.count,
-		"first": item.first,
-		"last": item.last,
-		"event_ids": item.event_ids,
+		"ips": detect.first_n(ips, 20),
+		"addresses": count(items),
+		"count": total,
+		"first": first,
+		"last": last,
+		"event_ids": detect.first_n(sort([x | some i in items; some x in i.event_ids]), 20),
 		"allowlist": allowlist,
 		"to_pass": "sign-ins only from addresses inside an enabled ip-allowlist policy",
 	},
 } if {
 	count(allowlist) > 0
-	some item in detect.items(id, "outside", "items")
+	some actor, items in per_actor
+	ips := sort({i.value | some i in items})
+	total := sum([i.count | some i in items])
+	first := min({i.first | some i in items})
+	last := max({i.last | some i in items})
 }
 
 not_applicable contains "the org has no enabled IP allowlist policy" if count(allowlist) == 0

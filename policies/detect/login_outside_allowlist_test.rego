@@ -14,7 +14,8 @@ test_fires_for_a_sign_in_outside if {
 	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item])
 	count(findings) == 1
 	some f in findings
-	f.evidence.ip == "198.51.100.9"
+	f.evidence.ips == ["198.51.100.9"]
+	f.evidence.count == 2
 }
 
 test_near_miss_all_inside_passes if {

@@ -13,11 +13,12 @@
 
 use super::actionsets::ActionSets;
 use super::fastparse::{self, FxState, MixState};
-use super::geo::{GeoTable, Point};
+use super::geo::GeoTable;
 use super::spec::{Field, FieldSource, SpecState};
 use crate::snapshot::{Event, EventSource, SnapshotError, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::sync::{mpsc, Arc, Mutex};
@@ -710,45 +711,41 @@ pub fn is_error_status(status: &str) -> bool {
     ) || s.parse::<u16>().is_ok_and(|c| c >= 400)
 }
 
-fn nonempty(v: Option<&str>) -> Option<String> {
-    v.filter(|v| !v.is_empty()).map(str::to_string)
+fn nonempty(v: Option<&str>) -> Option<Cow<'_, str>> {
+    v.filter(|v| !v.is_empty()).map(Cow::Borrowed)
 }
 
-impl FieldSource for View<'_, '_> {
-    fn field(&mut self, f: Field) -> Option<String> {
-        let e = self.ev;
+impl<'a> FieldSource<'a> for View<'_, 'a> {
+    fn field(&mut self, f: Field) -> Option<Cow<'a, str>> {
+        let e: EventRef<'a> = *self.ev;
         match f {
-            Field::Actor => Some(e.actor_id.to_string()),
+            Field::Actor => Some(Cow::Borrowed(e.actor_id)),
             Field::ActorName => nonempty(e.actor_name),
-            Field::User => nonempty(e.obo_id).or_else(|| Some(e.actor_id.to_string())),
+            Field::User => nonempty(e.obo_id).or(Some(Cow::Borrowed(e.actor_id))),
             Field::Ip => nonempty(e.ip),
             Field::Country => nonempty(e.country),
             Field::CountryCode => e
                 .country
                 .and_then(|c| GeoTable::get().country(c))
-                .map(|c| c.code.to_string()),
+                .map(|c| Cow::Borrowed(c.code)),
             Field::City => nonempty(e.city),
             Field::AuthType => nonempty(e.auth_type),
             Field::Token => nonempty(e.token),
             Field::OnBehalfOf => nonempty(e.obo_id),
-            Field::App => fastparse::app(e.app).and_then(|app| app.id.map(|i| i.into_owned())),
-            Field::TargetUser => self.object_of(&["users", "user"]).and_then(|o| {
-                o.id.as_deref()
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            }),
+            Field::App => fastparse::app(e.app).and_then(|app| app.id),
+            Field::TargetUser => self
+                .object_of(&["users", "user"])
+                .and_then(|o| o.id.clone())
+                .filter(|v| !v.is_empty()),
             Field::Group => {
                 let o = self.object_of(&["groups", "group"])?;
+                let id = o.id.clone();
                 let attrs = fastparse::object_attributes(o.attributes);
-                attrs
-                    .group_name
-                    .or(attrs.name)
-                    .map(|n| n.into_owned())
-                    .or_else(|| o.id.as_deref().map(str::to_string))
+                attrs.group_name.or(attrs.name).or(id)
             }
-            Field::Tool => self.tool(),
-            Field::Status => self.status(),
-            Field::Product => Some(product_of(self.action).to_string()),
+            Field::Tool => self.tool().map(Cow::Owned),
+            Field::Status => self.status().map(Cow::Owned),
+            Field::Product => Some(Cow::Borrowed(product_of(self.action))),
             Field::Site => {
                 if self.containers.is_none() {
                     self.containers = Some(fastparse::objects(e.container));
@@ -759,14 +756,11 @@ impl FieldSource for View<'_, '_> {
                     .unwrap_or_default()
                     .iter()
                     .find(|o| o.kind.as_deref() == Some("sites"))?;
+                let id = o.id.clone();
                 let attrs = fastparse::object_attributes(o.attributes);
-                attrs
-                    .site_host_name
-                    .or(attrs.name)
-                    .map(|n| n.into_owned())
-                    .or_else(|| o.id.as_deref().map(str::to_string))
+                attrs.site_host_name.or(attrs.name).or(id)
             }
-            Field::Action => Some(self.action.to_string()),
+            Field::Action => Some(Cow::Owned(self.action.to_string())),
         }
     }
 
@@ -782,15 +776,13 @@ impl FieldSource for View<'_, '_> {
         self.action
     }
 
-    fn point(&mut self) -> Option<(Point, String, String)> {
-        let country = self.ev.country.filter(|c| !c.is_empty());
-        let city = self.ev.city.filter(|c| !c.is_empty());
-        let point = GeoTable::get().locate(country, city, self.ev.geo)?;
-        Some((
-            point,
-            country.unwrap_or("").to_string(),
-            city.unwrap_or("").to_string(),
-        ))
+    fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+        let e: EventRef<'a> = *self.ev;
+        (
+            e.country.filter(|c| !c.is_empty()),
+            e.city.filter(|c| !c.is_empty()),
+            e.geo.filter(|c| !c.is_empty()),
+        )
     }
 
     fn slim(&mut self) -> Value {
@@ -976,7 +968,12 @@ impl Scanner {
                 Some(_) => ev.obo_name.map(str::to_string),
                 None => ev.actor_name.map(str::to_string),
             };
-            let u = self.mcp_users.entry(user).or_default();
+            if !self.mcp_users.contains_key(user.as_ref()) {
+                self.mcp_users.insert(user.to_string(), McpUser::default());
+            }
+            let Some(u) = self.mcp_users.get_mut(user.as_ref()) else {
+                return;
+            };
             u.count += 1;
             if u.name.is_none() {
                 u.name = name;
@@ -985,9 +982,20 @@ impl Scanner {
                 u.with_status += 1;
                 u.errors += u64::from(error);
             }
-            let tool_name = tool.unwrap_or_else(|| format!("({action})"));
-            *u.tools.entry(tool_name.clone()).or_insert(0) += 1;
-            let t = self.mcp_tools.entry(tool_name).or_default();
+            let tool_name = tool.unwrap_or_else(|| Cow::Owned(format!("({action})")));
+            match u.tools.get_mut(tool_name.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    u.tools.insert(tool_name.to_string(), 1);
+                }
+            }
+            if !self.mcp_tools.contains_key(tool_name.as_ref()) {
+                self.mcp_tools
+                    .insert(tool_name.to_string(), ToolUse::default());
+            }
+            let Some(t) = self.mcp_tools.get_mut(tool_name.as_ref()) else {
+                return;
+            };
             t.count += 1;
             if status.is_some() {
                 t.with_status += 1;
