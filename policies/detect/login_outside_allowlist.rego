@@ -32,7 +32,7 @@
 #         value: ip
 #         where:
 #           ip_not_in: ["@ip_allowlist"]
-#         limit: 5000
+#         per_key: true
 #   version: 1
 package orgscan.detect.login_outside_allowlist
 
@@ -43,33 +43,25 @@ id := "ATL-DET-008"
 
 allowlist := object.get(input, ["facts", "ip_allowlist", "cidrs"], [])
 
-outside := detect.items(id, "outside", "items")
-
-# One finding per account: every address it used outside the allowlist.
-per_actor := {item.key.actor: [i | some i in outside; i.key.actor == item.key.actor] | some item in outside}
-
 deny contains {
-	"resource": detect.key_resource(items[0].key, "actor"),
-	"message": sprintf("%s signed in %d time(s) from %d address(es) outside the IP allowlist (%s), %s to %s", [detect.who(actor, object.get(items[0].key, "actor_name", "")), total, count(items), concat(", ", detect.first_n(ips, 5)), first, last]),
+	"resource": detect.key_resource(item.key, "actor"),
+	"message": sprintf("%s signed in %d time(s) from %d address(es) outside the IP allowlist (%s), %s to %s", [detect.who(item.key.actor, object.get(item.key, "actor_name", "")), item.count, item.distinct, concat(", ", detect.first_n(ips, 5)), item.first, item.last]),
 	"evidence": {
 		"source": "events",
 		"fact": "outside",
 		"ips": detect.first_n(ips, 20),
-		"addresses": count(items),
-		"count": total,
-		"first": first,
-		"last": last,
-		"event_ids": detect.first_n(sort([x | some i in items; some x in i.event_ids]), 20),
+		"addresses": item.distinct,
+		"count": item.count,
+		"first": item.first,
+		"last": item.last,
+		"event_ids": item.event_ids,
 		"allowlist": allowlist,
 		"to_pass": "sign-ins only from addresses inside an enabled ip-allowlist policy",
 	},
 } if {
 	count(allowlist) > 0
-	some actor, items in per_actor
-	ips := sort({i.value | some i in items})
-	total := sum([i.count | some i in items])
-	first := min({i.first | some i in items})
-	last := max({i.last | some i in items})
+	some item in detect.items(id, "outside", "items")
+	ips := [v.value | some v in item.values]
 }
 
 not_applicable contains "the org has no enabled IP allowlist policy" if count(allowlist) == 0

@@ -135,6 +135,7 @@ pub enum Kind {
         min_before: u64,
         min_days_before: f64,
         max_share: f64,
+        per_key: bool,
     },
     Pairs {
         then: Vec<String>,
@@ -332,6 +333,7 @@ fn parse_one(
         "min_before",
         "min_days_before",
         "max_share",
+        "per_key",
     ];
     if let Some(k) = spec.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(format!(
@@ -384,6 +386,13 @@ fn parse_one(
             min_before: number(spec, "min_before", Some(0.0), ctx)? as u64,
             min_days_before: number(spec, "min_days_before", Some(0.0), ctx)?,
             max_share: number(spec, "max_share", Some(1.0), ctx)?,
+            per_key: match spec.get("per_key").map(|v| deref(v, ctx)).transpose()? {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    return Err(format!("`per_key` must be true or false, found {other}"))
+                }
+            },
             value: field(
                 spec.get("value")
                     .map(|v| deref(v, ctx))
@@ -983,6 +992,7 @@ impl SpecState {
                 min_before,
                 min_days_before,
                 max_share,
+                per_key,
             } => {
                 let mut keys: Vec<(&String, &KeyState)> = self.keys.iter().collect();
                 keys.sort_by(|a, b| a.0.cmp(b.0));
@@ -990,11 +1000,23 @@ impl SpecState {
                     let k = &state.acc;
                     let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
                     values.sort_by(|a, b| a.0.cmp(b.0));
+                    let mut grouped: Vec<Value> = Vec::new();
                     for (v, acc) in values {
                         if acc.before < *min_before
                             || acc.first - k.first < (*min_days_before * 86_400e9) as i64
                             || acc.count as f64 > max_share * k.count as f64
                         {
+                            continue;
+                        }
+                        if *per_key {
+                            grouped.push(json!({
+                                "value": v,
+                                "count": acc.count,
+                                "first": format_ns(acc.first),
+                                "last": format_ns(acc.last),
+                                "key_events_before": acc.before,
+                                "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                            }));
                             continue;
                         }
                         total_items += 1;
@@ -1010,6 +1032,39 @@ impl SpecState {
                             "key_first_ns": k.first,
                             "key_events_before": acc.before,
                             "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                        }));
+                    }
+                    if *per_key && !grouped.is_empty() {
+                        // One item per key: the kept values, their total, first and last.
+                        total_items += 1;
+                        let count: u64 = grouped.iter().filter_map(|g| g["count"].as_u64()).sum();
+                        let first = grouped
+                            .iter()
+                            .filter_map(|g| g["first"].as_str())
+                            .min()
+                            .map(str::to_string);
+                        let last = grouped
+                            .iter()
+                            .filter_map(|g| g["last"].as_str())
+                            .max()
+                            .map(str::to_string);
+                        let mut ids: Vec<String> = grouped
+                            .iter()
+                            .flat_map(|g| g["event_ids"].as_array().cloned().unwrap_or_default())
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect();
+                        ids.sort();
+                        ids.truncate(self.spec.ids);
+                        items.push(json!({
+                            "key": self.key_object(key, names),
+                            "values": grouped,
+                            "distinct": grouped.len(),
+                            "count": count,
+                            "first": first,
+                            "last": last,
+                            "key_count": k.count,
+                            "key_first": format_ns(k.first),
+                            "event_ids": ids,
                         }));
                     }
                 }
