@@ -1,15 +1,13 @@
 //! The edge between the command line and the library: turns parsed arguments into library
 //! calls, prints human summaries, and classifies the outcome for `main`'s exit code.
 
-use crate::cli::{Cli, Command, PolicyCommand, PolicyListArgs, ScanArgs};
+use crate::cli::{Cli, Command, PolicyCommand, ScanArgs};
 use crate::config::Config;
 use crate::gate::Outcome;
-use crate::policy::load_pack;
 use crate::report::Format;
 use crate::results::{Severity, Status};
 use crate::scan::{parse_now, run_scan, ScanError, ScanRequest};
 use crate::snapshot::{load_snapshot, Snapshot};
-use anyhow::Context;
 use std::time::Duration;
 
 /// Exit codes (README, "Exit codes").
@@ -21,7 +19,19 @@ pub const EXIT_INCOMPLETE: u8 = 3;
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
-        Command::Policy(PolicyCommand::List(args)) => policy_list(&args),
+        Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
+        Command::Attest(command) => {
+            crate::collect::run_attest(&command)?;
+            Ok(EXIT_OK)
+        }
+        Command::ImportEvents(args) => {
+            crate::collect::import::run_import_events(&args)?;
+            Ok(EXIT_OK)
+        }
+        Command::Policy(PolicyCommand::List(args)) => crate::policy_cmd::list(&args),
+        Command::Policy(PolicyCommand::Test(args)) => crate::policy_cmd::test(&args),
+        Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
+        Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
         Command::Diff(args) => diff(&args),
     }
 }
@@ -177,46 +187,15 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     }
 }
 
-fn policy_list(args: &PolicyListArgs) -> anyhow::Result<u8> {
-    let pack = load_pack(args.dirs.is_empty(), &args.dirs)?;
-    match args.format.as_str() {
-        "json" => {
-            let rows: Vec<serde_json::Value> = pack
-                .policies
-                .iter()
-                .map(|p| {
-                    serde_json::json!({"id": p.meta.id, "severity": p.meta.severity, "category": p.meta.category,
-                        "points": p.meta.points, "kind": p.meta.kind, "title": p.meta.title, "source": p.source.path})
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).context("serializing the policy list")?
-            );
-        }
-        "table" => {
-            println!(
-                "{:<12} {:<9} {:<28} {:>6}  TITLE",
-                "ID", "SEVERITY", "CATEGORY", "POINTS"
-            );
-            for p in &pack.policies {
-                println!(
-                    "{:<12} {:<9} {:<28} {:>6}  {}",
-                    p.meta.id, p.meta.severity, p.meta.category, p.meta.points, p.meta.title
-                );
-            }
-        }
-        other => {
-            return Err(ScanError::Usage(format!(
-                "--format: expected table or json, found {other:?}"
-            ))
-            .into())
-        }
-    }
-    Ok(EXIT_OK)
+fn exit_u8(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(EXIT_INCOMPLETE)
 }
 
-/// Errors are usage/config/input problems (exit 2) unless a library says otherwise.
-pub fn exit_code_for_error(_error: &anyhow::Error) -> u8 {
-    EXIT_USAGE
+/// Errors are usage/config/input problems (exit 2) unless the library that raised them says
+/// otherwise (a collection that failed part-way is incomplete, exit 3).
+pub fn exit_code_for_error(error: &anyhow::Error) -> u8 {
+    match error.downcast_ref::<crate::collect::CollectError>() {
+        Some(e) => exit_u8(e.exit_code()),
+        None => EXIT_USAGE,
+    }
 }

@@ -23,6 +23,14 @@ pub enum Command {
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Read an org through the Atlassian admin APIs into a snapshot directory.
+    /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
+    Collect(crate::collect::CollectArgs),
+    /// Attestations for the settings no API exposes.
+    #[command(subcommand)]
+    Attest(crate::collect::AttestCommand),
+    /// Add exported audit events (API page JSON or NDJSON) to a snapshot, creating it if needed.
+    ImportEvents(crate::collect::ImportEventsArgs),
     /// Compare two report.json files: new, resolved and regressed findings, status and version
     /// changes, expired waivers, score delta.
     Diff(DiffArgs),
@@ -96,8 +104,17 @@ pub struct ScanArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// List the controls: id, severity, category, points, title.
+    /// List the controls: id, severity, category, points, kind, title.
     List(PolicyListArgs),
+    /// Run the Rego unit tests (`*_test.rego`, rules `test_*`), like `opa test`.
+    /// Exit 0 all passed; 1 a test failed or coverage is below --threshold; 2 usage or load error.
+    Test(PolicyTestArgs),
+    /// Check policies without an org: parse, METADATA schema, compile and run each alone on an
+    /// empty and the demo input, builtins missing in OPA or regorus.
+    /// Exit 0 clean; 1 problems found; 2 usage error.
+    Check(PolicyCheckArgs),
+    /// Write the control catalogue (markdown) generated from the policies' METADATA.
+    Doc(PolicyDocArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -107,4 +124,51 @@ pub struct PolicyListArgs {
     /// table or json
     #[arg(long, default_value = "table")]
     pub format: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyTestArgs {
+    /// Folders of your policies and their tests (the shipped libraries are available to them).
+    /// Omit to test the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// Run only the tests whose name (`data.<package>.<rule>`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// Report line coverage per policy and library file.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when total line coverage is below this percentage (implies --coverage).
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<f64>,
+    /// text or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Print only failures and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyCheckArgs {
+    /// Folders of your policies (checked with the shipped libraries available, and against the
+    /// shipped pack's ids). Omit to check the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// text or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Treat warnings (missing test file, deprecated builtin, …) as problems too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyDocArgs {
+    /// Policy folders to document instead of the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// Where the catalogue goes; `-` for standard output.
+    #[arg(long, default_value = "policies/README.md")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 when the file differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
 }

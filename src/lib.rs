@@ -3,10 +3,12 @@
 
 pub mod app;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod gate;
 pub mod policy;
+pub mod policy_cmd;
 pub mod prepare;
 pub mod redact;
 pub mod report;
