@@ -25,7 +25,9 @@ const SCRIPT: &str = include_str!("../../reports/report.js");
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
 /// Findings listed in the whole page.
-pub const FINDINGS_BUDGET: usize = 3000;
+pub const FINDINGS_BUDGET: usize = 2000;
+/// Failing controls shown expanded when the page opens (the rest one click away).
+pub const OPEN_CONTROLS: usize = 10;
 /// Characters of one value shown before it is clipped.
 pub const VALUE_CHARS: usize = 2000;
 /// Items of a list value (event ids…) shown before the rest are counted.
@@ -231,7 +233,7 @@ fn control_view(c: &ControlReport, index: usize, rank: usize, budget: &mut usize
         "shown_findings": take,
         "hidden_findings": c.finding_count.saturating_sub(take),
         "aggregates": aggregates,
-        "open": c.status == Status::Fail || c.status == Status::Error,
+        "open": (c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS,
     })
 }
 
