@@ -137,8 +137,10 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Evidence as label/value rows, source first.
-fn evidence_rows(f: &Finding) -> Vec<Value> {
+/// Evidence as label/value rows, source first, then what the policy reported; where the
+/// policy named a collection but not when it was read, the snapshot's provenance fills in the
+/// endpoint source and fetch time, and attestation evidence gets who attested and when.
+fn evidence_rows(f: &Finding, report: &Report) -> Vec<Value> {
     let Some(e) = &f.evidence else {
         return Vec::new();
     };
@@ -146,10 +148,31 @@ fn evidence_rows(f: &Finding) -> Vec<Value> {
     for (k, v) in &e.details {
         rows.push(json!({"key": clip(k, 200), "value": value_text(v)}));
     }
+    let has = |k: &str| e.details.contains_key(k);
+    if let Some(c) = e
+        .details
+        .get("collection")
+        .and_then(Value::as_str)
+        .and_then(|name| report.snapshot.collections.get(name))
+    {
+        if !has("fetched_at") {
+            if let Some(t) = c.fetched_at {
+                rows.push(json!({"key": "collection fetched at", "value": t.to_rfc3339()}));
+            }
+        }
+        if !has("endpoint") {
+            rows.push(json!({"key": "collection source", "value": clip(&c.source, 200)}));
+        }
+    }
+    if e.source == "attestation" && !has("attested_by") {
+        if let Some(a) = &report.snapshot.attestation {
+            rows.push(json!({"key": "attested", "value": format!("by {} at {}", clip(&a.attested_by, 300), a.attested_at)}));
+        }
+    }
     rows
 }
 
-fn finding_view(f: &Finding) -> Value {
+fn finding_view(f: &Finding, report: &Report) -> Value {
     let waived = f.waiver.as_ref().is_some_and(|w| w.suppresses());
     let planned = f.waiver.as_ref().is_some_and(|w| !w.suppresses());
     let waiver = match &f.waiver {
@@ -168,7 +191,7 @@ fn finding_view(f: &Finding) -> Value {
         "resource_type": clip(&f.resource.kind, 200),
         "resource_id": clip(&f.resource.id, 500),
         "resource_name": f.resource.name.as_deref().map(|n| clip(n, 500)).unwrap_or_default(),
-        "evidence": evidence_rows(f),
+        "evidence": evidence_rows(f, report),
         "waived": waived,
         "planned": planned,
         "waiver": waiver,
@@ -180,13 +203,22 @@ fn sev_rank(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
-fn control_view(c: &ControlReport, index: usize, rank: usize, budget: &mut usize) -> Value {
+fn control_view(
+    report: &Report,
+    c: &ControlReport,
+    index: usize,
+    rank: usize,
+    budget: &mut usize,
+) -> Value {
     // Open findings first, then waived ones, each in the policy's order.
     let mut ordered: Vec<&Finding> = c.findings.iter().filter(|f| !is_waived(f)).collect();
     ordered.extend(c.findings.iter().filter(|f| is_waived(f)));
     let take = ordered.len().min(FINDINGS_SHOWN).min(*budget);
     *budget -= take;
-    let shown: Vec<Value> = ordered[..take].iter().map(|f| finding_view(f)).collect();
+    let shown: Vec<Value> = ordered[..take]
+        .iter()
+        .map(|f| finding_view(f, report))
+        .collect();
     let aggregates: Vec<Value> = if take < ordered.len() {
         let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
         for f in &c.findings {
@@ -639,11 +671,11 @@ fn view_model(report: &Report) -> Value {
         match c.kind {
             Kind::Posture => {
                 let rank = posture.len() + 1;
-                posture.push(control_view(c, index, rank, &mut budget));
+                posture.push(control_view(report, c, index, rank, &mut budget));
             }
             Kind::Detection => {
                 let rank = detections.len() + 1;
-                detections.push(control_view(c, index, rank, &mut budget));
+                detections.push(control_view(report, c, index, rank, &mut budget));
             }
         }
     }
