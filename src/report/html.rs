@@ -340,7 +340,7 @@ fn count_pairs(v: &Value) -> Vec<(String, f64)> {
     let mut pairs: Vec<(String, f64)> = match v {
         Value::Object(m) => m
             .iter()
-            .filter_map(|(k, v)| number(v).map(|n| (k.clone(), n)))
+            .filter_map(|(k, v)| count_of(v).map(|n| (k.clone(), n)))
             .collect(),
         Value::Array(items) => items
             .iter()
@@ -377,6 +377,15 @@ fn count_pairs(v: &Value) -> Vec<(String, f64)> {
 
 fn number(v: &Value) -> Option<f64> {
     v.as_f64().filter(|n| n.is_finite())
+}
+
+/// A count: a number, or an object's `total` / `count` (`{"total": 59, "groups": {…}}`).
+fn count_of(v: &Value) -> Option<f64> {
+    number(v).or_else(|| {
+        ["total", "count", "events"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(number))
+    })
 }
 
 fn label_of(v: &Value) -> Option<String> {
@@ -500,7 +509,9 @@ fn day_ranges(days: &[String]) -> Vec<String> {
     out
 }
 
-/// The activity dashboards from whatever the report's `activity` holds.
+/// The activity dashboards from whatever the report's `activity` holds (the
+/// `orgscan.activity/v1` block; other shapes are read as far as they go, and what is missing
+/// is said, never invented).
 fn activity_view(activity: &Value) -> Value {
     let Some(a) = activity.as_object().filter(|a| !a.is_empty()) else {
         return json!({"present": false, "reason": ""});
@@ -511,14 +522,24 @@ fn activity_view(activity: &Value) -> Value {
     let mut stats = Vec::new();
     for (key, label) in [
         ("total", "events"),
+        ("actors", "actors"),
+        ("days_with_events", "days with events"),
         ("duplicates_dropped", "duplicates dropped"),
     ] {
         if let Some(n) = a.get(key).and_then(number) {
             stats.push(json!({"label": label, "value": fmt_count(n)}));
         }
     }
-    for (key, label) in [("first_time", "first event"), ("last_time", "last event")] {
-        if let Some(s) = a.get(key).and_then(Value::as_str) {
+    let covered = a.get("covered");
+    for (keys, label) in [
+        (["first", "first_time"], "first event"),
+        (["last", "last_time"], "last event"),
+    ] {
+        let found = covered
+            .and_then(|c| c.get(keys[0]))
+            .or_else(|| a.get(keys[1]))
+            .and_then(Value::as_str);
+        if let Some(s) = found {
             stats.push(json!({"label": label, "value": clip(s, 40)}));
         }
     }
@@ -532,6 +553,7 @@ fn activity_view(activity: &Value) -> Value {
     match first_key(
         a,
         &[
+            "per_group",
             "per_action_group",
             "top_action_groups",
             "action_groups",
@@ -544,29 +566,37 @@ fn activity_view(activity: &Value) -> Value {
             None => missing.push("No action counts in this report.".to_string()),
         },
     }
-    match first_key(a, &["top_actors", "per_actor", "actors"]) {
+    match first_key(a, &["top_actors", "per_actor"]) {
         Some(v) => panels.push(panel("Top actors", count_pairs(v))),
         None => missing.push("No per-actor counts in this report.".to_string()),
     }
-    match first_key(a, &["per_country", "top_countries", "countries"]) {
+    match first_key(a, &["countries", "per_country", "top_countries"]) {
         Some(v) => panels.push(panel("Countries", count_pairs(v))),
         None => missing.push("No country counts in this report.".to_string()),
     }
+    if let Some(v) = first_key(a, &["per_product"]) {
+        panels.push(panel("Products", count_pairs(v)));
+    }
+    if let Some(v) = a.get("admin").and_then(|x| x.get("per_action")) {
+        panels.push(panel("Admin actions", count_pairs(v)));
+    }
+    let mut mcp_timeline = json!({"present": false});
     match first_key(a, &["mcp", "mcp_usage"]) {
         Some(Value::Object(m)) => {
             for (k, v) in m {
+                let name = clip(&k.replace('_', " "), 60);
                 match v {
                     Value::Number(_) => stats.push(json!({
-                        "label": format!("MCP {}", clip(&k.replace('_', " "), 60)),
+                        "label": format!("MCP {name}"),
                         "value": v.as_f64().map(fmt_count).unwrap_or_default(),
                     })),
+                    Value::Object(_) if k == "per_day" => {
+                        mcp_timeline = timeline_of(&count_pairs(v));
+                    }
                     Value::Object(_) | Value::Array(_) => {
                         let pairs = count_pairs(v);
                         if !pairs.is_empty() {
-                            panels.push(panel(
-                                &format!("MCP usage: {}", clip(&k.replace('_', " "), 60)),
-                                pairs,
-                            ));
+                            panels.push(panel(&format!("MCP {name}"), pairs));
                         }
                     }
                     _ => {}
@@ -585,9 +615,14 @@ fn activity_view(activity: &Value) -> Value {
         "present": true,
         "stats": stats,
         "timeline": timeline,
+        "mcp_timeline": mcp_timeline,
         "panels": panels,
         "missing": missing,
     })
+}
+
+fn timeline_of(per_day: &[(String, f64)]) -> Value {
+    timeline(per_day, &[])
 }
 
 fn trend_view(report: &Report) -> Value {
@@ -799,7 +834,8 @@ fn view_model(report: &Report) -> Value {
             "class": gate_class,
             "fail_on": gate.fail_on,
             "new_only": gate.new_only,
-            "reasons": gate.reasons.iter().take(50).map(|r| clip(r, 500)).collect::<Vec<_>>(),
+            "reasons": gate.reasons.iter().take(200).map(|r| clip(r, 500)).collect::<Vec<_>>(),
+            "reason_count": gate.reasons.len(),
         },
         "baseline": report.baseline.as_ref().map(|b| json!({
             "evaluated_at": b.evaluated_at.to_rfc3339(),
