@@ -69,6 +69,27 @@ def query(engine, ref, input_doc):
     return rows[0].get("x")
 
 
+def query_refs(engine, refs, input_doc):
+    """The value of each ref (None when undefined), in one query: OPA prepares every distinct
+    query string against all modules, so one query is several times faster than one per ref.
+    `[x | x := ref]` is `[]` when ref is undefined and `[value]` otherwise."""
+    parts = [f"r{i} := [x | x := {ref}]" for i, ref in enumerate(refs)]
+    rows = engine.eval_query("; ".join(parts), input_doc)
+    if not rows:
+        raise OpaError("undefined", "the query was undefined")
+    outputs = {}
+    for i, ref in enumerate(refs):
+        values = rows[0].get(f"r{i}") or []
+        outputs[ref] = values[0] if values else None
+    return outputs
+
+
+def query_rules(engine, package, rules, input_doc):
+    """The value of each rule of a package (None when undefined), in one query."""
+    values = query_refs(engine, [f"data.{package}.{rule}" for rule in rules], input_doc)
+    return {rule: values[f"data.{package}.{rule}"] for rule in rules}
+
+
 def evaluate(job):
     rules = job.get("rules") or RULES
     evaluations = []
@@ -81,9 +102,7 @@ def evaluate(job):
             for doc in job.get("inputs", []):
                 entry = {"policy": policy["path"], "input": doc["name"], "outputs": {}, "error": None}
                 try:
-                    for rule in rules:
-                        entry["outputs"][rule] = query(
-                            engine, f"data.{policy['package']}.{rule}", doc["input"])
+                    entry["outputs"] = query_rules(engine, policy["package"], rules, doc["input"])
                 except OpaError as e:
                     entry["outputs"] = {}
                     entry["error"] = one_line(e.message)
@@ -112,12 +131,22 @@ def run_tests(job):
             engine.add_policy(policy["path"], policy["text"])
         for test in tests:
             engine.add_policy(test["path"], test["text"])
+        # All tests in one query: OPA prepares (compiles) each distinct query string against
+        # every module, which costs far more than evaluating a test. If one test errors, the
+        # query fails and the tests run one by one to say which.
+        refs = [f"data.{t['package']}.{name}" for t in tests for name in t["names"]]
+        try:
+            all_values = query_refs(engine, refs, None)
+        except OpaError:
+            all_values = None
         for test in tests:
             for name in test["names"]:
                 entry = {"path": test["path"], "package": test["package"], "name": name,
                          "status": "pass", "message": None}
                 try:
-                    value = query(engine, f"data.{test['package']}.{name}", None)
+                    ref = f"data.{test['package']}.{name}"
+                    value = (all_values[ref] if all_values is not None
+                             else query(engine, ref, None))
                     if value is None or value is False:
                         entry["status"] = "fail"
                 except OpaError as e:
