@@ -116,45 +116,71 @@ def evaluate(job):
     return evaluations
 
 
+def test_entries(tests, values, engine, compile_error=None):
+    """Results of the tests of `tests` from one query's `values` (None when that query failed:
+    then each test runs alone, in `engine`, to say which one errors)."""
+    results = []
+    for test in tests:
+        for name in test["names"]:
+            ref = f"data.{test['package']}.{name}"
+            entry = {"path": test["path"], "package": test["package"], "name": name,
+                     "status": "pass", "message": None}
+            try:
+                if compile_error is not None:
+                    raise compile_error
+                value = values[ref] if values is not None else query(engine, ref, None)
+                if value is None or value is False:
+                    entry["status"] = "fail"
+            except OpaError as e:
+                entry["status"] = "error"
+                entry["message"] = one_line(e.message)
+            results.append(entry)
+    return results
+
+
+def is_compile_error(error):
+    return error.code == "prepare_error" or "bundle activation failed" in error.message
+
+
 def run_tests(job):
-    """Every test rule, like `opa test`: all modules in one engine; a test passes when it is
-    defined and not false."""
+    """Every test rule, like `opa test`: a test passes when it is defined and not false.
+
+    OPA prepares (compiles) each distinct query against every module, which costs far more than
+    evaluating a test, so all tests go in one query over one engine holding every module. When
+    that fails, each test file gets its own engine (so a file that does not compile under OPA
+    does not hide the others), and within a file each test runs alone to say which one errors."""
     tests = job.get("tests", [])
     if not tests:
         return []
-    engine = OpaEngine()
-    results = []
+    modules = job.get("libraries", []) + job.get("policies", [])
+
+    def engine_with(files):
+        engine = OpaEngine()
+        for module in modules + files:
+            engine.add_policy(module["path"], module["text"])
+        return engine
+
+    refs = [f"data.{t['package']}.{name}" for t in tests for name in t["names"]]
+    engine = engine_with(tests)
     try:
-        for lib in job.get("libraries", []):
-            engine.add_policy(lib["path"], lib["text"])
-        for policy in job.get("policies", []):
-            engine.add_policy(policy["path"], policy["text"])
-        for test in tests:
-            engine.add_policy(test["path"], test["text"])
-        # All tests in one query: OPA prepares (compiles) each distinct query string against
-        # every module, which costs far more than evaluating a test. If one test errors, the
-        # query fails and the tests run one by one to say which.
-        refs = [f"data.{t['package']}.{name}" for t in tests for name in t["names"]]
-        try:
-            all_values = query_refs(engine, refs, None)
-        except OpaError:
-            all_values = None
-        for test in tests:
-            for name in test["names"]:
-                entry = {"path": test["path"], "package": test["package"], "name": name,
-                         "status": "pass", "message": None}
-                try:
-                    ref = f"data.{test['package']}.{name}"
-                    value = (all_values[ref] if all_values is not None
-                             else query(engine, ref, None))
-                    if value is None or value is False:
-                        entry["status"] = "fail"
-                except OpaError as e:
-                    entry["status"] = "error"
-                    entry["message"] = one_line(e.message)
-                results.append(entry)
+        return test_entries(tests, query_refs(engine, refs, None), engine)
+    except OpaError:
+        pass
     finally:
         engine.close()
+    results = []
+    for test in tests:
+        engine = engine_with([test])
+        try:
+            refs = [f"data.{test['package']}.{name}" for name in test["names"]]
+            try:
+                values = query_refs(engine, refs, None)
+                results.extend(test_entries([test], values, engine))
+            except OpaError as e:
+                error = e if is_compile_error(e) else None
+                results.extend(test_entries([test], None, engine, error))
+        finally:
+            engine.close()
     return results
 
 

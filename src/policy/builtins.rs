@@ -300,9 +300,10 @@ pub struct CallScan {
     pub defined: BTreeSet<String>,
 }
 
+/// Keywords, plus `set` (`set()` is the empty-set literal, not a call).
 const KEYWORDS: &[&str] = &[
     "as", "default", "else", "every", "false", "if", "import", "in", "not", "null", "package",
-    "some", "true", "with",
+    "set", "some", "true", "with",
 ];
 
 fn is_ident_start(c: char) -> bool {
@@ -605,23 +606,42 @@ fn format_verbs(format: &str) -> Vec<char> {
 
 /// Builtins and helpers that always return a number.
 const NUMERIC_CALLS: &[&str] = &[
-    "count(", "sum(", "product(", "floor(", "ceil(", "round(", "abs(", "to_number(",
-    "time.parse_rfc3339_ns(", "time.parse_ns(", "time.parse_duration_ns(", "time.add_date(",
-    "units.parse(", "units.parse_bytes(", "strings.count(", "indexof(", "bits.",
-    "util.days_since(", "util.days_until(", "util.ts_ns(",
+    "count(",
+    "sum(",
+    "product(",
+    "floor(",
+    "ceil(",
+    "round(",
+    "abs(",
+    "to_number(",
+    "time.parse_rfc3339_ns(",
+    "time.parse_ns(",
+    "time.parse_duration_ns(",
+    "time.add_date(",
+    "units.parse(",
+    "units.parse_bytes(",
+    "strings.count(",
+    "indexof(",
+    "bits.",
+    "util.days_since(",
+    "util.days_until(",
+    "util.ts_ns(",
 ];
 
 fn is_number_literal(arg: &str) -> bool {
     let t = arg.strip_prefix('-').unwrap_or(arg);
     !t.is_empty()
-        && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
         && t.starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn looks_numeric(arg: &str) -> bool {
     is_number_literal(arg)
         || NUMERIC_CALLS.iter().any(|f| arg.starts_with(f))
-        || [" + ", " * ", " / ", " % "].iter().any(|op| arg.contains(op))
+        || [" + ", " * ", " / ", " % "]
+            .iter()
+            .any(|op| arg.contains(op))
 }
 
 /// `sprintf` calls whose verbs and arguments the two engines format differently (found by the
@@ -681,6 +701,17 @@ pub fn lint_sprintf(source: &str) -> Vec<BuiltinIssue> {
                 'f' | 'e' | 'g' if is_number_literal(value) && !value.contains('.') => format!(
                     "sprintf formats the integer `{value}` with %{verb}: OPA prints `%!{verb}(int64=…)`; use %v or %d"
                 ),
+                'f' | 'e' | 'g' => {
+                    issues.push(BuiltinIssue {
+                        line,
+                        name: "sprintf".into(),
+                        message: format!(
+                            "sprintf rounds `{value}` with %{verb}: on ties the engines differ (1.25 with %.1f is 1.3 in orgscan, 1.2 in OPA); use %v with round(x * 10) / 10"
+                        ),
+                        warning: true,
+                    });
+                    continue;
+                }
                 _ => continue,
             };
             issues.push(BuiltinIssue {
@@ -691,6 +722,114 @@ pub fn lint_sprintf(source: &str) -> Vec<BuiltinIssue> {
             });
         }
     }
+    issues
+}
+
+/// The source with comments and string literals blanked out (newlines kept, so lines and
+/// columns stay where they were).
+fn code_only(source: &str) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    let zone = zones(&chars);
+    chars
+        .iter()
+        .zip(&zone)
+        .map(|(c, z)| {
+            if *z == Zone::Code || *c == '\n' {
+                *c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// The namespaces of dotted builtins (`time`, `net`, `json`, …).
+fn builtin_namespaces() -> BTreeSet<&'static str> {
+    OPA_BUILTINS
+        .iter()
+        .copied()
+        .chain(regorus_builtins())
+        .filter_map(|n| n.split_once('.').map(|(ns, _)| ns))
+        .collect()
+}
+
+/// A variable, function parameter or rule named like a builtin namespace (`time`, `net`, …)
+/// in a file that calls that namespace's builtins. OPA then resolves `time.parse_rfc3339_ns`
+/// against the variable and rejects the module ("undefined function"); regorus still finds the
+/// builtin, so the mistake only shows under OPA.
+pub fn lint_shadowing(source: &str) -> Vec<BuiltinIssue> {
+    let code = code_only(source);
+    let namespaces = builtin_namespaces();
+    let ident = r"[A-Za-z_][A-Za-z0-9_]*";
+    let patterns = [
+        format!(r"(?m)^{ident}\(([^)]*)\)"),
+        format!(r"\b(?:some|every)\s+({ident}(?:\s*,\s*{ident})?)\s+in\b"),
+        format!(r"(?m)(?:^|[^.\w])({ident})\s*:="),
+    ];
+    let mut declared: Vec<(String, usize)> = Vec::new();
+    for pattern in &patterns {
+        let Ok(re) = regex::Regex::new(pattern) else {
+            continue;
+        };
+        for caps in re.captures_iter(&code) {
+            let Some(m) = caps.get(1) else { continue };
+            let line = code[..m.start()].matches('\n').count() + 1;
+            for name in m.as_str().split(',') {
+                let name = name.trim();
+                if namespaces.contains(name) {
+                    declared.push((name.to_string(), line));
+                }
+            }
+        }
+    }
+    // A local (parameter, `some`, `:=` in a body) hides the namespace within its rule; a rule
+    // of that name (`time := …` at the top level) in the whole package.
+    let lines: Vec<&str> = code.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let scope = |line: usize, name: &str| -> String {
+        let text = lines.get(line - 1).copied().unwrap_or("");
+        if text.starts_with(&format!("{name} ")) || text.starts_with(&format!("{name}:")) {
+            return code.clone();
+        }
+        let first = starts
+            .iter()
+            .rev()
+            .find(|s| **s <= line)
+            .copied()
+            .unwrap_or(1);
+        let end = starts
+            .iter()
+            .find(|s| **s > line)
+            .copied()
+            .unwrap_or(lines.len() + 1);
+        lines[first - 1..end - 1].join("\n")
+    };
+    let mut issues = Vec::new();
+    for (name, line) in declared {
+        let call = format!(
+            r"(?:^|[^.\w]){}\.{ident}(?:\.{ident})*\s*\(",
+            regex::escape(&name)
+        );
+        let within = scope(line, &name);
+        let calls_namespace = regex::Regex::new(&call).is_ok_and(|re| re.is_match(&within));
+        if calls_namespace {
+            issues.push(BuiltinIssue {
+                line,
+                name: name.clone(),
+                message: format!(
+                    "`{name}` is declared here and hides the `{name}.*` builtins this file calls: the reference OPA rejects the module (undefined function), orgscan does not; rename it"
+                ),
+                warning: false,
+            });
+        }
+    }
+    issues.sort_by_key(|i| i.line);
+    issues.dedup();
     issues
 }
 
@@ -748,6 +887,7 @@ deny contains msg if {
 	 net.cidr_merge(x)`) > 0
 	not startswith("a", "b")
 	q := foo.bar(1)
+	e := set()
 }
 "#;
         let scan = scan_calls(src);
@@ -788,18 +928,42 @@ deny contains msg if {
         let src = "package x\n# sprintf(\"%s\", [1])\nmsg := sprintf(\"%s of %s admins, %d%%\", [count(a), \"x, y\", 50])\nok := sprintf(\"%d and %v and %s\", [count(a), 2.5, u.name])\nbad := sprintf(\"%s days\", [util.days_since(t)])\nfrac := sprintf(\"%d\", [1.5])\nflt := sprintf(\"%.2f\", [2])\nsum := sprintf(\"%s\", [a + b])\n";
         let found: Vec<(usize, String)> = lint_sprintf(src)
             .into_iter()
-            .map(|i| (i.line, i.message.split(':').next().unwrap_or("").to_string()))
+            .map(|i| {
+                (
+                    i.line,
+                    i.message.split(':').next().unwrap_or("").to_string(),
+                )
+            })
             .collect();
         assert_eq!(
             found,
             vec![
-                (3, "sprintf formats the number `count(a)` with %s".to_string()),
-                (5, "sprintf formats the number `util.days_since(t)` with %s".to_string()),
+                (
+                    3,
+                    "sprintf formats the number `count(a)` with %s".to_string()
+                ),
+                (
+                    5,
+                    "sprintf formats the number `util.days_since(t)` with %s".to_string()
+                ),
                 (6, "sprintf formats the fraction `1.5` with %d".to_string()),
                 (7, "sprintf formats the integer `2` with %f".to_string()),
                 (8, "sprintf formats the number `a + b` with %s".to_string()),
             ]
         );
         assert_eq!(format_verbs("%5.2f%%|%-3s|%v"), vec!['f', 's', 'v']);
+    }
+
+    #[test]
+    fn flags_names_that_hide_builtin_namespaces() {
+        let src = "package x\nev(id, time) := {\"id\": id, \"time_ns\": time.parse_rfc3339_ns(time)}\nok(e) := e.time\nf(x) if {\n\tsome net in input.nets\n\tjson := 1\n\tnet.cidr_contains(net, \"1.2.3.4\")\n}\n# time := 1\ng := {\"time\": 1}\nh(json) := 1\nk := json.is_valid(\"{}\")\n";
+        let found: Vec<(usize, String)> = lint_shadowing(src)
+            .into_iter()
+            .map(|i| (i.line, i.name))
+            .collect();
+        assert_eq!(found, vec![(2, "time".to_string()), (5, "net".to_string())]);
+        let rule = "package x\ntime := 5\n\nx := time.parse_rfc3339_ns(\"2026-01-01T00:00:00Z\")\n";
+        let found: Vec<usize> = lint_shadowing(rule).into_iter().map(|i| i.line).collect();
+        assert_eq!(found, vec![2]);
     }
 }

@@ -13,7 +13,7 @@
 //!    wall-clock, random or network builtins make a scan irreproducible, and `sprintf` verbs
 //!    that the two engines format differently (a number under `%s`) are flagged.
 
-use super::builtins::{lint_builtins, lint_sprintf};
+use super::builtins::{lint_builtins, lint_shadowing, lint_sprintf};
 use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
 use super::evaluate::{judged, run_rules};
 use super::metadata::{package_of, parse_metadata, CATEGORIES, IMPLEMENTATION_COSTS, USER_IMPACTS};
@@ -195,7 +195,8 @@ pub fn check_files(
         let defined = defined_by_package.get(&package).unwrap_or(&empty);
         let issues = lint_builtins(&file.text, defined)
             .into_iter()
-            .chain(lint_sprintf(&file.text));
+            .chain(lint_sprintf(&file.text))
+            .chain(lint_shadowing(&file.text));
         for issue in issues {
             problems.push(Problem {
                 file: file.path.clone(),
