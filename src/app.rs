@@ -19,10 +19,44 @@ pub const EXIT_INCOMPLETE: u8 = 3;
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
+        Command::Attest(command) => {
+            crate::collect::run_attest(&command)?;
+            Ok(EXIT_OK)
+        }
+        Command::ImportEvents(args) => {
+            crate::collect::import::run_import_events(&args)?;
+            Ok(EXIT_OK)
+        }
         Command::Policy(PolicyCommand::List(args)) => crate::policy_cmd::list(&args),
         Command::Policy(PolicyCommand::Test(args)) => crate::policy_cmd::test(&args),
         Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
         Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
+        Command::Diff(args) => diff(&args),
+    }
+}
+
+fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
+    use crate::report::diff::{diff_reports, render_diff_json, render_diff_text};
+    let render: fn(&crate::report::diff::ReportDiff) -> String = match args.format.as_str() {
+        "text" => |d| render_diff_text(d, false),
+        "markdown" | "md" => |d| render_diff_text(d, true),
+        "json" => render_diff_json,
+        other => {
+            return Err(ScanError::Usage(format!(
+                "--format: expected text, markdown or json, found {other:?}"
+            ))
+            .into())
+        }
+    };
+    let old = crate::report::history::load_report(&args.old)?;
+    let new = crate::report::history::load_report(&args.new)?;
+    let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
+    print!("{}", render(&d));
+    if args.fail_on_new && !d.new_findings.is_empty() {
+        Ok(EXIT_GATE)
+    } else {
+        Ok(EXIT_OK)
     }
 }
 
@@ -53,7 +87,25 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(args.config.as_deref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::report::history::Baseline::load)
+        .transpose()?;
+    let (history, history_warnings) = match &args.history {
+        Some(dir) => crate::report::history::load_history(dir)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    for w in &history_warnings {
+        eprintln!("warning: {w}");
+    }
     let snapshot = load_target(args)?;
+    let redact = args.redact.then(|| {
+        std::env::var("ORGSCAN_REDACT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
+    });
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: args.policies.clone(),
@@ -66,7 +118,14 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         formats,
         out: args.out.clone(),
         dump_input: args.dump_input.clone(),
+        baseline,
+        fail_on_new: args.fail_on_new,
+        history,
+        redact,
     })?;
+    for w in &outcome.report.warnings {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         print_summary(&outcome);
     }
@@ -128,7 +187,15 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     }
 }
 
-/// Errors are usage/config/input problems (exit 2) unless a library says otherwise.
-pub fn exit_code_for_error(_error: &anyhow::Error) -> u8 {
-    EXIT_USAGE
+fn exit_u8(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(EXIT_INCOMPLETE)
+}
+
+/// Errors are usage/config/input problems (exit 2) unless the library that raised them says
+/// otherwise (a collection that failed part-way is incomplete, exit 3).
+pub fn exit_code_for_error(error: &anyhow::Error) -> u8 {
+    match error.downcast_ref::<crate::collect::CollectError>() {
+        Some(e) => exit_u8(e.exit_code()),
+        None => EXIT_USAGE,
+    }
 }

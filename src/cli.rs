@@ -16,12 +16,38 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing buys nothing
 pub enum Command {
     /// Evaluate the policies over a snapshot (the bundled demo org when none is given) and write reports.
     Scan(ScanArgs),
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Read an org through the Atlassian admin APIs into a snapshot directory.
+    /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
+    Collect(crate::collect::CollectArgs),
+    /// Attestations for the settings no API exposes.
+    #[command(subcommand)]
+    Attest(crate::collect::AttestCommand),
+    /// Add exported audit events (API page JSON or NDJSON) to a snapshot, creating it if needed.
+    ImportEvents(crate::collect::ImportEventsArgs),
+    /// Compare two report.json files: new, resolved and regressed findings, status and version
+    /// changes, expired waivers, score delta.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier report.json.
+    pub old: PathBuf,
+    /// The later report.json.
+    pub new: PathBuf,
+    /// text, markdown or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Exit 1 when the later report has open findings the earlier one did not.
+    #[arg(long)]
+    pub fail_on_new: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -31,7 +57,7 @@ pub struct ScanArgs {
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
     pub out: PathBuf,
-    /// Report formats, comma separated.
+    /// Report formats, comma separated: json, html, sarif, junit, md, csv.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
     /// A folder of your own policies, added to the shipped pack (repeatable).
@@ -61,6 +87,19 @@ pub struct ScanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: only findings new since the baseline fail the gate.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// A folder of earlier report.json files: the HTML report draws the score trend.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Replace emails, names, account ids and IPs with consistent tokens in every output
+    /// (keyed by ORGSCAN_REDACT_KEY when set, else by the org id).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Subcommand)]

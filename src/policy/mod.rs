@@ -2,6 +2,7 @@
 //! evaluation with regorus.
 
 pub mod builtins;
+pub mod catalogue;
 pub mod check;
 pub mod discover;
 pub mod evaluate;
