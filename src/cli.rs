@@ -5,7 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "orgscan", version, about = "Posture scanner for Atlassian Cloud organizations")]
+#[command(
+    name = "orgscan",
+    version,
+    about = "Posture scanner for Atlassian Cloud organizations"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

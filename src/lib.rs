@@ -1,6 +1,7 @@
 //! orgscan: snapshot an Atlassian Cloud organization, evaluate Rego policies over the snapshot,
 //! and report posture findings and detections Secure-Score style.
 
+pub mod cli;
 pub mod collect;
 pub mod snapshot;
 
