@@ -224,7 +224,8 @@ fn collect_then_import_through_the_cli_entry_points() {
     let junk = dir.path().join("junk");
     std::fs::create_dir(&junk).unwrap();
     std::fs::write(junk.join("notes.txt"), "mine").unwrap();
-    let err = orgscan::collect::import::import_events(&[export.clone()], &junk, None).unwrap_err();
+    let err = orgscan::collect::import::import_events(std::slice::from_ref(&export), &junk, None)
+        .unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert_eq!(
         std::fs::read_to_string(junk.join("notes.txt")).unwrap(),
