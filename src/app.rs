@@ -1,15 +1,13 @@
 //! The edge between the command line and the library: turns parsed arguments into library
 //! calls, prints human summaries, and classifies the outcome for `main`'s exit code.
 
-use crate::cli::{Cli, Command, PolicyCommand, PolicyListArgs, ScanArgs};
+use crate::cli::{Cli, Command, PolicyCommand, ScanArgs};
 use crate::config::Config;
 use crate::gate::Outcome;
-use crate::policy::load_pack;
 use crate::report::Format;
 use crate::results::{Severity, Status};
 use crate::scan::{parse_now, run_scan, ScanError, ScanRequest};
 use crate::snapshot::{load_snapshot, Snapshot};
-use anyhow::Context;
 use std::time::Duration;
 
 /// Exit codes (README, "Exit codes").
@@ -21,8 +19,78 @@ pub const EXIT_INCOMPLETE: u8 = 3;
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
-        Command::Policy(PolicyCommand::List(args)) => policy_list(&args),
+        Command::Run(args) => run_collect_then_scan(&args),
+        Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
+        Command::Attest(command) => {
+            crate::collect::run_attest(&command)?;
+            Ok(EXIT_OK)
+        }
+        Command::ImportEvents(args) => {
+            crate::collect::import::run_import_events(&args)?;
+            Ok(EXIT_OK)
+        }
+        Command::Policy(PolicyCommand::List(args)) => crate::policy_cmd::list(&args),
+        Command::Policy(PolicyCommand::Test(args)) => crate::policy_cmd::test(&args),
+        Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
+        Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
+        Command::Diff(args) => diff(&args),
     }
+}
+
+fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
+    use crate::report::diff::{diff_reports, render_diff_json, render_diff_text};
+    let render: fn(&crate::report::diff::ReportDiff) -> String = match args.format.as_str() {
+        "text" => |d| render_diff_text(d, false),
+        "markdown" | "md" => |d| render_diff_text(d, true),
+        "json" => render_diff_json,
+        other => {
+            return Err(ScanError::Usage(format!(
+                "--format: expected text, markdown or json, found {other:?}"
+            ))
+            .into())
+        }
+    };
+    let old = crate::report::history::load_report(&args.old)?;
+    let new = crate::report::history::load_report(&args.new)?;
+    let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
+    print!("{}", render(&d));
+    if args.fail_on_new && !d.new_findings.is_empty() {
+        Ok(EXIT_GATE)
+    } else {
+        Ok(EXIT_OK)
+    }
+}
+
+/// `orgscan run`: a collection that could not finish is an error as in `collect`; one that
+/// finished with refused collections is still scanned (their controls are not evaluable) and
+/// the run then exits 3 unless `--allow-partial`.
+fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
+    let collected = crate::collect::run_collect(&args.collect)?;
+    let collect_code = exit_u8(collected.exit_code());
+    let scan_args = ScanArgs {
+        snapshot: Some(args.collect.out.clone()),
+        out: args.report_dir.clone(),
+        format: args.format.clone(),
+        policies: args.policies.clone(),
+        no_default_policies: args.no_default_policies,
+        config: args.config.clone(),
+        fail_on: args.fail_on.clone(),
+        exit_zero: args.exit_zero,
+        now: None,
+        policy_timeout: args.policy_timeout,
+        dump_input: None,
+        quiet: args.collect.quiet,
+        baseline: args.baseline.clone(),
+        fail_on_new: args.fail_on_new,
+        history: args.history.clone(),
+        redact: args.redact,
+    };
+    let scan_code = scan(&scan_args)?;
+    Ok(if collect_code == EXIT_INCOMPLETE {
+        EXIT_INCOMPLETE
+    } else {
+        scan_code
+    })
 }
 
 fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
@@ -52,7 +120,25 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(args.config.as_deref())?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::report::history::Baseline::load)
+        .transpose()?;
+    let (history, history_warnings) = match &args.history {
+        Some(dir) => crate::report::history::load_history(dir)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    for w in &history_warnings {
+        eprintln!("warning: {w}");
+    }
     let snapshot = load_target(args)?;
+    let redact = args.redact.then(|| {
+        std::env::var("ORGSCAN_REDACT_KEY")
+            .ok()
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
+    });
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: args.policies.clone(),
@@ -65,7 +151,14 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         formats,
         out: args.out.clone(),
         dump_input: args.dump_input.clone(),
+        baseline,
+        fail_on_new: args.fail_on_new,
+        history,
+        redact,
     })?;
+    for w in &outcome.report.warnings {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         print_summary(&outcome);
     }
@@ -127,46 +220,15 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     }
 }
 
-fn policy_list(args: &PolicyListArgs) -> anyhow::Result<u8> {
-    let pack = load_pack(args.dirs.is_empty(), &args.dirs)?;
-    match args.format.as_str() {
-        "json" => {
-            let rows: Vec<serde_json::Value> = pack
-                .policies
-                .iter()
-                .map(|p| {
-                    serde_json::json!({"id": p.meta.id, "severity": p.meta.severity, "category": p.meta.category,
-                        "points": p.meta.points, "kind": p.meta.kind, "title": p.meta.title, "source": p.source.path})
-                })
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).context("serializing the policy list")?
-            );
-        }
-        "table" => {
-            println!(
-                "{:<12} {:<9} {:<28} {:>6}  TITLE",
-                "ID", "SEVERITY", "CATEGORY", "POINTS"
-            );
-            for p in &pack.policies {
-                println!(
-                    "{:<12} {:<9} {:<28} {:>6}  {}",
-                    p.meta.id, p.meta.severity, p.meta.category, p.meta.points, p.meta.title
-                );
-            }
-        }
-        other => {
-            return Err(ScanError::Usage(format!(
-                "--format: expected table or json, found {other:?}"
-            ))
-            .into())
-        }
-    }
-    Ok(EXIT_OK)
+fn exit_u8(code: i32) -> u8 {
+    u8::try_from(code).unwrap_or(EXIT_INCOMPLETE)
 }
 
-/// Errors are usage/config/input problems (exit 2) unless a library says otherwise.
-pub fn exit_code_for_error(_error: &anyhow::Error) -> u8 {
-    EXIT_USAGE
+/// Errors are usage/config/input problems (exit 2) unless the library that raised them says
+/// otherwise (a collection that failed part-way is incomplete, exit 3).
+pub fn exit_code_for_error(error: &anyhow::Error) -> u8 {
+    match error.downcast_ref::<crate::collect::CollectError>() {
+        Some(e) => exit_u8(e.exit_code()),
+        None => EXIT_USAGE,
+    }
 }

@@ -16,12 +16,40 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing buys nothing
 pub enum Command {
     /// Evaluate the policies over a snapshot (the bundled demo org when none is given) and write reports.
     Scan(ScanArgs),
+    /// Collect a snapshot, then scan it: one command for scheduled jobs.
+    Run(RunArgs),
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Read an org through the Atlassian admin APIs into a snapshot directory.
+    /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
+    Collect(crate::collect::CollectArgs),
+    /// Attestations for the settings no API exposes.
+    #[command(subcommand)]
+    Attest(crate::collect::AttestCommand),
+    /// Add exported audit events (API page JSON or NDJSON) to a snapshot, creating it if needed.
+    ImportEvents(crate::collect::ImportEventsArgs),
+    /// Compare two report.json files: new, resolved and regressed findings, status and version
+    /// changes, expired waivers, score delta.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier report.json.
+    pub old: PathBuf,
+    /// The later report.json.
+    pub new: PathBuf,
+    /// text, markdown or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Exit 1 when the later report has open findings the earlier one did not.
+    #[arg(long)]
+    pub fail_on_new: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -31,7 +59,7 @@ pub struct ScanArgs {
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
     pub out: PathBuf,
-    /// Report formats, comma separated.
+    /// Report formats, comma separated: json, html, sarif, junit, md, csv.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
     /// A folder of your own policies, added to the shipped pack (repeatable).
@@ -61,12 +89,34 @@ pub struct ScanArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: only findings new since the baseline fail the gate.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// A folder of earlier report.json files: the HTML report draws the score trend.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Replace emails, names, account ids and IPs with consistent tokens in every output
+    /// (keyed by ORGSCAN_REDACT_KEY when set, else by the org id).
+    #[arg(long)]
+    pub redact: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// List the controls: id, severity, category, points, title.
+    /// List the controls: id, severity, category, points, kind, title.
     List(PolicyListArgs),
+    /// Run the Rego unit tests (`*_test.rego`, rules `test_*`), like `opa test`.
+    /// Exit 0 all passed; 1 a test failed or coverage is below --threshold; 2 usage or load error.
+    Test(PolicyTestArgs),
+    /// Check policies without an org: parse, METADATA schema, compile and run each alone on an
+    /// empty and the demo input, builtins missing in OPA or regorus.
+    /// Exit 0 clean; 1 problems found; 2 usage error.
+    Check(PolicyCheckArgs),
+    /// Write the control catalogue (markdown) generated from the policies' METADATA.
+    Doc(PolicyDocArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -76,4 +126,94 @@ pub struct PolicyListArgs {
     /// table or json
     #[arg(long, default_value = "table")]
     pub format: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyTestArgs {
+    /// Folders of your policies and their tests (the shipped libraries are available to them).
+    /// Omit to test the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// Run only the tests whose name (`data.<package>.<rule>`) matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub run: Option<String>,
+    /// Report line coverage per policy and library file.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when total line coverage is below this percentage (implies --coverage).
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<f64>,
+    /// text or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Print only failures and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyCheckArgs {
+    /// Folders of your policies (checked with the shipped libraries available, and against the
+    /// shipped pack's ids). Omit to check the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// text or json
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Treat warnings (missing test file, deprecated builtin, …) as problems too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct PolicyDocArgs {
+    /// Policy folders to document instead of the shipped pack.
+    pub dirs: Vec<PathBuf>,
+    /// Where the catalogue goes; `-` for standard output.
+    #[arg(long, default_value = "policies/README.md")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 when the file differs from what would be written.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `orgscan run`: the collect arguments (`--out` is the snapshot directory) plus the scan
+/// options that matter for a scheduled job.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub collect: crate::collect::CollectArgs,
+    /// Where the reports go.
+    #[arg(long, value_name = "DIR", default_value = "orgscan-report")]
+    pub report_dir: PathBuf,
+    /// Report formats, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "json,html")]
+    pub format: Vec<String>,
+    /// A folder of your own policies, added to the shipped pack (repeatable).
+    #[arg(long = "policies")]
+    pub policies: Vec<PathBuf>,
+    /// Use only the policies given with --policies.
+    #[arg(long)]
+    pub no_default_policies: bool,
+    /// Configuration file (thresholds, waivers).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Exit 1 when an open finding is at or above this severity.
+    #[arg(long, default_value = "high")]
+    pub fail_on: String,
+    /// Always exit 0 when the scan completes (report only).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// A previous report.json: with --fail-on-new, only new findings fail the gate.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// A folder of earlier report.json files for the trend chart.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Replace emails, names, account ids and IPs with consistent tokens.
+    #[arg(long)]
+    pub redact: bool,
+    /// Per-policy evaluation time limit, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    pub policy_timeout: f64,
 }

@@ -61,6 +61,11 @@ impl Config {
         Config::parse(&shown, &text)
     }
 
+    /// The configuration file's text as read (the waiver module re-reads it with spans).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     fn line_of(&self, needle: &str) -> usize {
         self.text
             .lines()

@@ -2,9 +2,10 @@
 //! (an open finding at or above `--fail-on`), 3 evaluation incomplete (a control in `error`).
 
 use crate::results::{ControlResult, Severity, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Pass,
@@ -22,16 +23,30 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GateDecision {
     pub fail_on: Severity,
     pub exit_zero: bool,
     pub outcome: Outcome,
+    /// True under `--baseline … --fail-on-new`: only findings the baseline did not have count.
+    #[serde(default)]
+    pub new_only: bool,
     /// Why: the controls that failed the gate or could not be evaluated.
     pub reasons: Vec<String>,
 }
 
 pub fn decide(controls: &[ControlResult], fail_on: Severity, exit_zero: bool) -> GateDecision {
+    decide_with_baseline(controls, fail_on, exit_zero, None)
+}
+
+/// Like [`decide`], but with `known` (a baseline's fingerprints) only open findings whose
+/// fingerprint is not in it count against the gate (`--baseline OLD.json --fail-on-new`).
+pub fn decide_with_baseline(
+    controls: &[ControlResult],
+    fail_on: Severity,
+    exit_zero: bool,
+    known: Option<&BTreeSet<String>>,
+) -> GateDecision {
     let mut reasons = Vec::new();
     let errors: Vec<&ControlResult> = controls
         .iter()
@@ -46,11 +61,16 @@ pub fn decide(controls: &[ControlResult], fail_on: Severity, exit_zero: bool) ->
     }
     let mut failing = 0;
     for c in controls.iter().filter(|c| c.status == Status::Fail) {
-        let at_or_above = c.open_findings().filter(|f| f.severity >= fail_on).count();
+        let at_or_above = c
+            .open_findings()
+            .filter(|f| f.severity >= fail_on)
+            .filter(|f| known.is_none_or(|k| !k.contains(&f.fingerprint)))
+            .count();
         if at_or_above > 0 {
             failing += 1;
+            let new = if known.is_some() { " new" } else { "" };
             reasons.push(format!(
-                "{} ({}): {at_or_above} open finding(s) at or above {fail_on}",
+                "{} ({}): {at_or_above}{new} open finding(s) at or above {fail_on}",
                 c.info.id, c.info.severity
             ));
         }
@@ -68,6 +88,7 @@ pub fn decide(controls: &[ControlResult], fail_on: Severity, exit_zero: bool) ->
         fail_on,
         exit_zero,
         outcome,
+        new_only: known.is_some(),
         reasons,
     }
 }

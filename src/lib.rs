@@ -3,15 +3,19 @@
 
 pub mod app;
 pub mod cli;
+pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod gate;
 pub mod policy;
+pub mod policy_cmd;
 pub mod prepare;
+pub mod redact;
 pub mod report;
 pub mod results;
 pub mod scan;
 pub mod snapshot;
+pub mod waiver;
 
 /// The version printed in reports and manifests.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

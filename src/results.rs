@@ -124,6 +124,7 @@ pub struct Finding {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AppliedWaiver {
+    /// risk_accepted | resolved_third_party | resolved_alternate_mitigation | planned
     pub status: String,
     pub reason: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,6 +133,19 @@ pub struct AppliedWaiver {
     pub ticket: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+}
+
+impl AppliedWaiver {
+    /// Whether the finding stops counting against the gate (every status but `planned`).
+    pub fn suppresses(&self) -> bool {
+        self.status != "planned"
+    }
+
+    /// Whether the finding's points are granted (Secure Score: third party and alternate
+    /// mitigation count as resolved; an accepted risk does not).
+    pub fn grants_points(&self) -> bool {
+        self.status == "resolved_third_party" || self.status == "resolved_alternate_mitigation"
+    }
 }
 
 /// Metadata of a control as the report needs it (a projection of the policy's METADATA).
@@ -183,9 +197,12 @@ impl ControlResult {
             && matches!(self.status, Status::Pass | Status::Fail | Status::Waived)
     }
 
-    /// Findings that still count against the org (not waived).
+    /// Findings that still count against the org (not waived; a `planned` waiver only
+    /// records intent and leaves the finding open).
     pub fn open_findings(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.waiver.is_none())
+        self.findings
+            .iter()
+            .filter(|f| !f.waiver.as_ref().is_some_and(AppliedWaiver::suppresses))
     }
 }
 

@@ -2,7 +2,7 @@
 //! report files → gate outcome. Plain data in, plain data out; the CLI only adapts arguments.
 
 use crate::config::{Config, ConfigError};
-use crate::gate::{decide, Outcome};
+use crate::gate::{decide_with_baseline, Outcome};
 use crate::policy::{
     evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError, PolicyPack,
 };
@@ -39,6 +39,14 @@ pub struct ScanRequest {
     pub formats: Vec<Format>,
     pub out: PathBuf,
     pub dump_input: Option<PathBuf>,
+    /// `--baseline OLD.json`: the earlier report new findings are told apart from.
+    pub baseline: Option<crate::report::history::Baseline>,
+    /// `--fail-on-new`: only findings the baseline does not have fail the gate.
+    pub fail_on_new: bool,
+    /// `--history DIR`: earlier reports for the trend.
+    pub history: Vec<crate::report::history::ReportHead>,
+    /// `--redact`: pseudonymise people and addresses in every output, with this key.
+    pub redact: Option<String>,
 }
 
 pub struct ScanOutcome {
@@ -78,7 +86,21 @@ pub fn parse_now(text: &str) -> Result<Timestamp, ScanError> {
 
 pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let pack = load_pack(request.include_shipped, &request.policy_dirs)?;
-    let control_config = request.config.control_parameters(&pack)?;
+    // Every configuration problem at once: control settings and waivers together.
+    let control_ids: std::collections::BTreeSet<String> =
+        pack.policies.iter().map(|p| p.meta.id.clone()).collect();
+    let (control_config, waivers) = match (
+        request.config.control_parameters(&pack),
+        crate::waiver::parse_waivers(&request.config, &control_ids),
+    ) {
+        (Ok(c), Ok(w)) => (c, w),
+        (c, w) => {
+            let mut problems = Vec::new();
+            problems.extend(c.err().map(|e| e.problems).unwrap_or_default());
+            problems.extend(w.err().map(|e| e.problems).unwrap_or_default());
+            return Err(ConfigError { problems }.into());
+        }
+    };
     let now = request
         .now
         .unwrap_or(request.snapshot.manifest.collected_at);
@@ -105,13 +127,20 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         timeout: request.timeout,
         ..EvalOptions::default()
     };
-    let controls = evaluate_pack(&pack, &input, &availability, &options);
+    let mut controls = evaluate_pack(&pack, &input, &availability, &options);
     crate::prepare::timing("input + evaluation", started);
-    let gate = decide(&controls, request.fail_on, request.exit_zero);
+    let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
+    let known = request.baseline.as_ref().map(|b| b.fingerprints());
+    let gate = decide_with_baseline(
+        &controls,
+        request.fail_on,
+        request.exit_zero,
+        known.as_ref().filter(|_| request.fail_on_new),
+    );
     let outcome = gate.outcome;
     // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
     let activity = prepared.activity.clone();
-    let report = build_report(ReportInputs {
+    let mut report = build_report(ReportInputs {
         snapshot: &request.snapshot,
         controls: &controls,
         now,
@@ -119,6 +148,21 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         gate,
         activity,
     });
+    report.waivers = waived.reports;
+    report.warnings = waived.warnings;
+    if let Some(baseline) = &request.baseline {
+        report.baseline = Some(baseline.compare(&report));
+    }
+    report.trend = crate::report::history::trend(&request.history, &report);
+    report
+        .warnings
+        .extend(crate::report::history::trend_warnings(
+            &request.history,
+            &report,
+        ));
+    if let Some(key) = &request.redact {
+        report = crate::redact::redact_report(&report, &request.snapshot, key);
+    }
     let written = write_reports(&report, &request.formats, &request.out)?;
     Ok(ScanOutcome {
         report,

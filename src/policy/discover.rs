@@ -37,11 +37,11 @@ pub struct PolicyLoadError {
     pub problems: Vec<String>,
 }
 
-fn is_test(path: &str) -> bool {
+pub fn is_test(path: &str) -> bool {
     path.ends_with("_test.rego")
 }
 
-fn is_library(path: &str, text: &str) -> bool {
+pub fn is_library(path: &str, text: &str) -> bool {
     path.split(['/', '\\']).any(|c| c == "lib")
         || package_of(text).is_some_and(|p| p.starts_with("orgscan.lib"))
 }
@@ -125,6 +125,15 @@ pub fn load_pack(include_shipped: bool, dirs: &[PathBuf]) -> Result<PolicyPack, 
             Err(e) => problems.extend(e.problems),
         }
     }
+    pack_from_files(files, problems)
+}
+
+/// Sorts already-read files into a pack and validates it like `load_pack` (`problems` holds
+/// earlier problems, e.g. unreadable files, reported together with these).
+pub fn pack_from_files(
+    files: Vec<SourceFile>,
+    mut problems: Vec<String>,
+) -> Result<PolicyPack, PolicyLoadError> {
     let mut pack = PolicyPack::default();
     for file in files {
         if is_test(&file.path) {
@@ -229,13 +238,12 @@ mod tests {
         let pack = load_pack(false, &[dir.path().to_path_buf()]).unwrap();
         assert_eq!(pack.policies.len(), 1);
         assert_eq!(pack.tests.len(), 1);
-        // The shipped libraries are always loaded; the folder's own library is added to them.
-        let own: Vec<&SourceFile> = pack
+        // The shipped libraries are always loaded too.
+        let own_libraries = pack
             .libraries
             .iter()
-            .filter(|l| !l.path.starts_with("builtin:"))
-            .collect();
-        assert_eq!(own.len(), 1);
+            .filter(|l| !l.path.starts_with("builtin:"));
+        assert_eq!(own_libraries.count(), 1);
     }
 
     #[test]

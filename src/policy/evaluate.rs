@@ -33,13 +33,14 @@ impl Default for EvalOptions {
     }
 }
 
-/// What a policy's rules returned, before it is judged.
+/// What a policy's rules returned, before it is judged. Public for `policy check` and the
+/// differential test against the reference OPA, which compare these raw outputs.
 #[derive(Debug, Default)]
-struct RawOutcome {
-    deny: Vec<Value>,
-    score: Option<Value>,
-    not_evaluable: Vec<String>,
-    not_applicable: Vec<String>,
+pub struct RawOutcome {
+    pub deny: Vec<Value>,
+    pub score: Option<Value>,
+    pub not_evaluable: Vec<String>,
+    pub not_applicable: Vec<String>,
 }
 
 pub fn control_info(policy: &Policy) -> ControlInfo {
@@ -127,7 +128,9 @@ fn evaluate_one(
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
 
-fn run_rules(
+/// Runs one policy's rules on a template engine (libraries and input already set), without the
+/// `custom.data` pre-check.
+pub fn run_rules(
     template: &regorus::Engine,
     policy: &Policy,
     timeout: Duration,
@@ -228,7 +231,11 @@ fn type_name(v: &Value) -> &'static str {
 }
 
 /// Turns raw rule outputs into a control result: findings validated, status decided, points.
-fn judged(policy: &Policy, outcome: Result<RawOutcome, String>, duration_ms: u64) -> ControlResult {
+pub fn judged(
+    policy: &Policy,
+    outcome: Result<RawOutcome, String>,
+    duration_ms: u64,
+) -> ControlResult {
     let info = control_info(policy);
     let error = |reason: String| ControlResult {
         info: info.clone(),

@@ -1,6 +1,9 @@
 //! Policies: discovery (shipped pack + user folders), METADATA parsing and validation, and
 //! evaluation with regorus.
 
+pub mod builtins;
+pub mod catalogue;
+pub mod check;
 pub mod discover;
 pub mod evaluate;
 pub mod metadata;

@@ -1,28 +1,83 @@
-//! The HTML report: one self-contained file (inline CSS and SVG, no external assets) rendered
-//! by handlebars in strict mode from templates embedded at build time. All org data goes
-//! through handlebars' HTML escaping (`{{…}}`, never `{{{…}}}`); the only raw content is our
-//! own stylesheet, included as a partial.
+//! The HTML report: one self-contained file (inline CSS, SVG charts and one small script; no
+//! external assets) rendered by handlebars in strict mode from templates embedded at build
+//! time. It works offline, prints, and stays readable without the script.
+//!
+//! Safety: all org data goes through handlebars' HTML escaping (`{{…}}`, never `{{{…}}}`); the
+//! only raw insertions are our own stylesheet and script. The page's Content-Security-Policy
+//! allows exactly that stylesheet and that script by their sha256 (computed here from the
+//! embedded text), nothing else: an injected `<script>`, event handler, external image or
+//! style would be blocked even if escaping ever failed.
+//!
+//! Scale: findings are listed up to [`FINDINGS_SHOWN`] per control and [`FINDINGS_BUDGET`] in
+//! all, long lists are paged by the script, long values are clipped, and controls with more
+//! findings than listed get a count by resource type; 10^5 findings stay a few MB.
 
 use super::model::{ControlReport, Report};
-use crate::results::{Finding, Status};
+use crate::results::{Finding, Kind, Severity, Status};
 use handlebars::Handlebars;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 const TEMPLATE: &str = include_str!("../../reports/report.html.hbs");
 const STYLE: &str = include_str!("../../reports/report.css");
+const SCRIPT: &str = include_str!("../../reports/report.js");
 
-/// Findings listed per control before the rest are summarised by a count.
-pub const FINDINGS_SHOWN: usize = 50;
+/// Findings listed per control before the rest are summarised by counts.
+pub const FINDINGS_SHOWN: usize = 200;
+/// Findings listed in the whole page.
+pub const FINDINGS_BUDGET: usize = 2000;
+/// Failing controls shown expanded when the page opens (the rest one click away).
+pub const OPEN_CONTROLS: usize = 10;
+/// Characters of one value shown before it is clipped.
+pub const VALUE_CHARS: usize = 2000;
+/// Items of a list value (event ids…) shown before the rest are counted.
+pub const LIST_ITEMS: usize = 20;
+/// Bars per activity chart.
+pub const CHART_ROWS: usize = 10;
 
 #[derive(Debug, thiserror::Error)]
 #[error("rendering the HTML report: {0}")]
 pub struct HtmlError(String);
 
+/// `'sha256-…'` of a text, as CSP wants it.
+pub fn csp_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    format!("'sha256-{}'", base64(&Sha256::digest(text.as_bytes())))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The page's policy: only our own style and script, by hash; no network, no forms, no base.
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )
+}
+
 pub fn render_html(report: &Report) -> Result<String, HtmlError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
-    hb.register_partial("style", STYLE)
-        .map_err(|e| HtmlError(e.to_string()))?;
     hb.register_template_string("report", TEMPLATE)
         .map_err(|e| HtmlError(e.to_string()))?;
     hb.render("report", &view_model(report))
@@ -44,293 +99,847 @@ fn fmt_points(p: f64) -> String {
     if p.fract() == 0.0 {
         format!("{p:.0}")
     } else {
-        format!("{p:.2}").trim_end_matches('0').to_string()
+        let s = format!("{p:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
-/// Evidence as label/value rows; structured values shown as compact JSON text (escaped later).
-fn evidence_rows(f: &Finding) -> Vec<Value> {
+fn fmt_count(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n:.2}")
+    }
+}
+
+/// At most `max` characters, with a note of the full length when clipped.
+fn clip(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max).collect();
+        s.push_str(&format!("… ({n} characters in all)"));
+        s
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => clip(s, VALUE_CHARS),
+        Value::Array(items) if items.len() > LIST_ITEMS => {
+            let shown: Vec<String> = items[..LIST_ITEMS].iter().map(value_text).collect();
+            format!("{} … ({} in all)", shown.join(", "), items.len())
+        }
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Null => "—".to_string(),
+        other => clip(&other.to_string(), VALUE_CHARS),
+    }
+}
+
+/// Evidence as label/value rows, source first, then what the policy reported; where the
+/// policy named a collection but not when it was read, the snapshot's provenance fills in the
+/// endpoint source and fetch time, and attestation evidence gets who attested and when.
+fn evidence_rows(f: &Finding, report: &Report) -> Vec<Value> {
     let Some(e) = &f.evidence else {
         return Vec::new();
     };
-    let mut rows = vec![json!({"key": "source", "value": e.source})];
+    let mut rows = vec![json!({"key": "source", "value": clip(&e.source, VALUE_CHARS)})];
     for (k, v) in &e.details {
-        let text = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        rows.push(json!({"key": k, "value": text}));
+        rows.push(json!({"key": clip(k, 200), "value": value_text(v)}));
+    }
+    let has = |k: &str| e.details.contains_key(k);
+    if let Some(c) = e
+        .details
+        .get("collection")
+        .and_then(Value::as_str)
+        .and_then(|name| report.snapshot.collections.get(name))
+    {
+        if !has("fetched_at") {
+            if let Some(t) = c.fetched_at {
+                rows.push(json!({"key": "collection fetched at", "value": t.to_rfc3339()}));
+            }
+        }
+        if !has("endpoint") {
+            rows.push(json!({"key": "collection source", "value": clip(&c.source, 200)}));
+        }
+    }
+    if e.source == "attestation" && !has("attested_by") {
+        if let Some(a) = &report.snapshot.attestation {
+            rows.push(json!({"key": "attested", "value": format!("by {} at {}", clip(&a.attested_by, 300), a.attested_at)}));
+        }
     }
     rows
 }
 
-fn control_view(c: &ControlReport) -> Value {
-    let shown: Vec<Value> = c
-        .findings
-        .iter()
-        .take(FINDINGS_SHOWN)
-        .map(|f| {
-            json!({
-                "message": f.message,
-                "severity": f.severity,
-                "resource_type": f.resource.kind,
-                "resource_id": f.resource.id,
-                "resource_name": f.resource.name.clone().unwrap_or_default(),
-                "evidence": evidence_rows(f),
-                "waived": f.waiver.is_some(),
-                "fingerprint": f.fingerprint,
-            })
-        })
-        .collect();
+fn finding_view(f: &Finding, report: &Report) -> Value {
+    let waived = f.waiver.as_ref().is_some_and(|w| w.suppresses());
+    let planned = f.waiver.as_ref().is_some_and(|w| !w.suppresses());
+    let waiver = match &f.waiver {
+        Some(w) => json!({
+            "status": w.status,
+            "reason": clip(&w.reason, VALUE_CHARS),
+            "owner": w.owner.as_deref().map(|s| clip(s, 200)).unwrap_or_default(),
+            "ticket": w.ticket.as_deref().map(|s| clip(s, 200)).unwrap_or_default(),
+            "expires": w.expires.clone().unwrap_or_default(),
+        }),
+        None => Value::Bool(false),
+    };
     json!({
-        "id": c.id,
-        "title": c.title,
-        "description": c.description,
-        "category": c.category,
-        "kind": c.kind,
+        "message": clip(&f.message, VALUE_CHARS),
+        "severity": f.severity,
+        "resource_type": clip(&f.resource.kind, 200),
+        "resource_id": clip(&f.resource.id, 500),
+        "resource_name": f.resource.name.as_deref().map(|n| clip(n, 500)).unwrap_or_default(),
+        "evidence": evidence_rows(f, report),
+        "waived": waived,
+        "planned": planned,
+        "waiver": waiver,
+        "fingerprint": f.fingerprint,
+    })
+}
+
+fn sev_rank(s: Severity) -> usize {
+    Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
+}
+
+fn control_view(
+    report: &Report,
+    c: &ControlReport,
+    index: usize,
+    rank: usize,
+    budget: &mut usize,
+) -> Value {
+    // Open findings first, then waived ones, each in the policy's order.
+    let mut ordered: Vec<&Finding> = c.findings.iter().filter(|f| !is_waived(f)).collect();
+    ordered.extend(c.findings.iter().filter(|f| is_waived(f)));
+    let take = ordered.len().min(FINDINGS_SHOWN).min(*budget);
+    *budget -= take;
+    let shown: Vec<Value> = ordered[..take]
+        .iter()
+        .map(|f| finding_view(f, report))
+        .collect();
+    let aggregates: Vec<Value> = if take < ordered.len() {
+        let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+        for f in &c.findings {
+            *by_type.entry(f.resource.kind.as_str()).or_insert(0) += 1;
+        }
+        let mut rows: Vec<(&str, usize)> = by_type.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        rows.into_iter()
+            .take(CHART_ROWS)
+            .map(|(t, n)| json!({"label": clip(t, 200), "count": n}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let kind = serde_json::to_value(c.kind).unwrap_or(Value::Null);
+    json!({
+        "index": index,
+        "rank": rank,
+        "id": clip(&c.id, 200),
+        "title": clip(&c.title, 500),
+        "search": clip(&format!("{} {} {}", c.id, c.title, c.category).to_lowercase(), 1000),
+        "description": clip(&c.description, VALUE_CHARS),
+        "category": clip(&c.category, 200),
+        "kind": kind,
         "severity": c.severity,
+        "sevrank": sev_rank(c.severity),
         "status": c.status,
         "status_label": status_label(c.status),
         "points": fmt_points(c.points),
         "points_achieved": fmt_points(c.points_achieved),
         "points_left": fmt_points(c.points_left),
-        "reasons": c.reasons,
-        "user_impact": c.user_impact,
-        "implementation_cost": c.implementation_cost,
-        "remediation": c.remediation,
-        "references": c.references,
-        "source": c.source,
+        "reasons": c.reasons.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
+        "user_impact": clip(&c.user_impact, 200),
+        "implementation_cost": clip(&c.implementation_cost, 200),
+        "remediation": c.remediation.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
+        "references": c.references.iter().map(|r| clip(r, 500)).collect::<Vec<_>>(),
+        "to_pass": c.to_pass.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
+        "source": clip(&c.source, 500),
+        "version": clip(&c.version, 100),
         "finding_count": c.finding_count,
+        "waived_count": c.waived_count,
+        "open_count": c.finding_count.saturating_sub(c.waived_count),
         "findings": shown,
-        "hidden_findings": c.finding_count.saturating_sub(FINDINGS_SHOWN),
-        "has_findings": c.finding_count > 0,
-        "open": c.status == Status::Fail || c.status == Status::Error,
+        "shown_findings": take,
+        "hidden_findings": c.finding_count.saturating_sub(take),
+        "aggregates": aggregates,
+        "open": (c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS,
     })
+}
+
+fn is_waived(f: &Finding) -> bool {
+    f.waiver.as_ref().is_some_and(|w| w.suppresses())
 }
 
 /// The ring gauge: circumference of r=52 and the share filled.
 fn gauge(percent: f64) -> Value {
     let circumference = 2.0 * std::f64::consts::PI * 52.0;
     let filled = circumference * (percent / 100.0).clamp(0.0, 1.0);
-    json!({"dash": format!("{filled:.2} {circumference:.2}"), "percent": format!("{percent:.1}")})
+    json!({"dash": format!("{filled:.2} {circumference:.2}")})
 }
 
-fn view_model(report: &Report) -> Value {
-    let categories: Vec<Value> = report
-        .score
-        .by_category
+/// A horizontal bar chart: labels left, bars scaled to the largest value (or to `scale_max`).
+fn hbar(title: &str, items: &[(String, f64, String)], scale_max: Option<f64>) -> Value {
+    const WIDTH: f64 = 420.0;
+    const LABEL_W: f64 = 150.0;
+    const VALUE_W: f64 = 60.0;
+    const ROW: f64 = 22.0;
+    let max = scale_max.unwrap_or_else(|| items.iter().map(|i| i.1).fold(0.0, f64::max));
+    let track = WIDTH - LABEL_W - VALUE_W;
+    let rows: Vec<Value> = items
         .iter()
-        .map(|(name, total)| {
+        .enumerate()
+        .map(|(i, (label, value, shown))| {
+            let y = i as f64 * ROW + 4.0;
+            let w = if max > 0.0 {
+                (value / max).clamp(0.0, 1.0) * track
+            } else {
+                0.0
+            };
             json!({
-                "name": name,
-                "achieved": fmt_points(total.achieved),
-                "max": fmt_points(total.max),
-                "percent": format!("{:.1}", total.percent),
-                "bar": format!("{:.1}", total.percent.clamp(0.0, 100.0)),
-                "unevaluated": fmt_points(total.unevaluated_points),
+                "label": clip(label, 500),
+                "short": clip_short(label, 22),
+                "value": shown,
+                "y": format!("{y:.1}"),
+                "ty": format!("{:.1}", y + 13.0),
+                "h": "14",
+                "x0": format!("{LABEL_W:.1}"),
+                "track": format!("{track:.1}"),
+                "w": format!("{w:.1}"),
+                "vx": format!("{:.1}", LABEL_W + track + 6.0),
             })
         })
         .collect();
-    let posture: Vec<Value> = report
-        .controls
-        .iter()
-        .filter(|c| c.kind == crate::results::Kind::Posture)
-        .map(control_view)
+    json!({
+        "title": title,
+        "width": format!("{WIDTH:.0}"),
+        "height": format!("{:.0}", (items.len() as f64 * ROW + 8.0).max(30.0)),
+        "rows": rows,
+    })
+}
+
+fn clip_short(text: &str, max: usize) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let detections: Vec<Value> = report
-        .controls
-        .iter()
-        .filter(|c| c.kind == crate::results::Kind::Detection)
-        .map(control_view)
+    if clean.chars().count() <= max {
+        clean
+    } else {
+        let mut s: String = clean.chars().take(max - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// `{label: n}`, `[{name|label|key|id…: …, count|events|total|value: n}]` or `[[label, n]]`
+/// as (label, count) pairs, largest first; anything else gives nothing.
+fn count_pairs(v: &Value) -> Vec<(String, f64)> {
+    let mut pairs: Vec<(String, f64)> = match v {
+        Value::Object(m) => m
+            .iter()
+            .filter_map(|(k, v)| count_of(v).map(|n| (k.clone(), n)))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Array(pair) if pair.len() == 2 => {
+                    Some((label_of(&pair[0])?, number(&pair[1])?))
+                }
+                Value::Object(o) => {
+                    let n = ["count", "events", "total", "value", "calls", "n"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(number))?;
+                    let name = ["name", "display_name", "label"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(label_of));
+                    let id = ["id", "key", "action", "group", "country", "account_id"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(label_of));
+                    let label = match (name, id) {
+                        (Some(n), Some(i)) if n != i => format!("{n} ({i})"),
+                        (Some(n), _) => n,
+                        (None, Some(i)) => i,
+                        (None, None) => return None,
+                    };
+                    Some((label, n))
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    pairs
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64().filter(|n| n.is_finite())
+}
+
+/// A count: a number, or an object's `total` / `count` (`{"total": 59, "groups": {…}}`).
+fn count_of(v: &Value) -> Option<f64> {
+    number(v).or_else(|| {
+        ["total", "count", "events"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(number))
+    })
+}
+
+fn label_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn first_key<'a>(activity: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter()
+        .find_map(|k| activity.get(*k).filter(|v| !v.is_null()))
+}
+
+fn panel(title: &str, pairs: Vec<(String, f64)>) -> Value {
+    let more = pairs.len().saturating_sub(CHART_ROWS);
+    let items: Vec<(String, f64, String)> = pairs
+        .into_iter()
+        .take(CHART_ROWS)
+        .map(|(l, n)| (l, n, fmt_count(n)))
         .collect();
-    let statuses: Vec<Value> = report
+    let mut v = hbar(title, &items, None);
+    if let Value::Object(m) = &mut v {
+        m.insert("more".into(), json!(more));
+    }
+    v
+}
+
+/// Events per day as vertical bars, days without events marked as gaps.
+fn timeline(per_day: &[(String, f64)], gap_days: &[String]) -> Value {
+    const WIDTH: f64 = 840.0;
+    const HEIGHT: f64 = 170.0;
+    const X0: f64 = 40.0;
+    const TOP: f64 = 16.0;
+    const BASE: f64 = 140.0;
+    let mut days: BTreeMap<String, Option<f64>> =
+        per_day.iter().map(|(d, n)| (d.clone(), Some(*n))).collect();
+    for g in gap_days {
+        days.entry(g.clone()).or_insert(None);
+    }
+    if days.is_empty() {
+        return json!({"present": false});
+    }
+    let n = days.len() as f64;
+    let slot = (WIDTH - X0) / n;
+    let max = days.values().flatten().fold(0.0f64, |a, b| a.max(*b));
+    let mut bars = Vec::new();
+    let mut gaps = Vec::new();
+    for (i, (day, count)) in days.iter().enumerate() {
+        let x = X0 + i as f64 * slot;
+        let w = (slot * 0.8).max(0.5);
+        match count {
+            Some(c) => {
+                let h = if max > 0.0 {
+                    (c / max) * (BASE - TOP)
+                } else {
+                    0.0
+                };
+                bars.push(json!({
+                    "x": format!("{x:.2}"), "y": format!("{:.2}", BASE - h),
+                    "w": format!("{w:.2}"), "h": format!("{h:.2}"),
+                    "label": clip(day, 100), "value": fmt_count(*c),
+                }));
+            }
+            None => gaps.push(json!({
+                "x": format!("{x:.2}"), "y": format!("{TOP:.2}"),
+                "w": format!("{w:.2}"), "h": format!("{:.2}", BASE - TOP),
+                "label": clip(day, 100),
+            })),
+        }
+    }
+    json!({
+        "present": true,
+        "width": format!("{WIDTH:.0}"), "height": format!("{HEIGHT:.0}"),
+        "x0": format!("{X0:.0}"), "x1": format!("{WIDTH:.0}"), "base": format!("{BASE:.0}"),
+        "label_y": format!("{:.0}", BASE + 16.0),
+        "max": fmt_count(max),
+        "first": clip(days.keys().next().map(String::as_str).unwrap_or(""), 40),
+        "last": clip(days.keys().next_back().map(String::as_str).unwrap_or(""), 40),
+        "bars": bars, "gaps": gaps,
+    })
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(label_of).collect())
+        .unwrap_or_default()
+}
+
+/// Consecutive days folded into ranges: `2026-10-14 – 2026-10-15`.
+fn day_ranges(days: &[String]) -> Vec<String> {
+    let mut parsed: Vec<chrono::NaiveDate> = days
+        .iter()
+        .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .collect();
+    parsed.sort();
+    parsed.dedup();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < parsed.len() {
+        let start = parsed[i];
+        let mut end = start;
+        while i + 1 < parsed.len() && end.succ_opt() == Some(parsed[i + 1]) {
+            i += 1;
+            end = parsed[i];
+        }
+        if start == end {
+            out.push(start.to_string());
+        } else {
+            out.push(format!("{start} – {end}"));
+        }
+        i += 1;
+    }
+    // Anything that was not a date is shown as given.
+    out.extend(
+        days.iter()
+            .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err())
+            .map(|d| clip(d, 100)),
+    );
+    out
+}
+
+/// The activity dashboards from whatever the report's `activity` holds (the
+/// `orgscan.activity/v1` block; other shapes are read as far as they go, and what is missing
+/// is said, never invented).
+fn activity_view(activity: &Value) -> Value {
+    let Some(a) = activity.as_object().filter(|a| !a.is_empty()) else {
+        return json!({"present": false, "reason": ""});
+    };
+    if a.get("available") == Some(&Value::Bool(false)) {
+        return json!({"present": false, "reason": "the events collection is not in the snapshot"});
+    }
+    let mut stats = Vec::new();
+    for (key, label) in [
+        ("total", "events"),
+        ("actors", "actors"),
+        ("days_with_events", "days with events"),
+        ("duplicates_dropped", "duplicates dropped"),
+    ] {
+        if let Some(n) = a.get(key).and_then(number) {
+            stats.push(json!({"label": label, "value": fmt_count(n)}));
+        }
+    }
+    let covered = a.get("covered");
+    for (keys, label) in [
+        (["first", "first_time"], "first event"),
+        (["last", "last_time"], "last event"),
+    ] {
+        let found = covered
+            .and_then(|c| c.get(keys[0]))
+            .or_else(|| a.get(keys[1]))
+            .and_then(Value::as_str);
+        if let Some(s) = found {
+            stats.push(json!({"label": label, "value": clip(s, 40)}));
+        }
+    }
+    let per_day = first_key(a, &["per_day", "events_per_day", "by_day", "timeline"])
+        .map(count_pairs)
+        .unwrap_or_default();
+    let gap_days = string_list(a.get("gap_days"));
+    let timeline = timeline(&per_day, &gap_days);
+    let mut panels = Vec::new();
+    let mut missing = Vec::new();
+    match first_key(
+        a,
+        &[
+            "per_group",
+            "per_action_group",
+            "top_action_groups",
+            "action_groups",
+            "by_group",
+        ],
+    ) {
+        Some(v) => panels.push(panel("Top action groups", count_pairs(v))),
+        None => match first_key(a, &["per_action", "top_actions"]) {
+            Some(v) => panels.push(panel("Top actions", count_pairs(v))),
+            None => missing.push("No action counts in this report.".to_string()),
+        },
+    }
+    match first_key(a, &["top_actors", "per_actor"]) {
+        Some(v) => panels.push(panel("Top actors", count_pairs(v))),
+        None => missing.push("No per-actor counts in this report.".to_string()),
+    }
+    match first_key(a, &["countries", "per_country", "top_countries"]) {
+        Some(v) => panels.push(panel("Countries", count_pairs(v))),
+        None => missing.push("No country counts in this report.".to_string()),
+    }
+    if let Some(v) = first_key(a, &["per_product"]) {
+        panels.push(panel("Products", count_pairs(v)));
+    }
+    if let Some(v) = a.get("admin").and_then(|x| x.get("per_action")) {
+        panels.push(panel("Admin actions", count_pairs(v)));
+    }
+    let mut mcp_timeline = json!({"present": false});
+    match first_key(a, &["mcp", "mcp_usage"]) {
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                let name = clip(&k.replace('_', " "), 60);
+                match v {
+                    Value::Number(_) => stats.push(json!({
+                        "label": format!("MCP {name}"),
+                        "value": v.as_f64().map(fmt_count).unwrap_or_default(),
+                    })),
+                    Value::Object(_) if k == "per_day" => {
+                        mcp_timeline = timeline_of(&count_pairs(v));
+                    }
+                    Value::Object(_) | Value::Array(_) => {
+                        let pairs = count_pairs(v);
+                        if !pairs.is_empty() {
+                            panels.push(panel(&format!("MCP {name}"), pairs));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(v) => {
+            let pairs = count_pairs(v);
+            if !pairs.is_empty() {
+                panels.push(panel("MCP usage", pairs));
+            }
+        }
+        None => missing.push("No MCP usage figures in this report.".to_string()),
+    }
+    json!({
+        "present": true,
+        "stats": stats,
+        "timeline": timeline,
+        "mcp_timeline": mcp_timeline,
+        "panels": panels,
+        "missing": missing,
+    })
+}
+
+fn timeline_of(per_day: &[(String, f64)]) -> Value {
+    timeline(per_day, &[])
+}
+
+fn trend_view(report: &Report) -> Value {
+    let points = &report.trend;
+    if points.len() < 2 {
+        return json!({"present": false});
+    }
+    const WIDTH: f64 = 420.0;
+    const X0: f64 = 40.0;
+    const TOP: f64 = 10.0;
+    const BASE: f64 = 120.0;
+    let n = points.len() as f64;
+    let xs = |i: usize| X0 + (WIDTH - X0 - 10.0) * (i as f64) / (n - 1.0);
+    let ys = |p: f64| BASE - (p.clamp(0.0, 100.0) / 100.0) * (BASE - TOP);
+    let coords: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", xs(i), ys(p.percent)))
+        .collect();
+    let dots: Vec<Value> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({"x": format!("{:.1}", xs(i)), "y": format!("{:.1}", ys(p.percent)),
+                   "label": format!("{}: {:.1}%", p.evaluated_at, p.percent)})
+        })
+        .collect();
+    let rows: Vec<Value> = points
+        .iter()
+        .rev()
+        .take(12)
+        .map(|p| json!({"at": p.evaluated_at.to_rfc3339(), "percent": format!("{:.1}", p.percent), "open": p.open_findings}))
+        .collect();
+    json!({
+        "present": true,
+        "width": format!("{WIDTH:.0}"), "height": "140",
+        "x0": format!("{X0:.0}"), "x1": format!("{:.0}", WIDTH - 10.0),
+        "y0": format!("{BASE:.0}"), "y100": format!("{TOP:.0}"),
+        "label_y": "136",
+        "points": coords.join(" "),
+        "dots": dots,
+        "rows": rows,
+        "first": points[0].evaluated_at.0.format("%Y-%m-%d").to_string(),
+        "last": points[points.len() - 1].evaluated_at.0.format("%Y-%m-%d").to_string(),
+    })
+}
+
+fn view_model(report: &Report) -> Value {
+    let categories: Vec<(String, f64, String)> = report
+        .score
+        .by_category
+        .iter()
+        .map(|(name, t)| {
+            let shown = if t.max > 0.0 {
+                format!("{:.0}%", t.percent)
+            } else {
+                "n/a".to_string()
+            };
+            (name.clone(), t.percent, shown)
+        })
+        .collect();
+    let statuses: Vec<(String, f64, String)> = report
         .summary
         .by_status
         .iter()
-        .map(|(s, n)| json!({"status": s, "label": status_label(*s), "count": n}))
+        .map(|(s, n)| (status_label(*s).to_string(), *n as f64, n.to_string()))
         .collect();
-    let severities: Vec<Value> = report
+    let severities: Vec<(String, f64, String)> = report
         .summary
         .failed_by_severity
         .iter()
         .rev()
-        .map(|(s, n)| json!({"severity": s, "count": n}))
+        .map(|(s, n)| (s.to_string(), *n as f64, n.to_string()))
         .collect();
+
+    // Index = position in the report (stable anchor); rank = position within its list.
+    let mut budget = FINDINGS_BUDGET;
+    let mut posture = Vec::new();
+    let mut detections = Vec::new();
+    for (index, c) in report.controls.iter().enumerate() {
+        match c.kind {
+            Kind::Posture => {
+                let rank = posture.len() + 1;
+                posture.push(control_view(report, c, index, rank, &mut budget));
+            }
+            Kind::Detection => {
+                let rank = detections.len() + 1;
+                detections.push(control_view(report, c, index, rank, &mut budget));
+            }
+        }
+    }
     let collections: Vec<Value> = report
         .snapshot
         .collections
         .iter()
         .map(|(name, c)| {
             json!({
-                "name": name,
+                "name": clip(name, 200),
                 "available": c.available,
-                "source": c.source,
+                "source": clip(&c.source, 200),
                 "fetched_at": c.fetched_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                 "records": c.records,
-                "reason": c.reason.clone().unwrap_or_default(),
+                "reason": c.reason.as_deref().map(|r| clip(r, VALUE_CHARS)).unwrap_or_default(),
             })
         })
         .collect();
     let not_evaluable: Vec<Value> = report
         .controls
         .iter()
-        .filter(|c| c.status == Status::NotEvaluable || c.status == Status::Error)
-        .map(|c| json!({"id": c.id, "title": c.title, "reasons": c.reasons, "status_label": status_label(c.status)}))
+        .enumerate()
+        .filter(|(_, c)| c.status == Status::NotEvaluable || c.status == Status::Error)
+        .map(|(index, c)| {
+            json!({"index": index, "id": clip(&c.id, 200), "title": clip(&c.title, 500),
+                   "reasons": c.reasons.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
+                   "status_label": status_label(c.status)})
+        })
         .collect();
-    json!({
-        "org_name": report.org.name.clone().unwrap_or_else(|| report.org.id.clone()),
-        "org_id": report.org.id,
-        "tool_version": report.tool.version,
+    let activity = &report.activity;
+    let window = report
+        .snapshot
+        .event_window
+        .as_ref()
+        .or_else(|| activity.get("window"))
+        .filter(|w| w.is_object())
+        .map(|w| {
+            json!({
+                "from": w.get("from").map(value_text).unwrap_or_default(),
+                "to": w.get("to").map(value_text).unwrap_or_default(),
+            })
+        })
+        .unwrap_or(Value::Bool(false));
+    let gap_list = string_list(activity.get("gap_days"));
+    let gaps = day_ranges(&gap_list);
+    let waivers: Vec<Value> = report
+        .waivers
+        .iter()
+        .map(|w| {
+            json!({
+                "control": clip(&w.control, 200),
+                "resource": w.resource.as_deref().map(|r| clip(r, 500)).unwrap_or_else(|| "all".into()),
+                "status": w.status,
+                "reason": clip(&w.reason, VALUE_CHARS),
+                "owner": w.owner.as_deref().map(|r| clip(r, 200)).unwrap_or_default(),
+                "ticket": w.ticket.as_deref().map(|r| clip(r, 200)).unwrap_or_default(),
+                "expires": w.expires.as_deref().map(|r| clip(r, 100)).unwrap_or_else(|| "never".into()),
+                "state": clip(&w.state, 40),
+                "matched": w.matched,
+            })
+        })
+        .collect();
+    let mut filter_categories: Vec<String> = report
+        .controls
+        .iter()
+        .map(|c| clip(&c.category, 200))
+        .collect();
+    filter_categories.sort();
+    filter_categories.dedup();
+    let filter_statuses: Vec<Value> = report
+        .summary
+        .by_status
+        .keys()
+        .map(|s| json!({"value": s, "label": status_label(*s)}))
+        .collect();
+    let gate = &report.gate;
+    let (gate_label, gate_class) = match gate.outcome {
+        crate::gate::Outcome::Pass => ("pass", "pass"),
+        crate::gate::Outcome::GateFailed => ("failed", "fail"),
+        crate::gate::Outcome::Incomplete => ("incomplete", "error"),
+    };
+    let org_name = report
+        .org
+        .name
+        .clone()
+        .unwrap_or_else(|| report.org.id.clone());
+    let head = json!({
+        "csp": content_security_policy(),
+        "style": STYLE,
+        "script": SCRIPT,
+        "org_name": clip(&org_name, 300),
+        "org_id": clip(&report.org.id, 300),
+        "tool_version": clip(&report.tool.version, 100),
         "collected_at": report.snapshot.collected_at.to_rfc3339(),
         "evaluated_at": report.evaluated_at.to_rfc3339(),
-        "snapshot_location": report.snapshot.location,
-        "snapshot_source": report.snapshot.source,
-        "snapshot_hash": report.snapshot.content_hash,
-        "pack_hash": report.policy_pack.hash,
-        "attestation": report.snapshot.attestation.as_ref().map(|a| json!({"by": a.attested_by, "at": a.attested_at.to_rfc3339()})).unwrap_or(Value::Null),
-        "has_attestation": report.snapshot.attestation.is_some(),
+        "snapshot_location": clip(&report.snapshot.location, 1000),
+        "snapshot_source": clip(&report.snapshot.source, 100),
+        "snapshot_hash": clip(&report.snapshot.content_hash, 200),
+        "pack_hash": clip(&report.policy_pack.hash, 200),
+        "pack_controls": report.policy_pack.controls,
+        "attestation": report.snapshot.attestation.as_ref().map(|a| json!({"by": clip(&a.attested_by, 300), "at": a.attested_at.to_rfc3339()})).unwrap_or(Value::Bool(false)),
+        "redacted": report.redacted,
+        "warnings": report.warnings.iter().take(200).map(|w| clip(w, VALUE_CHARS)).collect::<Vec<_>>(),
+        "warning_count": report.warnings.len(),
         "score": {
             "percent": format!("{:.1}", report.score.overall.percent),
             "achieved": fmt_points(report.score.overall.achieved),
             "max": fmt_points(report.score.overall.max),
             "unevaluated": fmt_points(report.score.overall.unevaluated_points),
+            "has_unevaluated": report.score.overall.unevaluated_points > 0.0,
         },
         "gauge": gauge(report.score.overall.percent),
-        "categories": categories,
-        "statuses": statuses,
-        "severities": severities,
-        "gate_outcome": report.gate.outcome,
-        "gate_fail_on": report.gate.fail_on,
-        "gate_reasons": report.gate.reasons,
+    });
+    let rest = json!({
+        "categories": hbar("Score by category", &categories, Some(100.0)),
+        "statuses": hbar("Controls by status", &statuses, None),
+        "severities": hbar("Failed controls by severity", &severities, None),
+        "trend": trend_view(report),
+        "gate": {
+            "label": gate_label,
+            "class": gate_class,
+            "fail_on": gate.fail_on,
+            "new_only": gate.new_only,
+            "reasons": gate.reasons.iter().take(200).map(|r| clip(r, 500)).collect::<Vec<_>>(),
+            "reason_count": gate.reasons.len(),
+        },
+        "baseline": report.baseline.as_ref().map(|b| json!({
+            "evaluated_at": b.evaluated_at.to_rfc3339(),
+            "new": b.new_findings.len(),
+            "resolved": b.resolved_findings,
+        })).unwrap_or(Value::Bool(false)),
         "posture": posture,
         "detections": detections,
-        "has_detections": !report.controls.iter().all(|c| c.kind != crate::results::Kind::Detection),
+        "has_detections": report.controls.iter().any(|c| c.kind == Kind::Detection),
+        "filter_statuses": filter_statuses,
+        "filter_severities": Severity::ALL.iter().rev().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "filter_categories": filter_categories,
+        "activity": activity_view(activity),
+        "window": window,
+        "gaps": gaps,
+        "gap_days": gap_list.len(),
         "collections": collections,
         "not_evaluable": not_evaluable,
+        "waivers": waivers,
         "findings_total": report.summary.findings,
+        "waived_total": report.summary.waived_findings,
         "findings_cap": FINDINGS_SHOWN,
-    })
+        "findings_budget": FINDINGS_BUDGET,
+    });
+    let mut view = head;
+    if let (Value::Object(a), Value::Object(b)) = (&mut view, rest) {
+        a.extend(b);
+    }
+    view
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::decide;
-    use crate::report::model::{build_report, ReportInputs};
-    use crate::results::*;
-    use crate::snapshot::manifest::*;
-    use crate::snapshot::{EventSource, Snapshot, Timestamp};
-    use std::collections::BTreeMap;
+    use crate::report::fixture::{hostile_report, large_report, sample_report};
 
-    const HOSTILE: &str =
-        "<script>document.title='pwned'</script>\"'><img src=x onerror=alert(1)>{{this}}\u{0007}";
+    #[test]
+    fn base64_matches_the_standard_alphabet() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
 
-    fn hostile_report() -> Report {
-        let at = Timestamp::parse("2026-11-20T12:00:00Z").unwrap();
-        let snapshot = Snapshot {
-            location: HOSTILE.into(),
-            manifest: Manifest {
-                format: FORMAT_NAME.into(),
-                format_version: FORMAT_VERSION,
-                tool_version: "t".into(),
-                org: OrgIdentity {
-                    id: HOSTILE.into(),
-                    name: Some(HOSTILE.into()),
-                },
-                collected_at: at,
-                source: SnapshotSource::Import,
-                event_window: None,
-                stream_cursor: None,
-                files: BTreeMap::new(),
-                collections: BTreeMap::new(),
-            },
-            org: None,
-            directories: vec![],
-            users: vec![],
-            groups: vec![],
-            domains: vec![],
-            org_policies: vec![],
-            control_policies: vec![],
-            api_keys: vec![],
-            api_tokens: vec![],
-            event_actions: vec![],
-            workspaces: vec![],
-            attestation: None,
-            events: EventSource::None,
-        };
-        let resource = Resource {
-            kind: "user".into(),
-            id: HOSTILE.into(),
-            name: Some(HOSTILE.repeat(200)),
-        };
-        let finding = Finding {
-            control_id: "X-1".into(),
-            severity: Severity::High,
-            fingerprint: fingerprint("X-1", &resource),
-            resource,
-            message: HOSTILE.into(),
-            evidence: Some(Evidence {
-                source: "api".into(),
-                details: [("observed".to_string(), serde_json::json!(HOSTILE))]
-                    .into_iter()
-                    .collect(),
-            }),
-            waiver: None,
-        };
-        let control = ControlResult {
-            info: ControlInfo {
-                id: "X-1".into(),
-                title: HOSTILE.into(),
-                description: HOSTILE.into(),
-                severity: Severity::High,
-                category: "Identity and authentication".into(),
-                points: 5.0,
-                kind: Kind::Posture,
-                user_impact: "low".into(),
-                implementation_cost: "low".into(),
-                remediation: vec![HOSTILE.into()],
-                references: vec![],
-                source: "s".into(),
-                version: "1".into(),
-            },
-            status: Status::Fail,
-            score: Some(0.0),
-            points_achieved: 0.0,
-            reasons: vec![],
-            findings: vec![finding],
-            duration_ms: 0,
-        };
-        let controls = vec![control];
-        let gate = decide(&controls, Severity::High, false);
-        build_report(ReportInputs {
-            snapshot: &snapshot,
-            controls: &controls,
-            now: at,
-            pack_hash: "h".into(),
-            gate,
-            activity: serde_json::Value::Null,
-        })
+    #[test]
+    fn the_policy_allows_exactly_our_script_and_style() {
+        let html = render_html(&sample_report()).unwrap();
+        let csp = content_security_policy();
+        assert!(html.contains(&format!("content=\"{csp}\"")));
+        assert!(html.contains(&format!("<script>{SCRIPT}</script>")));
+        assert!(html.contains(&format!("<style>{STYLE}</style>")));
+        assert_eq!(html.matches("<script").count(), 1);
+        assert!(!html.contains(" style=\""), "no inline style attributes");
     }
 
     #[test]
     fn org_data_is_escaped_everywhere() {
         let html = render_html(&hostile_report()).unwrap();
-        assert!(
-            !html.contains("<script>document"),
-            "a raw script tag leaked"
-        );
+        assert_eq!(html.matches("<script").count(), 1, "only our own script");
         assert!(!html.contains("<img src=x"), "a raw tag leaked");
+        assert!(!html.contains("<svg onload"), "a raw tag leaked");
+        assert!(html.contains("&lt;script&gt;document.title"));
         assert!(
-            html.contains("&lt;script&gt;document.title"),
-            "the text is shown literally"
+            html.contains("{{title}}"),
+            "template syntax in data is text"
         );
-        assert!(
-            html.contains("{{this}}"),
-            "handlebars syntax in data is not evaluated"
+        assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+    }
+
+    #[test]
+    fn large_reports_are_capped() {
+        let report = large_report(100_000);
+        let html = render_html(&report).unwrap();
+        assert!(html.len() < 5 * 1024 * 1024, "{} bytes", html.len());
+        assert!(html.contains("findings are listed here"));
+        assert!(html.matches("fingerprint ").count() <= FINDINGS_BUDGET);
+    }
+
+    #[test]
+    fn activity_shapes_are_read_flexibly() {
+        let pairs = count_pairs(
+            &json!([{"name": "Lee", "id": "a1", "count": 3}, ["x", 5], {"nothing": 1}]),
         );
-        assert!(
-            !html.contains("src=\"http") && !html.contains("href=\"http"),
-            "no external assets"
+        assert_eq!(
+            pairs,
+            vec![("x".to_string(), 5.0), ("Lee (a1)".to_string(), 3.0)]
+        );
+        assert_eq!(activity_view(&Value::Null)["present"], false);
+        assert_eq!(
+            activity_view(&json!({"available": false}))["present"],
+            false
+        );
+        let v = activity_view(&json!({"per_day": {"2026-01-01": 1}, "gap_days": ["2026-01-02"]}));
+        assert_eq!(v["timeline"]["present"], true);
+        assert_eq!(v["missing"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            day_ranges(&[
+                "2026-01-02".into(),
+                "2026-01-01".into(),
+                "2026-01-05".into(),
+                "x".into()
+            ]),
+            vec!["2026-01-01 – 2026-01-02", "2026-01-05", "x"]
         );
     }
 }

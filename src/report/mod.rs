@@ -1,8 +1,15 @@
 //! Report renderers. `model` defines the public JSON document; each format renders from it.
 
+pub mod csv;
+pub mod diff;
+pub mod fixture;
+pub mod history;
 pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod model;
+pub mod sarif;
 
 pub use model::{build_report, Report, ReportInputs, REPORT_SCHEMA};
 
@@ -12,21 +19,56 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Json,
     Html,
+    Sarif,
+    Junit,
+    Markdown,
+    Csv,
 }
 
 impl Format {
-    pub fn parse(name: &str) -> Result<Format, String> {
-        match name.trim() {
-            "json" => Ok(Format::Json),
-            "html" => Ok(Format::Html),
-            other => Err(format!("--format: unknown report format {other:?}; expected a comma-separated list of json, html")),
+    pub const ALL: [Format; 6] = [
+        Format::Json,
+        Format::Html,
+        Format::Sarif,
+        Format::Junit,
+        Format::Markdown,
+        Format::Csv,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Html => "html",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Markdown => "md",
+            Format::Csv => "csv",
         }
+    }
+
+    pub fn parse(name: &str) -> Result<Format, String> {
+        let name = name.trim();
+        let alias = match name {
+            "markdown" => "md",
+            "xml" => "junit",
+            other => other,
+        };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == alias)
+            .ok_or_else(|| {
+                format!("--format: unknown report format {name:?}; expected a comma-separated list of json, html, sarif, junit, md, csv")
+            })
     }
 
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Json => "report.json",
             Format::Html => "report.html",
+            Format::Sarif => "report.sarif",
+            Format::Junit => "report.junit.xml",
+            Format::Markdown => "report.md",
+            Format::Csv => "findings.csv",
         }
     }
 }
@@ -49,6 +91,10 @@ pub fn render(report: &Report, format: Format) -> Result<String, ReportError> {
     match format {
         Format::Json => json::render_json(report),
         Format::Html => Ok(html::render_html(report)?),
+        Format::Sarif => Ok(sarif::render_sarif(report)),
+        Format::Junit => Ok(junit::render_junit(report)),
+        Format::Markdown => Ok(markdown::render_markdown(report)),
+        Format::Csv => Ok(csv::render_csv(report)),
     }
 }
 
@@ -59,7 +105,13 @@ pub fn write_reports(
     formats: &[Format],
     out: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    let rendered: Vec<(Format, String)> = formats
+    let mut unique: Vec<Format> = Vec::new();
+    for f in formats {
+        if !unique.contains(f) {
+            unique.push(*f);
+        }
+    }
+    let rendered: Vec<(Format, String)> = unique
         .iter()
         .map(|f| render(report, *f).map(|text| (*f, text)))
         .collect::<Result<_, _>>()?;

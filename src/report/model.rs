@@ -6,15 +6,15 @@
 use crate::gate::GateDecision;
 use crate::results::{ControlResult, Finding, Score, Severity, Status};
 use crate::snapshot::{Snapshot, Timestamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub const REPORT_SCHEMA: &str = "orgscan.report/v1";
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
-    pub schema: &'static str,
+    pub schema: String,
     pub tool: ToolInfo,
     pub org: OrgInfo,
     pub snapshot: SnapshotInfo,
@@ -26,21 +26,82 @@ pub struct Report {
     /// Ranked: most points left first, then severity, then id.
     pub controls: Vec<ControlReport>,
     pub activity: Value,
+    /// Every waiver of the configuration and what became of it (applied, expired, orphan).
+    #[serde(default)]
+    pub waivers: Vec<WaiverReport>,
+    /// Problems that did not stop the scan (waivers expired, expiring or matching nothing).
+    #[serde(default)]
+    pub warnings: Vec<String>,
+    /// True when emails, names, account ids and IPs were replaced by tokens (`--redact`).
+    #[serde(default)]
+    pub redacted: bool,
+    /// The earlier report `--baseline` compared against, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    /// Earlier scores (`--history DIR`) followed by this one, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trend: Vec<TrendPoint>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A waiver as configured, with its state at evaluation time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaiverReport {
+    pub control: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    pub status: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// active | expiring | expired | orphan
+    pub state: String,
+    /// Findings it applies to (0 when expired or orphan).
+    pub matched: usize,
+    /// Where it is configured: `orgscan.toml:12`.
+    pub location: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineInfo {
+    /// The baseline file as given on the command line.
+    pub source: String,
+    pub evaluated_at: Timestamp,
+    pub snapshot_hash: String,
+    /// Fingerprints of this report's open findings that the baseline did not have, sorted.
+    pub new_findings: Vec<String>,
+    /// Findings of the baseline that this report no longer has.
+    pub resolved_findings: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub evaluated_at: Timestamp,
+    pub percent: f64,
+    pub achieved: f64,
+    pub max: f64,
+    pub open_findings: usize,
+    pub failed_controls: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ToolInfo {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrgInfo {
     pub id: String,
     pub name: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SnapshotInfo {
     pub location: String,
     pub source: String,
@@ -51,7 +112,7 @@ pub struct SnapshotInfo {
     pub attestation: Option<AttestationInfo>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CollectionInfo {
     pub available: bool,
     pub source: String,
@@ -60,19 +121,19 @@ pub struct CollectionInfo {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AttestationInfo {
     pub attested_by: String,
     pub attested_at: Timestamp,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PackInfo {
     pub hash: String,
     pub controls: usize,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub controls: usize,
     pub by_status: BTreeMap<Status, usize>,
@@ -82,7 +143,7 @@ pub struct Summary {
     pub waived_findings: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ControlReport {
     pub id: String,
     pub title: String,
@@ -103,6 +164,12 @@ pub struct ControlReport {
     pub source: String,
     pub version: String,
     pub finding_count: usize,
+    /// Findings covered by a waiver that suppresses them (all but `planned`).
+    #[serde(default)]
+    pub waived_count: usize,
+    /// What would make the control pass, in plain words.
+    #[serde(default)]
+    pub to_pass: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -129,6 +196,8 @@ impl ControlReport {
             source: i.source.clone(),
             version: i.version.clone(),
             finding_count: control.findings.len(),
+            waived_count: control.findings.iter().filter(|f| is_waived(f)).count(),
+            to_pass: to_pass(control),
             findings: control.findings.clone(),
         }
     }
@@ -158,30 +227,6 @@ pub struct ReportInputs<'a> {
 pub fn build_report(inputs: ReportInputs<'_>) -> Report {
     let snapshot = inputs.snapshot;
     let manifest = &snapshot.manifest;
-    let mut controls: Vec<ControlReport> =
-        inputs.controls.iter().map(ControlReport::from).collect();
-    controls.sort_by(|a, b| {
-        b.points_left
-            .total_cmp(&a.points_left)
-            .then(status_rank(a.status).cmp(&status_rank(b.status)))
-            .then(b.severity.cmp(&a.severity))
-            .then(a.id.cmp(&b.id))
-    });
-    let mut summary = Summary {
-        controls: controls.len(),
-        ..Summary::default()
-    };
-    for c in inputs.controls {
-        *summary.by_status.entry(c.status).or_insert(0) += 1;
-        if c.status == Status::Fail {
-            *summary
-                .failed_by_severity
-                .entry(c.info.severity)
-                .or_insert(0) += 1;
-        }
-        summary.findings += c.findings.len();
-        summary.waived_findings += c.findings.iter().filter(|f| f.waiver.is_some()).count();
-    }
     let collections = manifest
         .collections
         .iter()
@@ -200,12 +245,7 @@ pub fn build_report(inputs: ReportInputs<'_>) -> Report {
             (c.name().to_string(), info)
         })
         .collect();
-    Report {
-        schema: REPORT_SCHEMA,
-        tool: ToolInfo {
-            name: "orgscan",
-            version: crate::TOOL_VERSION,
-        },
+    let header = ReportHeader {
         org: OrgInfo {
             id: manifest.org.id.clone(),
             name: manifest.org.name.clone(),
@@ -229,14 +269,133 @@ pub fn build_report(inputs: ReportInputs<'_>) -> Report {
             }),
         },
         evaluated_at: inputs.now,
-        policy_pack: PackInfo {
-            hash: inputs.pack_hash,
-            controls: inputs.controls.len(),
-        },
-        score: Score::compute(inputs.controls),
-        summary,
-        gate: inputs.gate,
-        controls,
-        activity: inputs.activity,
+        pack_hash: inputs.pack_hash,
+    };
+    assemble_report(header, inputs.controls, inputs.gate, inputs.activity)
+}
+
+/// What a report says about where its data came from; everything but the results.
+#[derive(Clone, Debug)]
+pub struct ReportHeader {
+    pub org: OrgInfo,
+    pub snapshot: SnapshotInfo,
+    pub evaluated_at: Timestamp,
+    pub pack_hash: String,
+}
+
+/// The report from its header and the results: controls ranked (most points left first, then
+/// status, severity, id), summary counts and score computed.
+pub fn assemble_report(
+    header: ReportHeader,
+    results: &[ControlResult],
+    gate: GateDecision,
+    activity: Value,
+) -> Report {
+    let mut controls: Vec<ControlReport> = results.iter().map(ControlReport::from).collect();
+    controls.sort_by(|a, b| {
+        b.points_left
+            .total_cmp(&a.points_left)
+            .then(status_rank(a.status).cmp(&status_rank(b.status)))
+            .then(b.severity.cmp(&a.severity))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut summary = Summary {
+        controls: controls.len(),
+        ..Summary::default()
+    };
+    for c in results {
+        *summary.by_status.entry(c.status).or_insert(0) += 1;
+        if c.status == Status::Fail {
+            *summary
+                .failed_by_severity
+                .entry(c.info.severity)
+                .or_insert(0) += 1;
+        }
+        summary.findings += c.findings.len();
+        summary.waived_findings += c.findings.iter().filter(|f| is_waived(f)).count();
     }
+    Report {
+        schema: REPORT_SCHEMA.to_string(),
+        tool: ToolInfo {
+            name: "orgscan".to_string(),
+            version: crate::TOOL_VERSION.to_string(),
+        },
+        org: header.org,
+        snapshot: header.snapshot,
+        evaluated_at: header.evaluated_at,
+        policy_pack: PackInfo {
+            hash: header.pack_hash,
+            controls: results.len(),
+        },
+        score: Score::compute(results),
+        summary,
+        gate,
+        controls,
+        activity,
+        waivers: Vec::new(),
+        warnings: Vec::new(),
+        redacted: false,
+        baseline: None,
+        trend: Vec::new(),
+    }
+}
+
+fn is_waived(f: &Finding) -> bool {
+    f.waiver.as_ref().is_some_and(|w| w.suppresses())
+}
+
+/// Distinct `expected` values the policy put in its findings' evidence, at most a few.
+fn expected_values(control: &ControlResult) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in control.open_findings() {
+        if let Some(v) = f.evidence.as_ref().and_then(|e| e.details.get("expected")) {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            seen.insert(text);
+        }
+        if seen.len() >= 5 {
+            break;
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// "What would make it pass" for each status, derived from the result and the evidence.
+fn to_pass(control: &ControlResult) -> Vec<String> {
+    let open = control.open_findings().count();
+    let waived = control.findings.iter().filter(|f| is_waived(f)).count();
+    let mut out = Vec::new();
+    match control.status {
+        Status::Pass => out.push("Passing: nothing to do.".to_string()),
+        Status::NotApplicable => out.push("Not applicable to this organization.".to_string()),
+        Status::Fail if control.info.kind == crate::results::Kind::Detection => {
+            out.push(format!(
+                "Investigate the {open} finding(s) below; the detection passes when no matching activity is left in the event window."
+            ));
+            out.push("Activity confirmed as expected can be waived in orgscan.toml (status risk_accepted, with the reason and ticket).".to_string());
+        }
+        Status::Fail => {
+            out.push(format!(
+                "Resolve the {open} open finding(s) below by following the remediation steps; the control passes when none is left."
+            ));
+            for e in expected_values(control) {
+                out.push(format!("Expected: {e}"));
+            }
+            out.push("A finding mitigated another way can be waived in orgscan.toml with status resolved_alternate_mitigation or resolved_third_party (these earn the points).".to_string());
+        }
+        Status::Waived => {
+            out.push(format!("All {waived} finding(s) are waived; resolve them or keep the waivers current before they expire."));
+        }
+        Status::NotEvaluable => {
+            out.push("Make the data it needs available, then scan again:".to_string());
+            out.extend(control.reasons.iter().cloned());
+        }
+        Status::Error => {
+            out.push("Fix the evaluation error, then scan again:".to_string());
+            out.extend(control.reasons.iter().cloned());
+        }
+    }
+    out
 }

@@ -1,0 +1,54 @@
+# METADATA
+# title: The Rovo MCP app cannot reach sensitive content
+# description: >-
+#   With the Atlassian Rovo MCP server on, any AI client a user connects (Claude, ChatGPT, IDE
+#   agents) can search and read everything that user can see, and act on it. A data security
+#   policy's app access rule should block the Atlassian MCP app on your sensitive (classified)
+#   content so that an agent, a prompt injection or a leaked OAuth grant cannot pull it out.
+#   The API does not return app access rules, so this control reads the attestation
+#   (data_security.mcp_app_blocked_on_sensitive); not applicable when MCP is off.
+# related_resources:
+#   - ref: https://support.atlassian.com/security-and-access-policies/docs/control-atlassian-rovo-mcp-server-settings/
+#   - ref: https://support.atlassian.com/security-and-access-policies/docs/block-app-access/
+# custom:
+#   id: ATL-APP-002
+#   severity: high
+#   category: Apps, OAuth and AI agents
+#   points: 6
+#   kind: posture
+#   user_impact: moderate
+#   implementation_cost: moderate
+#   remediation:
+#     - In admin.atlassian.com go to Security > Data security policies and open (or create) the policy covering your sensitive classification levels, spaces or projects.
+#     - Add an App access rule that blocks the Atlassian MCP app (or an allowlist that leaves it out) and publish the policy.
+#     - Set data_security.mcp_app_blocked_on_sensitive = true in the attestation.
+#   data:
+#     attestation: [mcp.enabled]
+#   version: 1
+package orgscan.apps.mcp_sensitive_content
+
+import data.orgscan.lib.util
+import rego.v1
+
+blocked := util.att("data_security", "mcp_app_blocked_on_sensitive")
+
+deny contains {
+	"resource": {"type": "setting", "id": "data_security.mcp_app_blocked_on_sensitive", "name": "App access rule: Atlassian MCP app on sensitive content"},
+	"message": "The Rovo MCP server is on and no data security policy blocks the Atlassian MCP app from sensitive content",
+	"evidence": util.attestation_evidence(
+		"data_security.mcp_app_blocked_on_sensitive",
+		{"mcp_enabled": true, "mcp_app_blocked_on_sensitive": false},
+		true,
+		"block the Atlassian MCP app with an app access rule on sensitive content and update the attestation",
+	),
+} if {
+	util.mcp_enabled
+	blocked == false
+}
+
+not_applicable contains "the Rovo MCP server is off (attested mcp.enabled = false)" if util.att("mcp", "enabled") == false
+
+not_evaluable contains "the attestation does not answer data_security.mcp_app_blocked_on_sensitive" if {
+	util.mcp_enabled
+	blocked == null
+}

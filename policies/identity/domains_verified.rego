@@ -1,0 +1,65 @@
+# METADATA
+# title: Every domain of the organization is verified
+# description: >-
+#   Only a verified domain lets the organization manage the accounts that use it and apply
+#   2SV, SSO and session rules to them. A domain added but left unverified, whose verification
+#   token went missing (the DNS record or HTML file was removed), or that was superseded,
+#   leaves those accounts outside your control, and a lapsed verification can let someone else
+#   claim the domain.
+# related_resources:
+#   - ref: https://support.atlassian.com/user-management/docs/verify-a-domain-to-manage-accounts/
+# custom:
+#   id: ATL-IDN-013
+#   severity: medium
+#   category: Identity and authentication
+#   points: 4
+#   kind: posture
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - In admin.atlassian.com go to Settings > Domains (Directory > Domains).
+#     - For each listed domain, add the DNS TXT record or upload the HTML file again and select Verify; for missing_token, restore the verification record and keep it in place.
+#     - Remove domains the company no longer owns.
+#   data:
+#     api: [domains]
+#   version: 1
+package orgscan.identity.domains_verified
+
+import data.orgscan.lib.util
+import rego.v1
+
+status(d) := lower(s) if {
+	s := util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", null)
+	is_string(s)
+} else := "unknown"
+
+name(d) := util.val(util.val(d, "attributes", {}), "name", d.id)
+
+why := {
+	"unverified": "was added but never verified",
+	"missing_token": "lost its verification token (the DNS record or HTML file is gone)",
+	"superseded": "was superseded by another verification",
+	"deleted": "has its verification deleted",
+	"unknown": "has no verification status",
+}
+
+deny contains {
+	"resource": {"type": "domain", "id": d.id, "name": name(d)},
+	"message": sprintf("Domain %s %s (claim.status %s)", [name(d), object.get(why, status(d), "is not verified"), status(d)]),
+	"evidence": {
+		"source": "api",
+		"collection": "domains",
+		"field": "attributes.claim.status",
+		"observed": util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", null),
+		"expected": "verified",
+		"claim_type": util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "type", null),
+		"to_pass": "verify the domain again (DNS TXT or HTTPS), or remove it from the organization",
+	},
+} if {
+	some d in input.domains
+	status(d) != "verified"
+}
+
+score := count([d | some d in input.domains; status(d) == "verified"]) / count(input.domains) if count(input.domains) > 0
+
+not_applicable contains "the organization has no domains" if count(input.domains) == 0

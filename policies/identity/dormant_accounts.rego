@@ -1,0 +1,83 @@
+# METADATA
+# title: No dormant accounts keep product access
+# description: >-
+#   People who left a project or the company but keep an active, licensed account are easy to
+#   miss and easy to misuse: nobody notices when their account logs in again. Active accounts
+#   with product access and no recorded activity for more than dormant_days days (or never
+#   active since they joined longer ago than that) should lose their product access or be
+#   deactivated. Deactivated, suspended and closed accounts, app accounts and break-glass
+#   accounts listed in the attestation are left out.
+# related_resources:
+#   - ref: https://support.atlassian.com/user-management/docs/view-a-users-last-active-date/
+#   - ref: https://support.atlassian.com/user-management/docs/deactivate-a-managed-account/
+# custom:
+#   id: ATL-IDN-011
+#   severity: medium
+#   category: Identity and authentication
+#   points: 5
+#   kind: posture
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - In admin.atlassian.com go to Directory > Users and sort by Last active (or export the user list).
+#     - Remove app access from each listed account, or deactivate it (managed accounts) or remove it from the org (unmanaged accounts).
+#     - Automate it where possible, for example through SCIM deprovisioning from your identity provider.
+#   data:
+#     api: [users]
+#   config:
+#     dormant_days: 90
+#   frameworks: {cis-controls-v8: ["5.3"]}
+#   version: 1
+package orgscan.identity.dormant_accounts
+
+import data.orgscan.lib.util
+import rego.v1
+
+limit := util.param("ATL-IDN-011", "dormant_days", 90)
+
+licensed := [u |
+	some u in input.users
+	util.is_active(u)
+	util.is_human(u)
+	count(util.arr(u, "productAccess")) > 0
+	not util.listed_in(u, util.attested_exempt)
+]
+
+dormant := [{"user": u, "idle": i} |
+	some u in licensed
+	i := util.idle(u)
+	is_number(i.days)
+	i.days > limit
+]
+
+deny contains {
+	"resource": {"type": "user", "id": d.user.accountId, "name": util.display(d.user)},
+	"message": sprintf("%s keeps access to %s but has been idle for %d days (%s %s)", [util.display(d.user), concat(", ", products(d.user)), d.idle.days, d.idle.basis, d.idle.since]),
+	"evidence": {
+		"source": "api",
+		"collection": "users",
+		"field": "lastActive / productAccess[].lastActiveTimestamp",
+		"observed": d.idle.since,
+		"idle_days": d.idle.days,
+		"basis": d.idle.basis,
+		"expected": sprintf("activity within the last %d days", [limit]),
+		"products": products(d.user),
+		"claim_status": util.val(d.user, "claimStatus", null),
+		"admin_roles": util.user_admin_roles(d.user),
+		"to_pass": "remove the account's app access or deactivate it",
+	},
+} if {
+	util.activity_known(input.users)
+	some d in dormant
+}
+
+products(u) := sort({k | some p in util.arr(u, "productAccess"); k := util.val(p, "key", util.val(p, "id", "unknown"))})
+
+score := (count(licensed) - count(dormant)) / count(licensed) if count(licensed) > 0
+
+not_applicable contains "no active account has product access" if count(licensed) == 0
+
+not_evaluable contains "the users collection holds no activity dates (lastActive, productAccess[].lastActiveTimestamp) for any account" if {
+	count(licensed) > 0
+	not util.activity_known(input.users)
+}

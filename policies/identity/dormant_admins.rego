@@ -1,0 +1,77 @@
+# METADATA
+# title: No dormant administrators
+# description: >-
+#   An admin account nobody uses is a standing privilege nobody watches: if its password leaks,
+#   no one notices the login. Administrators (org, site and user-access admins) with no
+#   recorded activity for more than dormant_days days, or never active since they joined longer
+#   ago than that, should lose the role or be deactivated. Break-glass accounts listed in the
+#   attestation's exempt_accounts are idle by design and are left out.
+# related_resources:
+#   - ref: https://support.atlassian.com/user-management/docs/view-a-users-last-active-date/
+#   - ref: https://support.atlassian.com/user-management/docs/give-users-admin-permissions/
+# custom:
+#   id: ATL-IDN-009
+#   severity: high
+#   category: Identity and authentication
+#   points: 6
+#   kind: posture
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - In admin.atlassian.com go to Directory > Users, filter by admin roles and sort by Last active.
+#     - Remove the admin roles from each listed account (or deactivate it when the person has left).
+#     - If the account is a break-glass account, list it in the attestation's authentication.exempt_accounts.
+#   data:
+#     api: [users]
+#   config:
+#     dormant_days: 90
+#   frameworks: {cis-controls-v8: ["5.3"]}
+#   version: 1
+package orgscan.identity.dormant_admins
+
+import data.orgscan.lib.util
+import rego.v1
+
+limit := util.param("ATL-IDN-009", "dormant_days", 90)
+
+admins := [u |
+	some u in input.users
+	util.is_active(u)
+	util.is_human(u)
+	util.is_admin(u)
+	not util.listed_in(u, util.attested_exempt)
+]
+
+deny contains {
+	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},
+	"message": sprintf("%s (%s) has been idle for %d days (%s %s)", [util.display(u), concat(", ", util.user_admin_roles(u)), i.days, i.basis, i.since]),
+	"evidence": {
+		"source": "api",
+		"collection": "users",
+		"field": "lastActive / productAccess[].lastActiveTimestamp",
+		"observed": i.since,
+		"idle_days": i.days,
+		"basis": i.basis,
+		"expected": sprintf("activity within the last %d days", [limit]),
+		"roles": util.user_admin_roles(u),
+		"to_pass": "remove the admin roles or deactivate the account; list break-glass accounts in the attestation",
+	},
+} if {
+	util.activity_known(input.users)
+	some u in admins
+	i := util.idle(u)
+	is_number(i.days)
+	i.days > limit
+}
+
+not_applicable contains "the org has no active administrators (other than attested break-glass accounts)" if {
+	count(admins) == 0
+	util.roles_collected
+}
+
+not_evaluable contains util.roles_missing_reason if not util.roles_collected
+
+not_evaluable contains "the users collection holds no activity dates (lastActive, productAccess[].lastActiveTimestamp) for any account" if {
+	count(admins) > 0
+	not util.activity_known(input.users)
+}

@@ -1,0 +1,37 @@
+package orgscan.identity.unmanaged_on_verified_domains_test
+
+import data.orgscan.identity.unmanaged_on_verified_domains as p
+import rego.v1
+
+domains := [
+	{"id": "acme.com", "attributes": {"name": "acme.com", "claim": {"type": "dns", "status": "verified"}}},
+	{"id": "acme-labs.io", "attributes": {"name": "acme-labs.io", "claim": {"type": "http", "status": "unverified"}}},
+]
+
+user(id, email, claim) := {"accountId": id, "name": id, "email": email, "status": "active", "accountType": "atlassian", "claimStatus": claim}
+
+test_managed_and_external_accounts_pass if {
+	users := [user("a", "a@acme.com", "managed"), user("c", "c@gmail.com", "unmanaged"), user("l", "l@acme-labs.io", "unmanaged")]
+	count(p.deny) == 0 with input as {"users": users, "domains": domains}
+}
+
+test_unmanaged_on_verified_domain_fails_case_insensitively if {
+	findings := p.deny with input as {"users": [user("nina", "Nina.Brooks@ACME.com", "unmanaged")], "domains": domains}
+	count(findings) == 1
+	some f in findings
+	f.evidence.domain == "acme.com"
+}
+
+test_subdomains_and_lookalikes_are_not_the_domain if {
+	users := [user("x", "x@eu.acme.com", "unmanaged"), user("y", "y@notacme.com", "unmanaged")]
+	count(p.deny) == 0 with input as {"users": users, "domains": domains}
+}
+
+test_deactivated_and_unknown_claim_are_ignored if {
+	users := [object.union(user("d", "d@acme.com", "unmanaged"), {"status": "deactivated"}), user("n", "n@acme.com", null)]
+	count(p.deny) == 0 with input as {"users": users, "domains": domains}
+}
+
+test_not_applicable_without_verified_domain if {
+	count(p.not_applicable) == 1 with input as {"users": [], "domains": [domains[1]]}
+}

@@ -1,0 +1,50 @@
+# METADATA
+# title: No API tokens belong to deactivated accounts
+# description: >-
+#   When someone leaves, their account is deactivated, but their user API tokens stay listed
+#   and are easy to overlook when the account is later reactivated or its tokens are reviewed.
+#   Tokens whose owner is deactivated, suspended or closed should be revoked as part of
+#   offboarding.
+# related_resources:
+#   - ref: https://support.atlassian.com/organization-administration/docs/understand-user-api-tokens/
+#   - ref: https://support.atlassian.com/user-management/docs/deactivate-a-managed-account/
+# custom:
+#   id: ATL-KEY-009
+#   severity: medium
+#   category: Keys and tokens
+#   points: 3
+#   kind: posture
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - In admin.atlassian.com go to Security > User security > API tokens and filter by the listed owner.
+#     - Revoke the tokens, and add "revoke API tokens" to your offboarding checklist.
+#   data:
+#     api: [users, api_tokens]
+#   frameworks: {cis-controls-v8: ["5.3", "6.2"]}
+#   version: 1
+package orgscan.keys.token_owner_inactive
+
+import data.orgscan.lib.util
+import rego.v1
+
+users := {u.accountId: u | some u in input.users}
+
+live := [t | some t in input.api_tokens; not util.revoked(t)]
+
+deny contains {
+	"resource": {"type": "api_token", "id": t.id, "name": util.key_name(t)},
+	"message": sprintf("API token %s belongs to %s, whose account is %s", [util.key_name(t), util.display(owner), state(owner)]),
+	"evidence": object.union(
+		util.key_evidence("api_tokens", t, "user.id -> users[].status", state(owner), "an active owner", "revoke the token"),
+		{"owner_id": owner.accountId, "deactivated_on": util.val(owner, "deactivatedOn", null)},
+	),
+} if {
+	some t in live
+	owner := users[util.val(object.get(t, "user", {}), "id", "")]
+	not util.is_active(owner)
+}
+
+state(u) := concat(" / ", [s | some s in [util.val(u, "status", null), util.val(u, "accountStatus", null)]; is_string(s)])
+
+not_applicable contains "no user API tokens are listed" if count(live) == 0

@@ -1,0 +1,854 @@
+//! `orgscan policy check`: everything that can be known about a policy folder without a real
+//! org, reported all at once, each problem naming file:line.
+//!
+//! 1. every file parses (regorus), alone;
+//! 2. every policy's `# METADATA` is complete and uses the vocabularies (all problems of a block,
+//!    not just the first), ids and packages are unique (also against the shipped pack);
+//! 3. every policy compiles alone with the libraries, then runs once on each given input (an
+//!    empty one and the demo org) so unsafe variables, unknown functions and malformed outputs
+//!    (a finding without `message`, a score of 2) surface, since regorus reports those only
+//!    when evaluation reaches them;
+//! 4. every call is checked against the builtins of the reference OPA and of regorus
+//!    ([`super::builtins`]): OPA-only builtins fail in orgscan, regorus-only ones fail in OPA,
+//!    wall-clock, random or network builtins make a scan irreproducible, and `sprintf` verbs
+//!    that the two engines format differently (a number under `%s`) are flagged.
+
+use super::builtins::{lint_builtins, lint_shadowing, lint_sprintf};
+use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
+use super::evaluate::{judged, run_rules};
+use super::metadata::{package_of, parse_metadata, CATEGORIES, IMPLEMENTATION_COSTS, USER_IMPACTS};
+use super::test_runner::{one_line_error, test_names};
+use crate::results::{Severity, Status};
+use crate::snapshot::Collection;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// One problem, at a file and line.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub level: Level,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = match self.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        write!(f, "{}:{}: {level}: {}", self.file, self.line, self.message)
+    }
+}
+
+/// An input document a policy is evaluated on during the check, with the name used in messages.
+#[derive(Clone, Debug)]
+pub struct NamedInput {
+    pub name: String,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct CheckReport {
+    pub files: usize,
+    pub policies: usize,
+    pub libraries: usize,
+    pub tests: usize,
+    /// Sorted by file, line.
+    pub problems: Vec<Problem>,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.level == Level::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.problems.len() - self.errors()
+    }
+}
+
+/// Checks `own` (the files being authored) with `context` available: the shipped libraries a
+/// user's policy may import, and the shipped policies whose ids and packages it must not reuse.
+/// `inputs` builds the documents each policy is evaluated on from the pack of policies that
+/// loaded (the demo input depends on which event actions they read).
+pub fn check_files(
+    own: &[SourceFile],
+    context: &[SourceFile],
+    inputs: &dyn Fn(&PolicyPack) -> Vec<NamedInput>,
+) -> CheckReport {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut report = CheckReport {
+        files: own.len(),
+        ..CheckReport::default()
+    };
+    let mut parsed_own: Vec<&SourceFile> = Vec::new();
+    for file in own {
+        match parse_alone(file) {
+            Ok(()) => parsed_own.push(file),
+            Err(p) => problems.push(p),
+        }
+    }
+
+    // Sort into policies, libraries and tests; context files count only when they are fine.
+    let mut pack = PolicyPack::default();
+    let mut own_policies: BTreeSet<String> = BTreeSet::new();
+    for file in context {
+        if is_test(&file.path) || parse_alone(file).is_err() {
+            continue;
+        }
+        match parse_metadata(&file.path, &file.text) {
+            Ok(Some(meta)) => pack.policies.push(Policy {
+                meta,
+                source: file.clone(),
+            }),
+            Ok(None) if is_library(&file.path, &file.text) => pack.libraries.push(file.clone()),
+            _ => {}
+        }
+    }
+    let context_policies = pack.policies.len();
+    for file in &parsed_own {
+        if is_test(&file.path) {
+            report.tests += 1;
+            pack.tests.push((*file).clone());
+            continue;
+        }
+        let lint = lint_metadata(file);
+        let metadata_ok = lint.is_empty();
+        problems.extend(lint);
+        match parse_metadata(&file.path, &file.text) {
+            Ok(Some(meta)) => {
+                report.policies += 1;
+                if metadata_ok {
+                    own_policies.insert(file.path.clone());
+                    pack.policies.push(Policy {
+                        meta,
+                        source: (*file).clone(),
+                    });
+                }
+            }
+            Ok(None) if is_library(&file.path, &file.text) => {
+                report.libraries += 1;
+                pack.libraries.push((*file).clone());
+            }
+            Ok(None) => problems.push(Problem {
+                file: file.path.clone(),
+                line: 1,
+                level: Level::Error,
+                message: "no `# METADATA` block before `package`; every policy needs one (id, severity, category, points …), or put helper modules under a lib/ folder".into(),
+            }),
+            Err(e) if metadata_ok => problems.push(Problem {
+                file: e.file,
+                line: e.line,
+                level: Level::Error,
+                message: e.message,
+            }),
+            Err(_) => report.policies += 1,
+        }
+    }
+
+    problems.extend(duplicates(&pack, context_policies));
+    problems.extend(missing_tests(&pack, own, &own_policies));
+
+    // Compile and evaluate each of the user's policies alone with the libraries.
+    match base_engine(&pack) {
+        Err(e) => problems.push(located(&one_line_error(&e), "(libraries)", 1)),
+        Ok(base) => {
+            let docs = inputs(&pack);
+            for policy in pack
+                .policies
+                .iter()
+                .filter(|p| own_policies.contains(&p.source.path))
+            {
+                problems.extend(evaluate_alone(&base, policy, &docs));
+            }
+            problems.extend(compile_tests(&base, &pack));
+        }
+    }
+
+    // Builtins, in every file of the user's (policies, libraries, tests).
+    let mut defined_by_package: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in own.iter().chain(context) {
+        if let Some(package) = package_of(&file.text) {
+            defined_by_package
+                .entry(package)
+                .or_default()
+                .extend(super::builtins::scan_calls(&file.text).defined);
+        }
+    }
+    for file in &parsed_own {
+        let package = package_of(&file.text).unwrap_or_default();
+        let empty = BTreeSet::new();
+        let defined = defined_by_package.get(&package).unwrap_or(&empty);
+        let issues = lint_builtins(&file.text, defined)
+            .into_iter()
+            .chain(lint_sprintf(&file.text))
+            .chain(lint_shadowing(&file.text));
+        for issue in issues {
+            problems.push(Problem {
+                file: file.path.clone(),
+                line: issue.line,
+                level: if issue.warning {
+                    Level::Warning
+                } else {
+                    Level::Error
+                },
+                message: issue.message,
+            });
+        }
+    }
+
+    problems.sort();
+    problems.dedup();
+    report.problems = problems;
+    report
+}
+
+/// Parses a file in a fresh engine (nothing else loaded), as OPA would.
+fn parse_alone(file: &SourceFile) -> Result<(), Problem> {
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy(file.path.clone(), file.text.clone())
+        .map(|_| ())
+        .map_err(|e| located(&one_line_error(&e.to_string()), &file.path, 1))
+}
+
+/// A `file:line: message` line from regorus as a problem; `file`/`line` when it has no location.
+fn located(message: &str, file: &str, line: usize) -> Problem {
+    let found = message.split_once(": ").and_then(|(loc, rest)| {
+        let (path, number) = loc.rsplit_once(':')?;
+        Some((path.to_string(), number.parse::<usize>().ok()?, rest))
+    });
+    match found {
+        Some((path, number, rest)) => Problem {
+            file: path,
+            line: number,
+            level: Level::Error,
+            message: rest.to_string(),
+        },
+        None => Problem {
+            file: file.to_string(),
+            line,
+            level: Level::Error,
+            message: message.to_string(),
+        },
+    }
+}
+
+/// Reads `file:line:col` and the `error:` text out of a flattened regorus error.
+fn locate_flat(message: &str) -> Option<(String, usize, String)> {
+    let at = message.find("--> ")?;
+    let rest = &message[at + 4..];
+    let spot = rest.split_whitespace().next()?;
+    let mut parts = spot.rsplitn(3, ':');
+    let _col = parts.next()?;
+    let line = parts.next()?.parse::<usize>().ok()?;
+    let file = parts.next()?.to_string();
+    let text = message
+        .rfind("error: ")
+        .map(|i| message[i + 7..].trim().to_string())
+        .unwrap_or_else(|| message.to_string());
+    Some((file, line, text))
+}
+
+fn package_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with("package "))
+        .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+fn evaluate_alone(base: &regorus::Engine, policy: &Policy, inputs: &[NamedInput]) -> Vec<Problem> {
+    let path = &policy.source.path;
+    let mut problems = Vec::new();
+    let mut engine = base.clone();
+    if let Err(e) = engine.add_policy(path.clone(), policy.source.text.clone()) {
+        problems.push(located(&one_line_error(&e.to_string()), path, 1));
+        return problems;
+    }
+    for input in inputs {
+        let mut engine = engine.clone();
+        engine.set_input(regorus::Value::from(input.value.clone()));
+        let outcome = run_rules(&engine, policy, Duration::from_secs(20));
+        let result = judged(policy, outcome, 0);
+        if result.status != Status::Error {
+            continue;
+        }
+        for reason in result.reasons {
+            let problem = match locate_flat(&reason) {
+                Some((file, line, text)) => Problem {
+                    file,
+                    line,
+                    level: Level::Error,
+                    message: format!("on the {} input: {text}", input.name),
+                },
+                None => Problem {
+                    file: path.clone(),
+                    line: package_line(&policy.source.text),
+                    level: Level::Error,
+                    message: format!("on the {} input: {reason}", input.name),
+                },
+            };
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
+/// Test files must compile with the whole pack (their tests run in `orgscan policy test`).
+fn compile_tests(base: &regorus::Engine, pack: &PolicyPack) -> Vec<Problem> {
+    let mut engine = base.clone();
+    for policy in &pack.policies {
+        if engine
+            .add_policy(policy.source.path.clone(), policy.source.text.clone())
+            .is_err()
+        {
+            return Vec::new(); // already reported for the policy itself
+        }
+    }
+    let mut problems = Vec::new();
+    for test in &pack.tests {
+        let mut local = engine.clone();
+        if let Err(e) = local.add_policy(test.path.clone(), test.text.clone()) {
+            problems.push(located(&one_line_error(&e.to_string()), &test.path, 1));
+        } else if test_names(&test.text).is_empty() {
+            problems.push(Problem {
+                file: test.path.clone(),
+                line: package_line(&test.text),
+                level: Level::Warning,
+                message: "no `test_*` rules in this test file".into(),
+            });
+        }
+    }
+    problems
+}
+
+fn duplicates(pack: &PolicyPack, context_policies: usize) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut ids: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut packages: BTreeMap<&str, &str> = BTreeMap::new();
+    for (i, policy) in pack.policies.iter().enumerate() {
+        let shipped = i < context_policies;
+        let id_first = ids.insert(&policy.meta.id, &policy.source.path);
+        let package_first = packages.insert(&policy.meta.package, &policy.source.path);
+        if shipped {
+            continue;
+        }
+        let what = |first: &str| {
+            if first.starts_with("builtin:") {
+                format!("also in the shipped {first}; `scan --policies` loads both unless --no-default-policies")
+            } else {
+                format!("also in {first}")
+            }
+        };
+        if let Some(first) = id_first {
+            problems.push(Problem {
+                file: policy.source.path.clone(),
+                line: policy.meta.line,
+                level: Level::Error,
+                message: format!("duplicate control id {} ({})", policy.meta.id, what(first)),
+            });
+        }
+        if let Some(first) = package_first {
+            problems.push(Problem {
+                file: policy.source.path.clone(),
+                line: package_line(&policy.source.text),
+                level: Level::Error,
+                message: format!(
+                    "duplicate package {} ({})",
+                    policy.meta.package,
+                    what(first)
+                ),
+            });
+        }
+    }
+    problems
+}
+
+fn missing_tests(
+    pack: &PolicyPack,
+    own: &[SourceFile],
+    checked: &BTreeSet<String>,
+) -> Vec<Problem> {
+    let paths: BTreeSet<&str> = own.iter().map(|f| f.path.as_str()).collect();
+    pack.policies
+        .iter()
+        .filter(|p| checked.contains(&p.source.path))
+        .filter_map(|p| {
+            let test = p.source.path.strip_suffix(".rego")?.to_string() + "_test.rego";
+            (!paths.contains(test.as_str())).then(|| Problem {
+                file: p.source.path.clone(),
+                line: p.meta.line,
+                level: Level::Warning,
+                message: format!(
+                    "no test file {test} beside the policy (give it at least one passing and one failing case)"
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The package-scope `# METADATA` block of a file: the line of `# METADATA` and the YAML.
+fn metadata_block(text: &str) -> Option<(usize, Vec<String>)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim() == "# METADATA" {
+            let start = i;
+            let mut yaml = Vec::new();
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].trim_start().starts_with('#') {
+                let t = lines[j].trim_start();
+                yaml.push(
+                    t.strip_prefix("# ")
+                        .or_else(|| t.strip_prefix('#'))
+                        .unwrap_or("")
+                        .to_string(),
+                );
+                j += 1;
+            }
+            let annotates_package = lines[j..]
+                .iter()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| l.trim_start().starts_with("package "));
+            if annotates_package {
+                return Some((start + 1, yaml));
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+const TOP_KEYS: &[&str] = &[
+    "scope",
+    "title",
+    "description",
+    "related_resources",
+    "authors",
+    "organizations",
+    "schemas",
+    "entrypoint",
+    "custom",
+];
+const CUSTOM_KEYS: &[&str] = &[
+    "id",
+    "severity",
+    "category",
+    "points",
+    "kind",
+    "user_impact",
+    "implementation_cost",
+    "remediation",
+    "data",
+    "config",
+    "frameworks",
+    "version",
+];
+const DATA_KEYS: &[&str] = &["api", "attestation", "events"];
+
+/// Every METADATA problem of a policy file, not only the first. Empty when the block is fine
+/// (or the file has none: a library or test). YAML syntax errors are left to `parse_metadata`.
+pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
+    let Some((start, yaml_lines)) = metadata_block(&file.text) else {
+        return Vec::new();
+    };
+    let yaml = yaml_lines.join("\n");
+    let Ok(doc) = yaml_serde::from_str::<Value>(&yaml) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    // The line of `key:` inside the block, searching from the line of `after` on.
+    let line_of = |key: &str, after: usize| -> usize {
+        yaml_lines
+            .iter()
+            .enumerate()
+            .skip(after)
+            .find(|(_, l)| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.starts_with(&format!("{key}:"))
+            })
+            .map(|(i, _)| start + 1 + i)
+            .unwrap_or(start)
+    };
+    let custom_at = line_of("custom", 0).saturating_sub(start + 1);
+    let mut err = |line: usize, message: String| {
+        problems.push(Problem {
+            file: file.path.clone(),
+            line,
+            level: Level::Error,
+            message,
+        })
+    };
+    let Value::Object(top) = &doc else {
+        err(start, "METADATA must be a YAML mapping".into());
+        return problems;
+    };
+    for key in top.keys() {
+        if !TOP_KEYS.contains(&key.as_str()) {
+            err(
+                line_of(key, 0),
+                format!(
+                    "METADATA has an unknown field `{key}`; expected {}",
+                    TOP_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    if let Some(scope) = top.get("scope").and_then(Value::as_str) {
+        if scope != "package" {
+            err(
+                line_of("scope", 0),
+                format!("METADATA before `package` must have scope package, found {scope:?}"),
+            );
+        }
+    }
+    for key in ["title", "description"] {
+        match top.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            Some(_) => err(line_of(key, 0), format!("`{key}` must be non-empty text")),
+            None => err(start, format!("METADATA is missing required field `{key}`")),
+        }
+    }
+    if let Some(resources) = top.get("related_resources") {
+        let items = resources.as_array().cloned().unwrap_or_default();
+        if !resources.is_array() {
+            err(
+                line_of("related_resources", 0),
+                "`related_resources` must be a list of `- ref: URL`".into(),
+            );
+        }
+        for item in items {
+            let url = match &item {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => o.get("ref").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            };
+            match url {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {}
+                Some(u) => err(
+                    line_of("related_resources", 0),
+                    format!("related_resources: {u:?} is not an http(s) URL"),
+                ),
+                None => err(
+                    line_of("related_resources", 0),
+                    "related_resources: each item needs `ref: URL`".into(),
+                ),
+            }
+        }
+    }
+    let Some(custom) = top.get("custom") else {
+        err(
+            start,
+            "METADATA is missing the `custom` section (id, severity, category, points, …)".into(),
+        );
+        return problems;
+    };
+    let Value::Object(custom) = custom else {
+        err(line_of("custom", 0), "`custom` must be a mapping".into());
+        return problems;
+    };
+    let at = |key: &str| line_of(key, custom_at);
+    for key in custom.keys() {
+        if !CUSTOM_KEYS.contains(&key.as_str()) {
+            err(
+                at(key),
+                format!(
+                    "custom: unknown field `{key}`; expected {}",
+                    CUSTOM_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    let text = |key: &str| custom.get(key).and_then(Value::as_str).map(str::trim);
+    let required_text = |key: &str, allowed: &[&str], err: &mut dyn FnMut(usize, String)| match (
+        custom.get(key),
+        text(key),
+    ) {
+        (None, _) => err(
+            start,
+            format!("METADATA is missing required field `custom.{key}`"),
+        ),
+        (Some(_), None) | (Some(_), Some("")) => {
+            err(at(key), format!("custom.{key} must be non-empty text"))
+        }
+        (Some(_), Some(v)) if !allowed.is_empty() && !allowed.contains(&v) => err(
+            at(key),
+            format!(
+                "custom.{key}: expected one of {}; found {v:?}",
+                allowed.join(", ")
+            ),
+        ),
+        _ => {}
+    };
+    let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+    required_text("id", &[], &mut err);
+    required_text("severity", &severities, &mut err);
+    required_text("category", &CATEGORIES, &mut err);
+    required_text("user_impact", &USER_IMPACTS, &mut err);
+    required_text("implementation_cost", &IMPLEMENTATION_COSTS, &mut err);
+    if let Some(id) = text("id") {
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            err(
+                at("id"),
+                format!("custom.id {id:?} may hold only letters, digits, '-' and '_'"),
+            );
+        }
+    }
+    if custom.contains_key("kind") {
+        match text("kind") {
+            Some("posture") | Some("detection") => {}
+            _ => err(
+                at("kind"),
+                format!(
+                    "custom.kind: expected posture or detection, found {}",
+                    custom["kind"]
+                ),
+            ),
+        }
+    }
+    match custom.get("points") {
+        None => err(
+            start,
+            "METADATA is missing required field `custom.points`".into(),
+        ),
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p > 0.0 && p.is_finite()) => {}
+        Some(other) => err(
+            at("points"),
+            format!("custom.points must be a number greater than 0, found {other}"),
+        ),
+    }
+    match custom.get("remediation") {
+        None => err(
+            start,
+            "METADATA is missing required field `custom.remediation` (a list of steps)".into(),
+        ),
+        Some(Value::Array(steps))
+            if !steps.is_empty()
+                && steps
+                    .iter()
+                    .all(|s| s.as_str().is_some_and(|s| !s.trim().is_empty())) => {}
+        Some(_) => err(
+            at("remediation"),
+            "custom.remediation must be a non-empty list of steps (text)".into(),
+        ),
+    }
+    if let Some(data) = custom.get("data") {
+        let data_at = at("data").saturating_sub(start + 1);
+        match data {
+            Value::Object(d) => {
+                for (key, value) in d {
+                    let line = line_of(key, data_at);
+                    if !DATA_KEYS.contains(&key.as_str()) {
+                        err(
+                            line,
+                            format!("custom.data: unknown field `{key}`; expected api, attestation, events"),
+                        );
+                        continue;
+                    }
+                    let Some(items) = value.as_array().filter(|a| a.iter().all(Value::is_string))
+                    else {
+                        err(line, format!("custom.data.{key} must be a list of names"));
+                        continue;
+                    };
+                    for item in items.iter().filter_map(Value::as_str) {
+                        match key.as_str() {
+                            "api" if Collection::from_name(item).is_none() => {
+                                let known: Vec<&str> =
+                                    Collection::ALL.iter().map(|c| c.name()).collect();
+                                err(
+                                    line,
+                                    format!(
+                                        "custom.data.api: unknown collection {item:?}; expected one of {}",
+                                        known.join(", ")
+                                    ),
+                                );
+                            }
+                            "events"
+                                if !item.chars().all(|c| {
+                                    c.is_ascii_alphanumeric()
+                                        || c == '_'
+                                        || c == '-'
+                                        || c == '.'
+                                        || c == ':'
+                                }) =>
+                            {
+                                err(line, format!("custom.data.events: {item:?} is not an audit action key (like user_login)"));
+                            }
+                            "attestation" if item.split('.').any(str::is_empty) => {
+                                err(line, format!("custom.data.attestation: {item:?} is not a dotted path (like authentication.two_step_enforced)"));
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => err(
+                at("data"),
+                "custom.data must be a mapping (api, attestation, events)".into(),
+            ),
+        }
+    }
+    if let Some(config) = custom.get("config") {
+        if !config.is_object() {
+            err(
+                at("config"),
+                "custom.config must be a mapping of setting: default".into(),
+            );
+        }
+    }
+    if let Some(frameworks) = custom.get("frameworks") {
+        let ok = frameworks.as_object().is_some_and(|m| {
+            m.values()
+                .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+        });
+        if !ok {
+            err(
+                at("frameworks"),
+                "custom.frameworks must map a framework to a list of control references, e.g. {cis: [\"5.2\"]}".into(),
+            );
+        }
+    }
+    if let Some(version) = custom.get("version") {
+        if !(version.is_string() || version.is_number()) {
+            err(
+                at("version"),
+                format!("custom.version: expected a number or string, found {version}"),
+            );
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    const GOOD: &str = "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: X-1\n#   severity: low\n#   category: Identity and authentication\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [fix it]\npackage u.good\n\nimport rego.v1\n\ndeny contains {\"resource\": {\"type\": \"user\", \"id\": u}, \"message\": \"m\"} if {\n\tsome u in input.users\n}\n";
+
+    fn no_inputs(_: &PolicyPack) -> Vec<NamedInput> {
+        vec![NamedInput {
+            name: "empty".into(),
+            value: serde_json::json!({}),
+        }]
+    }
+
+    #[test]
+    fn a_clean_policy_with_a_test_has_no_problems() {
+        let files = vec![
+            src("u/good.rego", GOOD),
+            src(
+                "u/good_test.rego",
+                "package u.good_test\nimport rego.v1\nimport data.u.good\n\ntest_x if {\n\tcount(good.deny) == 1 with input as {\"users\": [\"a\"]}\n}\n",
+            ),
+        ];
+        let report = check_files(&files, &[], &no_inputs);
+        assert!(report.problems.is_empty(), "{:#?}", report.problems);
+        assert_eq!((report.policies, report.tests), (1, 1));
+    }
+
+    #[test]
+    fn reports_every_metadata_problem_of_a_block_with_its_line() {
+        let bad = GOOD
+            .replace("#   severity: low\n", "#   severity: urgent\n")
+            .replace("#   points: 1\n", "#   points: 0\n")
+            .replace("#   user_impact: low\n", "")
+            .replace("#   id: X-1\n", "#   id: X-1\n#   owner: me\n");
+        let problems = lint_metadata(&src("b.rego", &bad));
+        let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), 4, "{got:#?}");
+        assert!(got.contains(&"b.rego:6: error: custom: unknown field `owner`; expected id, severity, category, points, kind, user_impact, implementation_cost, remediation, data, config, frameworks, version".to_string()), "{got:#?}");
+        assert!(got.contains(&"b.rego:7: error: custom.severity: expected one of info, low, medium, high, critical; found \"urgent\"".to_string()), "{got:#?}");
+        assert!(
+            got.contains(
+                &"b.rego:9: error: custom.points must be a number greater than 0, found 0"
+                    .to_string()
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            got.contains(
+                &"b.rego:1: error: METADATA is missing required field `custom.user_impact`"
+                    .to_string()
+            ),
+            "{got:#?}"
+        );
+    }
+
+    #[test]
+    fn finds_runtime_builtin_and_duplicate_problems_across_files() {
+        let unsafe_var = GOOD
+            .replace("package u.good", "package u.unsafe")
+            .replace("#   id: X-1", "#   id: X-2")
+            .replace("some u in input.users", "u := input.users[_]\n\tz > 1");
+        let builtin = GOOD
+            .replace("package u.good", "package u.hash")
+            .replace("#   id: X-1", "#   id: X-3")
+            .replace(
+                "some u in input.users",
+                "u := crypto.sha256(\"x\")\n\tt := time.now_ns()\n\tt > 0",
+            );
+        let malformed = GOOD
+            .replace("package u.good", "package u.malformed")
+            .replace("#   id: X-1", "#   id: X-4")
+            .replace("\"message\": \"m\"", "\"msg\": \"m\"")
+            .replace("some u in input.users", "u := \"x\"");
+        let shipped_twin = GOOD.replace("package u.good", "package u.twin");
+        let files = vec![
+            src("u/unsafe.rego", &unsafe_var),
+            src("u/hash.rego", &builtin),
+            src("u/malformed.rego", &malformed),
+            src("u/twin.rego", &shipped_twin),
+            src("u/broken.rego", "package u.broken\n\nx := {\n"),
+        ];
+        let context = vec![src("builtin:identity/good.rego", GOOD)];
+        let report = check_files(&files, &context, &no_inputs);
+        let got: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        let has = |needle: &str| got.iter().any(|p| p.contains(needle));
+        assert!(has("u/broken.rego:4: error: "), "{got:#?}");
+        assert!(has("u/unsafe.rego:18: error: on the empty input: use of undefined variable `z` is unsafe"), "{got:#?}");
+        assert!(
+            has("u/hash.rego:17: error: `crypto.sha256` is an OPA builtin that regorus"),
+            "{got:#?}"
+        );
+        assert!(
+            has("u/hash.rego:18: error: `time.now_ns` reads the wall clock"),
+            "{got:#?}"
+        );
+        assert!(
+            has("u/malformed.rego:12: error: on the empty input: deny item 1: missing `message`"),
+            "{got:#?}"
+        );
+        assert!(has("u/twin.rego:1: error: duplicate control id X-1 (also in the shipped builtin:identity/good.rego"), "{got:#?}");
+        assert!(
+            has("u/hash.rego:1: warning: no test file u/hash_test.rego"),
+            "{got:#?}"
+        );
+        assert!(report.errors() >= 6);
+    }
+}

@@ -1,0 +1,386 @@
+//! The report features end to end through the real binary: every format written and compared
+//! with golden files, waivers from `orgscan.toml`, `--baseline`/`--fail-on-new`, `diff`,
+//! `--history` and `--redact`. Paths are relative to a temp dir, so outputs hold no temp path.
+//! Regenerate goldens with `ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_cli`.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::Path;
+use support::*;
+
+const BODY: &str = r#"deny contains {"resource": {"type": "user", "id": u.accountId, "name": u.name}, "message": sprintf("%s (%s) has not enrolled in two-step verification", [u.name, u.email]), "evidence": {"source": "api", "collection": "users", "field": "mfaEnabled", "observed": false, "expected": true}} if { some u in input.users; not u.mfaEnabled }"#;
+
+const NOW: &str = "2026-11-21T00:00:00Z";
+
+fn setup(tmp: &Path, extra_users: &[Value]) {
+    let mut org = small_org();
+    if let Some(Value::Array(users)) = org.get_mut(&orgscan::snapshot::Collection::Users) {
+        users.extend(extra_users.iter().cloned());
+    }
+    let events = vec![
+        event_line("e1", "2026-11-19T10:00:00Z", "user_login", "a-user"),
+        event_line("e2", "2026-11-19T11:00:00Z", "user_login", "a-admin"),
+    ];
+    let _ = std::fs::remove_dir_all(tmp.join("snap"));
+    write_snapshot(&tmp.join("snap"), &org, Some(&events));
+    policy_dir(&tmp.join("pol"), BODY);
+}
+
+fn scan(tmp: &Path, out: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "scan",
+        "snap",
+        "--no-default-policies",
+        "--policies",
+        "pol",
+        "--now",
+        NOW,
+        "--out",
+        out,
+        "--format",
+        "json,html,sarif,junit,md,csv",
+    ];
+    args.extend_from_slice(extra);
+    orgscan(&args, tmp)
+}
+
+fn read(tmp: &Path, file: &str) -> String {
+    std::fs::read_to_string(tmp.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/cli")
+        .join(name);
+    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_cli",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{} differs at line {}:\n  golden: {:?}\n  actual: {:?}\n(ORGSCAN_UPDATE_GOLDEN=1 to accept)",
+            path.display(),
+            line + 1,
+            expected.lines().nth(line).unwrap_or("<end>").chars().take(300).collect::<String>(),
+            actual.lines().nth(line).unwrap_or("<end>").chars().take(300).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn every_format_from_the_cli_matches_its_golden_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    let o = scan(tmp.path(), "out", &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    for file in [
+        "report.json",
+        "report.html",
+        "report.sarif",
+        "report.junit.xml",
+        "report.md",
+        "findings.csv",
+    ] {
+        golden(file, &read(tmp.path(), &format!("out/{file}")));
+    }
+    // A second run gives the same bytes.
+    let o = scan(tmp.path(), "again", &[]);
+    assert_eq!(o.status.code(), Some(1));
+    for file in ["report.json", "report.html", "report.sarif", "findings.csv"] {
+        assert_eq!(
+            read(tmp.path(), &format!("out/{file}")),
+            read(tmp.path(), &format!("again/{file}")),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn waivers_from_the_config_apply_and_warn_on_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    std::fs::write(
+        tmp.path().join("orgscan.toml"),
+        r#"[[waivers]]
+control = "TEST-001"
+resource = "a-user"
+reason = "Contractor; SSO enforces MFA"
+status = "resolved_third_party"
+owner = "secops"
+ticket = "SEC-9"
+expires = 2026-11-30
+
+[[waivers]]
+control = "TEST-001"
+resource = "nobody"
+reason = "stale"
+"#,
+    )
+    .unwrap();
+    let o = scan(tmp.path(), "out", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the waived finding no longer fails the gate: {}",
+        stderr(&o)
+    );
+    let err = stderr(&o);
+    assert!(err.contains("warning: orgscan.toml:1: waiver for TEST-001 (resource \"a-user\") expires on 2026-11-30 (in 10 day(s))"), "{err}");
+    assert!(err.contains("warning: orgscan.toml:10: waiver for TEST-001 (resource \"nobody\") matches no finding"), "{err}");
+    let report: Value = serde_json::from_str(&read(tmp.path(), "out/report.json")).unwrap();
+    let c = &report["controls"][0];
+    assert_eq!(c["status"], "waived");
+    assert_eq!(c["points_achieved"], 5.0, "third party earns the points");
+    assert_eq!(c["findings"][0]["waiver"]["ticket"], "SEC-9");
+    assert_eq!(report["warnings"].as_array().unwrap().len(), 2);
+    let sarif: Value = serde_json::from_str(&read(tmp.path(), "out/report.sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["suppressions"][0]["kind"],
+        "external"
+    );
+}
+
+#[test]
+fn bad_waivers_are_exit_2_with_every_problem() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    std::fs::write(
+        tmp.path().join("orgscan.toml"),
+        "[[waivers]]\ncontrol = \"NOPE-1\"\nreason = \"x\"\n\n[[waivers]]\ncontrol = \"TEST-001\"\nstatus = \"ignored\"\n",
+    )
+    .unwrap();
+    let o = scan(tmp.path(), "out", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("orgscan.toml:2: waivers[0].control: no control with id \"NOPE-1\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("orgscan.toml:5: waivers[1].reason: missing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("orgscan.toml:7: waivers[1].status: expected one of"),
+        "{err}"
+    );
+}
+
+fn extra_user() -> Value {
+    json!({"accountId": "a-new", "name": "Nia New", "email": "nia@small.example", "status": "active",
+        "accountStatus": "active", "claimStatus": "managed", "platformRoles": [], "mfaEnabled": false,
+        "productAccess": [], "groups": []})
+}
+
+#[test]
+fn baseline_fail_on_new_and_diff() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    assert_eq!(scan(tmp.path(), "old", &[]).status.code(), Some(1));
+    // Same findings as the baseline: the gate passes under --fail-on-new.
+    let o = scan(
+        tmp.path(),
+        "same",
+        &["--baseline", "old/report.json", "--fail-on-new"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A new user without 2SV: that finding is new, so the gate fails.
+    setup(tmp.path(), &[extra_user()]);
+    let o = scan(
+        tmp.path(),
+        "new",
+        &["--baseline", "old/report.json", "--fail-on-new"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: Value = serde_json::from_str(&read(tmp.path(), "new/report.json")).unwrap();
+    assert_eq!(
+        report["baseline"]["new_findings"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(report["gate"]["new_only"], true);
+    assert!(report["gate"]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .contains("1 new open finding(s)"));
+    let sarif: Value = serde_json::from_str(&read(tmp.path(), "new/report.sarif")).unwrap();
+    let states: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["baselineState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states.iter().filter(|s| **s == "new").count(), 1);
+    assert_eq!(states.iter().filter(|s| **s == "unchanged").count(), 1);
+    let md = read(tmp.path(), "new/report.md");
+    assert!(
+        md.contains("### New findings") && md.contains("| TEST-001 | high | user/a-new |"),
+        "{md}"
+    );
+    // --fail-on-new without --baseline is a usage error.
+    assert_eq!(
+        scan(tmp.path(), "x", &["--fail-on-new"]).status.code(),
+        Some(2)
+    );
+
+    for (format, name) in [
+        ("text", "diff.txt"),
+        ("markdown", "diff.md"),
+        ("json", "diff.json"),
+    ] {
+        let o = orgscan(
+            &[
+                "diff",
+                "old/report.json",
+                "new/report.json",
+                "--format",
+                format,
+            ],
+            tmp.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        golden(name, &stdout(&o));
+    }
+    let text = stdout(&orgscan(
+        &["diff", "old/report.json", "new/report.json"],
+        tmp.path(),
+    ));
+    assert!(
+        text.contains("New findings (1):") && text.contains("a-new"),
+        "{text}"
+    );
+    let o = orgscan(
+        &[
+            "diff",
+            "old/report.json",
+            "new/report.json",
+            "--fail-on-new",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let o = orgscan(&["diff", "new/report.json", "old/report.json"], tmp.path());
+    assert!(
+        stdout(&o).contains("Resolved findings (1):"),
+        "{}",
+        stdout(&o)
+    );
+    let o = orgscan(
+        &["diff", "old/report.json", "snap/manifest.json"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("snap/manifest.json: not an orgscan report"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn history_draws_a_trend() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[extra_user()]);
+    let o = orgscan(
+        &[
+            "scan",
+            "snap",
+            "--no-default-policies",
+            "--policies",
+            "pol",
+            "--now",
+            "2026-11-01T00:00:00Z",
+            "--out",
+            "h1",
+            "--exit-zero",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::create_dir_all(tmp.path().join("hist")).unwrap();
+    std::fs::copy(
+        tmp.path().join("h1/report.json"),
+        tmp.path().join("hist/2026-11-01.json"),
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("hist/notes.json"), "{\"hello\": 1}").unwrap();
+    setup(tmp.path(), &[]);
+    let o = scan(tmp.path(), "out", &["--history", "hist"]);
+    assert!(
+        stderr(&o).contains("warning: --history: skipped hist/notes.json: not an orgscan report"),
+        "{}",
+        stderr(&o)
+    );
+    let report: Value = serde_json::from_str(&read(tmp.path(), "out/report.json")).unwrap();
+    let trend = report["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 2);
+    assert_eq!(trend[0]["open_findings"], 2);
+    assert_eq!(trend[1]["open_findings"], 1);
+    assert!(read(tmp.path(), "out/report.html").contains("aria-label=\"Score trend\""));
+}
+
+#[test]
+fn redact_replaces_people_and_addresses_consistently() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    let o = scan(tmp.path(), "out", &["--redact"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    for file in [
+        "report.json",
+        "report.html",
+        "report.sarif",
+        "report.junit.xml",
+        "report.md",
+        "findings.csv",
+    ] {
+        let text = read(tmp.path(), &format!("out/{file}"));
+        for secret in [
+            "uma@small.example",
+            "Uma User",
+            "203.0.113.7",
+            "ada@small.example",
+        ] {
+            assert!(!text.contains(secret), "{file} still holds {secret}");
+        }
+    }
+    let report: Value = serde_json::from_str(&read(tmp.path(), "out/report.json")).unwrap();
+    assert_eq!(report["redacted"], true);
+    let f = &report["controls"][0]["findings"][0];
+    let token = f["resource"]["id"].as_str().unwrap();
+    assert!(token.starts_with("user-"), "{token}");
+    assert_eq!(
+        f["resource"]["name"], token,
+        "name and account id: one person, one token"
+    );
+    assert_eq!(
+        f["message"],
+        format!("{token} ({token}) has not enrolled in two-step verification")
+    );
+    // The fingerprint is kept, so a redacted report still works as a baseline.
+    let plain = scan(tmp.path(), "plain", &[]);
+    assert_eq!(plain.status.code(), Some(1));
+    let p: Value = serde_json::from_str(&read(tmp.path(), "plain/report.json")).unwrap();
+    assert_eq!(
+        p["controls"][0]["findings"][0]["fingerprint"],
+        f["fingerprint"]
+    );
+    // Same key, same tokens on the next run.
+    let again = scan(tmp.path(), "again", &["--redact"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        read(tmp.path(), "out/report.json"),
+        read(tmp.path(), "again/report.json")
+    );
+}
