@@ -149,9 +149,11 @@ det013 contains [a, t1] if {
 	c1 != c0
 	p0 := data.geo[c0]
 	p1 := data.geo[c1]
-	km := 111.2 * sqrt(((p1[0] - p0[0]) * (p1[0] - p0[0])) + ((p1[1] - p0[1]) * (p1[1] - p0[1])))
-	km >= 500
-	(km / max([(t1 - t0) / 3600000000000, 0.001])) >= 1000
+	# Equirectangular approximation, compared squared (Rego has no sqrt).
+	km2 := 12365.44 * (((p1[0] - p0[0]) * (p1[0] - p0[0])) + ((p1[1] - p0[1]) * (p1[1] - p0[1])))
+	km2 >= 250000
+	hours := max([(t1 - t0) / 3600000000000, 0.001])
+	km2 >= (1000 * hours) * (1000 * hours)
 }
 
 # ATL-DET-014 admin actions per actor and day ≥ 20 and ≥ 5× the actor's earlier daily mean

@@ -33,6 +33,7 @@
 #         where:
 #           ip_not_in: ["@ip_allowlist"]
 #         per_key: true
+#         limit: 100000
 #   version: 1
 package orgscan.detect.login_outside_allowlist
 

@@ -415,7 +415,7 @@ fn parse_one(
             ))
         }
     };
-    let limit = number(spec, "limit", Some(1000.0), ctx)? as usize;
+    let limit = number(spec, "limit", Some(10000.0), ctx)? as usize;
     let ids = number(spec, "ids", Some(20.0), ctx)? as usize;
     Ok(Spec {
         control: control.to_string(),
