@@ -5,6 +5,7 @@
 #   bench/scan.sh                 # orgscan at 10^6 and 10^7 events, OPA at 10^3, 10^4, 10^5 … until one
 #                                 #   takes more than OPA_LIMIT seconds (default 600)
 #   SIZES="1000000" OPA_SIZES="10000 100000" bench/scan.sh
+#   PACK_ARGS="--no-default-policies --policies DIR" bench/scan.sh   # another pack
 #
 # Prints a table: events, wall, CPU (user+sys), peak RSS, events/s; then the OPA rows and the ratio
 # OPA wall / orgscan wall at the largest size OPA finished. Peak RSS and times come from
@@ -15,6 +16,8 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000000 10000000"}
 OPA_SIZES=${OPA_SIZES:-"1000 10000 100000 1000000"}
 OPA_LIMIT=${OPA_LIMIT:-600}
+# Extra `orgscan scan` arguments, e.g. a pack without one policy (word-split on purpose).
+PACK_ARGS=${PACK_ARGS:-}
 OUT=bench-out
 mkdir -p "$OUT"
 
@@ -54,7 +57,7 @@ printf "%-10s %-9s %9s %9s %11s %12s\n" engine events wall_s cpu_s peak_rss_mb e
 declare -A ORG_WALL
 for n in $SIZES; do
   dir=$(snapshot "$n")
-  read -r wall cpu rss < <(measure "$BIN" scan "$dir" --out "$OUT/report-$n" --format json --exit-zero -q)
+  read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n" --format json --exit-zero -q)
   ORG_WALL[$n]=$wall
   printf "%-10s %-9s %9s %9s %11s %12.0f\n" orgscan "$n" "$wall" "$cpu" "$rss" "$(python3 -c "print($n/max($wall,0.001))")"
 done
@@ -77,7 +80,7 @@ done
 if [ -n "$last_opa" ]; then
   # orgscan at the same size as the largest OPA run.
   dir=$(snapshot "$last_opa")
-  read -r wall cpu rss < <(measure "$BIN" scan "$dir" --out "$OUT/report-$last_opa" --format json --exit-zero -q)
+  read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$last_opa" --format json --exit-zero -q)
   printf "%-10s %-9s %9s %9s %11s %12.0f\n" orgscan "$last_opa" "$wall" "$cpu" "$rss" "$(python3 -c "print($last_opa/max($wall,0.001))")"
   opa_wall_var="OPA_$last_opa"
   printf "\nratio at %s events: OPA over raw events %ss / orgscan %ss = %sx\n" "$last_opa" "${!opa_wall_var}" "$wall" \
