@@ -698,3 +698,41 @@ async fn imported_events_merge_into_a_collected_snapshot() {
     assert_eq!(snap.users.len(), USERS, "other collections carried over");
     assert_eq!(snap.manifest.stream_cursor, outcome.manifest.stream_cursor);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_echoing_the_key_gets_it_redacted_everywhere() {
+    let mut fc = fake_config();
+    fc.echo_auth = true;
+    let mut data = dataset(100);
+    data.groups[0]["description"] = serde_json::json!(format!("shared key {KEY}"));
+    data.events[0]["message"]["content"] = serde_json::json!(format!("used {KEY}"));
+    // Keep the doctored event inside the window.
+    let inside = rfc3339_now_minus_days(1);
+    data.events[0]["attributes"]["time"] = serde_json::json!(inside);
+    data.event_times[0] = Timestamp::parse(&inside).unwrap().epoch_millis();
+    let env = env_with(fc, data).await;
+    env.server.deny("/api-keys", 403);
+    let outcome = env.collect("snap").await;
+    let reason = &outcome.unavailable[0].reason;
+    assert!(reason.contains("Bearer ***"), "{reason}");
+    let snap = load_snapshot(&outcome.snapshot).unwrap();
+    assert_eq!(
+        snap.groups[0].description.as_deref(),
+        Some("shared key ***")
+    );
+    let groups = &snap.manifest.collections[&Collection::Groups];
+    assert!(groups
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    let events = &snap.manifest.collections[&Collection::Events];
+    assert!(events
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    env.assert_no_key(&[outcome.summary(), format!("{outcome:?}")]);
+}
+
+fn rfc3339_now_minus_days(days: i64) -> String {
+    fake_atlassian::rfc3339(Utc::now() - ChronoDuration::days(days))
+}

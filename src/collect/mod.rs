@@ -600,6 +600,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
     // Configuration collections are written to the staging directory as they arrive, while
     // the (rate-limited) event walk goes on; only the events are left for the end.
     let mut running = spawn_all(&ctx, &plan, &progress);
+    remove_stale_staging(&config.out);
     let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
     let mut sink = Sink {
         writer: &mut writer,
@@ -797,6 +798,40 @@ impl Sink<'_> {
     }
 }
 
+/// Removes staging directories a killed run left beside `out` (`.NAME.partial-PID`, and its
+/// `.previous` backup) when process PID is gone. Only where `/proc` tells (Linux); elsewhere
+/// they stay, harmless, until removed by hand.
+pub fn remove_stale_staging(out: &Path) {
+    let proc_fs = Path::new("/proc/self");
+    if !proc_fs.exists() {
+        return;
+    }
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".previous").unwrap_or(rest);
+        let alive = pid
+            .parse::<u32>()
+            .map(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        if alive == Ok(false) && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn empty_manifest(org: &str, now: Timestamp) -> Manifest {
     Manifest {
         format: FORMAT_NAME.to_string(),
@@ -883,7 +918,14 @@ fn write_events(
         Some(f) => {
             let fetched_max = f.records.iter().map(|r| r.time).max();
             let mut scrubbed = false;
+            let mut too_old = 0u64;
             for mut record in f.records {
+                // The window claims completeness from its start: an event before it (a server
+                // ignoring `from`) would be a sample, not the record, so it is left out.
+                if record.time < window_from {
+                    too_old += 1;
+                    continue;
+                }
                 if key.occurs_in(&record.line) {
                     record.line = key.redact(&record.line);
                     scrubbed = true;
@@ -892,6 +934,11 @@ fn write_events(
             }
             if scrubbed {
                 warnings.push("the API key appeared in events and was replaced by ***".into());
+            }
+            if too_old > 0 {
+                warnings.push(format!(
+                    "{too_old} events before the window start {window_from} were left out"
+                ));
             }
             warnings.extend(f.warnings);
             let cursor = if f.used_search {
@@ -958,5 +1005,115 @@ fn scrub<T: Serialize + DeserializeOwned>(value: T, key: &ApiKey) -> (T, bool) {
     match serde_json::from_str(&key.redact(&text)) {
         Ok(clean) => (clean, true),
         Err(_) => (value, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_staging_of_dead_processes_is_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        // Linux pids stay below 2^22, so this one is surely dead.
+        let dead = root.path().join(".snap.partial-99999999");
+        let dead_backup = root.path().join(".snap.partial-99999999.previous");
+        let mine = root
+            .path()
+            .join(format!(".snap.partial-{}", std::process::id()));
+        let other = root.path().join(".other.partial-99999999");
+        for d in [&dead, &dead_backup, &mine, &other] {
+            std::fs::create_dir(d).unwrap();
+        }
+        remove_stale_staging(&out);
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists() && !dead_backup.exists());
+        }
+        assert!(mine.exists() && other.exists());
+    }
+
+    #[test]
+    fn validates_org_ids() {
+        assert!(validate_org("5a1b-c2d3_e4.f5:g").is_ok());
+        for bad in ["", "..", ".", "a/b", "a?b", "a b", &"x".repeat(129)] {
+            assert!(validate_org(bad).is_err(), "{bad}");
+        }
+    }
+
+    fn previous(cursor: Option<&str>, window: Option<(&str, &str)>) -> Previous {
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let mut manifest = empty_manifest("o", t("2026-11-01T00:00:00Z"));
+        manifest.stream_cursor = cursor.map(str::to_string);
+        manifest.event_window = window.map(|(from, to)| EventWindow {
+            from: t(from),
+            to: t(to),
+        });
+        Previous {
+            manifest,
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn resume_plans() {
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let since = t("2026-10-22T00:00:00Z");
+        let now = t("2026-11-21T00:00:00Z");
+        let (fresh, from) = plan_events(since, now, None);
+        assert_eq!((fresh.from, fresh.cursor, from), (since, None, since));
+
+        let prev = previous(
+            Some("c9"),
+            Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")),
+        );
+        let (plan, from) = plan_events(since, now, Some(&prev));
+        assert_eq!(plan.cursor.as_deref(), Some("c9"));
+        assert_eq!(
+            from,
+            t("2026-10-01T00:00:00Z"),
+            "the window keeps its start"
+        );
+        assert_eq!(
+            plan.restart_from,
+            t("2026-11-19T23:00:00Z"),
+            "one hour of overlap"
+        );
+
+        let prev = previous(None, Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")));
+        let (plan, _) = plan_events(since, now, Some(&prev));
+        assert_eq!(plan.cursor, None);
+        assert_eq!(plan.from, t("2026-11-19T23:00:00Z"));
+    }
+
+    #[test]
+    fn exit_codes() {
+        let outcome =
+            |unavailable: Vec<Unavailable>, interrupted: Option<&str>, allow| CollectOutcome {
+                snapshot: PathBuf::from("s"),
+                manifest: empty_manifest("o", Timestamp::parse("2026-11-01").unwrap()),
+                stats: StatsSnapshot::default(),
+                elapsed: Duration::ZERO,
+                unavailable,
+                events_interrupted: interrupted.map(str::to_string),
+                events_new: 0,
+                events_total: 0,
+                allow_partial: allow,
+            };
+        let refused = Unavailable {
+            collection: Collection::ApiTokens,
+            reason: "403".into(),
+            http_status: Some(403),
+            permission: true,
+        };
+        let failed = Unavailable {
+            permission: false,
+            ..refused.clone()
+        };
+        assert_eq!(outcome(vec![], None, false).exit_code(), 0);
+        assert_eq!(outcome(vec![refused.clone()], None, false).exit_code(), 3);
+        assert_eq!(outcome(vec![refused.clone()], None, true).exit_code(), 0);
+        assert_eq!(outcome(vec![failed], None, true).exit_code(), 3);
+        assert_eq!(outcome(vec![], Some("503"), true).exit_code(), 3);
     }
 }

@@ -37,6 +37,8 @@ pub struct FakeConfig {
     pub policies_page: usize,
     pub resources_page: usize,
     pub events_max_page: usize,
+    /// A hostile server: denial details quote the Authorization header back.
+    pub echo_auth: bool,
 }
 
 impl FakeConfig {
@@ -53,6 +55,7 @@ impl FakeConfig {
             policies_page: 2,
             resources_page: 2,
             events_max_page: 500,
+            echo_auth: false,
         }
     }
 
@@ -671,6 +674,13 @@ async fn handle(
                 .find(|(suffix, _)| path.ends_with(suffix.as_str()))
                 .map(|(_, s)| *s);
             match (faulted, denied) {
+                (_, Some(status)) if config.echo_auth => {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    error_reply(status, &format!("{auth} lacks the scope for this resource"))
+                }
                 (_, Some(status)) => {
                     error_reply(status, "The key lacks the scope for this resource")
                 }
