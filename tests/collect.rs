@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const KEY: &str = "test-KEY-7f3a9c1e5b0d";
-const ORG: &str = "org-734";
+const ORG: &str = "org-1234";
 /// Production minutes become 0.2 s windows.
 const SCALE: f64 = 300.0;
 /// 6 pages of 20 in the v2 user search.
@@ -155,6 +155,18 @@ async fn collects_every_collection_exactly() {
     let users: Vec<String> = snap.users.iter().map(|u| u.account_id.clone()).collect();
     assert_eq!(users, ids(&data.users, "accountId"), "users in API order");
     assert_eq!(snap.users[0].platform_roles, ["atlassian/org-admin"]);
+    // Last activity comes from the v1 managed-accounts list (paged by full URLs).
+    let managed = snap
+        .users
+        .iter()
+        .filter(|u| u.claim_status.as_deref() == Some("managed"))
+        .count();
+    assert_eq!(managed, data.v1_users.len());
+    assert!(data.v1_users.len() > 50, "more than one v1 page");
+    for u in &snap.users {
+        let managed = u.claim_status.as_deref() == Some("managed");
+        assert_eq!(u.last_active.is_some(), managed, "{}", u.account_id);
+    }
     assert!(
         snap.users[1].extra.contains_key("futureField"),
         "unknown fields kept"
@@ -212,7 +224,10 @@ async fn collects_every_collection_exactly() {
         }
     }
     let users_prov = &snap.manifest.collections[&Collection::Users];
-    assert_eq!(users_prov.pages, USERS.div_ceil(20) as u64);
+    assert_eq!(
+        users_prov.pages,
+        (USERS.div_ceil(20) + data.v1_users.len().div_ceil(50)) as u64
+    );
     assert_eq!(users_prov.records, USERS as u64);
     // ⌈events ÷ 500⌉ data pages + 1 empty page.
     let stream_requests = env.server.requests_to("/events-stream");
@@ -358,6 +373,23 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     );
     assert!(snap.is_collected(Collection::Users));
     assert!(outcome.summary().contains("--allow-partial"));
+    // Without read:accounts:admin the users are complete, only last activity is missing.
+    env.server.deny(&format!("/{ORG}/users"), 403);
+    let no_v1 = env.collect("no-v1").await;
+    let snap = load_snapshot(&no_v1.snapshot).unwrap();
+    assert_eq!(snap.users.len(), USERS);
+    assert!(
+        snap.users.iter().all(|u| u.last_active.is_none()),
+        "{:?} {:?}",
+        snap.manifest.collections[&Collection::Users],
+        snap.users.iter().find(|u| u.last_active.is_some())
+    );
+    let prov = &snap.manifest.collections[&Collection::Users];
+    assert!(
+        prov.warnings[0].starts_with("account last activity unavailable"),
+        "{:?}",
+        prov.warnings
+    );
 
     let mut config = env.config(&env.out("allowed"));
     config.allow_partial = true;
@@ -551,9 +583,9 @@ async fn truncated_bodies_and_timeouts_are_retried() {
     let u = &outcome.unavailable[0];
     assert_eq!(u.collection, Collection::ApiKeys);
     assert!(
-        u.reason.contains(
-            "GET /admin/api-access/v1/orgs/org-734/api-keys: the response is not valid JSON"
-        ),
+        u.reason.contains(&format!(
+            "GET /admin/api-access/v1/orgs/{ORG}/api-keys: the response is not valid JSON"
+        )),
         "{}",
         u.reason
     );

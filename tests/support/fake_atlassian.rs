@@ -117,6 +117,8 @@ pub struct Dataset {
     pub org_name: String,
     pub directories: Vec<Value>,
     pub users: Vec<Value>,
+    /// `GET /admin/v1/orgs/{org}/users`: managed accounts only, snake_case, with `last_active`.
+    pub v1_users: Vec<Value>,
     pub groups: Vec<Value>,
     pub domains: Vec<Value>,
     pub org_policies: Vec<Value>,
@@ -196,6 +198,21 @@ impl Dataset {
                     "groups": [{"id": format!("grp-{:03}", i % groups.max(1)), "name": format!("group-{}", i % groups.max(1)), "description": null}],
                     "links": {"self": format!("self-{i}")},
                     "futureField": {"nested": i}
+                })
+            })
+            .collect();
+        d.v1_users = d
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u["claimStatus"] == "managed")
+            .map(|(i, u)| {
+                json!({
+                    "account_id": u["accountId"], "account_type": "atlassian", "account_status": "active",
+                    "name": u["name"], "email": u["email"], "access_billable": true,
+                    "last_active": format!("2026-{:02}-{:02}T10:00:00.000Z", 1 + i % 12, 1 + i % 28),
+                    "product_access": [{"key": "jira-software", "name": "Jira", "url": "https://acme.atlassian.net", "last_active": "2026-05-01T10:00:00.000Z"}],
+                    "links": {"self": "x"}
                 })
             })
             .collect();
@@ -827,6 +844,8 @@ fn route(
                 "links": {"self": "x"}});
             reply(200, &json!({"data": item}))
         }
+        // The v1 managed-accounts list pages by 50, with a full URL in links.next.
+        ("v1", ["users"]) if get => url_paged(shared, path, &q, &data.v1_users, 50, repeat_cursor),
         ("v1", ["domains"]) if get => url_paged(
             shared,
             path,
