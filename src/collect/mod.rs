@@ -6,6 +6,7 @@
 //! Entry points for the binary: [`run_collect`], [`run_attest`], [`run_import_events`]; for
 //! embedding (`orgscan run`, the benchmark, tests): [`CollectConfig`] and [`collect`].
 
+mod api_error;
 pub mod args;
 mod assemble;
 pub mod attest;
@@ -20,6 +21,7 @@ pub mod progress;
 pub mod ratelimit;
 mod resume;
 mod running;
+mod stats;
 pub mod window;
 
 pub use args::{AttestCommand, AttestInitArgs, CollectArgs, ImportEventsArgs, API_KEY_ENV};
