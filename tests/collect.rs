@@ -768,3 +768,44 @@ async fn a_server_echoing_the_key_gets_it_redacted_everywhere() {
 fn rfc3339_now_minus_days(days: i64) -> String {
     fake_atlassian::rfc3339(Utc::now() - ChronoDuration::days(days))
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn independent_collections_run_concurrently() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    for path in ["/domains", "/api-keys", "/workspaces", "/event-actions"] {
+        env.server
+            .inject(path, 0, 1, Fault::Delay(Duration::from_millis(700)));
+    }
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert_eq!(outcome.exit_code(), 0, "{}", outcome.summary());
+    // One after the other would take at least 2.8 s.
+    assert!(
+        started.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_excessive_retry_after_fails_the_collection_instead_of_hanging() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    env.server.inject(
+        "/workspaces",
+        0,
+        1,
+        Fault::RateLimited(RetryAfter::Seconds(3600)),
+    );
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let u = &outcome.unavailable[0];
+    assert_eq!(u.collection, Collection::Workspaces);
+    assert!(
+        u.reason
+            .contains("asked to wait 3600 s, longer than the 10 s allowed"),
+        "{}",
+        u.reason
+    );
+    assert_eq!(outcome.exit_code(), 3);
+}
