@@ -56,21 +56,32 @@ fn opa_available() -> bool {
     false
 }
 
-/// The exact input `orgscan scan --policies examples/custom-policies` prepares, via
+/// The policy folders compared besides the shipped pack: the guide's examples, plus any folders
+/// listed in `ORGSCAN_PARITY_DIRS` (separated by `:`), to check your own policies against OPA.
+fn extra_dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![root().join("examples/custom-policies")];
+    if let Some(more) = std::env::var_os("ORGSCAN_PARITY_DIRS") {
+        dirs.extend(std::env::split_paths(&more).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs
+}
+
+/// The exact input `orgscan scan --policies DIR…` prepares (see [`extra_dirs`]), via
 /// `--dump-input`.
 fn dumped_input(args: &[&str], tmp: &Path, name: &str) -> Value {
     let dump = tmp.join(format!("{name}.input.json"));
     let out_dir = tmp.join(format!("{name}.report"));
+    let dirs: Vec<String> = extra_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
     let mut all: Vec<&str> = args.to_vec();
-    let examples = root()
-        .join("examples/custom-policies")
-        .display()
-        .to_string();
+    for dir in &dirs {
+        all.extend(["--policies", dir.as_str()]);
+    }
     let dump_s = dump.display().to_string();
     let out_s = out_dir.display().to_string();
     all.extend([
-        "--policies",
-        &examples,
         "--dump-input",
         &dump_s,
         "--out",
@@ -91,24 +102,12 @@ fn dumped_input(args: &[&str], tmp: &Path, name: &str) -> Value {
     serde_json::from_str(&text).expect("the dumped input is JSON")
 }
 
-fn demo_inputs(tmp: &Path) -> Vec<(String, Value)> {
-    let demo = dumped_input(&["scan"], tmp, "demo");
-    let later = demo["now"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| (t + chrono::Duration::days(400)).to_rfc3339())
-        .expect("the demo input has `now`");
-    let demo_later = dumped_input(&["scan", "--now", &later], tmp, "demo-later");
-
-    vec![("demo".into(), demo), ("demo +400 days".into(), demo_later)]
-}
-
+/// The inputs compared: (name, `orgscan scan` arguments) dumped in parallel, plus `{}`.
 fn inputs(tmp: &Path) -> Vec<(String, Value)> {
-    let mut all = demo_inputs(tmp);
-    let small = write_snapshot(&tmp.join("small"), &small_org(), None);
-    let small_s = small.display().to_string();
-    let small_input = dumped_input(&["scan", &small_s], tmp, "small");
+    let collected = orgscan::demo::demo_snapshot().manifest.collected_at;
+    let later = (collected.0 + chrono::Duration::days(400)).to_rfc3339();
 
+    let small = write_snapshot(&tmp.join("small"), &small_org(), None);
     let events: Vec<String> = [
         ("e1", "2026-11-01T09:00:00Z", "user_login", "a-admin"),
         ("e2", "2026-11-02T09:00:00Z", "api_token_created", "a-user"),
@@ -139,21 +138,41 @@ fn inputs(tmp: &Path) -> Vec<(String, Value)> {
         ]),
     );
     let with_events = write_snapshot(&tmp.join("events"), &org, Some(&events));
-    let events_s = with_events.display().to_string();
-    let events_input = dumped_input(&["scan", &events_s], tmp, "small-events");
-
     let mut bare = BTreeMap::new();
     bare.insert(Collection::Org, small_org()[&Collection::Org].clone());
     let bare = write_snapshot(&tmp.join("bare"), &bare, None);
-    let bare_s = bare.display().to_string();
-    let bare_input = dumped_input(&["scan", &bare_s], tmp, "bare");
 
-    all.extend([
-        ("small org".into(), small_input),
-        ("small org with keys and events".into(), events_input),
-        ("org only".into(), bare_input),
-        ("empty document".into(), json!({})),
-    ]);
+    let path = |p: &Path| p.display().to_string();
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        ("demo", vec!["scan".into()]),
+        ("demo +400 days", vec!["scan".into(), "--now".into(), later]),
+        ("small org", vec!["scan".into(), path(&small)]),
+        (
+            "small org with keys and events",
+            vec!["scan".into(), path(&with_events)],
+        ),
+        ("org only", vec!["scan".into(), path(&bare)]),
+    ];
+    let mut all: Vec<(String, Value)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, args))| {
+                scope.spawn(move || {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    (
+                        name.to_string(),
+                        dumped_input(&args, tmp, &format!("input{i}")),
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("dumping an input"))
+            .collect()
+    });
+    all.push(("empty document".into(), json!({})));
     all
 }
 
@@ -258,7 +277,7 @@ fn shipped_policies_agree_with_the_reference_opa() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     // The shipped pack and the authoring guide's example controls.
-    let pack = load_pack(true, &[root().join("examples/custom-policies")]).expect("the pack loads");
+    let pack = load_pack(true, &extra_dirs()).expect("the pack loads");
     let inputs = inputs(tmp.path());
 
     let file = |path: &str, text: &str| json!({"path": path, "text": text});
@@ -349,17 +368,32 @@ fn shipped_policies_agree_with_the_reference_opa() {
         ours.len(),
         "both engines ran the same tests"
     );
+    // Failures grouped by file and message: a test file OPA cannot compile fails all its tests
+    // with one message.
+    let mut failed: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
     for t in opa_tests {
         let status = t["status"].as_str().unwrap_or_default();
         if status != "pass" {
-            differences.push(format!(
-                "{} {}.{} fails under OPA ({status}): {}",
-                t["path"].as_str().unwrap_or_default(),
-                t["package"].as_str().unwrap_or_default(),
-                t["name"].as_str().unwrap_or_default(),
-                t["message"].as_str().unwrap_or("false or undefined")
-            ));
+            let key = (
+                t["path"].as_str().unwrap_or_default().to_string(),
+                status.to_string(),
+                t["message"]
+                    .as_str()
+                    .unwrap_or("false or undefined")
+                    .to_string(),
+            );
+            failed
+                .entry(key)
+                .or_default()
+                .push(t["name"].as_str().unwrap_or_default().to_string());
         }
+    }
+    for ((path, status, message), names) in failed {
+        differences.push(format!(
+            "{path}: {} test(s) {status} under OPA ({}): {message}",
+            names.len(),
+            names.join(", ")
+        ));
     }
 
     // 3. orgscan's list of OPA builtins is what OPA knows.

@@ -10,9 +10,10 @@
 //!    when evaluation reaches them;
 //! 4. every call is checked against the builtins of the reference OPA and of regorus
 //!    ([`super::builtins`]): OPA-only builtins fail in orgscan, regorus-only ones fail in OPA,
-//!    and wall-clock, random or network builtins make a scan irreproducible.
+//!    wall-clock, random or network builtins make a scan irreproducible, and `sprintf` verbs
+//!    that the two engines format differently (a number under `%s`) are flagged.
 
-use super::builtins::lint_builtins;
+use super::builtins::{lint_builtins, lint_shadowing, lint_sprintf};
 use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
 use super::evaluate::{judged, run_rules};
 use super::metadata::{package_of, parse_metadata, CATEGORIES, IMPLEMENTATION_COSTS, USER_IMPACTS};
@@ -192,7 +193,11 @@ pub fn check_files(
         let package = package_of(&file.text).unwrap_or_default();
         let empty = BTreeSet::new();
         let defined = defined_by_package.get(&package).unwrap_or(&empty);
-        for issue in lint_builtins(&file.text, defined) {
+        let issues = lint_builtins(&file.text, defined)
+            .into_iter()
+            .chain(lint_sprintf(&file.text))
+            .chain(lint_shadowing(&file.text));
+        for issue in issues {
             problems.push(Problem {
                 file: file.path.clone(),
                 line: issue.line,
