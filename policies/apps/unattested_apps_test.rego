@@ -16,7 +16,7 @@ users := [
 	{"accountId": "app-mcp", "name": "Atlassian MCP", "accountType": "app"},
 ]
 
-activity(id, app_account, app_id, time) := {"id": id, "action": "jira_app_api_activity", "time": time, "time_ns": time.parse_rfc3339_ns(time), "actor": {"id": app_account, "name": null, "app": app_id, "on_behalf_of": "rachel"}, "context": []}
+activity(id, app_account, app_id, ts) := {"id": id, "action": "jira_app_api_activity", "time": ts, "time_ns": time.parse_rfc3339_ns(ts), "actor": {"id": app_account, "name": null, "app": app_id, "on_behalf_of": "rachel"}, "context": []}
 
 install(id, name) := {"id": id, "action": "oauth_app_first_installed", "time": "2026-11-03T16:20:40.000Z", "time_ns": 1, "actor": {"id": "rachel", "name": "Rachel Kim"}, "context": [{"id": "zapier-app", "type": "apps", "attributes": {"name": name}}]}
 
