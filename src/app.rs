@@ -19,6 +19,7 @@ pub const EXIT_INCOMPLETE: u8 = 3;
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Run(args) => run_collect_then_scan(&args),
         Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
         Command::Attest(command) => {
             crate::collect::run_attest(&command)?;
@@ -58,6 +59,38 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
     } else {
         Ok(EXIT_OK)
     }
+}
+
+/// `orgscan run`: a collection that could not finish is an error as in `collect`; one that
+/// finished with refused collections is still scanned (their controls are not evaluable) and
+/// the run then exits 3 unless `--allow-partial`.
+fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
+    let collected = crate::collect::run_collect(&args.collect)?;
+    let collect_code = exit_u8(collected.exit_code());
+    let scan_args = ScanArgs {
+        snapshot: Some(args.collect.out.clone()),
+        out: args.report_dir.clone(),
+        format: args.format.clone(),
+        policies: args.policies.clone(),
+        no_default_policies: args.no_default_policies,
+        config: args.config.clone(),
+        fail_on: args.fail_on.clone(),
+        exit_zero: args.exit_zero,
+        now: None,
+        policy_timeout: args.policy_timeout,
+        dump_input: None,
+        quiet: args.collect.quiet,
+        baseline: args.baseline.clone(),
+        fail_on_new: args.fail_on_new,
+        history: args.history.clone(),
+        redact: args.redact,
+    };
+    let scan_code = scan(&scan_args)?;
+    Ok(if collect_code == EXIT_INCOMPLETE {
+        EXIT_INCOMPLETE
+    } else {
+        scan_code
+    })
 }
 
 fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate the policies over a snapshot (the bundled demo org when none is given) and write reports.
     Scan(ScanArgs),
+    /// Collect a snapshot, then scan it: one command for scheduled jobs.
+    Run(RunArgs),
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -171,4 +173,47 @@ pub struct PolicyDocArgs {
     /// Write nothing; exit 1 when the file differs from what would be written.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `orgscan run`: the collect arguments (`--out` is the snapshot directory) plus the scan
+/// options that matter for a scheduled job.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub collect: crate::collect::CollectArgs,
+    /// Where the reports go.
+    #[arg(long, value_name = "DIR", default_value = "orgscan-report")]
+    pub report_dir: PathBuf,
+    /// Report formats, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "json,html")]
+    pub format: Vec<String>,
+    /// A folder of your own policies, added to the shipped pack (repeatable).
+    #[arg(long = "policies")]
+    pub policies: Vec<PathBuf>,
+    /// Use only the policies given with --policies.
+    #[arg(long)]
+    pub no_default_policies: bool,
+    /// Configuration file (thresholds, waivers).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Exit 1 when an open finding is at or above this severity.
+    #[arg(long, default_value = "high")]
+    pub fail_on: String,
+    /// Always exit 0 when the scan completes (report only).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// A previous report.json: with --fail-on-new, only new findings fail the gate.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
+    /// A folder of earlier report.json files for the trend chart.
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// Replace emails, names, account ids and IPs with consistent tokens.
+    #[arg(long)]
+    pub redact: bool,
+    /// Per-policy evaluation time limit, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    pub policy_timeout: f64,
 }

@@ -135,7 +135,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         known.as_ref().filter(|_| request.fail_on_new),
     );
     let outcome = gate.outcome;
-    let activity = prepared.json.get("events").cloned().unwrap_or_default();
+    // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
+    let activity = prepared.activity.clone();
     let mut report = build_report(ReportInputs {
         snapshot: &request.snapshot,
         controls: &controls,

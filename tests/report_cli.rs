@@ -224,6 +224,11 @@ fn baseline_fail_on_new_and_diff() {
         .collect();
     assert_eq!(states.iter().filter(|s| **s == "new").count(), 1);
     assert_eq!(states.iter().filter(|s| **s == "unchanged").count(), 1);
+    let md = read(tmp.path(), "new/report.md");
+    assert!(
+        md.contains("### New findings") && md.contains("| TEST-001 | high | user/a-new |"),
+        "{md}"
+    );
     // --fail-on-new without --baseline is a usage error.
     assert_eq!(
         scan(tmp.path(), "x", &["--fail-on-new"]).status.code(),

@@ -60,13 +60,19 @@ activity_app(e) := n if {
 	is_string(n)
 } else := util.val(e.actor, "app", e.actor.id)
 
-app_sightings := [{"name": activity_app(e), "event": e, "kind": "api activity"} |
+# Every name an app is known by on an event (compared with the inventory after app_key).
+activity_aliases(e) := {n |
+	some n in [object.get(directory_names, e.actor.id, null), util.val(e.actor, "name", null), util.val(e.actor, "app", null), e.actor.id]
+	is_string(n)
+}
+
+app_sightings := [{"name": activity_app(e), "aliases": activity_aliases(e), "event": e, "kind": "api activity"} |
 	some a in activity_actions
 	some e in util.events_of(a)
 ]
 
 # Install events name the app in a context object (type apps / attributes.name).
-install_sightings := [{"name": n, "event": e, "kind": "install"} |
+install_sightings := [{"name": n, "aliases": {x | some x in [n, util.val(c, "id", null)]; is_string(x)}, "event": e, "kind": "install"} |
 	some a in install_actions
 	some e in util.events_of(a)
 	some c in util.arr(e, "context")
@@ -93,7 +99,7 @@ mcp_attested if {
 	regex.match(`(?i)\bmcp\b`, util.val(a, "name", ""))
 }
 
-mcp_sightings := [{"name": object.get(app_id_names, e.actor.app, "Atlassian MCP"), "event": e, "kind": "mcp tool call"} |
+mcp_sightings := [{"name": object.get(app_id_names, e.actor.app, "Atlassian MCP"), "aliases": {object.get(app_id_names, e.actor.app, "Atlassian MCP"), e.actor.app}, "event": e, "kind": "mcp tool call"} |
 	not mcp_attested
 	some a in util.catalogue_matching("(?i)mcp")
 	some e in util.events_of(a)
@@ -102,7 +108,12 @@ mcp_sightings := [{"name": object.get(app_id_names, e.actor.app, "Atlassian MCP"
 
 sightings := array.concat(array.concat(app_sightings, install_sightings), mcp_sightings)
 
-unknown_names := {util.app_key(s.name) | some s in sightings; not util.app_key(s.name) in known}
+attested(s) if {
+	some n in s.aliases
+	util.app_key(n) in known
+}
+
+unknown_names := {util.app_key(s.name) | some s in sightings; not attested(s)}
 
 deny contains {
 	"resource": {"type": "app", "id": key, "name": display},
@@ -121,7 +132,7 @@ deny contains {
 	},
 } if {
 	some key in unknown_names
-	seen := [s | some s in sightings; util.app_key(s.name) == key]
+	seen := [s | some s in sightings; util.app_key(s.name) == key; not attested(s)]
 	display := seen[0].name
 	first := min([s.event.time | some s in seen])
 	last := max([s.event.time | some s in seen])

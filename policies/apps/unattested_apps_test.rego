@@ -16,7 +16,7 @@ users := [
 	{"accountId": "app-mcp", "name": "Atlassian MCP", "accountType": "app"},
 ]
 
-activity(id, app_account, app_id, ts) := {"id": id, "action": "jira_app_api_activity", "time": ts, "time_ns": time.parse_rfc3339_ns(ts), "actor": {"id": app_account, "name": null, "app": app_id, "on_behalf_of": "rachel"}, "context": []}
+activity(id, app_account, app_id, at) := {"id": id, "action": "jira_app_api_activity", "time": at, "time_ns": time.parse_rfc3339_ns(at), "actor": {"id": app_account, "name": null, "app": app_id, "on_behalf_of": "rachel"}, "context": []}
 
 install(id, name) := {"id": id, "action": "oauth_app_first_installed", "time": "2026-11-03T16:20:40.000Z", "time_ns": 1, "actor": {"id": "rachel", "name": "Rachel Kim"}, "context": [{"id": "zapier-app", "type": "apps", "attributes": {"name": name}}]}
 
@@ -91,4 +91,20 @@ test_install_events_that_were_not_loaded_are_not_evaluable if {
 	i := object.union(inp([], {}), {"events": {"available": true, "per_action": {"oauth_app_first_installed": 3}}})
 	count(p.deny) == 0 with input as i
 	count(p.not_evaluable) == 1 with input as i
+}
+
+test_app_attested_by_id_or_spelling_variant_passes if {
+	i := inp([["zapier-id", "oauth"], ["GitHub-for-Jira", "connect"]], {"jira_app_api_activity": [
+		activity("e1", "app-zapier", "zapier-id", "2026-11-05T15:11:00.000Z"),
+		activity("e2", "app-gh", "gh-id", "2026-11-05T15:11:00.000Z"),
+	]})
+	users2 := array.concat(users, [{"accountId": "app-gh", "name": "GitHub for Jira", "accountType": "app"}])
+	count(p.deny) == 0 with input as object.union(i, {"users": users2})
+}
+
+test_app_outside_the_directory_is_still_found if {
+	e := {"id": "e9", "action": "jira_app_api_activity", "time": "2026-11-05T15:11:00.000Z", "time_ns": 1, "actor": {"id": "app-unknown", "name": "Shadow AI", "app": "shadow-id"}, "context": []}
+	findings := p.deny with input as inp([["Slack", "oauth"]], {"jira_app_api_activity": [e]})
+	some f in findings
+	f.resource.name == "Shadow AI"
 }

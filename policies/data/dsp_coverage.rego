@@ -36,12 +36,20 @@ coverage(p) := c if {
 	is_string(c)
 } else := null
 
+coverage_text(p) := coverage(p) if {
+	is_string(coverage(p))
+} else := "not set, no resources"
+
 unassigned(p) if {
 	is_string(coverage(p))
 	upper(coverage(p)) == "UNASSIGNED"
 }
 
 # No coverage level reported and no resources attached.
+coverage_text(p) := coverage(p) if {
+	is_string(coverage(p))
+} else := "not set, no resources"
+
 unassigned(p) if {
 	coverage(p) == null
 	util.val(util.val(p, "attributes", {}), "metadata", null) != null
@@ -50,7 +58,7 @@ unassigned(p) if {
 
 deny contains {
 	"resource": {"type": "policy", "id": p.id, "name": util.policy_name(p)},
-	"message": sprintf("Active data security policy %q covers nothing (coverage %v)", [util.policy_name(p), coverage(p)]),
+	"message": sprintf("Active data security policy %q covers nothing (coverage %s)", [util.policy_name(p), coverage_text(p)]),
 	"evidence": {
 		"source": "api",
 		"collection": "control_policies",

@@ -74,7 +74,7 @@ deny contains {
 
 deny contains {
 	"resource": {"type": "policy_resource", "id": sprintf("%s/%s", [p.id, r.id]), "name": sprintf("%s on %s", [util.policy_name(p), r.id])},
-	"message": sprintf("IP allowlist %q is not in force on %s (applicationStatus %v)", [util.policy_name(p), r.id, util.val(r, "applicationStatus", null)]),
+	"message": sprintf("IP allowlist %q is not in force on %s (applicationStatus %s)", [util.policy_name(p), r.id, util.val(r, "applicationStatus", "missing")]),
 	"evidence": {"source": "api", "collection": "org_policies", "field": "attributes.resources[].applicationStatus", "observed": util.val(r, "applicationStatus", null), "expected": "applied", "allowlist": summary(p), "to_pass": "re-apply the allowlist until the resource shows Applied"},
 } if {
 	some p in enabled

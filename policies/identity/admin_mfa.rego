@@ -85,4 +85,9 @@ suffix(u) := " (break-glass account listed in the attestation)" if {
 # Partial credit: the share of admins that are protected.
 score := (count(admins) - count(unprotected)) / count(admins) if count(admins) > 0
 
-not_applicable contains "the org has no active administrators in the directory" if count(admins) == 0
+not_applicable contains "the org has no active administrators in the directory" if {
+	count(admins) == 0
+	util.roles_collected
+}
+
+not_evaluable contains util.roles_missing_reason if not util.roles_collected

@@ -63,5 +63,12 @@ test_app_account_with_admin_role_is_ignored if {
 }
 
 test_not_applicable_without_admins if {
-	count(admin_mfa.not_applicable) == 1 with input as {"config": cfg, "users": []}
+	u := {"accountId": "u1", "status": "active", "platformRoles": ["atlassian/ai-access"]}
+	count(admin_mfa.not_applicable) == 1 with input as {"config": cfg, "users": [u]}
+}
+
+test_not_evaluable_when_roles_were_not_collected if {
+	u := {"accountId": "u1", "status": "active", "platformRoles": [], "mfaEnabled": false}
+	count(admin_mfa.not_evaluable) == 1 with input as {"config": cfg, "users": [u]}
+	count(admin_mfa.not_applicable) == 0 with input as {"config": cfg, "users": [u]}
 }

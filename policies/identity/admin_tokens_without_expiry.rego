@@ -53,4 +53,9 @@ deny contains {
 	owner := admins[util.val(object.get(t, "user", {}), "id", "")]
 }
 
-not_applicable contains "the org has no active administrators" if count(admins) == 0
+not_applicable contains "the org has no active administrators" if {
+	count(admins) == 0
+	util.roles_collected
+}
+
+not_evaluable contains util.roles_missing_reason if not util.roles_collected

@@ -35,5 +35,10 @@ test_blocked_token_is_ignored if {
 }
 
 test_not_applicable_without_admins if {
-	count(p.not_applicable) == 1 with input as {"users": [users[1]], "api_tokens": []}
+	u := object.union(users[1], {"platformRoles": ["atlassian/ai-access"]})
+	count(p.not_applicable) == 1 with input as {"users": [u], "api_tokens": []}
+}
+
+test_not_evaluable_when_roles_were_not_collected if {
+	count(p.not_evaluable) == 1 with input as {"users": [users[1]], "api_tokens": [token("t1", "dev", null)]}
 }

@@ -5,7 +5,7 @@ import rego.v1
 
 att := {"attested_by": "dana@acme.com", "attested_at": "2026-11-10T09:00:00.000Z", "authentication": {"two_step_enforced": true}}
 
-ev(id, action, ts) := {"id": id, "action": action, "time": ts, "time_ns": time.parse_rfc3339_ns(ts), "actor": {"id": "m1", "name": "Marcus"}, "ip": "1.2.3.4"}
+ev(id, action, at) := {"id": id, "action": action, "time": at, "time_ns": time.parse_rfc3339_ns(at), "actor": {"id": "m1", "name": "Marcus"}, "ip": "1.2.3.4"}
 
 inp(by_action) := {"config": {"controls": {}, "org": {}}, "attestation": att, "events": {"available": true}, "events_by_action": by_action}
 

@@ -64,7 +64,12 @@ deny contains {
 	i.days > limit
 }
 
-not_applicable contains "the org has no active administrators (other than attested break-glass accounts)" if count(admins) == 0
+not_applicable contains "the org has no active administrators (other than attested break-glass accounts)" if {
+	count(admins) == 0
+	util.roles_collected
+}
+
+not_evaluable contains util.roles_missing_reason if not util.roles_collected
 
 not_evaluable contains "the users collection holds no activity dates (lastActive, productAccess[].lastActiveTimestamp) for any account" if {
 	count(admins) > 0

@@ -57,3 +57,8 @@ test_not_evaluable_without_activity_data if {
 	count(p.not_evaluable) == 1 with input as inp([admin("a", null), admin("b", null)])
 	count(p.deny) == 0 with input as inp([admin("a", null), admin("b", null)])
 }
+
+test_not_evaluable_when_roles_were_not_collected if {
+	u := object.union(admin("a", "2025-01-01T00:00:00.000Z"), {"platformRoles": []})
+	count(p.not_evaluable) == 1 with input as inp([u])
+}

@@ -84,3 +84,8 @@ deny contains {
 }
 
 not_applicable contains "the directory has no active people" if count(people) == 0
+
+not_evaluable contains util.roles_missing_reason if {
+	count(people) > 0
+	not util.roles_collected
+}

@@ -49,3 +49,8 @@ test_site_admins_do_not_count if {
 test_not_applicable_when_empty if {
 	count(p.not_applicable) == 1 with input as {"config": cfg, "users": []}
 }
+
+test_not_evaluable_when_roles_were_not_collected if {
+	users := [person(i, []) | some i in numbers.range(1, 30)]
+	count(p.not_evaluable) == 1 with input as {"config": cfg, "users": users}
+}

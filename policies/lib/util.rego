@@ -57,6 +57,16 @@ is_admin(user) if {
 
 is_org_admin(user) if "atlassian/org-admin" in roles_of(user)
 
+# The users collection carries platform roles at all (they need the platformRoles expand). Every
+# org has at least one org admin, so a directory where nobody holds a role was collected
+# without roles rather than really having no admin.
+roles_collected if {
+	some u in object.get(input, "users", [])
+	count(arr(u, "platformRoles")) > 0
+}
+
+roles_missing_reason := "no account in the users collection carries a platform role; every org has an org admin, so roles were probably not collected (platformRoles expand)"
+
 user_admin_roles(user) := sort([role | some role in roles_of(user); role in admin_roles])
 
 inactive_statuses := {"suspended", "deactivated", "for_deletion", "not_invited", "inactive", "closed", "removed"}
@@ -222,8 +232,9 @@ event_ref(e) := {
 	"context": [{"type": val(c, "type", null), "id": val(c, "id", null), "attributes": val(c, "attributes", null)} | some c in arr(e, "context")],
 }
 
-# Normalized app name for comparing attested names with names seen in events.
-app_key(name) := lower(trim_space(name)) if is_string(name)
+# Normalized app name for comparing attested names with names seen in events: lower case,
+# letters and digits only ("GitHub for Jira" = "github-for-jira").
+app_key(name) := regex.replace(lower(name), `[^a-z0-9]+`, "") if is_string(name)
 
 # The attested connected apps (attestation.connected_apps), [] when unanswered.
 connected_apps := a if {

@@ -3,7 +3,7 @@ package orgscan.logging.audit_changes_after_attestation_test
 import data.orgscan.logging.audit_changes_after_attestation as p
 import rego.v1
 
-ev(id, action, ts) := {"id": id, "action": action, "time": ts, "time_ns": time.parse_rfc3339_ns(ts), "actor": {"id": "m", "name": "Marcus"}}
+ev(id, action, at) := {"id": id, "action": action, "time": at, "time_ns": time.parse_rfc3339_ns(at), "actor": {"id": "m", "name": "Marcus"}}
 
 inp(by_action) := {"attestation": {"attested_by": "d", "attested_at": "2026-11-10T09:00:00.000Z", "audit_log": {"streaming_enabled": true}}, "events_by_action": by_action}
 

@@ -3,7 +3,7 @@ package orgscan.logging.user_activity_storing_test
 import data.orgscan.logging.user_activity_storing as p
 import rego.v1
 
-ev(id, action, ts) := {"id": id, "action": action, "time": ts, "time_ns": time.parse_rfc3339_ns(ts), "actor": {"id": "m", "name": "Marcus"}}
+ev(id, action, at) := {"id": id, "action": action, "time": at, "time_ns": time.parse_rfc3339_ns(at), "actor": {"id": "m", "name": "Marcus"}}
 
 inp(attested, by_action) := {"attestation": {"attested_by": "d", "attested_at": "2026-11-10T09:00:00.000Z", "audit_log": {"user_created_activity_enabled": attested}}, "events_by_action": by_action}
 

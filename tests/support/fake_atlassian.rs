@@ -126,6 +126,8 @@ pub struct Dataset {
     pub workspaces: Vec<Value>,
     /// Ordered by processing time (the stream's order).
     pub events: Vec<Value>,
+    /// `events[i]`'s time in epoch ms (parsing it per request would dominate the fake's time).
+    pub event_times: Vec<i64>,
 }
 
 /// A deterministic pseudo-random sequence (no seedable RNG needed).
@@ -318,6 +320,8 @@ impl Dataset {
                 .cmp(&processed_of(b))
                 .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
         });
+        self.event_times
+            .extend(fresh.iter().map(|e| time_of(e).timestamp_millis()));
         self.events.extend(fresh);
     }
 }
@@ -427,8 +431,8 @@ impl FakeServer {
         self.shared.inner.lock().unwrap()
     }
 
-    /// Makes the `skip+1`-th and following `times` requests whose path contains
-    /// `path_contains` fail with `fault`.
+    /// Lets `skip` requests whose path ends with `path_contains` through, then makes the
+    /// next `times` of them fail with `fault`.
     pub fn inject(&self, path_contains: &str, skip: u32, times: u32, fault: Fault) {
         self.inner().faults.push(Injected {
             path_contains: path_contains.to_string(),
@@ -648,7 +652,7 @@ async fn handle(
             if let Some(pos) = inner
                 .faults
                 .iter()
-                .position(|f| path.contains(&f.path_contains))
+                .position(|f| path.ends_with(&f.path_contains))
             {
                 let f = &mut inner.faults[pos];
                 if f.skip > 0 {
@@ -833,14 +837,12 @@ fn route(
             200,
             &json!({"data": data.event_actions, "links": {}, "meta": null}),
         ),
-        ("v1", ["events-stream"]) if get => {
-            stream(&q, &data.events, config.events_max_page, repeat_cursor)
-        }
+        ("v1", ["events-stream"]) if get => stream(&q, data, config.events_max_page, repeat_cursor),
         ("v1", ["events"]) if get => search(
             shared,
             path,
             &q,
-            &data.events,
+            data,
             config.events_max_page,
             repeat_cursor,
         ),
@@ -1031,14 +1033,14 @@ fn epoch_ms(q: &[(String, String)], name: &str) -> Result<Option<i64>, Reply> {
     }
 }
 
-fn in_window(e: &Value, from: Option<i64>, to: Option<i64>) -> bool {
-    let t = time_of(e).timestamp_millis();
+fn in_window(t: i64, from: Option<i64>, to: Option<i64>) -> bool {
     from.is_none_or(|f| t >= f) && to.is_none_or(|x| t <= x)
 }
 
 /// `/events-stream`: by processing time, cursor = position (always returned, also on an
 /// empty page, so a client can keep polling).
-fn stream(q: &[(String, String)], events: &[Value], max: usize, repeat: bool) -> Reply {
+fn stream(q: &[(String, String)], data: &Dataset, max: usize, repeat: bool) -> Reply {
+    let events = &data.events;
     let (from, to) = match (epoch_ms(q, "from"), epoch_ms(q, "to")) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(r), _) | (_, Err(r)) => return r,
@@ -1058,7 +1060,7 @@ fn stream(q: &[(String, String)], events: &[Value], max: usize, repeat: bool) ->
     let mut page = Vec::new();
     let mut pos = start;
     while pos < events.len() && page.len() < limit {
-        if in_window(&events[pos], from, to) {
+        if in_window(data.event_times[pos], from, to) {
             page.push(events[pos].clone());
         }
         pos += 1;
@@ -1080,7 +1082,7 @@ fn search(
     shared: &Shared,
     path: &str,
     q: &[(String, String)],
-    events: &[Value],
+    data: &Dataset,
     max: usize,
     repeat: bool,
 ) -> Reply {
@@ -1092,11 +1094,14 @@ fn search(
         .and_then(|l| l.parse().ok())
         .unwrap_or(100usize)
         .clamp(1, max);
-    let mut list: Vec<&Value> = events.iter().filter(|e| in_window(e, from, to)).collect();
-    list.sort_by(|a, b| {
-        time_of(b)
-            .cmp(&time_of(a))
-            .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    let mut list: Vec<usize> = (0..data.events.len())
+        .filter(|&i| in_window(data.event_times[i], from, to))
+        .collect();
+    let id = |i: usize| data.events[i]["id"].as_str();
+    list.sort_by(|&a, &b| {
+        data.event_times[b]
+            .cmp(&data.event_times[a])
+            .then_with(|| id(a).cmp(&id(b)))
     });
     let cursor = param(q, "cursor");
     let offset = match cursor {
@@ -1111,7 +1116,7 @@ fn search(
         .get(offset..end)
         .unwrap_or_default()
         .iter()
-        .map(|v| (*v).clone())
+        .map(|&i| data.events[i].clone())
         .collect();
     let next = if repeat {
         cursor.map(str::to_string)
