@@ -6,7 +6,7 @@
 //! Nothing here ever formats the key: it goes into one header value marked sensitive, and every
 //! message built from a response is passed through [`ApiKey::redact`] in case a server echoes it.
 
-use super::ratelimit::{parse_retry_after, until, RateLimitConfig, RateLimitHeaders, RateLimiter};
+use super::ratelimit::{parse_retry_after, RateLimitConfig, RateLimitHeaders, RateLimiter};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
@@ -651,7 +651,7 @@ impl ApiClient {
             429 => {
                 let margin = self.config.rate_limit.reset_margin;
                 let wait = retry_after
-                    .or_else(|| rl.reset.map(|r| until(r) + margin))
+                    .or_else(|| rl.until_reset().map(|d| d + margin))
                     .unwrap_or_else(|| retry.backoff(limited));
                 if wait > retry.max_rate_limit_wait {
                     return Outcome::Fail(ApiError::RateLimitWaitTooLong {

@@ -42,6 +42,27 @@ impl EventRecord {
         let value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
         EventRecord::from_value(&value)
     }
+
+    /// A line of a snapshot orgscan wrote (its hash checked): only the sort key is read and
+    /// the line kept byte for byte. Several times faster than [`EventRecord::from_line`],
+    /// which matters when a resumed run carries millions of events forward.
+    pub fn from_snapshot_line(line: &str) -> Result<EventRecord, String> {
+        #[derive(Deserialize)]
+        struct Key {
+            id: String,
+            attributes: KeyAttributes,
+        }
+        #[derive(Deserialize)]
+        struct KeyAttributes {
+            time: Timestamp,
+        }
+        let key: Key = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        Ok(EventRecord {
+            time: key.attributes.time,
+            id: key.id,
+            line: line.to_string(),
+        })
+    }
 }
 
 /// Reads a snapshot's `events.ndjson` (when the manifest lists it as collected), checking
@@ -64,7 +85,7 @@ pub fn read_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<Vec<Event
         hasher.update(line.as_bytes());
         hasher.update(b"\n");
         out.push(
-            EventRecord::from_line(line)
+            EventRecord::from_snapshot_line(line)
                 .map_err(|message| format!("{shown}: line {number}: {message}"))?,
         );
     }

@@ -411,8 +411,14 @@ struct Fetch {
     at: Timestamp,
 }
 
-/// Runs every collection concurrently; results in `Collection` order.
-async fn fetch_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Vec<Fetch> {
+/// The running collections, and which task is which.
+struct Running {
+    set: tokio::task::JoinSet<Fetch>,
+    ids: HashMap<tokio::task::Id, Collection>,
+}
+
+/// Starts every collection concurrently.
+fn spawn_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Running {
     let mut set = tokio::task::JoinSet::new();
     let mut ids = HashMap::new();
     macro_rules! spawn {
@@ -474,27 +480,29 @@ async fn fetch_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Vec<Fet
         endpoints::workspaces(&c, &bar).await
     });
 
-    let mut out = Vec::new();
-    while let Some(joined) = set.join_next_with_id().await {
-        match joined {
-            Ok((_, fetch)) => out.push(fetch),
+    Running { set, ids }
+}
+
+impl Running {
+    /// The next collection to finish, or `None` when all have.
+    async fn next(&mut self) -> Option<Fetch> {
+        let joined = self.set.join_next_with_id().await?;
+        Some(match joined {
+            Ok((_, fetch)) => fetch,
             Err(e) => {
-                // Only a panic or an abort gets here; the collection is reported, the run goes on.
-                if let Some(collection) = ids.get(&e.id()) {
-                    out.push(Fetch {
-                        collection: *collection,
-                        result: Err(ApiError::Shape {
-                            endpoint: collection.name().to_string(),
-                            message: format!("internal error: {e}"),
-                        }),
-                        at: Timestamp(chrono::Utc::now()),
-                    });
+                // Only a panic gets here; the collection is reported, the run goes on.
+                let collection = self.ids.get(&e.id()).copied().unwrap_or(Collection::Events);
+                Fetch {
+                    collection,
+                    result: Err(ApiError::Shape {
+                        endpoint: collection.name().to_string(),
+                        message: format!("internal error: {e}"),
+                    }),
+                    at: Timestamp(chrono::Utc::now()),
                 }
             }
-        }
+        })
     }
-    out.sort_by_key(|f| f.collection);
-    out
 }
 
 trait Counted {
@@ -551,8 +559,29 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         Some(path) => Some((path.clone(), attest::load(path, now)?)),
         None => None,
     };
+
+    let progress = Progress::new(config.progress);
+    let log = config
+        .log
+        .clone()
+        .or_else(|| config.verbose.then(|| progress.log_sink()));
+    let note = |line: String| {
+        if let Some(log) = &log {
+            log(&line)
+        }
+    };
     let previous = match &config.resume_from {
-        Some(path) => Some(load_previous(path, &config.org)?),
+        Some(path) => {
+            let t = std::time::Instant::now();
+            let prev = load_previous(path, &config.org)?;
+            note(format!(
+                "read {} events from {} in {} ms",
+                prev.events.len(),
+                path.display(),
+                t.elapsed().as_millis()
+            ));
+            Some(prev)
+        }
         None => None,
     };
     let since = config
@@ -560,12 +589,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         .unwrap_or(Timestamp(now.0 - chrono::Duration::days(30)));
     let (plan, window_from) = plan_events(since, now, previous.as_ref());
 
-    let progress = Progress::new(config.progress);
-    let log = config
-        .log
-        .clone()
-        .or_else(|| config.verbose.then(|| progress.log_sink()));
-    let client = ApiClient::new(config.client.clone(), config.key.clone(), log)
+    let client = ApiClient::new(config.client.clone(), config.key.clone(), log.clone())
         .map_err(CollectError::Setup)?;
     let ctx = Ctx {
         client: client.clone(),
@@ -573,125 +597,50 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         page_cap: config.page_cap.max(1),
         sizes: config.sizes.clone(),
     };
-    let fetches = fetch_all(&ctx, &plan, &progress).await;
-
-    // A refused key or an unknown org make the whole run pointless: fail, write nothing.
-    for fetch in &fetches {
+    // Configuration collections are written to the staging directory as they arrive, while
+    // the (rate-limited) event walk goes on; only the events are left for the end.
+    let mut running = spawn_all(&ctx, &plan, &progress);
+    let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
+    let mut sink = Sink {
+        writer: &mut writer,
+        key: &config.key,
+        org: &config.org,
+        previous: previous.as_ref(),
+        plan: &plan,
+        window_from,
+        now,
+        unavailable: Vec::new(),
+        org_name: None,
+        events: None,
+    };
+    let mut writing = std::time::Instant::now();
+    while let Some(fetch) = running.next().await {
+        // A refused key or an unknown org make the whole run pointless: stop, write nothing
+        // (dropping the writer removes its staging directory).
         if let Err(e) = &fetch.result {
             if e.status() == Some(401) {
+                running.set.abort_all();
                 return Err(CollectError::Unauthorized {
                     source: Box::new(e.clone()),
                 });
             }
             if fetch.collection == Collection::Org && e.status() == Some(404) {
+                running.set.abort_all();
                 return Err(CollectError::OrgNotFound {
                     org: config.org.clone(),
                     source: Box::new(e.clone()),
                 });
             }
         }
+        writing = std::time::Instant::now();
+        sink.handle(fetch)?;
     }
-
-    let key = &config.key;
-    let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
-    let mut unavailable = Vec::new();
-    let mut org_name = None;
-    let mut events_summary = None;
-    for fetch in fetches {
-        let collection = fetch.collection;
-        let data = match fetch.result {
-            Ok(data) => data,
-            Err(e) => {
-                if collection == Collection::Events {
-                    if let Some(prev) = &previous {
-                        // Keep what the previous snapshot had, and its resume point.
-                        events_summary = Some(write_events(
-                            &mut writer,
-                            prev,
-                            None,
-                            Some(e),
-                            &plan,
-                            window_from,
-                            now,
-                            key,
-                        )?);
-                        continue;
-                    }
-                }
-                unavailable.push(Unavailable {
-                    collection,
-                    reason: e.to_string(),
-                    http_status: e.status(),
-                    permission: e.is_permission(),
-                });
-                writer.mark_unavailable(
-                    collection,
-                    Provenance::unavailable(
-                        primary_path(&config.org, collection),
-                        e.to_string(),
-                        e.status(),
-                    ),
-                );
-                continue;
-            }
-        };
-        let at = fetch.at;
-        match data {
-            Data::Org(f) => {
-                let mut f = f;
-                match f.records.pop() {
-                    Some(org) => {
-                        let (org, _) = scrub(org, key);
-                        org_name = org.attributes.name.clone();
-                        let prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
-                        writer
-                            .write_collection(collection, &org, 1, prov)
-                            .map_err(CollectError::Write)?;
-                    }
-                    None => {
-                        let reason = format!("GET {}: the response had no org", f.source);
-                        unavailable.push(Unavailable {
-                            collection,
-                            reason: reason.clone(),
-                            http_status: None,
-                            permission: false,
-                        });
-                        writer.mark_unavailable(
-                            collection,
-                            Provenance::unavailable(f.source, reason, None),
-                        );
-                    }
-                }
-            }
-            Data::Directories(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Users(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Groups(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Domains(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::OrgPolicies(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ControlPolicies(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ApiKeys(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ApiTokens(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::EventActions(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Workspaces(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Events(fetch) => {
-                let empty = Previous {
-                    manifest: empty_manifest(&config.org, now),
-                    events: Vec::new(),
-                };
-                let prev = previous.as_ref().unwrap_or(&empty);
-                events_summary = Some(write_events(
-                    &mut writer,
-                    prev,
-                    Some(fetch),
-                    None,
-                    &plan,
-                    window_from,
-                    now,
-                    key,
-                )?);
-            }
-        }
-    }
+    let Sink {
+        unavailable,
+        org_name,
+        events: events_summary,
+        ..
+    } = sink;
     if let Some((path, att)) = &attestation {
         let prov = Provenance::collected(path.display().to_string(), now, 0, 1);
         writer
@@ -716,6 +665,11 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         collections: Default::default(),
     };
     let snapshot = writer.finish(manifest).map_err(CollectError::Write)?;
+    note(format!(
+        "wrote {} in {} ms",
+        snapshot.display(),
+        writing.elapsed().as_millis()
+    ));
     let manifest = load_manifest(&snapshot).map_err(CollectError::Write)?;
     Ok(CollectOutcome {
         snapshot,
@@ -728,6 +682,119 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         events_total: events.total,
         allow_partial: config.allow_partial,
     })
+}
+
+/// Receives each finished collection and writes it into the staging directory.
+struct Sink<'a> {
+    writer: &'a mut SnapshotWriter,
+    key: &'a ApiKey,
+    org: &'a str,
+    previous: Option<&'a Previous>,
+    plan: &'a EventsPlan,
+    window_from: Timestamp,
+    now: Timestamp,
+    unavailable: Vec<Unavailable>,
+    org_name: Option<String>,
+    events: Option<EventsSummary>,
+}
+
+impl Sink<'_> {
+    fn handle(&mut self, fetch: Fetch) -> Result<(), CollectError> {
+        let collection = fetch.collection;
+        let data = match fetch.result {
+            Ok(data) => data,
+            Err(e) => {
+                if collection == Collection::Events {
+                    if let Some(prev) = self.previous {
+                        // Keep what the previous snapshot had, and its resume point.
+                        self.events = Some(write_events(
+                            self.writer,
+                            prev,
+                            None,
+                            Some(e),
+                            self.plan,
+                            self.window_from,
+                            self.now,
+                            self.key,
+                        )?);
+                        return Ok(());
+                    }
+                }
+                self.unavailable.push(Unavailable {
+                    collection,
+                    reason: e.to_string(),
+                    http_status: e.status(),
+                    permission: e.is_permission(),
+                });
+                self.writer.mark_unavailable(
+                    collection,
+                    Provenance::unavailable(
+                        primary_path(self.org, collection),
+                        e.to_string(),
+                        e.status(),
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        let at = fetch.at;
+        match data {
+            Data::Org(f) => {
+                let mut f = f;
+                match f.records.pop() {
+                    Some(org) => {
+                        let (org, _) = scrub(org, self.key);
+                        self.org_name = org.attributes.name.clone();
+                        let prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
+                        self.writer
+                            .write_collection(collection, &org, 1, prov)
+                            .map_err(CollectError::Write)?;
+                    }
+                    None => {
+                        let reason = format!("GET {}: the response had no org", f.source);
+                        self.unavailable.push(Unavailable {
+                            collection,
+                            reason: reason.clone(),
+                            http_status: None,
+                            permission: false,
+                        });
+                        self.writer.mark_unavailable(
+                            collection,
+                            Provenance::unavailable(f.source, reason, None),
+                        );
+                    }
+                }
+            }
+            Data::Directories(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Users(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Groups(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Domains(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::OrgPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ControlPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ApiKeys(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ApiTokens(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::EventActions(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Workspaces(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Events(fetch) => {
+                let empty = Previous {
+                    manifest: empty_manifest(self.org, self.now),
+                    events: Vec::new(),
+                };
+                let prev = self.previous.unwrap_or(&empty);
+                self.events = Some(write_events(
+                    self.writer,
+                    prev,
+                    Some(fetch),
+                    None,
+                    self.plan,
+                    self.window_from,
+                    self.now,
+                    self.key,
+                )?);
+            }
+        }
+        Ok(())
+    }
 }
 
 fn empty_manifest(org: &str, now: Timestamp) -> Manifest {
