@@ -63,6 +63,8 @@ pub struct CollectConfig {
     pub allow_partial: bool,
     pub sizes: PageSizes,
     pub page_cap: u64,
+    /// When to prepare the events file during rate-limit waits.
+    pub speculation: events::SpeculationPolicy,
     pub progress: ProgressMode,
     pub verbose: bool,
     /// Where request lines go instead of stderr (tests capture them here).
@@ -95,6 +97,7 @@ impl CollectConfig {
             allow_partial: false,
             sizes: PageSizes::default(),
             page_cap: DEFAULT_PAGE_CAP,
+            speculation: events::SpeculationPolicy::default(),
             progress: ProgressMode::Auto,
             verbose: false,
             log: None,
@@ -281,11 +284,12 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         org: config.org.clone(),
         page_cap: config.page_cap.max(1),
         sizes: config.sizes.clone(),
+        speculation: config.speculation.clone(),
     };
     // Configuration collections are written to the staging directory as they arrive, while
     // the (rate-limited) event walk goes on; only the events are left for the end.
-    let mut running = spawn_all(&ctx, &plan, &progress);
-    remove_stale_staging(&config.out);
+    let (speculate, mut speculated) = tokio::sync::mpsc::unbounded_channel();
+    let mut running = spawn_all(&ctx, &plan, &progress, speculate);
     let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
     let mut sink = Sink {
         writer: &mut writer,
@@ -298,9 +302,28 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         unavailable: Vec::new(),
         org_name: None,
         events: None,
+        prewritten: None,
     };
     let mut writing = std::time::Instant::now();
-    while let Some(fetch) = running.next().await {
+    loop {
+        let fetch = tokio::select! {
+            // A provisional events result first, so it never lands after the final one.
+            biased;
+            Some(provisional) = speculated.recv() => {
+                let count = provisional.records.len();
+                let t = std::time::Instant::now();
+                sink.prewrite_events(provisional)?;
+                note(format!(
+                    "prepared events.ndjson ({count} fetched events) during a rate-limit wait in {} ms",
+                    t.elapsed().as_millis()
+                ));
+                continue;
+            }
+            fetch = running.next() => match fetch {
+                Some(fetch) => fetch,
+                None => break,
+            },
+        };
         // A refused key or an unknown org make the whole run pointless: stop, write nothing
         // (dropping the writer removes its staging directory).
         if let Err(e) = &fetch.result {
