@@ -836,7 +836,7 @@ async fn events_prepared_during_waits_are_identical_to_a_final_write() {
         .lock()
         .unwrap()
         .iter()
-        .filter(|l| l.starts_with("prepared events.ndjson"))
+        .filter(|l| l.starts_with("prepared events.ndjson early"))
         .count();
     assert!(
         prepared >= 2,

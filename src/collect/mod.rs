@@ -314,7 +314,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
                 let t = std::time::Instant::now();
                 sink.prewrite_events(provisional)?;
                 note(format!(
-                    "prepared events.ndjson ({count} fetched events) during a rate-limit wait in {} ms",
+                    "prepared events.ndjson early ({count} fetched events, while the walk waits) in {} ms",
                     t.elapsed().as_millis()
                 ));
                 continue;
