@@ -154,6 +154,16 @@ fn bad_flags_are_usage_errors_before_any_request() {
         assert!(err.to_string().contains(needle), "{err}");
         assert!(!err.to_string().contains(KEY));
     }
+    // An --out that is not a snapshot is never replaced.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join("thesis.tex"), "precious").unwrap();
+    let mut a = args(&["--out", home.to_str().unwrap(), "--api-key-file", key]);
+    a.api_url = "http://127.0.0.1:9".into();
+    let err = run_collect(&a).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("not a snapshot"), "{err}");
+    assert!(home.join("thesis.tex").exists());
     let mut a = args(&["--out", out, "--api-key-file", key]);
     a.org = "../etc".into();
     assert_eq!(run_collect(&a).unwrap_err().exit_code(), 2);

@@ -156,6 +156,32 @@ pub fn load_key(file: Option<&Path>, env: Option<String>) -> Result<ApiKey, Coll
     env.and_then(ApiKey::new).ok_or(CollectError::MissingKey)
 }
 
+/// `--out` is replaced as a whole, so it must be a snapshot, an empty directory, or absent:
+/// anything else (a home directory given by mistake) is refused before any request.
+fn check_out(out: &Path) -> Result<(), CollectError> {
+    let refuse = |message: &str| CollectError::Input {
+        path: out.display().to_string(),
+        message: message.to_string(),
+    };
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(refuse(
+            "exists and is not a directory; --out names a snapshot directory",
+        ));
+    }
+    let is_snapshot = out.join(crate::snapshot::manifest::MANIFEST_FILE).is_file();
+    let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+    if is_snapshot || empty {
+        Ok(())
+    } else {
+        Err(refuse(
+            "exists and is not a snapshot (no manifest.json); refusing to replace it",
+        ))
+    }
+}
+
 /// Org ids are UUID-like; anything that could alter a URL path is refused early.
 fn validate_org(org: &str) -> Result<(), CollectError> {
     let ok = !org.is_empty()
@@ -243,6 +269,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
     let started = std::time::Instant::now();
     let now = Timestamp(chrono::Utc::now());
     validate_org(&config.org)?;
+    check_out(&config.out)?;
     let attestation = match &config.attestation {
         Some(path) => Some((path.clone(), attest::load(path, now)?)),
         None => None,
