@@ -279,3 +279,16 @@ fn attest_init_writes_a_template_that_parses_back_and_never_overwrites() {
     assert_eq!(err.exit_code(), 2);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
+
+#[tokio::test]
+async fn the_blocking_entry_refuses_to_run_inside_a_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = orgscan::collect::CollectConfig::new(
+        ORG,
+        &dir.path().join("s"),
+        reqwest::Url::parse("http://127.0.0.1:9").unwrap(),
+        orgscan::collect::ApiKey::new(KEY).unwrap(),
+    );
+    let err = orgscan::collect::collect_blocking(config).unwrap_err();
+    assert!(err.to_string().contains("await collect()"), "{err}");
+}

@@ -213,7 +213,13 @@ pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
 }
 
 /// [`collect`] on a runtime of its own (for synchronous callers such as `orgscan run`).
+/// Inside an async runtime, await [`collect`] instead (a nested runtime cannot block).
 pub fn collect_blocking(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(CollectError::Setup(
+            "collect_blocking was called inside an async runtime; await collect() there".into(),
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
