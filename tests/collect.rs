@@ -364,7 +364,9 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     assert_eq!(tokens.http_status, Some(403));
     let reason = tokens.reason.as_deref().unwrap();
     assert!(
-        reason.contains("ADMIN-403-3") && reason.contains("/api-tokens"),
+        reason.contains("ADMIN-403-3")
+            && reason.contains("/api-tokens")
+            && reason.contains("needs read:tokens:admin"),
         "{reason}"
     );
     assert_eq!(

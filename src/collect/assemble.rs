@@ -17,6 +17,22 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+/// The scope a scoped API key needs for a collection (atlassian-api.md §1), for 403 reasons.
+pub(crate) fn scope_of(collection: Collection) -> Option<&'static str> {
+    Some(match collection {
+        Collection::Org => "read:orgs:admin",
+        Collection::Directories | Collection::Users => "read:directories:admin",
+        Collection::Groups => "read:groups:admin",
+        Collection::Domains => "read:domains:admin",
+        Collection::ControlPolicies => "read:policies:admin",
+        Collection::ApiKeys | Collection::ApiTokens => "read:tokens:admin (or read:keys:admin)",
+        Collection::EventActions | Collection::Events => "read:events:admin",
+        Collection::Workspaces => "read:workspaces:admin",
+        // No scope is documented for v1 org policies; attestations are local.
+        Collection::OrgPolicies | Collection::Attestation => return None,
+    })
+}
+
 /// The path recorded for a collection that failed before any page.
 pub(crate) fn primary_path(org: &str, collection: Collection) -> String {
     let org = endpoints::segment(org);
@@ -105,19 +121,21 @@ impl Sink<'_> {
                         return Ok(());
                     }
                 }
+                let mut reason = e.to_string();
+                if e.status() == Some(403) {
+                    if let Some(scope) = scope_of(collection) {
+                        reason.push_str(&format!(" (a scoped key needs {scope})"));
+                    }
+                }
                 self.unavailable.push(Unavailable {
                     collection,
-                    reason: e.to_string(),
+                    reason: reason.clone(),
                     http_status: e.status(),
                     permission: e.is_permission(),
                 });
                 self.writer.mark_unavailable(
                     collection,
-                    Provenance::unavailable(
-                        primary_path(self.org, collection),
-                        e.to_string(),
-                        e.status(),
-                    ),
+                    Provenance::unavailable(primary_path(self.org, collection), reason, e.status()),
                 );
                 return Ok(());
             }

@@ -378,11 +378,12 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         sink.handle(fetch)?;
     }
     let Sink {
-        unavailable,
+        mut unavailable,
         org_name,
         events: events_summary,
         ..
     } = sink;
+    unavailable.sort_by_key(|u| u.collection);
     if let Some((path, att)) = &attestation {
         let prov = Provenance::collected(path.display().to_string(), now, 0, 1);
         writer
