@@ -63,7 +63,7 @@ evidence(field, observed, expected) := {
 	"org_admin_count": count(org_admins),
 	"admins_of_any_kind": count(all_admins),
 	"active_people": count(people),
-	"to_pass": sprintf("reduce the org admins to %d or fewer (and %.0f%% or less of active people)", [max_admins, max_share * 100]),
+	"to_pass": sprintf("reduce the org admins to %d or fewer (and %v%% or less of active people)", [max_admins, round(max_share * 100)]),
 }
 
 deny contains {
@@ -76,7 +76,7 @@ deny contains {
 
 deny contains {
 	"resource": {"type": "org", "id": object.get(object.get(input, "org", {}), "id", "org"), "name": "Org admin share"},
-	"message": sprintf("%.1f%% of active people (%d of %d) are org admins; the limit is %.1f%%", [share * 100, count(org_admins), count(people), max_share * 100]),
+	"message": sprintf("%v%% of active people (%d of %d) are org admins; the limit is %v%%", [round(share * 1000) / 10, count(org_admins), count(people), round(max_share * 1000) / 10]),
 	"evidence": evidence("platformRoles (atlassian/org-admin) share", share, sprintf("<= %v", [max_share])),
 } if {
 	count(people) >= min_users

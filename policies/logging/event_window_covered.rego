@@ -77,7 +77,7 @@ days_between(a, b) := [substring(time.format(day_ns(a) + i * util.ns_per_day), 0
 
 deny contains {
 	"resource": {"type": "event_window", "id": sprintf("%s..%s", [s, e]), "name": label(s, e)},
-	"message": sprintf("No audit event was collected on %s although the org averages %.0f events a day", [label(s, e), avg]),
+	"message": sprintf("No audit event was collected on %s although the org averages %v events a day", [label(s, e), round(avg)]),
 	"evidence": {
 		"source": "events",
 		"field": "events.gap_days",
@@ -99,7 +99,7 @@ label(s, e) := s if {
 
 not_evaluable contains "the snapshot records no event window, so coverage cannot be checked" if util.val(ev, "window", null) == null
 
-not_applicable contains sprintf("the org logs too few events (%.1f a day on average, threshold %v) for an empty day to mean a gap", [avg, min_avg]) if {
+not_applicable contains sprintf("the org logs too few events (%v a day on average, threshold %v) for an empty day to mean a gap", [round(avg * 10) / 10, min_avg]) if {
 	count(gaps) > 0
 	count(flagged) == 0
 	avg < min_avg

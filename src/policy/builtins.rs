@@ -458,10 +458,6 @@ pub fn lint_builtins(source: &str, defined_elsewhere: &BTreeSet<String>) -> Vec<
     let mut issues = Vec::new();
     for call in scan.calls {
         let name = call.name;
-        // `set()` is Rego's empty-set literal, not a function call.
-        if name == "set" {
-            continue;
-        }
         let issue = |message: String, warning: bool| BuiltinIssue {
             line: call.line,
             name: name.clone(),
@@ -586,23 +582,29 @@ fn split_args(chars: &[char], zone: &[Zone], open: usize) -> Option<(Vec<String>
     None
 }
 
-/// The verbs of a Go-style format string, `%%` left out: `"%s has %d"` gives `['s', 'd']`.
-fn format_verbs(format: &str) -> Vec<char> {
+/// The verbs of a Go-style format string, `%%` left out: `"%s has %.1f"` gives
+/// `[('s', "%s"), ('f', "%.1f")]`.
+fn format_verbs(format: &str) -> Vec<(char, String)> {
     let mut verbs = Vec::new();
     let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
             continue;
         }
+        let mut spec = String::from("%");
         while let Some(&n) = chars.peek() {
             if n.is_ascii_alphabetic() || n == '%' {
                 break;
             }
+            spec.push(n);
             chars.next();
         }
         match chars.next() {
             Some('%') | None => {}
-            Some(verb) => verbs.push(verb),
+            Some(verb) => {
+                spec.push(verb);
+                verbs.push((verb, spec));
+            }
         }
     }
     verbs
@@ -694,7 +696,7 @@ pub fn lint_sprintf(source: &str) -> Vec<BuiltinIssue> {
         let Some((values, _)) = split_args(&array, &array_zone, 0) else {
             continue;
         };
-        for (verb, value) in format_verbs(format).into_iter().zip(&values) {
+        for ((verb, spec), value) in format_verbs(format).into_iter().zip(&values) {
             let message = match verb {
                 's' if looks_numeric(value) => format!(
                     "sprintf formats the number `{value}` with %s: orgscan prints it, the reference OPA prints `%!s(int64=…)`; use %d for integers or %v"
@@ -703,14 +705,14 @@ pub fn lint_sprintf(source: &str) -> Vec<BuiltinIssue> {
                     "sprintf formats the fraction `{value}` with %d: an error in orgscan, `%!d(float64=…)` in OPA; use %v"
                 ),
                 'f' | 'e' | 'g' if is_number_literal(value) && !value.contains('.') => format!(
-                    "sprintf formats the integer `{value}` with %{verb}: OPA prints `%!{verb}(int64=…)`; use %v or %d"
+                    "sprintf formats the integer `{value}` with {spec}: OPA prints `%!{verb}(int64=…)`; use %v or %d"
                 ),
                 'f' | 'e' | 'g' => {
                     issues.push(BuiltinIssue {
                         line,
                         name: "sprintf".into(),
                         message: format!(
-                            "sprintf rounds `{value}` with %{verb}: on ties the engines differ (1.25 with %.1f is 1.3 in orgscan, 1.2 in OPA); use %v with round(x * 10) / 10"
+                            "sprintf rounds `{value}` with {spec}: on ties the engines differ (1.25 with %.1f is 1.3 in orgscan, 1.2 in OPA); use %v with round(x * 10) / 10"
                         ),
                         warning: true,
                     });
@@ -951,11 +953,19 @@ deny contains msg if {
                     "sprintf formats the number `util.days_since(t)` with %s".to_string()
                 ),
                 (6, "sprintf formats the fraction `1.5` with %d".to_string()),
-                (7, "sprintf formats the integer `2` with %f".to_string()),
+                (7, "sprintf formats the integer `2` with %.2f".to_string()),
                 (8, "sprintf formats the number `a + b` with %s".to_string()),
             ]
         );
-        assert_eq!(format_verbs("%5.2f%%|%-3s|%v"), vec!['f', 's', 'v']);
+        let verbs: Vec<(char, String)> = format_verbs("%5.2f%%|%-3s|%v");
+        assert_eq!(
+            verbs,
+            vec![
+                ('f', "%5.2f".into()),
+                ('s', "%-3s".into()),
+                ('v', "%v".into())
+            ]
+        );
     }
 
     #[test]
