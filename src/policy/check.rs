@@ -120,6 +120,9 @@ pub fn check_files(
         }
     }
     let context_policies = pack.policies.len();
+    // Policies whose METADATA is broken are still compiled and run, so their other problems
+    // show in the same report.
+    let mut unvalidated: Vec<Policy> = Vec::new();
     for file in &parsed_own {
         if is_test(&file.path) {
             report.tests += 1;
@@ -138,6 +141,8 @@ pub fn check_files(
                         meta,
                         source: (*file).clone(),
                     });
+                } else {
+                    unvalidated.extend(with_placeholder_meta(file));
                 }
             }
             Ok(None) if is_library(&file.path, &file.text) => {
@@ -150,13 +155,18 @@ pub fn check_files(
                 level: Level::Error,
                 message: "no `# METADATA` block before `package`; every policy needs one (id, severity, category, points …), or put helper modules under a lib/ folder".into(),
             }),
-            Err(e) if metadata_ok => problems.push(Problem {
-                file: e.file,
-                line: e.line,
-                level: Level::Error,
-                message: e.message,
-            }),
-            Err(_) => report.policies += 1,
+            Err(e) => {
+                report.policies += 1;
+                if metadata_ok {
+                    problems.push(Problem {
+                        file: e.file,
+                        line: e.line,
+                        level: Level::Error,
+                        message: e.message,
+                    });
+                }
+                unvalidated.extend(with_placeholder_meta(file));
+            }
         }
     }
 
@@ -168,11 +178,11 @@ pub fn check_files(
         Err(e) => problems.push(located(&one_line_error(&e), "(libraries)", 1)),
         Ok(base) => {
             let docs = inputs(&pack);
-            for policy in pack
+            let own = pack
                 .policies
                 .iter()
-                .filter(|p| own_policies.contains(&p.source.path))
-            {
+                .filter(|p| own_policies.contains(&p.source.path));
+            for policy in own.chain(&unvalidated) {
                 problems.extend(evaluate_alone(&base, policy, &docs));
             }
             problems.extend(compile_tests(&base, &pack));
@@ -215,6 +225,21 @@ pub fn check_files(
     problems.dedup();
     report.problems = problems;
     report
+}
+
+/// The policy with stand-in metadata (its real package), for compiling and running a policy
+/// whose METADATA is invalid.
+fn with_placeholder_meta(file: &SourceFile) -> Option<Policy> {
+    let package = package_of(&file.text)?;
+    let stand_in = format!(
+        "# METADATA\n# title: stand-in\n# description: stand-in\n# custom:\n#   id: UNVALIDATED\n#   severity: info\n#   category: {}\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [stand-in]\npackage {package}\n",
+        CATEGORIES[0]
+    );
+    let meta = parse_metadata(&file.path, &stand_in).ok().flatten()?;
+    Some(Policy {
+        meta,
+        source: file.clone(),
+    })
 }
 
 /// Parses a file in a fresh engine (nothing else loaded), as OPA would.
@@ -798,6 +823,27 @@ mod tests {
             ),
             "{got:#?}"
         );
+    }
+
+    #[test]
+    fn a_policy_with_broken_metadata_is_still_run() {
+        let broken = GOOD
+            .replace("#   severity: low\n", "#   severity: urgent\n")
+            .replace("some u in input.users", "u := input.users[_]\n\tz > 1");
+        let report = check_files(&[src("u/b.rego", &broken)], &[], &no_inputs);
+        let got: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert!(
+            got.iter()
+                .any(|p| p.starts_with("u/b.rego:6: error: custom.severity")),
+            "{got:#?}"
+        );
+        assert!(
+            got.iter().any(|p| p.contains(
+                "u/b.rego:18: error: on the empty input: use of undefined variable `z` is unsafe"
+            )),
+            "{got:#?}"
+        );
+        assert_eq!(report.policies, 1);
     }
 
     #[test]
