@@ -189,6 +189,14 @@ fn policy_test_exit_codes() {
     );
     assert!(stdout(&o).contains("not covered: "), "{}", stdout(&o));
 
+    // No test ran (a --run typo): 1.
+    let o = orgscan(
+        &["policy", "test", &dir, "--run", "no_such_test"],
+        tmp.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("FAIL: no tests ran"), "{}", stdout(&o));
+
     // Usage and load errors: 2.
     for args in [
         vec!["policy", "test", &dir, "--run", "("],
