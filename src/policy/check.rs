@@ -178,13 +178,17 @@ pub fn check_files(
         Err(e) => problems.push(located(&one_line_error(&e), "(libraries)", 1)),
         Ok(base) => {
             let docs = inputs(&pack);
-            let own = pack
+            let docs: Vec<(String, regorus::Value)> = docs
+                .into_iter()
+                .map(|d| (d.name, regorus::Value::from(d.value)))
+                .collect();
+            let todo: Vec<&Policy> = pack
                 .policies
                 .iter()
-                .filter(|p| own_policies.contains(&p.source.path));
-            for policy in own.chain(&unvalidated) {
-                problems.extend(evaluate_alone(&base, policy, &docs));
-            }
+                .filter(|p| own_policies.contains(&p.source.path))
+                .chain(&unvalidated)
+                .collect();
+            problems.extend(evaluate_all(&base, &todo, &docs));
             problems.extend(compile_tests(&base, &pack));
         }
     }
@@ -296,17 +300,25 @@ fn package_line(text: &str) -> usize {
         .unwrap_or(1)
 }
 
-fn evaluate_alone(base: &regorus::Engine, policy: &Policy, inputs: &[NamedInput]) -> Vec<Problem> {
+/// Compiles one policy alone with the libraries, then runs its rules on each input (converted
+/// to regorus values once, by the caller) exactly as a scan does.
+fn evaluate_alone(
+    base: &regorus::Engine,
+    policy: &Policy,
+    inputs: &[(String, regorus::Value)],
+) -> Vec<Problem> {
     let path = &policy.source.path;
     let mut problems = Vec::new();
-    let mut engine = base.clone();
-    if let Err(e) = engine.add_policy(path.clone(), policy.source.text.clone()) {
+    if let Err(e) = base
+        .clone()
+        .add_policy(path.clone(), policy.source.text.clone())
+    {
         problems.push(located(&one_line_error(&e.to_string()), path, 1));
         return problems;
     }
-    for input in inputs {
-        let mut engine = engine.clone();
-        engine.set_input(regorus::Value::from(input.value.clone()));
+    for (name, value) in inputs {
+        let mut engine = base.clone();
+        engine.set_input(value.clone());
         let outcome = run_rules(&engine, policy, Duration::from_secs(20));
         let result = judged(policy, outcome, 0);
         if result.status != Status::Error {
@@ -318,19 +330,57 @@ fn evaluate_alone(base: &regorus::Engine, policy: &Policy, inputs: &[NamedInput]
                     file,
                     line,
                     level: Level::Error,
-                    message: format!("on the {} input: {text}", input.name),
+                    message: format!("on the {name} input: {text}"),
                 },
                 None => Problem {
                     file: path.clone(),
                     line: package_line(&policy.source.text),
                     level: Level::Error,
-                    message: format!("on the {} input: {reason}", input.name),
+                    message: format!("on the {name} input: {reason}"),
                 },
             };
             problems.push(problem);
         }
     }
     problems
+}
+
+/// [`evaluate_alone`] for every policy, spread over the available cores.
+fn evaluate_all(
+    base: &regorus::Engine,
+    policies: &[&Policy],
+    inputs: &[(String, regorus::Value)],
+) -> Vec<Problem> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, policies.len().max(1));
+    let chunk = policies.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = policies
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .flat_map(|p| evaluate_alone(base, p, inputs))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Problem {
+                        file: "(check)".into(),
+                        line: 1,
+                        level: Level::Error,
+                        message: "a policy evaluation thread stopped unexpectedly".into(),
+                    }]
+                })
+            })
+            .collect()
+    })
 }
 
 /// Test files must compile with the whole pack (their tests run in `orgscan policy test`).
