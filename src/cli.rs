@@ -59,6 +59,22 @@ pub struct ScanArgs {
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
     pub out: PathBuf,
+    /// Evaluation time (RFC 3339). Default: the snapshot's collection time.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Write the prepared input the policies see to this file (JSON).
+    #[arg(long)]
+    pub dump_input: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
+}
+
+/// How a snapshot is evaluated and reported: shared by `scan` and `run`.
+#[derive(Debug, Args, Clone)]
+pub struct EvaluationArgs {
     /// Report formats, comma separated: json, html, sarif, junit, md, csv.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
@@ -77,18 +93,9 @@ pub struct ScanArgs {
     /// Always exit 0 when the scan completes (report only).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Evaluation time (RFC 3339). Default: the snapshot's collection time.
-    #[arg(long)]
-    pub now: Option<String>,
     /// Per-policy evaluation time limit, in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub policy_timeout: f64,
-    /// Write the prepared input the policies see to this file (JSON).
-    #[arg(long)]
-    pub dump_input: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
@@ -184,36 +191,6 @@ pub struct RunArgs {
     /// Where the reports go.
     #[arg(long, value_name = "DIR", default_value = "orgscan-report")]
     pub report_dir: PathBuf,
-    /// Report formats, comma separated.
-    #[arg(long, value_delimiter = ',', default_value = "json,html")]
-    pub format: Vec<String>,
-    /// A folder of your own policies, added to the shipped pack (repeatable).
-    #[arg(long = "policies")]
-    pub policies: Vec<PathBuf>,
-    /// Use only the policies given with --policies.
-    #[arg(long)]
-    pub no_default_policies: bool,
-    /// Configuration file (thresholds, waivers).
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Exit 1 when an open finding is at or above this severity.
-    #[arg(long, default_value = "high")]
-    pub fail_on: String,
-    /// Always exit 0 when the scan completes (report only).
-    #[arg(long)]
-    pub exit_zero: bool,
-    /// A previous report.json: with --fail-on-new, only new findings fail the gate.
-    #[arg(long, value_name = "OLD.json")]
-    pub baseline: Option<PathBuf>,
-    #[arg(long, requires = "baseline")]
-    pub fail_on_new: bool,
-    /// A folder of earlier report.json files for the trend chart.
-    #[arg(long, value_name = "DIR")]
-    pub history: Option<PathBuf>,
-    /// Replace emails, names, account ids and IPs with consistent tokens.
-    #[arg(long)]
-    pub redact: bool,
-    /// Per-policy evaluation time limit, in seconds.
-    #[arg(long, default_value_t = 30.0)]
-    pub policy_timeout: f64,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
 }

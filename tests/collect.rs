@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const KEY: &str = "test-KEY-7f3a9c1e5b0d";
-const ORG: &str = "org-734";
+const ORG: &str = "org-1234";
 /// Production minutes become 0.2 s windows.
 const SCALE: f64 = 300.0;
 /// 6 pages of 20 in the v2 user search.
@@ -155,6 +155,18 @@ async fn collects_every_collection_exactly() {
     let users: Vec<String> = snap.users.iter().map(|u| u.account_id.clone()).collect();
     assert_eq!(users, ids(&data.users, "accountId"), "users in API order");
     assert_eq!(snap.users[0].platform_roles, ["atlassian/org-admin"]);
+    // Last activity comes from the v1 managed-accounts list (paged by full URLs).
+    let managed = snap
+        .users
+        .iter()
+        .filter(|u| u.claim_status.as_deref() == Some("managed"))
+        .count();
+    assert_eq!(managed, data.v1_users.len());
+    assert!(data.v1_users.len() > 50, "more than one v1 page");
+    for u in &snap.users {
+        let managed = u.claim_status.as_deref() == Some("managed");
+        assert_eq!(u.last_active.is_some(), managed, "{}", u.account_id);
+    }
     assert!(
         snap.users[1].extra.contains_key("futureField"),
         "unknown fields kept"
@@ -212,7 +224,10 @@ async fn collects_every_collection_exactly() {
         }
     }
     let users_prov = &snap.manifest.collections[&Collection::Users];
-    assert_eq!(users_prov.pages, USERS.div_ceil(20) as u64);
+    assert_eq!(
+        users_prov.pages,
+        (USERS.div_ceil(20) + data.v1_users.len().div_ceil(50)) as u64
+    );
     assert_eq!(users_prov.records, USERS as u64);
     // ⌈events ÷ 500⌉ data pages + 1 empty page.
     let stream_requests = env.server.requests_to("/events-stream");
@@ -358,6 +373,23 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     );
     assert!(snap.is_collected(Collection::Users));
     assert!(outcome.summary().contains("--allow-partial"));
+    // Without read:accounts:admin the users are complete, only last activity is missing.
+    env.server.deny(&format!("/{ORG}/users"), 403);
+    let no_v1 = env.collect("no-v1").await;
+    let snap = load_snapshot(&no_v1.snapshot).unwrap();
+    assert_eq!(snap.users.len(), USERS);
+    assert!(
+        snap.users.iter().all(|u| u.last_active.is_none()),
+        "{:?} {:?}",
+        snap.manifest.collections[&Collection::Users],
+        snap.users.iter().find(|u| u.last_active.is_some())
+    );
+    let prov = &snap.manifest.collections[&Collection::Users];
+    assert!(
+        prov.warnings[0].starts_with("account last activity unavailable"),
+        "{:?}",
+        prov.warnings
+    );
 
     let mut config = env.config(&env.out("allowed"));
     config.allow_partial = true;
@@ -551,9 +583,9 @@ async fn truncated_bodies_and_timeouts_are_retried() {
     let u = &outcome.unavailable[0];
     assert_eq!(u.collection, Collection::ApiKeys);
     assert!(
-        u.reason.contains(
-            "GET /admin/api-access/v1/orgs/org-734/api-keys: the response is not valid JSON"
-        ),
+        u.reason.contains(&format!(
+            "GET /admin/api-access/v1/orgs/{ORG}/api-keys: the response is not valid JSON"
+        )),
         "{}",
         u.reason
     );
@@ -697,4 +729,83 @@ async fn imported_events_merge_into_a_collected_snapshot() {
     );
     assert_eq!(snap.users.len(), USERS, "other collections carried over");
     assert_eq!(snap.manifest.stream_cursor, outcome.manifest.stream_cursor);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_echoing_the_key_gets_it_redacted_everywhere() {
+    let mut fc = fake_config();
+    fc.echo_auth = true;
+    let mut data = dataset(100);
+    data.groups[0]["description"] = serde_json::json!(format!("shared key {KEY}"));
+    data.events[0]["message"]["content"] = serde_json::json!(format!("used {KEY}"));
+    // Keep the doctored event inside the window.
+    let inside = rfc3339_now_minus_days(1);
+    data.events[0]["attributes"]["time"] = serde_json::json!(inside);
+    data.event_times[0] = Timestamp::parse(&inside).unwrap().epoch_millis();
+    let env = env_with(fc, data).await;
+    env.server.deny("/api-keys", 403);
+    let outcome = env.collect("snap").await;
+    let reason = &outcome.unavailable[0].reason;
+    assert!(reason.contains("Bearer ***"), "{reason}");
+    let snap = load_snapshot(&outcome.snapshot).unwrap();
+    assert_eq!(
+        snap.groups[0].description.as_deref(),
+        Some("shared key ***")
+    );
+    let groups = &snap.manifest.collections[&Collection::Groups];
+    assert!(groups
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    let events = &snap.manifest.collections[&Collection::Events];
+    assert!(events
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    env.assert_no_key(&[outcome.summary(), format!("{outcome:?}")]);
+}
+
+fn rfc3339_now_minus_days(days: i64) -> String {
+    fake_atlassian::rfc3339(Utc::now() - ChronoDuration::days(days))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn independent_collections_run_concurrently() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    for path in ["/domains", "/api-keys", "/workspaces", "/event-actions"] {
+        env.server
+            .inject(path, 0, 1, Fault::Delay(Duration::from_millis(700)));
+    }
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert_eq!(outcome.exit_code(), 0, "{}", outcome.summary());
+    // One after the other would take at least 2.8 s.
+    assert!(
+        started.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_excessive_retry_after_fails_the_collection_instead_of_hanging() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    env.server.inject(
+        "/workspaces",
+        0,
+        1,
+        Fault::RateLimited(RetryAfter::Seconds(3600)),
+    );
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let u = &outcome.unavailable[0];
+    assert_eq!(u.collection, Collection::Workspaces);
+    assert!(
+        u.reason
+            .contains("asked to wait 3600 s, longer than the 10 s allowed"),
+        "{}",
+        u.reason
+    );
+    assert_eq!(outcome.exit_code(), 3);
 }

@@ -39,12 +39,21 @@ keys := array.concat(detect.action_set("mcp"), detect.action_set("app_activity")
 
 tokens(group) := sort({t | some e in group; t := e.actor.token_id; is_string(t)})
 
+# The person behind a call: the user an app acted for, else the actor.
+person(e) := e.actor.on_behalf_of if {
+	is_string(e.actor.on_behalf_of)
+} else := e.actor.id
+
+calls := detect.items(id, "token_calls", "events")
+
+groups := {[person(e), substring(e.time, 0, 10)]: [x | some x in calls; person(x) == person(e); substring(x.time, 0, 10) == substring(e.time, 0, 10)] | some e in calls}
+
 deny contains {
-	"resource": detect.actor_resource(group[0]),
-	"message": sprintf("%s made %d MCP/app call(s) with an API token on %s", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), count(group), day]),
-	"evidence": object.union(detect.group_evidence(group, 20), {"token_ids": tokens(group), "action_keys": keys, "to_pass": "MCP and app activity authenticated through OAuth, not API tokens"}),
+	"resource": {"type": "user", "id": who},
+	"message": sprintf("%d MCP/app call(s) for %s authenticated with an API token on %s (actor %s)", [count(group), who, day, detect.who(group[0].actor.id, object.get(group[0].actor, "name", ""))]),
+	"evidence": object.union(detect.group_evidence(group, 20), {"token_ids": tokens(group), "actors": sort({e.actor.id | some e in group}), "action_keys": keys, "to_pass": "MCP and app activity authenticated through OAuth, not API tokens"}),
 } if {
-	some [_, day], group in detect.groups_by_actor_day(detect.items(id, "token_calls", "events"))
+	some [who, day], group in groups
 }
 
 not_evaluable contains "the org's event-action catalogue has no MCP or app API activity action (needs Guard Premium/Enterprise and \"store user-created activity\")" if {

@@ -29,6 +29,10 @@
 #         actions: ["*"]
 #         by: [actor]
 #         value: country
+#         # Rust pre-filter; the rules below decide with the same thresholds.
+#         min_before: $min_prior_events
+#         min_days_before: $baseline_days
+#         max_share: $max_share
 #         limit: 100000
 #   version: 1
 package orgscan.detect.infrequent_country

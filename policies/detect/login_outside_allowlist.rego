@@ -3,8 +3,8 @@
 # description: >-
 #   When the org restricts access to its IP allowlist, a sign-in from another address means
 #   the allowlist does not cover every product or path, or an account is used from elsewhere
-#   (Sumo Logic "logins exceeding set parameters"). One finding per account and address, with
-#   the count, first and last time and event ids. The allowlist is the CIDRs of the org's
+#   (Sumo Logic "logins exceeding set parameters"). One finding per account, with the addresses,
+#   count, first and last time and event ids. The allowlist is the CIDRs of the org's
 #   enabled ip-allowlist policies in the snapshot.
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/
@@ -32,7 +32,7 @@
 #         value: ip
 #         where:
 #           ip_not_in: ["@ip_allowlist"]
-#         limit: 5000
+#         per_key: true
 #   version: 1
 package orgscan.detect.login_outside_allowlist
 
@@ -45,11 +45,12 @@ allowlist := object.get(input, ["facts", "ip_allowlist", "cidrs"], [])
 
 deny contains {
 	"resource": detect.key_resource(item.key, "actor"),
-	"message": sprintf("%s signed in %d time(s) from %s, outside the IP allowlist, %s to %s", [detect.who(item.key.actor, object.get(item.key, "actor_name", "")), item.count, item.value, item.first, item.last]),
+	"message": sprintf("%s signed in %d time(s) from %d address(es) outside the IP allowlist (%s), %s to %s", [detect.who(item.key.actor, object.get(item.key, "actor_name", "")), item.count, item.distinct, concat(", ", detect.first_n(ips, 5)), item.first, item.last]),
 	"evidence": {
 		"source": "events",
 		"fact": "outside",
-		"ip": item.value,
+		"ips": detect.first_n(ips, 20),
+		"addresses": item.distinct,
 		"count": item.count,
 		"first": item.first,
 		"last": item.last,
@@ -60,6 +61,7 @@ deny contains {
 } if {
 	count(allowlist) > 0
 	some item in detect.items(id, "outside", "items")
+	ips := [v.value | some v in item.values]
 }
 
 not_applicable contains "the org has no enabled IP allowlist policy" if count(allowlist) == 0

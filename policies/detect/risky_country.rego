@@ -28,6 +28,8 @@
 #         actions: ["*"]
 #         by: [actor]
 #         value: country
+#         where:
+#           country_code: $countries
 #         limit: 100000
 #   version: 1
 package orgscan.detect.risky_country

@@ -3,17 +3,25 @@
 //! aggregates (counts per day, action, actor, country; first/last seen; MCP and admin usage)
 //! and into the declared facts of the pack (`spec`). Slim copies are kept only of events whose
 //! action a policy lists in `custom.data.events`, or that a `select` fact picks. Memory is
-//! bounded by the number of distinct keys, the selected events and 16 bytes per event id,
+//! bounded by the number of distinct keys, the selected events and ~17 bytes per event id,
 //! never by the whole history (DESIGN §7).
+//!
+//! Pipeline (`scan_source`): a reader cuts the file into ~4 MB blocks at line ends; parser
+//! threads read each block's lines into compact records (string fields as spans into the
+//! block); one aggregator folds the blocks in file order, so the result does not depend on
+//! thread timing. Parsing is most of the work, so it is what runs in parallel.
 
 use super::actionsets::ActionSets;
-use super::fastparse::{self, FxState, MixState, RawEvent};
-use super::geo::{GeoTable, Point};
+use super::fastparse::{self, FxState, MixState};
+use super::geo::GeoTable;
 use super::spec::{Field, FieldSource, SpecState};
-use crate::snapshot::{Event, EventLines, SnapshotError, Timestamp};
+use crate::snapshot::{Event, EventSource, SnapshotError, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::Read;
+use std::sync::{mpsc, Arc, Mutex};
 
 /// Per-actor aggregates (`input.facts.actors[id]`).
 #[derive(Debug, Default, Serialize)]
@@ -65,7 +73,7 @@ pub struct ToolUse {
     pub with_status: u64,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct EventFacts {
     pub total: u64,
     pub first_ns: Option<i64>,
@@ -134,32 +142,464 @@ struct Scanner {
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
 
-/// Streams every event once.
-pub fn scan_events(lines: &mut EventLines, plan: ScanPlan) -> Result<EventFacts, SnapshotError> {
-    let mut s = Scanner {
-        plan,
-        seen: HashSet::default(),
-        actions: HashMap::default(),
-        actors: HashMap::default(),
-        days: HashMap::default(),
-        countries: HashMap::default(),
-        by_action: BTreeMap::new(),
-        mcp_users: HashMap::default(),
-        mcp_tools: HashMap::default(),
-        mcp_days: HashMap::default(),
-        total: 0,
-        duplicates: 0,
-        first: None,
-        last: None,
-        prev: None,
-        out_of_order: 0,
-    };
-    let path = lines.path().to_string();
-    while let Some(item) = lines.next_line() {
-        let (line_no, text) = item?;
-        s.line(&path, line_no, text)?;
+/// An event as the aggregator sees it: every field borrowed from its block.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EventRef<'a> {
+    pub line: &'a str,
+    pub id: &'a str,
+    pub time_ns: i64,
+    pub action: &'a str,
+    pub actor_id: &'a str,
+    pub actor_name: Option<&'a str>,
+    pub auth_type: Option<&'a str>,
+    pub token: Option<&'a str>,
+    pub obo_id: Option<&'a str>,
+    pub obo_name: Option<&'a str>,
+    /// Raw JSON of `actor.app`, `context`, `container`.
+    pub app: Option<&'a str>,
+    pub context: Option<&'a str>,
+    pub container: Option<&'a str>,
+    pub ip: Option<&'a str>,
+    pub country: Option<&'a str>,
+    pub city: Option<&'a str>,
+    pub geo: Option<&'a str>,
+}
+
+/// A string field of a record: a byte range of the block, or of the block's side buffer when
+/// the JSON string held escapes (top bit of `start`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const SIDE: u32 = 1 << 31;
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Rec {
+    line: Span,
+    id: Span,
+    time_ns: i64,
+    action: Span,
+    actor_id: Span,
+    actor_name: Option<Span>,
+    auth_type: Option<Span>,
+    token: Option<Span>,
+    obo_id: Option<Span>,
+    obo_name: Option<Span>,
+    app: Option<Span>,
+    context: Option<Span>,
+    container: Option<Span>,
+    ip: Option<Span>,
+    country: Option<Span>,
+    city: Option<Span>,
+    geo: Option<Span>,
+}
+
+/// One block of whole lines, read and then parsed.
+struct Block {
+    seq: u64,
+    first_line: u64,
+    text: String,
+    side: String,
+    recs: Vec<Rec>,
+    error: Option<SnapshotError>,
+}
+
+impl Block {
+    fn s(&self, sp: Span) -> &str {
+        let (buf, start) = if sp.start & SIDE != 0 {
+            (&self.side, (sp.start & !SIDE) as usize)
+        } else {
+            (&self.text, sp.start as usize)
+        };
+        buf.get(start..start + sp.len as usize).unwrap_or("")
     }
-    Ok(s.finish())
+
+    fn o(&self, sp: Option<Span>) -> Option<&str> {
+        sp.map(|sp| self.s(sp))
+    }
+
+    fn event(&self, r: &Rec) -> EventRef<'_> {
+        EventRef {
+            line: self.s(r.line),
+            id: self.s(r.id),
+            time_ns: r.time_ns,
+            action: self.s(r.action),
+            actor_id: self.s(r.actor_id),
+            actor_name: self.o(r.actor_name),
+            auth_type: self.o(r.auth_type),
+            token: self.o(r.token),
+            obo_id: self.o(r.obo_id),
+            obo_name: self.o(r.obo_name),
+            app: self.o(r.app),
+            context: self.o(r.context),
+            container: self.o(r.container),
+            ip: self.o(r.ip),
+            country: self.o(r.country),
+            city: self.o(r.city),
+            geo: self.o(r.geo),
+        }
+    }
+}
+
+/// Span of a string that points into `base` (a borrowed field) or is copied to `side`.
+fn span_of(text: &str, base: &str, side: &mut String) -> Span {
+    let (p, b) = (text.as_ptr() as usize, base.as_ptr() as usize);
+    if p >= b && p + text.len() <= b + base.len() {
+        Span {
+            start: (p - b) as u32,
+            len: text.len() as u32,
+        }
+    } else {
+        let start = side.len() as u32 | SIDE;
+        side.push_str(text);
+        Span {
+            start,
+            len: text.len() as u32,
+        }
+    }
+}
+
+/// Parses every line of a block into records; stops at the first bad line.
+fn parse_block(block: &mut Block, path: &str) {
+    let text = std::mem::take(&mut block.text);
+    let mut side = String::new();
+    let mut recs = Vec::with_capacity(text.len() / 900 + 1);
+    let mut offset = 0usize;
+    for (this_line, raw) in (block.first_line..).zip(text.split('\n')) {
+        let here = offset;
+        offset += raw.len() + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line, &text, &mut side, path, this_line) {
+            Ok(mut rec) => {
+                rec.line = Span {
+                    start: here as u32,
+                    len: line.len() as u32,
+                };
+                recs.push(rec);
+            }
+            Err(e) => {
+                block.error = Some(e);
+                break;
+            }
+        }
+    }
+    block.text = text;
+    block.side = side;
+    block.recs = recs;
+}
+
+fn parse_line(
+    line: &str,
+    base: &str,
+    side: &mut String,
+    path: &str,
+    line_no: u64,
+) -> Result<Rec, SnapshotError> {
+    let ev = match fastparse::parse_event(line) {
+        Ok(ev) => ev,
+        Err(e) => return Err(line_error(path, line_no, line, Some(e.to_string()))),
+    };
+    let time_ns = match fastparse::fast_time_ns(&ev.attributes.time) {
+        Some(t) => t,
+        None => match Timestamp::parse(&ev.attributes.time) {
+            Some(t) => t.epoch_nanos(),
+            None => return Err(line_error(path, line_no, line, None)),
+        },
+    };
+    let a = &ev.attributes;
+    let mut sp = |t: &str| span_of(t, base, side);
+    let loc = a.location.as_ref();
+    Ok(Rec {
+        line: Span::default(),
+        id: sp(&ev.id),
+        time_ns,
+        action: sp(&a.action),
+        actor_id: sp(&a.actor.id),
+        actor_name: a.actor.name.as_deref().map(&mut sp),
+        auth_type: a
+            .actor
+            .auth
+            .as_ref()
+            .and_then(|x| x.auth_type.as_deref())
+            .map(&mut sp),
+        token: a
+            .actor
+            .auth
+            .as_ref()
+            .and_then(|x| x.token_id.as_deref())
+            .map(&mut sp),
+        obo_id: a
+            .actor
+            .on_behalf_of
+            .as_ref()
+            .and_then(|p| p.id.as_deref())
+            .map(&mut sp),
+        obo_name: a
+            .actor
+            .on_behalf_of
+            .as_ref()
+            .and_then(|p| p.name.as_deref())
+            .map(&mut sp),
+        app: a.actor.app.map(|r| r.get()).map(&mut sp),
+        context: a.context.map(|r| r.get()).map(&mut sp),
+        container: a.container.map(|r| r.get()).map(&mut sp),
+        ip: loc.and_then(|l| l.ip.as_deref()).map(&mut sp),
+        country: loc.and_then(|l| l.country_name.as_deref()).map(&mut sp),
+        city: loc.and_then(|l| l.city.as_deref()).map(&mut sp),
+        geo: loc.and_then(|l| l.geo.as_deref()).map(&mut sp),
+    })
+}
+
+const BLOCK_BYTES: usize = 4 << 20;
+
+/// How `events.ndjson` is named in messages, and its bytes.
+fn open_source(
+    source: &EventSource,
+) -> Result<(String, Option<Box<dyn Read + Send>>), SnapshotError> {
+    Ok(match source {
+        EventSource::None => ("events.ndjson".to_string(), None),
+        EventSource::File(p) => {
+            let file = std::fs::File::open(p).map_err(|source| SnapshotError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+            (p.display().to_string(), Some(Box::new(file)))
+        }
+        EventSource::Memory(bytes) => (
+            "demo/events.ndjson".to_string(),
+            Some(Box::new(std::io::Cursor::new(SharedBytes(bytes.clone())))),
+        ),
+    })
+}
+
+struct SharedBytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Reads whole-line blocks; the tail after the last newline waits for the next read.
+struct BlockReader {
+    reader: Box<dyn Read + Send>,
+    block_bytes: usize,
+    carry: Vec<u8>,
+    next_line: u64,
+    seq: u64,
+    done: bool,
+    path: String,
+}
+
+impl BlockReader {
+    fn next_block(&mut self) -> Option<Result<Block, SnapshotError>> {
+        if self.done {
+            return None;
+        }
+        let mut buf = std::mem::take(&mut self.carry);
+        let want = buf.len() + self.block_bytes;
+        buf.reserve(self.block_bytes);
+        let mut eof = false;
+        while buf.len() < want {
+            let start = buf.len();
+            buf.resize(want, 0);
+            match self.reader.read(&mut buf[start..]) {
+                Ok(0) => {
+                    buf.truncate(start);
+                    eof = true;
+                    break;
+                }
+                Ok(n) => buf.truncate(start + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(SnapshotError::EventLine {
+                        path: self.path.clone(),
+                        line: self.next_line,
+                        message: format!(
+                            "cannot read: {e} (expected UTF-8 JSON, one event per line)"
+                        ),
+                    }));
+                }
+            }
+        }
+        if eof {
+            self.done = true;
+            if buf.is_empty() {
+                return None;
+            }
+        } else {
+            // Keep the partial last line for the next block (a line longer than a block just
+            // makes this block longer).
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(i) => self.carry = buf.split_off(i + 1),
+                None => {
+                    self.carry = buf;
+                    return self.next_block();
+                }
+            }
+        }
+        let first_line = self.next_line;
+        let newlines = buf.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.next_line += newlines;
+        if eof && buf.last() != Some(&b'\n') {
+            self.next_line += 1;
+        }
+        let seq = self.seq;
+        self.seq += 1;
+        let text = match String::from_utf8(buf) {
+            Ok(t) => t,
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let bad = match std::str::from_utf8(&bytes) {
+                    Err(u) => u.valid_up_to(),
+                    Ok(_) => 0,
+                };
+                let line = first_line + bytes[..bad].iter().filter(|&&b| b == b'\n').count() as u64;
+                self.done = true;
+                return Some(Err(SnapshotError::EventLine {
+                    path: self.path.clone(),
+                    line,
+                    message: "cannot read: stream did not contain valid UTF-8 (expected UTF-8 JSON, one event per line)".to_string(),
+                }));
+            }
+        };
+        Some(Ok(Block {
+            seq,
+            first_line,
+            text,
+            side: String::new(),
+            recs: Vec::new(),
+            error: None,
+        }))
+    }
+}
+
+/// CPU seconds the calling thread has used (Linux; 0 elsewhere), for `ORGSCAN_TIMINGS`.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command: state is field 3; utime, stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Streams every event once, parsing on `threads` threads (at least one).
+pub fn scan_source(
+    source: &EventSource,
+    plan: ScanPlan,
+    threads: usize,
+) -> Result<EventFacts, SnapshotError> {
+    scan_blocks(source, plan, threads, BLOCK_BYTES)
+}
+
+fn scan_blocks(
+    source: &EventSource,
+    plan: ScanPlan,
+    threads: usize,
+    block_bytes: usize,
+) -> Result<EventFacts, SnapshotError> {
+    let (path, reader) = open_source(source)?;
+    let mut s = Scanner::new(plan);
+    let Some(reader) = reader else {
+        return Ok(s.finish());
+    };
+    let mut blocks = BlockReader {
+        reader,
+        block_bytes,
+        carry: Vec::new(),
+        next_line: 1,
+        seq: 0,
+        done: false,
+        path: path.clone(),
+    };
+    let threads = threads.max(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let mut failure: Option<SnapshotError> = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let rx = Arc::clone(&work_rx);
+            let tx = done_tx.clone();
+            let path = path.as_str();
+            scope.spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => break,
+                };
+                let Ok(mut block) = next else { break };
+                parse_block(&mut block, path);
+                if tx.send(block).is_err() {
+                    break;
+                }
+            });
+            // (Worker CPU is reported by the timing line below as total minus aggregator.)
+        }
+        drop(done_tx);
+        // Only the workers hold the work receiver: when they stop, the reader's sends fail.
+        drop(work_rx);
+        // The reader runs here; the aggregator takes parsed blocks in file order.
+        let reader = scope.spawn(move || {
+            while let Some(item) = blocks.next_block() {
+                match item {
+                    Ok(block) => {
+                        if work_tx.send(block).is_err() {
+                            return None;
+                        }
+                    }
+                    Err(e) => return Some(e),
+                }
+            }
+            None
+        });
+        let aggregator_cpu = thread_cpu_seconds();
+        let mut pending: BTreeMap<u64, Block> = BTreeMap::new();
+        let mut next = 0u64;
+        for block in done_rx.iter() {
+            pending.insert(block.seq, block);
+            while let Some(block) = pending.remove(&next) {
+                next += 1;
+                if failure.is_none() {
+                    for r in &block.recs {
+                        s.add(&block.event(r));
+                    }
+                    if let Some(e) = block.error {
+                        failure = Some(e);
+                    }
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        drop(done_rx);
+        if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
+            eprintln!(
+                "timing: event pass aggregator thread CPU: {:.2} s ({threads} parser threads)",
+                thread_cpu_seconds() - aggregator_cpu
+            );
+        }
+        // A read error comes after every block before it (a parse error in one of those
+        // blocks is earlier in the file, so it wins).
+        if let Ok(Some(e)) = reader.join() {
+            if failure.is_none() {
+                failure = Some(e);
+            }
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(s.finish()),
+    }
 }
 
 /// The error for a line the fast path could not read: the owned parse names the field.
@@ -184,19 +624,16 @@ fn line_error(path: &str, line_no: u64, text: &str, fast: Option<String>) -> Sna
 
 /// One event as the specs see it: fields resolved on demand, context parsed at most once.
 struct View<'e, 'a> {
-    ev: &'e RawEvent<'a>,
-    time_ns: i64,
+    ev: &'e EventRef<'a>,
     action: &'e str,
     objects: Option<Vec<fastparse::RawObject<'a>>>,
     containers: Option<Vec<fastparse::RawObject<'a>>>,
-    line: &'a str,
-    path: &'e str,
 }
 
 impl<'a> View<'_, 'a> {
     fn objects(&mut self) -> &[fastparse::RawObject<'a>] {
         if self.objects.is_none() {
-            self.objects = Some(fastparse::objects(self.ev.attributes.context));
+            self.objects = Some(fastparse::objects(self.ev.context));
         }
         self.objects.as_deref().unwrap_or_default()
     }
@@ -274,49 +711,44 @@ pub fn is_error_status(status: &str) -> bool {
     ) || s.parse::<u16>().is_ok_and(|c| c >= 400)
 }
 
-impl FieldSource for View<'_, '_> {
-    fn field(&mut self, f: Field) -> Option<String> {
-        let a = &self.ev.attributes;
-        let loc = a.location.as_ref();
-        let s = |c: &Option<std::borrow::Cow<'_, str>>| {
-            c.as_deref().filter(|v| !v.is_empty()).map(str::to_string)
-        };
+fn nonempty(v: Option<&str>) -> Option<Cow<'_, str>> {
+    v.filter(|v| !v.is_empty()).map(Cow::Borrowed)
+}
+
+impl<'a> FieldSource<'a> for View<'_, 'a> {
+    fn field(&mut self, f: Field) -> Option<Cow<'a, str>> {
+        let e: EventRef<'a> = *self.ev;
         match f {
-            Field::Actor => Some(a.actor.id.to_string()),
-            Field::ActorName => s(&a.actor.name),
-            Field::User => a
-                .actor
-                .on_behalf_of
-                .as_ref()
-                .and_then(|p| s(&p.id))
-                .or_else(|| Some(a.actor.id.to_string())),
-            Field::Ip => loc.and_then(|l| s(&l.ip)),
-            Field::Country => loc.and_then(|l| s(&l.country_name)),
-            Field::CountryCode => loc
-                .and_then(|l| l.country_name.as_deref())
+            Field::Actor => Some(Cow::Borrowed(e.actor_id)),
+            Field::ActorName => nonempty(e.actor_name),
+            Field::User => nonempty(e.obo_id).or(Some(Cow::Borrowed(e.actor_id))),
+            Field::Ip => nonempty(e.ip),
+            Field::Country => nonempty(e.country),
+            Field::CountryCode => e
+                .country
                 .and_then(|c| GeoTable::get().country(c))
-                .map(|c| c.code.to_string()),
-            Field::City => loc.and_then(|l| s(&l.city)),
-            Field::AuthType => a.actor.auth.as_ref().and_then(|x| s(&x.auth_type)),
-            Field::Token => a.actor.auth.as_ref().and_then(|x| s(&x.token_id)),
-            Field::OnBehalfOf => a.actor.on_behalf_of.as_ref().and_then(|p| s(&p.id)),
-            Field::App => fastparse::app(a.actor.app).and_then(|app| s(&app.id)),
-            Field::TargetUser => self.object_of(&["users", "user"]).and_then(|o| s(&o.id)),
+                .map(|c| Cow::Borrowed(c.code)),
+            Field::City => nonempty(e.city),
+            Field::AuthType => nonempty(e.auth_type),
+            Field::Token => nonempty(e.token),
+            Field::OnBehalfOf => nonempty(e.obo_id),
+            Field::App => fastparse::app(e.app).and_then(|app| app.id),
+            Field::TargetUser => self
+                .object_of(&["users", "user"])
+                .and_then(|o| o.id.clone())
+                .filter(|v| !v.is_empty()),
             Field::Group => {
                 let o = self.object_of(&["groups", "group"])?;
+                let id = o.id.clone();
                 let attrs = fastparse::object_attributes(o.attributes);
-                attrs
-                    .group_name
-                    .or(attrs.name)
-                    .map(|n| n.into_owned())
-                    .or_else(|| s(&o.id))
+                attrs.group_name.or(attrs.name).or(id)
             }
-            Field::Tool => self.tool(),
-            Field::Status => self.status(),
-            Field::Product => Some(product_of(self.action).to_string()),
+            Field::Tool => self.tool().map(Cow::Owned),
+            Field::Status => self.status().map(Cow::Owned),
+            Field::Product => Some(Cow::Borrowed(product_of(self.action))),
             Field::Site => {
                 if self.containers.is_none() {
-                    self.containers = Some(fastparse::objects(self.ev.attributes.container));
+                    self.containers = Some(fastparse::objects(e.container));
                 }
                 let o = self
                     .containers
@@ -324,43 +756,37 @@ impl FieldSource for View<'_, '_> {
                     .unwrap_or_default()
                     .iter()
                     .find(|o| o.kind.as_deref() == Some("sites"))?;
+                let id = o.id.clone();
                 let attrs = fastparse::object_attributes(o.attributes);
-                attrs
-                    .site_host_name
-                    .or(attrs.name)
-                    .map(|n| n.into_owned())
-                    .or_else(|| s(&o.id))
+                attrs.site_host_name.or(attrs.name).or(id)
             }
-            Field::Action => Some(self.action.to_string()),
+            Field::Action => Some(Cow::Owned(self.action.to_string())),
         }
     }
 
     fn time_ns(&self) -> i64 {
-        self.time_ns
+        self.ev.time_ns
     }
 
     fn id(&self) -> &str {
-        &self.ev.id
+        self.ev.id
     }
 
     fn action(&self) -> &str {
         self.action
     }
 
-    fn point(&mut self) -> Option<(Point, String, String)> {
-        let loc = self.ev.attributes.location.as_ref()?;
-        let country = loc.country_name.as_deref().filter(|c| !c.is_empty());
-        let city = loc.city.as_deref().filter(|c| !c.is_empty());
-        let point = GeoTable::get().locate(country, city, loc.geo.as_deref())?;
-        Some((
-            point,
-            country.unwrap_or("").to_string(),
-            city.unwrap_or("").to_string(),
-        ))
+    fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+        let e: EventRef<'a> = *self.ev;
+        (
+            e.country.filter(|c| !c.is_empty()),
+            e.city.filter(|c| !c.is_empty()),
+            e.geo.filter(|c| !c.is_empty()),
+        )
     }
 
     fn slim(&mut self) -> Value {
-        match crate::snapshot::load::parse_json::<Event>(self.path, self.line.as_bytes()) {
+        match serde_json::from_str::<Event>(self.ev.line) {
             Ok(event) => slim(&event, self.action),
             Err(_) => Value::Null,
         }
@@ -368,25 +794,25 @@ impl FieldSource for View<'_, '_> {
 }
 
 impl Scanner {
-    fn line(&mut self, path: &str, line_no: u64, text: &str) -> Result<(), SnapshotError> {
-        let ev = match fastparse::parse_event(text) {
-            Ok(ev) => ev,
-            Err(e) => return Err(line_error(path, line_no, text, Some(e.to_string()))),
-        };
-        let time_ns = match fastparse::fast_time_ns(&ev.attributes.time) {
-            Some(t) => t,
-            None => match Timestamp::parse(&ev.attributes.time) {
-                Some(t) => t.epoch_nanos(),
-                None => return Err(line_error(path, line_no, text, None)),
-            },
-        };
-        if !self.seen.insert(fastparse::id_key(&ev.id)) {
-            // A cursor race can deliver an event twice; count it once.
-            self.duplicates += 1;
-            return Ok(());
+    fn new(plan: ScanPlan) -> Scanner {
+        Scanner {
+            plan,
+            seen: HashSet::default(),
+            actions: HashMap::default(),
+            actors: HashMap::default(),
+            days: HashMap::default(),
+            countries: HashMap::default(),
+            by_action: BTreeMap::new(),
+            mcp_users: HashMap::default(),
+            mcp_tools: HashMap::default(),
+            mcp_days: HashMap::default(),
+            total: 0,
+            duplicates: 0,
+            first: None,
+            last: None,
+            prev: None,
+            out_of_order: 0,
         }
-        self.add(&ev, time_ns, path, text);
-        Ok(())
     }
 
     fn action_info(&mut self, action: &str) -> ActionInfo {
@@ -415,13 +841,19 @@ impl Scanner {
         info
     }
 
-    fn add(&mut self, ev: &RawEvent<'_>, time_ns: i64, path: &str, text: &str) {
+    fn add(&mut self, ev: &EventRef<'_>) {
+        if !self.seen.insert(fastparse::id_key(ev.id)) {
+            // A cursor race can deliver an event twice; count it once.
+            self.duplicates += 1;
+            return;
+        }
+        let time_ns = ev.time_ns;
         let lowered;
-        let action: &str = if ev.attributes.action.bytes().any(|b| b.is_ascii_uppercase()) {
-            lowered = ev.attributes.action.to_ascii_lowercase();
+        let action: &str = if ev.action.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = ev.action.to_ascii_lowercase();
             &lowered
         } else {
-            &ev.attributes.action
+            ev.action
         };
         let info = match self.actions.get_mut(action) {
             Some(info) => {
@@ -452,12 +884,7 @@ impl Scanner {
                 day_actions.insert(action.to_string(), 1);
             }
         }
-        let a = &ev.attributes;
-        let country = a
-            .location
-            .as_ref()
-            .and_then(|l| l.country_name.as_deref())
-            .filter(|c| !c.is_empty());
+        let country = ev.country.filter(|c| !c.is_empty());
         if let Some(c) = country {
             match self.countries.get_mut(c) {
                 Some(n) => *n += 1,
@@ -466,11 +893,11 @@ impl Scanner {
                 }
             }
         }
-        let actor = match self.actors.get_mut(a.actor.id.as_ref()) {
+        let actor = match self.actors.get_mut(ev.actor_id) {
             Some(acc) => acc,
             None => self
                 .actors
-                .entry(a.actor.id.to_string())
+                .entry(ev.actor_id.to_string())
                 .or_insert_with(|| ActorAcc {
                     first: time_ns,
                     last: time_ns,
@@ -481,7 +908,7 @@ impl Scanner {
         actor.first = actor.first.min(time_ns);
         actor.last = actor.last.max(time_ns);
         if actor.name.is_none() {
-            actor.name = a.actor.name.as_deref().map(str::to_string);
+            actor.name = ev.actor_name.map(str::to_string);
         }
         if let Some(c) = country {
             match actor.countries.get_mut(c) {
@@ -495,8 +922,8 @@ impl Scanner {
             actor.admin += 1;
         }
         // The person behind an app event gets a name too, for reports.
-        if let Some(p) = &a.actor.on_behalf_of {
-            if let (Some(id), Some(name)) = (p.id.as_deref(), p.name.as_deref()) {
+        {
+            if let (Some(id), Some(name)) = (ev.obo_id, ev.obo_name) {
                 if !self.actors.contains_key(id) {
                     self.actors.insert(
                         id.to_string(),
@@ -519,12 +946,9 @@ impl Scanner {
         }
         let mut view = View {
             ev,
-            time_ns,
             action,
             objects: None,
             containers: None,
-            line: text,
-            path,
         };
         if info.wanted {
             let s = view.slim();
@@ -540,11 +964,16 @@ impl Scanner {
             let tool = view.field(Field::Tool);
             let status = view.field(Field::Status);
             let error = status.as_deref().is_some_and(is_error_status);
-            let name = match &a.actor.on_behalf_of {
-                Some(p) if p.id.is_some() => p.name.as_deref().map(str::to_string),
-                _ => a.actor.name.as_deref().map(str::to_string),
+            let name = match ev.obo_id {
+                Some(_) => ev.obo_name.map(str::to_string),
+                None => ev.actor_name.map(str::to_string),
             };
-            let u = self.mcp_users.entry(user).or_default();
+            if !self.mcp_users.contains_key(user.as_ref()) {
+                self.mcp_users.insert(user.to_string(), McpUser::default());
+            }
+            let Some(u) = self.mcp_users.get_mut(user.as_ref()) else {
+                return;
+            };
             u.count += 1;
             if u.name.is_none() {
                 u.name = name;
@@ -553,9 +982,20 @@ impl Scanner {
                 u.with_status += 1;
                 u.errors += u64::from(error);
             }
-            let tool_name = tool.unwrap_or_else(|| format!("({action})"));
-            *u.tools.entry(tool_name.clone()).or_insert(0) += 1;
-            let t = self.mcp_tools.entry(tool_name).or_default();
+            let tool_name = tool.unwrap_or_else(|| Cow::Owned(format!("({action})")));
+            match u.tools.get_mut(tool_name.as_ref()) {
+                Some(n) => *n += 1,
+                None => {
+                    u.tools.insert(tool_name.to_string(), 1);
+                }
+            }
+            if !self.mcp_tools.contains_key(tool_name.as_ref()) {
+                self.mcp_tools
+                    .insert(tool_name.to_string(), ToolUse::default());
+            }
+            let Some(t) = self.mcp_tools.get_mut(tool_name.as_ref()) else {
+                return;
+            };
             t.count += 1;
             if status.is_some() {
                 t.with_status += 1;
@@ -737,5 +1177,62 @@ impl EventFacts {
 
     pub fn actors(&self) -> Value {
         serde_json::to_value(&self.per_actor).unwrap_or(Value::Null)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(n: usize, time: &str, action: &str) -> String {
+        format!(
+            r#"{{"id":"e{n}","type":"events","attributes":{{"time":"{time}","action":"{action}","actor":{{"id":"a{}","name":"N\u00e9{n}"}},"location":{{"countryName":"Germany","city":"Berlin"}}}}}}"#,
+            n % 3
+        )
+    }
+
+    fn source(lines: &[String]) -> EventSource {
+        EventSource::Memory(Arc::new(lines.join("\n").into_bytes()))
+    }
+
+    #[test]
+    fn small_blocks_and_threads_give_the_same_facts() {
+        let mut lines: Vec<String> = (0..200)
+            .map(|n| {
+                line(
+                    n,
+                    &format!("2026-11-0{}T10:00:00.000Z", 1 + n % 9),
+                    "user_login",
+                )
+            })
+            .collect();
+        lines.push(lines[5].clone());
+        lines.insert(50, String::new());
+        let plan = || ScanPlan::simple(["user_login".to_string()].into_iter().collect());
+        let one = scan_blocks(&source(&lines), plan(), 1, 1 << 20).unwrap();
+        let many = scan_blocks(&source(&lines), plan(), 3, 97).unwrap();
+        assert_eq!(one.total, 200);
+        assert_eq!(one.duplicates, 1);
+        assert_eq!(many.total, one.total);
+        assert_eq!(many.per_day, one.per_day);
+        assert_eq!(many.actors(), one.actors());
+        assert_eq!(many.by_action, one.by_action);
+        assert_eq!(one.per_actor["a1"].name.as_deref(), Some("Né1"));
+    }
+
+    #[test]
+    fn an_error_in_a_late_block_names_its_line() {
+        let mut lines: Vec<String> = (0..100)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        lines[70] = r#"{"id":"x","attributes":{"time":"2026-11-01T10:00:00Z","action":7,"actor":{"id":"a"}}}"#.to_string();
+        let err = scan_blocks(&source(&lines), ScanPlan::simple(BTreeSet::new()), 2, 64)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("demo/events.ndjson: line 71: column"),
+            "{err}"
+        );
+        assert!(err.contains("attributes.action"), "{err}");
     }
 }

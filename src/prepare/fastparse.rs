@@ -141,9 +141,9 @@ pub fn parse_event(line: &str) -> Result<RawEvent<'_>, serde_json::Error> {
 
 /// The items of a `context` / `container` array; tolerant: a non-array or odd item reads as
 /// nothing rather than failing the event (the owned parse already accepted its shape).
-pub fn objects(raw: Option<&RawValue>) -> Vec<RawObject<'_>> {
+pub fn objects(raw: Option<&str>) -> Vec<RawObject<'_>> {
     match raw {
-        Some(r) => serde_json::from_str::<Vec<RawObject<'_>>>(r.get()).unwrap_or_default(),
+        Some(r) => serde_json::from_str::<Vec<RawObject<'_>>>(r).unwrap_or_default(),
         None => Vec::new(),
     }
 }
@@ -155,8 +155,8 @@ pub fn object_attributes(raw: Option<&RawValue>) -> RawObjectAttributes<'_> {
     }
 }
 
-pub fn app(raw: Option<&RawValue>) -> Option<RawApp<'_>> {
-    raw.and_then(|r| serde_json::from_str(r.get()).ok())
+pub fn app(raw: Option<&str>) -> Option<RawApp<'_>> {
+    raw.and_then(|r| serde_json::from_str(r).ok())
 }
 
 /// A JSON value read as text: strings unquoted, booleans and numbers as written.
@@ -462,7 +462,7 @@ mod tests {
         let line = r#"{"id":"e1","type":"events","attributes":{"time":"2021-04-01T23:20:17.230060Z","action":"api_token_created","actor":{"id":"a1","name":"Jane \"J\" Admin","auth":{"authType":"api-token"}},"context":[{"id":"g1","type":"groups","attributes":{"groupName":"org-admins"}}],"location":{"ip":"1.2.3.4","countryName":"Costa Rica"}},"message":{"content":"Created","format":"simple"}}"#;
         let e = parse_event(line).unwrap();
         assert_eq!(e.attributes.actor.name.as_deref(), Some("Jane \"J\" Admin"));
-        let ctx = objects(e.attributes.context);
+        let ctx = objects(e.attributes.context.map(RawValue::get));
         assert_eq!(
             object_attributes(ctx[0].attributes).group_name.as_deref(),
             Some("org-admins")

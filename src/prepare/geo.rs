@@ -58,6 +58,8 @@ pub struct GeoTable {
     pub countries: Vec<Country>,
     /// Lower-case name, alias or code → index into `countries`.
     by_name: HashMap<String, usize>,
+    /// Names, aliases and codes exactly as written in the table (the fast path).
+    by_exact: HashMap<&'static str, usize>,
     /// (country code, lower-case city) → (lat, lon).
     cities: HashMap<(String, String), (f64, f64)>,
 }
@@ -70,6 +72,7 @@ impl GeoTable {
     fn load() -> GeoTable {
         let mut countries = Vec::new();
         let mut by_name = HashMap::new();
+        let mut by_exact = HashMap::new();
         for line in COUNTRIES.lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -96,8 +99,11 @@ impl GeoTable {
             });
             by_name.insert(normalize(f[0]), index);
             by_name.insert(normalize(f[1]), index);
+            by_exact.insert(f[0], index);
+            by_exact.insert(f[1], index);
             for alias in f[2].split(';').filter(|a| !a.trim().is_empty()) {
                 by_name.entry(normalize(alias)).or_insert(index);
+                by_exact.entry(alias).or_insert(index);
             }
         }
         let mut cities = HashMap::new();
@@ -121,6 +127,7 @@ impl GeoTable {
         GeoTable {
             countries,
             by_name,
+            by_exact,
             cities,
         }
     }
@@ -132,8 +139,9 @@ impl GeoTable {
 
     /// The country a name, alias or ISO code stands for.
     pub fn country(&self, name: &str) -> Option<&Country> {
-        self.by_name
-            .get(&normalize(name))
+        self.by_exact
+            .get(name)
+            .or_else(|| self.by_name.get(&normalize(name)))
             .and_then(|&i| self.countries.get(i))
     }
 

@@ -18,6 +18,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::EventFacts;
 
+/// With `ORGSCAN_TIMINGS=1`, phase durations go to stderr (for `bench/scan.sh`).
+pub fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
+        eprintln!("timing: {what}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 pub struct PreparedInput {
     pub json: Value,
     pub facts: EventFacts,
@@ -107,9 +114,20 @@ pub fn build_input(
         sets,
     };
     let events_available = snapshot.is_collected(Collection::Events);
+    let started = std::time::Instant::now();
     let facts = if events_available {
-        let mut lines = snapshot.event_lines()?;
-        events::scan_events(&mut lines, plan)?
+        let threads = std::env::var("ORGSCAN_PARSE_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            })
+            .clamp(1, 8);
+        let facts = events::scan_source(&snapshot.events, plan, threads)?;
+        timing("prepare: event pass", started);
+        facts
     } else {
         EventFacts {
             action_sets: plan.sets.resolved,
@@ -206,6 +224,7 @@ pub fn build_input(
         "facts": facts_json,
         "events_by_action": by_action,
     });
+    timing("prepare: total", started);
     Ok(PreparedInput {
         json,
         facts,

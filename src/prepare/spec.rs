@@ -16,10 +16,11 @@
 //! `orgscan.toml` overrides reach the Rust side), and so may lists and patterns.
 
 use super::cidr::CidrList;
-use super::fastparse::{format_ns, CompactId};
+use super::fastparse::{format_ns, CompactId, FxState};
 use super::geo::{distance_km, GeoTable, Point};
 use regex::Regex;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 pub const NS_PER_MIN: i64 = 60_000_000_000;
@@ -95,12 +96,14 @@ impl Field {
 }
 
 /// What an event offers to the specs; values are resolved lazily by the scanner.
-pub trait FieldSource {
-    fn field(&mut self, f: Field) -> Option<String>;
+pub trait FieldSource<'a> {
+    /// A field's value; borrowed from the event's line whenever the JSON held no escapes.
+    fn field(&mut self, f: Field) -> Option<Cow<'a, str>>;
     fn time_ns(&self) -> i64;
     fn id(&self) -> &str;
     fn action(&self) -> &str;
-    fn point(&mut self) -> Option<(Point, String, String)>;
+    /// Country, city and `geo` text of the event's location.
+    fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>);
     /// The slim event (`input.events_by_action` shape), for `select`.
     fn slim(&mut self) -> Value;
 }
@@ -129,6 +132,10 @@ pub enum Kind {
     },
     Values {
         value: Field,
+        min_before: u64,
+        min_days_before: f64,
+        max_share: f64,
+        per_key: bool,
     },
     Pairs {
         then: Vec<String>,
@@ -323,6 +330,10 @@ fn parse_one(
         "within_minutes",
         "min_kmh",
         "min_km",
+        "min_before",
+        "min_days_before",
+        "max_share",
+        "per_key",
     ];
     if let Some(k) = spec.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(format!(
@@ -372,6 +383,16 @@ fn parse_one(
             min_history: number(spec, "min_history", Some(3.0), ctx)? as u64,
         },
         "values" => Kind::Values {
+            min_before: number(spec, "min_before", Some(0.0), ctx)? as u64,
+            min_days_before: number(spec, "min_days_before", Some(0.0), ctx)?,
+            max_share: number(spec, "max_share", Some(1.0), ctx)?,
+            per_key: match spec.get("per_key").map(|v| deref(v, ctx)).transpose()? {
+                None => false,
+                Some(Value::Bool(b)) => *b,
+                Some(other) => {
+                    return Err(format!("`per_key` must be true or false, found {other}"))
+                }
+            },
             value: field(
                 spec.get("value")
                     .map(|v| deref(v, ctx))
@@ -480,16 +501,22 @@ struct KeyAcc {
     last: i64,
 }
 
+#[derive(Default, Debug)]
+struct KeyState {
+    acc: KeyAcc,
+    values: HashMap<String, ValueAcc, FxState>,
+}
+
 /// The running state of one spec.
 pub struct SpecState {
     pub spec: Spec,
-    hits: HashMap<String, Vec<Hit>>,
-    values: HashMap<(String, String), ValueAcc>,
-    keys: HashMap<String, KeyAcc>,
+    hits: HashMap<String, Vec<Hit>, FxState>,
+    keys: HashMap<String, KeyState, FxState>,
     selected: Vec<Value>,
     matched: u64,
     locations: Vec<(Point, String, String)>,
-    location_index: HashMap<(String, String), u32>,
+    location_index: HashMap<String, Option<u32>, FxState>,
+    scratch: String,
     actions_seen: Vec<String>,
     /// Actions this spec counted (resolved keys), for the output.
     pub resolved_actions: std::collections::BTreeSet<String>,
@@ -501,13 +528,13 @@ impl SpecState {
     pub fn new(spec: Spec) -> SpecState {
         SpecState {
             spec,
-            hits: HashMap::new(),
-            values: HashMap::new(),
-            keys: HashMap::new(),
+            hits: HashMap::default(),
+            keys: HashMap::default(),
             selected: Vec::new(),
             matched: 0,
             locations: Vec::new(),
-            location_index: HashMap::new(),
+            location_index: HashMap::default(),
+            scratch: String::new(),
             actions_seen: Vec::new(),
             resolved_actions: Default::default(),
         }
@@ -535,19 +562,16 @@ impl SpecState {
             }
             Cond::IpIn(..) => false,
         });
-        let value = matches!(self.spec.kind, Kind::Values { value } if value.needs_objects());
+        let value = matches!(self.spec.kind, Kind::Values { value, .. } if value.needs_objects());
         conds || value || self.spec.by.iter().any(|f| f.needs_objects())
     }
 
-    fn passes(&self, ev: &mut dyn FieldSource) -> bool {
+    fn passes<'a>(&self, ev: &mut dyn FieldSource<'a>) -> bool {
+        let in_list = |list: &[String], v: &str| list.iter().any(|x| x.eq_ignore_ascii_case(v));
         for c in &self.spec.conds {
             let ok = match c {
-                Cond::In(f, list) => ev
-                    .field(*f)
-                    .is_some_and(|v| list.contains(&v.to_lowercase())),
-                Cond::NotIn(f, list) => !ev
-                    .field(*f)
-                    .is_some_and(|v| list.contains(&v.to_lowercase())),
+                Cond::In(f, list) => ev.field(*f).is_some_and(|v| in_list(list, &v)),
+                Cond::NotIn(f, list) => !ev.field(*f).is_some_and(|v| in_list(list, &v)),
                 Cond::Matches(f, re) => ev.field(*f).is_some_and(|v| re.is_match(&v)),
                 Cond::Present(f, want) => ev.field(*f).is_some() == *want,
                 Cond::IpIn(list, want) => match ev.field(Field::Ip) {
@@ -563,25 +587,70 @@ impl SpecState {
         true
     }
 
-    fn key(&self, ev: &mut dyn FieldSource) -> Option<String> {
-        let mut key = String::new();
-        for (i, f) in self.spec.by.iter().enumerate() {
-            let v = ev.field(*f)?;
-            if i > 0 {
-                key.push(SEP);
+    fn key<'a>(&self, ev: &mut dyn FieldSource<'a>) -> Option<Cow<'a, str>> {
+        match self.spec.by.as_slice() {
+            [] => Some(Cow::Borrowed("")),
+            [one] => ev.field(*one),
+            many => {
+                let mut key = String::new();
+                for (i, f) in many.iter().enumerate() {
+                    let v = ev.field(*f)?;
+                    if i > 0 {
+                        key.push(SEP);
+                    }
+                    key.push_str(&v);
+                }
+                Some(Cow::Owned(key))
             }
-            key.push_str(&v);
         }
-        Some(key)
+    }
+
+    fn push_hit(&mut self, key: Cow<'_, str>, hit: Hit) {
+        match self.hits.get_mut(key.as_ref()) {
+            Some(list) => list.push(hit),
+            None => {
+                self.hits.insert(key.into_owned(), vec![hit]);
+            }
+        }
+    }
+
+    /// The index of a place in `locations`, resolving it with the geo table once.
+    fn location(
+        &mut self,
+        country: Option<&str>,
+        city: Option<&str>,
+        geo: Option<&str>,
+    ) -> Option<u32> {
+        self.scratch.clear();
+        self.scratch.push_str(country.unwrap_or(""));
+        self.scratch.push(SEP);
+        self.scratch.push_str(city.unwrap_or(""));
+        self.scratch.push(SEP);
+        self.scratch.push_str(geo.unwrap_or(""));
+        if let Some(found) = self.location_index.get(self.scratch.as_str()) {
+            return *found;
+        }
+        let idx = GeoTable::get().locate(country, city, geo).map(|point| {
+            self.locations.push((
+                point,
+                country.unwrap_or("").to_string(),
+                city.unwrap_or("").to_string(),
+            ));
+            (self.locations.len() - 1) as u32
+        });
+        self.location_index.insert(self.scratch.clone(), idx);
+        idx
     }
 
     /// Feeds one event whose action this spec wants.
-    pub fn add(&mut self, ev: &mut dyn FieldSource, is_first: bool, is_then: bool) {
+    pub fn add<'a>(&mut self, ev: &mut dyn FieldSource<'a>, is_first: bool, is_then: bool) {
         if !self.passes(ev) {
             return;
         }
         let Some(key) = self.key(ev) else { return };
-        self.resolved_actions.insert(ev.action().to_string());
+        if !self.resolved_actions.contains(ev.action()) {
+            self.resolved_actions.insert(ev.action().to_string());
+        }
         let time = ev.time_ns();
         match &self.spec.kind {
             Kind::Select => {
@@ -591,63 +660,73 @@ impl SpecState {
                 }
             }
             Kind::Count { .. } | Kind::Baseline { .. } => {
-                self.hits.entry(key).or_default().push(Hit {
+                let hit = Hit {
                     time,
                     id: CompactId::new(ev.id()),
                     tag: 0,
-                });
+                };
+                self.push_hit(key, hit);
             }
             Kind::Pairs { .. } => {
                 let tag = u32::from(is_then)
                     | (u32::from(is_first) << 1)
                     | (self.action_tag(ev.action()) << 2);
-                self.hits.entry(key).or_default().push(Hit {
+                let hit = Hit {
                     time,
                     id: CompactId::new(ev.id()),
                     tag,
-                });
+                };
+                self.push_hit(key, hit);
             }
             Kind::Travel { .. } => {
-                let Some((point, country, city)) = ev.point() else {
+                let (country, city, geo) = ev.place();
+                let Some(idx) = self.location(country, city, geo) else {
                     return;
                 };
-                let loc_key = (country.clone(), city.clone());
-                let next = self.locations.len() as u32;
-                let idx = *self.location_index.entry(loc_key).or_insert_with(|| next);
-                if idx == next {
-                    self.locations.push((point, country, city));
-                }
-                self.hits.entry(key).or_default().push(Hit {
+                let hit = Hit {
                     time,
                     id: CompactId::new(ev.id()),
                     tag: idx,
-                });
+                };
+                self.push_hit(key, hit);
             }
-            Kind::Values { value } => {
+            Kind::Values { value, .. } => {
                 let value = *value;
-                let k = self.keys.entry(key.clone()).or_insert(KeyAcc {
-                    count: 0,
-                    first: time,
-                    last: time,
-                });
-                let before = k.count;
-                k.count += 1;
-                k.first = k.first.min(time);
-                k.last = k.last.max(time);
-                let Some(v) = ev.field(value) else { return };
-                let acc = self.values.entry((key, v)).or_insert(ValueAcc {
-                    count: 0,
-                    first: time,
-                    last: time,
-                    before,
-                    ids: Vec::new(),
-                });
+                let v = ev.field(value);
+                let ids_cap = self.spec.ids;
+                let state = match self.keys.get_mut(key.as_ref()) {
+                    Some(s) => s,
+                    None => self
+                        .keys
+                        .entry(key.into_owned())
+                        .or_insert_with(|| KeyState {
+                            acc: KeyAcc {
+                                count: 0,
+                                first: time,
+                                last: time,
+                            },
+                            values: HashMap::default(),
+                        }),
+                };
+                let before = state.acc.count;
+                state.acc.count += 1;
+                state.acc.first = state.acc.first.min(time);
+                state.acc.last = state.acc.last.max(time);
+                let Some(v) = v else { return };
+                let acc = match state.values.get_mut(v.as_ref()) {
+                    Some(acc) => acc,
+                    None => state.values.entry(v.into_owned()).or_insert(ValueAcc {
+                        count: 0,
+                        first: time,
+                        last: time,
+                        before,
+                        ids: Vec::new(),
+                    }),
+                };
                 acc.count += 1;
-                if time < acc.first {
-                    acc.first = time;
-                }
+                acc.first = acc.first.min(time);
                 acc.last = acc.last.max(time);
-                if acc.ids.len() < self.spec.ids {
+                if acc.ids.len() < ids_cap {
                     acc.ids.push(CompactId::new(ev.id()));
                 }
             }
@@ -908,25 +987,86 @@ impl SpecState {
                 extra.insert("min_kmh".into(), json!(min_kmh));
                 extra.insert("min_km".into(), json!(min_km));
             }
-            Kind::Values { value } => {
-                let mut entries: Vec<((String, String), ValueAcc)> = self.values.drain().collect();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
-                for ((key, v), acc) in entries {
-                    total_items += 1;
-                    let k = self.keys.get(&key);
-                    items.push(json!({
-                        "key": self.key_object(&key, names),
-                        "value": v,
-                        "count": acc.count,
-                        "first": format_ns(acc.first),
-                        "last": format_ns(acc.last),
-                        "first_ns": acc.first,
-                        "key_count": k.map(|k| k.count).unwrap_or(0),
-                        "key_first": k.map(|k| format_ns(k.first)),
-                        "key_first_ns": k.map(|k| k.first),
-                        "key_events_before": acc.before,
-                        "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
-                    }));
+            Kind::Values {
+                value,
+                min_before,
+                min_days_before,
+                max_share,
+                per_key,
+            } => {
+                let mut keys: Vec<(&String, &KeyState)> = self.keys.iter().collect();
+                keys.sort_by(|a, b| a.0.cmp(b.0));
+                for (key, state) in keys {
+                    let k = &state.acc;
+                    let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
+                    values.sort_by(|a, b| a.0.cmp(b.0));
+                    let mut grouped: Vec<Value> = Vec::new();
+                    for (v, acc) in values {
+                        if acc.before < *min_before
+                            || acc.first - k.first < (*min_days_before * 86_400e9) as i64
+                            || acc.count as f64 > max_share * k.count as f64
+                        {
+                            continue;
+                        }
+                        if *per_key {
+                            grouped.push(json!({
+                                "value": v,
+                                "count": acc.count,
+                                "first": format_ns(acc.first),
+                                "last": format_ns(acc.last),
+                                "key_events_before": acc.before,
+                                "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                            }));
+                            continue;
+                        }
+                        total_items += 1;
+                        items.push(json!({
+                            "key": self.key_object(key, names),
+                            "value": v,
+                            "count": acc.count,
+                            "first": format_ns(acc.first),
+                            "last": format_ns(acc.last),
+                            "first_ns": acc.first,
+                            "key_count": k.count,
+                            "key_first": format_ns(k.first),
+                            "key_first_ns": k.first,
+                            "key_events_before": acc.before,
+                            "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                        }));
+                    }
+                    if *per_key && !grouped.is_empty() {
+                        // One item per key: the kept values, their total, first and last.
+                        total_items += 1;
+                        let count: u64 = grouped.iter().filter_map(|g| g["count"].as_u64()).sum();
+                        let first = grouped
+                            .iter()
+                            .filter_map(|g| g["first"].as_str())
+                            .min()
+                            .map(str::to_string);
+                        let last = grouped
+                            .iter()
+                            .filter_map(|g| g["last"].as_str())
+                            .max()
+                            .map(str::to_string);
+                        let mut ids: Vec<String> = grouped
+                            .iter()
+                            .flat_map(|g| g["event_ids"].as_array().cloned().unwrap_or_default())
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect();
+                        ids.sort();
+                        ids.truncate(self.spec.ids);
+                        items.push(json!({
+                            "key": self.key_object(key, names),
+                            "values": grouped,
+                            "distinct": grouped.len(),
+                            "count": count,
+                            "first": first,
+                            "last": last,
+                            "key_count": k.count,
+                            "key_first": format_ns(k.first),
+                            "event_ids": ids,
+                        }));
+                    }
                 }
                 extra.insert("value".into(), json!(value.name()));
             }
@@ -965,9 +1105,4 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Pairs { .. } => "pairs",
         Kind::Travel { .. } => "travel",
     }
-}
-
-/// `GeoTable` lookup helper for the scanner.
-pub fn locate(country: Option<&str>, city: Option<&str>, geo: Option<&str>) -> Option<Point> {
-    GeoTable::get().locate(country, city, geo)
 }

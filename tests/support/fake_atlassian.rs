@@ -37,6 +37,8 @@ pub struct FakeConfig {
     pub policies_page: usize,
     pub resources_page: usize,
     pub events_max_page: usize,
+    /// A hostile server: denial details quote the Authorization header back.
+    pub echo_auth: bool,
 }
 
 impl FakeConfig {
@@ -53,6 +55,7 @@ impl FakeConfig {
             policies_page: 2,
             resources_page: 2,
             events_max_page: 500,
+            echo_auth: false,
         }
     }
 
@@ -114,6 +117,8 @@ pub struct Dataset {
     pub org_name: String,
     pub directories: Vec<Value>,
     pub users: Vec<Value>,
+    /// `GET /admin/v1/orgs/{org}/users`: managed accounts only, snake_case, with `last_active`.
+    pub v1_users: Vec<Value>,
     pub groups: Vec<Value>,
     pub domains: Vec<Value>,
     pub org_policies: Vec<Value>,
@@ -193,6 +198,21 @@ impl Dataset {
                     "groups": [{"id": format!("grp-{:03}", i % groups.max(1)), "name": format!("group-{}", i % groups.max(1)), "description": null}],
                     "links": {"self": format!("self-{i}")},
                     "futureField": {"nested": i}
+                })
+            })
+            .collect();
+        d.v1_users = d
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u["claimStatus"] == "managed")
+            .map(|(i, u)| {
+                json!({
+                    "account_id": u["accountId"], "account_type": "atlassian", "account_status": "active",
+                    "name": u["name"], "email": u["email"], "access_billable": true,
+                    "last_active": format!("2026-{:02}-{:02}T10:00:00.000Z", 1 + i % 12, 1 + i % 28),
+                    "product_access": [{"key": "jira-software", "name": "Jira", "url": "https://acme.atlassian.net", "last_active": "2026-05-01T10:00:00.000Z"}],
+                    "links": {"self": "x"}
                 })
             })
             .collect();
@@ -671,6 +691,13 @@ async fn handle(
                 .find(|(suffix, _)| path.ends_with(suffix.as_str()))
                 .map(|(_, s)| *s);
             match (faulted, denied) {
+                (_, Some(status)) if config.echo_auth => {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    error_reply(status, &format!("{auth} lacks the scope for this resource"))
+                }
                 (_, Some(status)) => {
                     error_reply(status, "The key lacks the scope for this resource")
                 }
@@ -817,6 +844,8 @@ fn route(
                 "links": {"self": "x"}});
             reply(200, &json!({"data": item}))
         }
+        // The v1 managed-accounts list pages by 50, with a full URL in links.next.
+        ("v1", ["users"]) if get => url_paged(shared, path, &q, &data.v1_users, 50, repeat_cursor),
         ("v1", ["domains"]) if get => url_paged(
             shared,
             path,
