@@ -905,6 +905,7 @@ deny contains msg if {
 	not startswith("a", "b")
 	q := foo.bar(1)
 	e := set()
+	u := __builtin_sets.union({1}, {2})
 }
 "#;
         let scan = scan_calls(src);
@@ -922,6 +923,7 @@ deny contains msg if {
                 ("count".to_string(), 18),
                 ("startswith".to_string(), 20),
                 ("foo.bar".to_string(), 21),
+                ("__builtin_sets.union".to_string(), 23),
             ]
         );
         assert!(scan.defined.contains("f") && scan.defined.contains("deny"));
@@ -935,8 +937,13 @@ deny contains msg if {
             vec![
                 (16, "crypto.sha256", false),
                 (17, "time.now_ns", false),
-                (21, "foo.bar", false)
+                (21, "foo.bar", false),
+                (23, "__builtin_sets.union", false)
             ]
+        );
+        assert!(
+            issues[3].message.contains("regorus-only extension"),
+            "{issues:?}"
         );
     }
 
