@@ -352,7 +352,14 @@ fn check_target(dirs: &[PathBuf]) -> anyhow::Result<(Vec<SourceFile>, Vec<Source
     for dir in dirs {
         own.extend(files_in(dir)?);
     }
-    Ok((own, shipped_files()))
+    // A shipped file the user checks as their own (`policy check policies` in a checkout of
+    // orgscan) is the same file, not a duplicate of itself.
+    let own_texts: std::collections::BTreeSet<&str> = own.iter().map(|f| f.text.as_str()).collect();
+    let context = shipped_files()
+        .into_iter()
+        .filter(|f| !own_texts.contains(f.text.as_str()))
+        .collect();
+    Ok((own, context))
 }
 
 /// The inputs `policy check` evaluates every policy on: an empty document and the demo org's
