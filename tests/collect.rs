@@ -364,7 +364,9 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     assert_eq!(tokens.http_status, Some(403));
     let reason = tokens.reason.as_deref().unwrap();
     assert!(
-        reason.contains("ADMIN-403-3") && reason.contains("/api-tokens"),
+        reason.contains("ADMIN-403-3")
+            && reason.contains("/api-tokens")
+            && reason.contains("needs read:tokens:admin"),
         "{reason}"
     );
     assert_eq!(
@@ -808,4 +810,60 @@ async fn an_excessive_retry_after_fails_the_collection_instead_of_hanging() {
         u.reason
     );
     assert_eq!(outcome.exit_code(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_prepared_during_waits_are_identical_to_a_final_write() {
+    // 1 s windows, 20-event pages (cheap, so ten surely fit in a window): the walk waits twice, and the snapshot is prepared then.
+    let mut fc = fake_config();
+    fc.time_scale = 60.0;
+    fc.events_max_page = 20;
+    let env = env_with(fc, dataset(0)).await;
+    env.server.add_events(
+        390,
+        Utc::now() - ChronoDuration::days(2),
+        ChronoDuration::seconds(30),
+    );
+    let run = |name: &str, enabled: bool| {
+        let mut config = env.config(&env.out(name));
+        config.client.rate_limit = RateLimitConfig::documented(60.0);
+        config.sizes.events = 20;
+        config.speculation.enabled = enabled;
+        config.speculation.min_wait = Duration::from_millis(50);
+        collect(config)
+    };
+    let with = run("with", true).await.unwrap();
+    let prepared = env
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("prepared events.ndjson early"))
+        .count();
+    assert!(
+        prepared >= 2,
+        "speculation happened: {:#?}",
+        env.logs
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("events-stream") || !l.contains(" -> "))
+            .collect::<Vec<_>>()
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await; // a fresh window
+    let without = run("without", false).await.unwrap();
+    let bytes = |dir: &Path| std::fs::read(dir.join("events.ndjson")).unwrap();
+    assert_eq!(bytes(&with.snapshot), bytes(&without.snapshot));
+    let prov = |o: &CollectOutcome| {
+        let mut p =
+            load_snapshot(&o.snapshot).unwrap().manifest.collections[&Collection::Events].clone();
+        p.fetched_at = None;
+        p
+    };
+    assert_eq!(prov(&with), prov(&without));
+    assert_eq!(with.events_total, 390);
+    assert_eq!(
+        with.manifest.files["events.ndjson"],
+        without.manifest.files["events.ndjson"]
+    );
 }

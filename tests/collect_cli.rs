@@ -154,6 +154,16 @@ fn bad_flags_are_usage_errors_before_any_request() {
         assert!(err.to_string().contains(needle), "{err}");
         assert!(!err.to_string().contains(KEY));
     }
+    // An --out that is not a snapshot is never replaced.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join("thesis.tex"), "precious").unwrap();
+    let mut a = args(&["--out", home.to_str().unwrap(), "--api-key-file", key]);
+    a.api_url = "http://127.0.0.1:9".into();
+    let err = run_collect(&a).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("not a snapshot"), "{err}");
+    assert!(home.join("thesis.tex").exists());
     let mut a = args(&["--out", out, "--api-key-file", key]);
     a.org = "../etc".into();
     assert_eq!(run_collect(&a).unwrap_err().exit_code(), 2);
@@ -268,4 +278,17 @@ fn attest_init_writes_a_template_that_parses_back_and_never_overwrites() {
     let err = run_attest(&cmd).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[tokio::test]
+async fn the_blocking_entry_refuses_to_run_inside_a_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = orgscan::collect::CollectConfig::new(
+        ORG,
+        &dir.path().join("s"),
+        reqwest::Url::parse("http://127.0.0.1:9").unwrap(),
+        orgscan::collect::ApiKey::new(KEY).unwrap(),
+    );
+    let err = orgscan::collect::collect_blocking(config).unwrap_err();
+    assert!(err.to_string().contains("await collect()"), "{err}");
 }

@@ -17,6 +17,22 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+/// The scope a scoped API key needs for a collection (atlassian-api.md §1), for 403 reasons.
+pub(crate) fn scope_of(collection: Collection) -> Option<&'static str> {
+    Some(match collection {
+        Collection::Org => "read:orgs:admin",
+        Collection::Directories | Collection::Users => "read:directories:admin",
+        Collection::Groups => "read:groups:admin",
+        Collection::Domains => "read:domains:admin",
+        Collection::ControlPolicies => "read:policies:admin",
+        Collection::ApiKeys | Collection::ApiTokens => "read:tokens:admin (or read:keys:admin)",
+        Collection::EventActions | Collection::Events => "read:events:admin",
+        Collection::Workspaces => "read:workspaces:admin",
+        // No scope is documented for v1 org policies; attestations are local.
+        Collection::OrgPolicies | Collection::Attestation => return None,
+    })
+}
+
 /// The path recorded for a collection that failed before any page.
 pub(crate) fn primary_path(org: &str, collection: Collection) -> String {
     let org = endpoints::segment(org);
@@ -49,9 +65,37 @@ pub(crate) struct Sink<'a> {
     pub(crate) unavailable: Vec<Unavailable>,
     pub(crate) org_name: Option<String>,
     pub(crate) events: Option<EventsSummary>,
+    /// What a provisional events write put on disk: record count and provenance.
+    pub(crate) prewritten: Option<(u64, Provenance)>,
 }
 
 impl Sink<'_> {
+    /// Writes a provisional events file while the walk waits for its rate limit. Ignored once
+    /// the real result is in.
+    pub(crate) fn prewrite_events(&mut self, speculated: EventsFetch) -> Result<(), CollectError> {
+        if self.events.is_some() {
+            return Ok(());
+        }
+        let empty = Previous {
+            manifest: empty_manifest(self.org, self.now),
+            events: Vec::new(),
+        };
+        let prev = self.previous.unwrap_or(&empty);
+        let (_, written) = write_events(
+            self.writer,
+            prev,
+            Some(speculated),
+            None,
+            self.plan,
+            self.window_from,
+            self.now,
+            self.key,
+            None,
+        )?;
+        self.prewritten = Some(written);
+        Ok(())
+    }
+
     pub(crate) fn handle(&mut self, fetch: Fetch) -> Result<(), CollectError> {
         let collection = fetch.collection;
         let data = match fetch.result {
@@ -60,32 +104,38 @@ impl Sink<'_> {
                 if collection == Collection::Events {
                     if let Some(prev) = self.previous {
                         // Keep what the previous snapshot had, and its resume point.
-                        self.events = Some(write_events(
-                            self.writer,
-                            prev,
-                            None,
-                            Some(e),
-                            self.plan,
-                            self.window_from,
-                            self.now,
-                            self.key,
-                        )?);
+                        self.events = Some(
+                            write_events(
+                                self.writer,
+                                prev,
+                                None,
+                                Some(e),
+                                self.plan,
+                                self.window_from,
+                                self.now,
+                                self.key,
+                                None,
+                            )?
+                            .0,
+                        );
                         return Ok(());
+                    }
+                }
+                let mut reason = e.to_string();
+                if e.status() == Some(403) {
+                    if let Some(scope) = scope_of(collection) {
+                        reason.push_str(&format!(" (a scoped key needs {scope})"));
                     }
                 }
                 self.unavailable.push(Unavailable {
                     collection,
-                    reason: e.to_string(),
+                    reason: reason.clone(),
                     http_status: e.status(),
                     permission: e.is_permission(),
                 });
                 self.writer.mark_unavailable(
                     collection,
-                    Provenance::unavailable(
-                        primary_path(self.org, collection),
-                        e.to_string(),
-                        e.status(),
-                    ),
+                    Provenance::unavailable(primary_path(self.org, collection), reason, e.status()),
                 );
                 return Ok(());
             }
@@ -134,16 +184,21 @@ impl Sink<'_> {
                     events: Vec::new(),
                 };
                 let prev = self.previous.unwrap_or(&empty);
-                self.events = Some(write_events(
-                    self.writer,
-                    prev,
-                    Some(fetch),
-                    None,
-                    self.plan,
-                    self.window_from,
-                    self.now,
-                    self.key,
-                )?);
+                let prewritten = self.prewritten.take();
+                self.events = Some(
+                    write_events(
+                        self.writer,
+                        prev,
+                        Some(fetch),
+                        None,
+                        self.plan,
+                        self.window_from,
+                        self.now,
+                        self.key,
+                        prewritten.as_ref(),
+                    )?
+                    .0,
+                );
             }
         }
         Ok(())
@@ -243,7 +298,8 @@ pub(crate) struct EventsSummary {
 }
 
 /// Merges the previous snapshot's events with the fetched ones (dedupe by id, previous copy
-/// first), orders them and writes `events.ndjson`.
+/// first), orders them and writes `events.ndjson`, unless `prewritten` says the same records
+/// with the same provenance are on disk already. Returns the summary and what was written.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn write_events(
     writer: &mut SnapshotWriter,
@@ -254,7 +310,8 @@ pub(crate) fn write_events(
     window_from: Timestamp,
     now: Timestamp,
     key: &ApiKey,
-) -> Result<EventsSummary, CollectError> {
+    prewritten: Option<&(u64, Provenance)>,
+) -> Result<(EventsSummary, (u64, Provenance)), CollectError> {
     let mut set = EventSet::default();
     for record in &prev.events {
         set.insert(record.clone());
@@ -327,13 +384,17 @@ pub(crate) fn write_events(
             .max(window_from),
         None => now,
     };
-    let sorted = set.into_sorted();
     let mut prov = Provenance::collected(source, now, pages, total);
     prov.warnings = warnings;
-    writer
-        .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov)
-        .map_err(CollectError::Write)?;
-    Ok(EventsSummary {
+    // Records only accumulate, so the same count means the same set.
+    let on_disk = prewritten.is_some_and(|(count, p)| *count == total && *p == prov);
+    if !on_disk {
+        let sorted = set.into_sorted();
+        writer
+            .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov.clone())
+            .map_err(CollectError::Write)?;
+    }
+    let summary = EventsSummary {
         window: Some(EventWindow {
             from: window_from,
             to,
@@ -342,7 +403,8 @@ pub(crate) fn write_events(
         interrupted,
         new,
         total,
-    })
+    };
+    Ok((summary, (total, prov)))
 }
 
 /// Serializes, and if the key occurs anywhere in the data, replaces it by `***` (a server

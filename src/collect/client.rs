@@ -292,6 +292,14 @@ impl ApiClient {
         }
     }
 
+    /// How long the next request to `path` would wait for its rate limit.
+    pub fn wait_estimate(&self, path: &str) -> Duration {
+        match self.url_for(path) {
+            Ok(url) => self.limiter.wait_estimate(url.path()),
+            Err(_) => Duration::ZERO,
+        }
+    }
+
     /// Resolves a path under the base URL (which may itself carry a path prefix).
     pub fn url_for(&self, path: &str) -> Result<Url, ApiError> {
         let base = self.config.base_url.as_str().trim_end_matches('/');

@@ -48,6 +48,7 @@ pub struct Ctx {
     pub org: String,
     pub page_cap: u64,
     pub sizes: PageSizes,
+    pub speculation: super::events::SpeculationPolicy,
 }
 
 /// A collection's records and where they came from.

@@ -63,6 +63,8 @@ pub struct CollectConfig {
     pub allow_partial: bool,
     pub sizes: PageSizes,
     pub page_cap: u64,
+    /// When to prepare the events file during rate-limit waits.
+    pub speculation: events::SpeculationPolicy,
     pub progress: ProgressMode,
     pub verbose: bool,
     /// Where request lines go instead of stderr (tests capture them here).
@@ -95,6 +97,7 @@ impl CollectConfig {
             allow_partial: false,
             sizes: PageSizes::default(),
             page_cap: DEFAULT_PAGE_CAP,
+            speculation: events::SpeculationPolicy::default(),
             progress: ProgressMode::Auto,
             verbose: false,
             log: None,
@@ -153,6 +156,32 @@ pub fn load_key(file: Option<&Path>, env: Option<String>) -> Result<ApiKey, Coll
     env.and_then(ApiKey::new).ok_or(CollectError::MissingKey)
 }
 
+/// `--out` is replaced as a whole, so it must be a snapshot, an empty directory, or absent:
+/// anything else (a home directory given by mistake) is refused before any request.
+fn check_out(out: &Path) -> Result<(), CollectError> {
+    let refuse = |message: &str| CollectError::Input {
+        path: out.display().to_string(),
+        message: message.to_string(),
+    };
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(refuse(
+            "exists and is not a directory; --out names a snapshot directory",
+        ));
+    }
+    let is_snapshot = out.join(crate::snapshot::manifest::MANIFEST_FILE).is_file();
+    let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+    if is_snapshot || empty {
+        Ok(())
+    } else {
+        Err(refuse(
+            "exists and is not a snapshot (no manifest.json); refusing to replace it",
+        ))
+    }
+}
+
 /// Org ids are UUID-like; anything that could alter a URL path is refused early.
 fn validate_org(org: &str) -> Result<(), CollectError> {
     let ok = !org.is_empty()
@@ -184,7 +213,13 @@ pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
 }
 
 /// [`collect`] on a runtime of its own (for synchronous callers such as `orgscan run`).
+/// Inside an async runtime, await [`collect`] instead (a nested runtime cannot block).
 pub fn collect_blocking(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(CollectError::Setup(
+            "collect_blocking was called inside an async runtime; await collect() there".into(),
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -240,6 +275,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
     let started = std::time::Instant::now();
     let now = Timestamp(chrono::Utc::now());
     validate_org(&config.org)?;
+    check_out(&config.out)?;
     let attestation = match &config.attestation {
         Some(path) => Some((path.clone(), attest::load(path, now)?)),
         None => None,
@@ -281,11 +317,12 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         org: config.org.clone(),
         page_cap: config.page_cap.max(1),
         sizes: config.sizes.clone(),
+        speculation: config.speculation.clone(),
     };
     // Configuration collections are written to the staging directory as they arrive, while
     // the (rate-limited) event walk goes on; only the events are left for the end.
-    let mut running = spawn_all(&ctx, &plan, &progress);
-    remove_stale_staging(&config.out);
+    let (speculate, mut speculated) = tokio::sync::mpsc::unbounded_channel();
+    let mut running = spawn_all(&ctx, &plan, &progress, speculate);
     let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
     let mut sink = Sink {
         writer: &mut writer,
@@ -298,9 +335,28 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         unavailable: Vec::new(),
         org_name: None,
         events: None,
+        prewritten: None,
     };
     let mut writing = std::time::Instant::now();
-    while let Some(fetch) = running.next().await {
+    loop {
+        let fetch = tokio::select! {
+            // A provisional events result first, so it never lands after the final one.
+            biased;
+            Some(provisional) = speculated.recv() => {
+                let count = provisional.records.len();
+                let t = std::time::Instant::now();
+                sink.prewrite_events(provisional)?;
+                note(format!(
+                    "prepared events.ndjson early ({count} fetched events, while the walk waits) in {} ms",
+                    t.elapsed().as_millis()
+                ));
+                continue;
+            }
+            fetch = running.next() => match fetch {
+                Some(fetch) => fetch,
+                None => break,
+            },
+        };
         // A refused key or an unknown org make the whole run pointless: stop, write nothing
         // (dropping the writer removes its staging directory).
         if let Err(e) = &fetch.result {
@@ -322,11 +378,12 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         sink.handle(fetch)?;
     }
     let Sink {
-        unavailable,
+        mut unavailable,
         org_name,
         events: events_summary,
         ..
     } = sink;
+    unavailable.sort_by_key(|u| u.collection);
     if let Some((path, att)) = &attestation {
         let prov = Provenance::collected(path.display().to_string(), now, 0, 1);
         writer

@@ -260,6 +260,14 @@ impl RateLimiter {
         }
     }
 
+    /// How long a request on `key` would wait now (without claiming a slot).
+    pub fn wait_estimate(&self, key: &str) -> Duration {
+        let now = Instant::now();
+        let margin = self.config.reset_margin;
+        self.with_bucket(key, |b| b.ready_at(now, margin))
+            .map_or(Duration::ZERO, |at| at.saturating_duration_since(now))
+    }
+
     /// Keeps every request on `key` back until `duration` from now (after a 429).
     pub fn block(&self, key: &str, duration: Duration) {
         let until = Instant::now() + duration;

@@ -2,7 +2,7 @@
 
 use super::client::ApiError;
 use super::endpoints::{self, Ctx, Fetched};
-use super::events::{self, EventsFetch, EventsPlan};
+use super::events::{self, EventsFetch, EventsPlan, Speculation};
 use super::progress::{Bar, Progress};
 use crate::snapshot::{Collection, Timestamp};
 use std::collections::HashMap;
@@ -35,7 +35,12 @@ pub(crate) struct Running {
 }
 
 /// Starts every collection concurrently.
-pub(crate) fn spawn_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Running {
+pub(crate) fn spawn_all(
+    ctx: &Ctx,
+    plan: &EventsPlan,
+    progress: &Progress,
+    speculate: Speculation,
+) -> Running {
     let mut set = tokio::task::JoinSet::new();
     let mut ids = HashMap::new();
     macro_rules! spawn {
@@ -57,7 +62,10 @@ pub(crate) fn spawn_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Ru
     // Events first: in production it is the longest walk (10 requests a minute).
     let plan = plan.clone();
     spawn!(Collection::Events, Events, |c, bar| events::collect(
-        &c, &plan, &bar
+        &c,
+        &plan,
+        &bar,
+        Some(&speculate)
     )
     .await);
     spawn!(Collection::Users, Users, |c, bar| endpoints::users(
