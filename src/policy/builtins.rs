@@ -750,13 +750,32 @@ fn code_only(source: &str) -> String {
 }
 
 /// The namespaces of dotted builtins (`time`, `net`, `json`, …).
-fn builtin_namespaces() -> BTreeSet<&'static str> {
-    OPA_BUILTINS
+fn builtin_namespaces() -> &'static BTreeSet<&'static str> {
+    static NAMESPACES: std::sync::OnceLock<BTreeSet<&'static str>> = std::sync::OnceLock::new();
+    NAMESPACES.get_or_init(|| {
+        OPA_BUILTINS
+            .iter()
+            .copied()
+            .chain(regorus_builtins())
+            .filter_map(|n| n.split_once('.').map(|(ns, _)| ns))
+            .collect()
+    })
+}
+
+/// Declarations: function parameters, `some`/`every` variables, `:=` targets.
+fn declaration_patterns() -> &'static [regex::Regex] {
+    static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let ident = r"[A-Za-z_][A-Za-z0-9_]*";
+        [
+            format!(r"(?m)^{ident}\(([^)]*)\)"),
+            format!(r"\b(?:some|every)\s+({ident}(?:\s*,\s*{ident})?)\s+in\b"),
+            format!(r"(?m)(?:^|[^.\w])({ident})\s*:="),
+        ]
         .iter()
-        .copied()
-        .chain(regorus_builtins())
-        .filter_map(|n| n.split_once('.').map(|(ns, _)| ns))
+        .filter_map(|p| regex::Regex::new(p).ok())
         .collect()
+    })
 }
 
 /// A variable, function parameter or rule named like a builtin namespace (`time`, `net`, …)
@@ -767,16 +786,8 @@ pub fn lint_shadowing(source: &str) -> Vec<BuiltinIssue> {
     let code = code_only(source);
     let namespaces = builtin_namespaces();
     let ident = r"[A-Za-z_][A-Za-z0-9_]*";
-    let patterns = [
-        format!(r"(?m)^{ident}\(([^)]*)\)"),
-        format!(r"\b(?:some|every)\s+({ident}(?:\s*,\s*{ident})?)\s+in\b"),
-        format!(r"(?m)(?:^|[^.\w])({ident})\s*:="),
-    ];
     let mut declared: Vec<(String, usize)> = Vec::new();
-    for pattern in &patterns {
-        let Ok(re) = regex::Regex::new(pattern) else {
-            continue;
-        };
+    for re in declaration_patterns() {
         for caps in re.captures_iter(&code) {
             let Some(m) = caps.get(1) else { continue };
             let line = code[..m.start()].matches('\n').count() + 1;
@@ -894,6 +905,7 @@ deny contains msg if {
 	not startswith("a", "b")
 	q := foo.bar(1)
 	e := set()
+	u := __builtin_sets.union({1}, {2})
 }
 "#;
         let scan = scan_calls(src);
@@ -911,6 +923,7 @@ deny contains msg if {
                 ("count".to_string(), 18),
                 ("startswith".to_string(), 20),
                 ("foo.bar".to_string(), 21),
+                ("__builtin_sets.union".to_string(), 23),
             ]
         );
         assert!(scan.defined.contains("f") && scan.defined.contains("deny"));
@@ -924,8 +937,13 @@ deny contains msg if {
             vec![
                 (16, "crypto.sha256", false),
                 (17, "time.now_ns", false),
-                (21, "foo.bar", false)
+                (21, "foo.bar", false),
+                (23, "__builtin_sets.union", false)
             ]
+        );
+        assert!(
+            issues[3].message.contains("regorus-only extension"),
+            "{issues:?}"
         );
     }
 
