@@ -12,6 +12,7 @@ TARGET=.tools/opa-py
 PACKAGE=opa-golib-python-bindings
 VERSION=0.4.4
 PYTHON=${PYTHON:-python3}
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
   echo "install-opa: $PYTHON not found; the OPA parity test needs Python 3" >&2

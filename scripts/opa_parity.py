@@ -24,8 +24,8 @@ Results:
      "tests": [{"path", "package", "name", "status": "pass"|"fail"|"error", "message"}],
      "builtins": {"name": true (OPA knows it) | false}}
 
-Each policy is evaluated in its own engine holding only the libraries and that policy, as
-orgscan does, so one broken policy cannot hide another's result.
+Policies are evaluated together for speed and each alone when something fails (see
+`evaluate`), so one broken policy cannot hide another's result.
 """
 
 import json
@@ -69,8 +69,30 @@ def query(engine, ref, input_doc):
     return rows[0].get("x")
 
 
-def evaluate(job):
-    rules = job.get("rules") or RULES
+def query_refs(engine, refs, input_doc):
+    """The value of each ref (None when undefined), in one query: OPA prepares every distinct
+    query string against all modules, so one query is several times faster than one per ref.
+    `[x | x := ref]` is `[]` when ref is undefined and `[value]` otherwise."""
+    parts = [f"r{i} := [x | x := {ref}]" for i, ref in enumerate(refs)]
+    rows = engine.eval_query("; ".join(parts), input_doc)
+    if not rows:
+        raise OpaError("undefined", "the query was undefined")
+    outputs = {}
+    for i, ref in enumerate(refs):
+        values = rows[0].get(f"r{i}") or []
+        outputs[ref] = values[0] if values else None
+    return outputs
+
+
+def query_rules(engine, package, rules, input_doc):
+    """The value of each rule of a package (None when undefined), in one query."""
+    values = query_refs(engine, [f"data.{package}.{rule}" for rule in rules], input_doc)
+    return {rule: values[f"data.{package}.{rule}"] for rule in rules}
+
+
+def evaluate_isolated(job, rules):
+    """Each policy in its own engine (libraries + that policy), so a policy OPA cannot compile
+    is reported alone."""
     evaluations = []
     for policy in job.get("policies", []):
         engine = OpaEngine()
@@ -81,9 +103,7 @@ def evaluate(job):
             for doc in job.get("inputs", []):
                 entry = {"policy": policy["path"], "input": doc["name"], "outputs": {}, "error": None}
                 try:
-                    for rule in rules:
-                        entry["outputs"][rule] = query(
-                            engine, f"data.{policy['package']}.{rule}", doc["input"])
+                    entry["outputs"] = query_rules(engine, policy["package"], rules, doc["input"])
                 except OpaError as e:
                     entry["outputs"] = {}
                     entry["error"] = one_line(e.message)
@@ -97,35 +117,114 @@ def evaluate(job):
     return evaluations
 
 
+def evaluate(job):
+    """Every policy's rules on every input. Fast path: one engine with every module and one
+    query per input (OPA parses the input once per query and compiles once per engine); a
+    policy that errors on an input is then evaluated alone on it, and when the modules do not
+    compile together each policy gets its own engine (`evaluate_isolated`). Packages do not
+    interact, so all three give the same values."""
+    rules = job.get("rules") or RULES
+    policies = job.get("policies", [])
+    engine = OpaEngine()
+    try:
+        for module in job.get("libraries", []) + policies:
+            engine.add_policy(module["path"], module["text"])
+        refs = [f"data.{p['package']}.{rule}" for p in policies for rule in rules]
+        evaluations = []
+        for doc in job.get("inputs", []):
+            try:
+                values = query_refs(engine, refs, doc["input"])
+            except OpaError as e:
+                if is_compile_error(e):
+                    raise
+                values = None
+            for policy in policies:
+                entry = {"policy": policy["path"], "input": doc["name"], "outputs": {}, "error": None}
+                try:
+                    if values is not None:
+                        entry["outputs"] = {r: values[f"data.{policy['package']}.{r}"] for r in rules}
+                    else:
+                        entry["outputs"] = query_rules(engine, policy["package"], rules, doc["input"])
+                except OpaError as e:
+                    if is_compile_error(e):
+                        raise
+                    entry["outputs"] = {}
+                    entry["error"] = one_line(e.message)
+                evaluations.append(entry)
+        return evaluations
+    except OpaError as e:
+        if not is_compile_error(e):
+            raise
+        return evaluate_isolated(job, rules)
+    finally:
+        engine.close()
+
+
+def test_entries(tests, values, engine, compile_error=None):
+    """Results of the tests of `tests` from one query's `values` (None when that query failed:
+    then each test runs alone, in `engine`, to say which one errors)."""
+    results = []
+    for test in tests:
+        for name in test["names"]:
+            ref = f"data.{test['package']}.{name}"
+            entry = {"path": test["path"], "package": test["package"], "name": name,
+                     "status": "pass", "message": None}
+            try:
+                if compile_error is not None:
+                    raise compile_error
+                value = values[ref] if values is not None else query(engine, ref, None)
+                if value is None or value is False:
+                    entry["status"] = "fail"
+            except OpaError as e:
+                entry["status"] = "error"
+                entry["message"] = one_line(e.message)
+            results.append(entry)
+    return results
+
+
+def is_compile_error(error):
+    return error.code == "prepare_error" or "bundle activation failed" in error.message
+
+
 def run_tests(job):
-    """Every test rule, like `opa test`: all modules in one engine; a test passes when it is
-    defined and not false."""
+    """Every test rule, like `opa test`: a test passes when it is defined and not false.
+
+    OPA prepares (compiles) each distinct query against every module, which costs far more than
+    evaluating a test, so all tests go in one query over one engine holding every module. When
+    that fails, each test file gets its own engine (so a file that does not compile under OPA
+    does not hide the others), and within a file each test runs alone to say which one errors."""
     tests = job.get("tests", [])
     if not tests:
         return []
-    engine = OpaEngine()
-    results = []
+    modules = job.get("libraries", []) + job.get("policies", [])
+
+    def engine_with(files):
+        engine = OpaEngine()
+        for module in modules + files:
+            engine.add_policy(module["path"], module["text"])
+        return engine
+
+    refs = [f"data.{t['package']}.{name}" for t in tests for name in t["names"]]
+    engine = engine_with(tests)
     try:
-        for lib in job.get("libraries", []):
-            engine.add_policy(lib["path"], lib["text"])
-        for policy in job.get("policies", []):
-            engine.add_policy(policy["path"], policy["text"])
-        for test in tests:
-            engine.add_policy(test["path"], test["text"])
-        for test in tests:
-            for name in test["names"]:
-                entry = {"path": test["path"], "package": test["package"], "name": name,
-                         "status": "pass", "message": None}
-                try:
-                    value = query(engine, f"data.{test['package']}.{name}", None)
-                    if value is None or value is False:
-                        entry["status"] = "fail"
-                except OpaError as e:
-                    entry["status"] = "error"
-                    entry["message"] = one_line(e.message)
-                results.append(entry)
+        return test_entries(tests, query_refs(engine, refs, None), engine)
+    except OpaError:
+        pass
     finally:
         engine.close()
+    results = []
+    for test in tests:
+        engine = engine_with([test])
+        try:
+            refs = [f"data.{test['package']}.{name}" for name in test["names"]]
+            try:
+                values = query_refs(engine, refs, None)
+                results.extend(test_entries([test], values, engine))
+            except OpaError as e:
+                error = e if is_compile_error(e) else None
+                results.extend(test_entries([test], None, engine, error))
+        finally:
+            engine.close()
     return results
 
 

@@ -19,6 +19,7 @@ pub const EXIT_INCOMPLETE: u8 = 3;
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Scan(args) => scan(&args),
+        Command::Run(args) => run_collect_then_scan(&args),
         Command::Collect(args) => Ok(exit_u8(crate::collect::run_collect(&args)?.exit_code())),
         Command::Attest(command) => {
             crate::collect::run_attest(&command)?;
@@ -60,6 +61,28 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
     }
 }
 
+/// `orgscan run`: a collection that could not finish is an error as in `collect`; one that
+/// finished with refused collections is still scanned (their controls are not evaluable) and
+/// the run then exits 3 unless `--allow-partial`.
+fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
+    let collected = crate::collect::run_collect(&args.collect)?;
+    let collect_code = exit_u8(collected.exit_code());
+    let scan_args = ScanArgs {
+        snapshot: Some(args.collect.out.clone()),
+        out: args.report_dir.clone(),
+        now: None,
+        dump_input: None,
+        quiet: args.collect.quiet,
+        evaluation: args.evaluation.clone(),
+    };
+    let scan_code = scan(&scan_args)?;
+    Ok(if collect_code == EXIT_INCOMPLETE {
+        EXIT_INCOMPLETE
+    } else {
+        scan_code
+    })
+}
+
 fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
     match &args.snapshot {
         Some(dir) => Ok(load_snapshot(dir)?),
@@ -68,31 +91,32 @@ fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
 }
 
 fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
-    let fail_on: Severity = args
+    let eval = &args.evaluation;
+    let fail_on: Severity = eval
         .fail_on
         .parse()
         .map_err(|e| ScanError::Usage(format!("--fail-on: {e}")))?;
-    let formats = args
+    let formats = eval
         .format
         .iter()
         .map(|f| Format::parse(f))
         .collect::<Result<Vec<_>, _>>()
         .map_err(ScanError::Usage)?;
     let now = args.now.as_deref().map(parse_now).transpose()?;
-    if !(args.policy_timeout.is_finite() && args.policy_timeout > 0.0) {
+    if !(eval.policy_timeout.is_finite() && eval.policy_timeout > 0.0) {
         return Err(ScanError::Usage(format!(
             "--policy-timeout: expected a positive number of seconds, found {}",
-            args.policy_timeout
+            eval.policy_timeout
         ))
         .into());
     }
-    let config = Config::load(args.config.as_deref())?;
-    let baseline = args
+    let config = Config::load(eval.config.as_deref())?;
+    let baseline = eval
         .baseline
         .as_deref()
         .map(crate::report::history::Baseline::load)
         .transpose()?;
-    let (history, history_warnings) = match &args.history {
+    let (history, history_warnings) = match &eval.history {
         Some(dir) => crate::report::history::load_history(dir)?,
         None => (Vec::new(), Vec::new()),
     };
@@ -100,7 +124,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         eprintln!("warning: {w}");
     }
     let snapshot = load_target(args)?;
-    let redact = args.redact.then(|| {
+    let redact = eval.redact.then(|| {
         std::env::var("ORGSCAN_REDACT_KEY")
             .ok()
             .filter(|k| !k.is_empty())
@@ -108,18 +132,18 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
     });
     let outcome = run_scan(ScanRequest {
         snapshot,
-        policy_dirs: args.policies.clone(),
-        include_shipped: !args.no_default_policies,
+        policy_dirs: eval.policies.clone(),
+        include_shipped: !eval.no_default_policies,
         config,
         fail_on,
-        exit_zero: args.exit_zero,
+        exit_zero: eval.exit_zero,
         now,
-        timeout: Duration::from_secs_f64(args.policy_timeout),
+        timeout: Duration::from_secs_f64(eval.policy_timeout),
         formats,
         out: args.out.clone(),
         dump_input: args.dump_input.clone(),
         baseline,
-        fail_on_new: args.fail_on_new,
+        fail_on_new: eval.fail_on_new,
         history,
         redact,
     })?;

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate the policies over a snapshot (the bundled demo org when none is given) and write reports.
     Scan(ScanArgs),
+    /// Collect a snapshot, then scan it: one command for scheduled jobs.
+    Run(RunArgs),
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -57,6 +59,22 @@ pub struct ScanArgs {
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
     pub out: PathBuf,
+    /// Evaluation time (RFC 3339). Default: the snapshot's collection time.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Write the prepared input the policies see to this file (JSON).
+    #[arg(long)]
+    pub dump_input: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
+}
+
+/// How a snapshot is evaluated and reported: shared by `scan` and `run`.
+#[derive(Debug, Args, Clone)]
+pub struct EvaluationArgs {
     /// Report formats, comma separated: json, html, sarif, junit, md, csv.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
@@ -75,18 +93,9 @@ pub struct ScanArgs {
     /// Always exit 0 when the scan completes (report only).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Evaluation time (RFC 3339). Default: the snapshot's collection time.
-    #[arg(long)]
-    pub now: Option<String>,
     /// Per-policy evaluation time limit, in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub policy_timeout: f64,
-    /// Write the prepared input the policies see to this file (JSON).
-    #[arg(long)]
-    pub dump_input: Option<PathBuf>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
     /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
@@ -171,4 +180,17 @@ pub struct PolicyDocArgs {
     /// Write nothing; exit 1 when the file differs from what would be written.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `orgscan run`: the collect arguments (`--out` is the snapshot directory) plus the scan
+/// options that matter for a scheduled job.
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub collect: crate::collect::CollectArgs,
+    /// Where the reports go.
+    #[arg(long, value_name = "DIR", default_value = "orgscan-report")]
+    pub report_dir: PathBuf,
+    #[command(flatten)]
+    pub evaluation: EvaluationArgs,
 }

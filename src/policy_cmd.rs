@@ -181,7 +181,8 @@ pub fn test(args: &PolicyTestArgs) -> anyhow::Result<u8> {
         test_text(&run, args.quiet, below)
     };
     write_stdout(&text)?;
-    let code = if run.passed() && below.is_none() {
+    // Nothing tested is a failure: a typo in --run must not turn a CI step green.
+    let code = if run.passed() && below.is_none() && !run.results.is_empty() {
         EXIT_OK
     } else {
         EXIT_PROBLEMS
@@ -239,7 +240,7 @@ pub fn test_text(run: &TestRun, quiet: bool, below: Option<(f64, f64)>) -> Strin
         millis(total)
     ));
     if run.results.is_empty() {
-        out.push_str("no tests matched\n");
+        out.push_str("FAIL: no tests ran (none found, or none matched --run)\n");
     }
     if let Some(coverage) = &run.coverage {
         out.push_str(&coverage_text(coverage));
@@ -351,7 +352,14 @@ fn check_target(dirs: &[PathBuf]) -> anyhow::Result<(Vec<SourceFile>, Vec<Source
     for dir in dirs {
         own.extend(files_in(dir)?);
     }
-    Ok((own, shipped_files()))
+    // A shipped file the user checks as their own (`policy check policies` in a checkout of
+    // orgscan) is the same file, not a duplicate of itself.
+    let own_texts: std::collections::BTreeSet<&str> = own.iter().map(|f| f.text.as_str()).collect();
+    let context = shipped_files()
+        .into_iter()
+        .filter(|f| !own_texts.contains(f.text.as_str()))
+        .collect();
+    Ok((own, context))
 }
 
 /// The inputs `policy check` evaluates every policy on: an empty document and the demo org's

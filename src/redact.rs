@@ -31,7 +31,7 @@ const VOCABULARY_KEYS: [&str; 11] = [
     "kind",
 ];
 
-/// Names shorter than this are not searched for inside longer text (too many false hits).
+/// Aliases shorter than this are not searched for inside longer text (too many false hits).
 const MIN_NAME_LEN: usize = 4;
 
 fn patterns() -> &'static [(Regex, &'static str)] {
@@ -57,6 +57,8 @@ pub struct Redactor {
     finder: Option<AhoCorasick>,
     /// The aliases the finder searches for, in its pattern order.
     searched: Vec<String>,
+    /// Registered ids (searched for inside text whatever their shape).
+    ids: std::collections::BTreeSet<String>,
 }
 
 impl Redactor {
@@ -66,6 +68,7 @@ impl Redactor {
             aliases: BTreeMap::new(),
             finder: None,
             searched: Vec::new(),
+            ids: std::collections::BTreeSet::new(),
         }
     }
 
@@ -84,6 +87,7 @@ impl Redactor {
     /// Registers a person: every alias maps to the token of `id`.
     pub fn add_person(&mut self, id: &str, aliases: &[Option<&str>]) {
         let token = self.token("user", id);
+        self.ids.insert(id.to_lowercase());
         self.aliases.insert(id.to_lowercase(), token.clone());
         for alias in aliases.iter().flatten() {
             let alias = alias.trim();
@@ -126,12 +130,16 @@ impl Redactor {
         r
     }
 
-    /// Builds the substring finder over the registered aliases.
+    /// Builds the substring finder over the registered aliases. Inside longer text only ids,
+    /// emails and names of two or more words are searched for; a one-word name ("Atlassian",
+    /// "admin") is replaced only where it is the whole value, since as a word inside text it
+    /// is far more often something else.
     pub fn build(&mut self) {
         self.searched = self
             .aliases
             .keys()
             .filter(|a| a.chars().count() >= MIN_NAME_LEN)
+            .filter(|a| self.ids.contains(*a) || a.contains('@') || a.contains(char::is_whitespace))
             .cloned()
             .collect();
         self.finder = AhoCorasick::builder()
@@ -289,6 +297,22 @@ mod tests {
         assert_eq!(
             r.redact_str("5b10ac8d82e05b22cc7d4ef5"),
             r.token("user", "5b10ac8d82e05b22cc7d4ef5")
+        );
+    }
+
+    #[test]
+    fn one_word_names_are_replaced_only_as_whole_values() {
+        let mut r = Redactor::new("k");
+        r.add_person("acc-1", &[Some("Atlassian")]);
+        r.build();
+        assert_eq!(r.redact_str("Atlassian"), r.token("user", "acc-1"));
+        assert_eq!(
+            r.redact_str("holds atlassian/site-admin"),
+            "holds atlassian/site-admin"
+        );
+        assert_eq!(
+            r.redact_str("by acc-1 today"),
+            format!("by {} today", r.token("user", "acc-1"))
         );
     }
 

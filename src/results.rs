@@ -8,6 +8,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
+/// How serious a finding is; ordered, so a gate compares with `>=`.
+///
+/// ```
+/// use orgscan::results::Severity;
+/// let fail_on: Severity = "high".parse().expect("a known severity");
+/// assert!(Severity::Critical >= fail_on && Severity::Medium < fail_on);
+/// assert!("urgent".parse::<Severity>().is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

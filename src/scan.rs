@@ -120,12 +120,15 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         })?;
     }
     let availability = Availability::of(&request.snapshot);
+    let started = std::time::Instant::now();
     let input = regorus::Value::from(prepared.json.clone());
+    crate::prepare::timing("input to regorus value", started);
     let options = EvalOptions {
         timeout: request.timeout,
         ..EvalOptions::default()
     };
     let mut controls = evaluate_pack(&pack, &input, &availability, &options);
+    crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     let known = request.baseline.as_ref().map(|b| b.fingerprints());
     let gate = decide_with_baseline(
@@ -135,7 +138,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         known.as_ref().filter(|_| request.fail_on_new),
     );
     let outcome = gate.outcome;
-    let activity = prepared.json.get("events").cloned().unwrap_or_default();
+    // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
+    let activity = prepared.activity.clone();
     let mut report = build_report(ReportInputs {
         snapshot: &request.snapshot,
         controls: &controls,

@@ -18,7 +18,16 @@ use std::time::Duration;
 
 const KEY: &str = "test-KEY-7f3a9c1e5b0d";
 const ORG: &str = "org-1234";
-const SCALE: f64 = 60.0;
+/// Production minutes become 0.2 s windows.
+const SCALE: f64 = 300.0;
+/// 6 pages of 20 in the v2 user search.
+const USERS: usize = 120;
+
+fn fake_config() -> FakeConfig {
+    let mut c = FakeConfig::new(ORG, KEY);
+    c.time_scale = SCALE;
+    c
+}
 
 struct Env {
     server: FakeServer,
@@ -31,7 +40,7 @@ fn dataset(events: usize) -> Dataset {
     // 40 days of events, so a 30-day window leaves some out.
     let from = Utc::now() - ChronoDuration::days(40);
     let step = ChronoDuration::seconds((40 * 86_400 / events.max(1)) as i64);
-    Dataset::generate(ORG, 250, 45, events, from, step)
+    Dataset::generate(ORG, USERS, 45, events, from, step)
 }
 
 async fn env_with(config: FakeConfig, data: Dataset) -> Env {
@@ -47,7 +56,7 @@ async fn env_with(config: FakeConfig, data: Dataset) -> Env {
 }
 
 async fn env() -> Env {
-    env_with(FakeConfig::new(ORG, KEY), dataset(1200)).await
+    env_with(fake_config(), dataset(800)).await
 }
 
 impl Env {
@@ -146,6 +155,18 @@ async fn collects_every_collection_exactly() {
     let users: Vec<String> = snap.users.iter().map(|u| u.account_id.clone()).collect();
     assert_eq!(users, ids(&data.users, "accountId"), "users in API order");
     assert_eq!(snap.users[0].platform_roles, ["atlassian/org-admin"]);
+    // Last activity comes from the v1 managed-accounts list (paged by full URLs).
+    let managed = snap
+        .users
+        .iter()
+        .filter(|u| u.claim_status.as_deref() == Some("managed"))
+        .count();
+    assert_eq!(managed, data.v1_users.len());
+    assert!(data.v1_users.len() > 50, "more than one v1 page");
+    for u in &snap.users {
+        let managed = u.claim_status.as_deref() == Some("managed");
+        assert_eq!(u.last_active.is_some(), managed, "{}", u.account_id);
+    }
     assert!(
         snap.users[1].extra.contains_key("futureField"),
         "unknown fields kept"
@@ -183,7 +204,11 @@ async fn collects_every_collection_exactly() {
     assert_eq!(snap.workspaces.len(), 3);
 
     let expected = env.server.expected_event_ids(env.since.0);
-    assert!(expected.len() > 800 && expected.len() < 1200);
+    assert!(
+        expected.len() > 500 && expected.len() < 800,
+        "{}",
+        expected.len()
+    );
     assert_eq!(
         event_ids(&outcome.snapshot),
         expected,
@@ -199,8 +224,11 @@ async fn collects_every_collection_exactly() {
         }
     }
     let users_prov = &snap.manifest.collections[&Collection::Users];
-    assert_eq!(users_prov.pages, 13);
-    assert_eq!(users_prov.records, 250);
+    assert_eq!(
+        users_prov.pages,
+        (USERS.div_ceil(20) + data.v1_users.len().div_ceil(50)) as u64
+    );
+    assert_eq!(users_prov.records, USERS as u64);
     // ⌈events ÷ 500⌉ data pages + 1 empty page.
     let stream_requests = env.server.requests_to("/events-stream");
     assert_eq!(stream_requests, expected.len().div_ceil(500) + 1);
@@ -216,7 +244,7 @@ async fn resume_fetches_only_new_events_and_carries_the_rest() {
     let first = env.collect("s1").await;
     let before = event_ids(&first.snapshot);
     env.server.add_events(
-        1234,
+        734,
         Utc::now() - ChronoDuration::hours(2),
         ChronoDuration::seconds(3),
     );
@@ -228,11 +256,11 @@ async fn resume_fetches_only_new_events_and_carries_the_rest() {
     assert_eq!(second.exit_code(), 0, "{}", second.summary());
     assert_eq!(
         env.server.requests_to("/events-stream"),
-        1234usize.div_ceil(500) + 1
+        734usize.div_ceil(500) + 1
     );
-    assert_eq!(second.events_new, 1234);
+    assert_eq!(second.events_new, 734);
     let after = event_ids(&second.snapshot);
-    assert_eq!(after.len(), before.len() + 1234);
+    assert_eq!(after.len(), before.len() + 734);
     assert_eq!(after, env.server.expected_event_ids(env.since.0));
 
     // Same event set as an uninterrupted collection from scratch.
@@ -285,7 +313,7 @@ async fn a_killed_resume_leaves_nothing_and_a_rerun_matches_an_uninterrupted_one
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_walk_keeps_a_resume_point() {
-    let env = env_with(FakeConfig::new(ORG, KEY), dataset(600)).await;
+    let env = env_with(fake_config(), dataset(600)).await;
     env.server.add_events(
         1500,
         Utc::now() - ChronoDuration::hours(3),
@@ -311,7 +339,7 @@ async fn an_interrupted_walk_keeps_a_resume_point() {
 
     // Heal the server, let the window reset, and resume from the partial snapshot.
     env.server.clear_faults();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
     let mut config = env.config(&env.out("done"));
     config.resume_from = Some(partial.snapshot.clone());
     let done = collect(config).await.unwrap();
@@ -336,7 +364,9 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     assert_eq!(tokens.http_status, Some(403));
     let reason = tokens.reason.as_deref().unwrap();
     assert!(
-        reason.contains("ADMIN-403-3") && reason.contains("/api-tokens"),
+        reason.contains("ADMIN-403-3")
+            && reason.contains("/api-tokens")
+            && reason.contains("needs read:tokens:admin"),
         "{reason}"
     );
     assert_eq!(
@@ -345,6 +375,23 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
     );
     assert!(snap.is_collected(Collection::Users));
     assert!(outcome.summary().contains("--allow-partial"));
+    // Without read:accounts:admin the users are complete, only last activity is missing.
+    env.server.deny(&format!("/{ORG}/users"), 403);
+    let no_v1 = env.collect("no-v1").await;
+    let snap = load_snapshot(&no_v1.snapshot).unwrap();
+    assert_eq!(snap.users.len(), USERS);
+    assert!(
+        snap.users.iter().all(|u| u.last_active.is_none()),
+        "{:?} {:?}",
+        snap.manifest.collections[&Collection::Users],
+        snap.users.iter().find(|u| u.last_active.is_some())
+    );
+    let prov = &snap.manifest.collections[&Collection::Users];
+    assert!(
+        prov.warnings[0].starts_with("account last activity unavailable"),
+        "{:?}",
+        prov.warnings
+    );
 
     let mut config = env.config(&env.out("allowed"));
     config.allow_partial = true;
@@ -356,7 +403,9 @@ async fn refused_collections_are_recorded_and_exit_3_unless_allowed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_key_fails_the_run_without_writing_or_leaking() {
-    let env = env_with(FakeConfig::new(ORG, "the-real-key-000"), dataset(50)).await;
+    let mut fc = fake_config();
+    fc.key = "the-real-key-000".to_string();
+    let env = env_with(fc, dataset(50)).await;
     let err = collect(env.config(&env.out("snap"))).await.unwrap_err();
     assert_eq!(err.exit_code(), 2);
     let text = err.to_string();
@@ -403,7 +452,9 @@ async fn events_pace_to_the_limit_without_a_single_429() {
     assert_eq!(outcome.stats.rate_limited, 0);
     // Floor: ⌈27 / 10⌉ − 1 = 2 full windows of 0.5 s.
     assert!(elapsed >= Duration::from_millis(1000), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
+    // Not much slower either (a loose bound: debug builds on a shared 2-core machine; the
+    // benchmark measures the real ratio).
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -431,7 +482,7 @@ async fn a_429_waits_for_retry_after_or_the_reset() {
     // Retry-After: 1 s is honoured (the HTTP date has one-second precision, so it may be less).
     assert!(started.elapsed() >= Duration::from_millis(950));
     let snap = load_snapshot(&outcome.snapshot).unwrap();
-    assert_eq!(snap.users.len(), 250);
+    assert_eq!(snap.users.len(), USERS);
     assert_eq!(snap.groups.len(), 45);
     assert_eq!(snap.domains.len(), 5);
 }
@@ -472,7 +523,7 @@ async fn server_errors_are_retried_with_backoff_and_bounded() {
         "a failure other than 403/404 is not partial"
     );
     let snap = load_snapshot(&outcome.snapshot).unwrap();
-    assert_eq!(snap.users.len(), 250);
+    assert_eq!(snap.users.len(), USERS);
     assert_eq!(snap.groups.len(), 45);
     assert_eq!(snap.directories.len(), 3);
     let domains = &outcome.unavailable[0];
@@ -504,13 +555,27 @@ async fn truncated_bodies_and_timeouts_are_retried() {
         "/directories",
         0,
         1,
-        Fault::Delay(Duration::from_millis(800)),
+        Fault::Delay(Duration::from_millis(2500)),
     );
     let mut config = env.config(&env.out("snap"));
-    config.client.timeout = Duration::from_millis(400);
+    config.client.timeout = Duration::from_millis(1500);
     let outcome = collect(config).await.unwrap();
     assert_eq!(outcome.exit_code(), 0, "{}", outcome.summary());
-    assert_eq!(outcome.stats.retries, 2);
+    assert_eq!(
+        env.server.requests_to("/directories"),
+        2,
+        "timed out once, then ok"
+    );
+    assert_eq!(
+        env.server.requests_to("/groups/search"),
+        45usize.div_ceil(20) + 1
+    );
+    assert!(env
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains("/directories: retrying") && l.contains("timed out")));
     let snap = load_snapshot(&outcome.snapshot).unwrap();
     assert_eq!(snap.groups.len(), 45);
     assert_eq!(snap.directories.len(), 3);
@@ -520,9 +585,9 @@ async fn truncated_bodies_and_timeouts_are_retried() {
     let u = &outcome.unavailable[0];
     assert_eq!(u.collection, Collection::ApiKeys);
     assert!(
-        u.reason.contains(
-            "GET /admin/api-access/v1/orgs/org-1234/api-keys: the response is not valid JSON"
-        ),
+        u.reason.contains(&format!(
+            "GET /admin/api-access/v1/orgs/{ORG}/api-keys: the response is not valid JSON"
+        )),
         "{}",
         u.reason
     );
@@ -566,7 +631,7 @@ async fn the_page_cap_bounds_a_walk() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_stream_events_come_from_search_with_filters_resent() {
-    let mut fc = FakeConfig::new(ORG, KEY);
+    let mut fc = fake_config();
     fc.events_max_page = 100;
     let env = env_with(fc, dataset(1200)).await;
     env.server.deny("/events-stream", 404);
@@ -633,7 +698,7 @@ async fn attestation_is_validated_first_and_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imported_events_merge_into_a_collected_snapshot() {
-    let env = env_with(FakeConfig::new(ORG, KEY), dataset(300)).await;
+    let env = env_with(fake_config(), dataset(300)).await;
     let outcome = env.collect("snap").await;
     let before = event_ids(&outcome.snapshot);
     // An export overlapping the snapshot, plus older events outside its window.
@@ -664,6 +729,141 @@ async fn imported_events_merge_into_a_collected_snapshot() {
         snap.manifest.event_window.unwrap().from.to_rfc3339(),
         "2020-01-01T00:00:00.000Z"
     );
-    assert_eq!(snap.users.len(), 250, "other collections carried over");
+    assert_eq!(snap.users.len(), USERS, "other collections carried over");
     assert_eq!(snap.manifest.stream_cursor, outcome.manifest.stream_cursor);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_echoing_the_key_gets_it_redacted_everywhere() {
+    let mut fc = fake_config();
+    fc.echo_auth = true;
+    let mut data = dataset(100);
+    data.groups[0]["description"] = serde_json::json!(format!("shared key {KEY}"));
+    data.events[0]["message"]["content"] = serde_json::json!(format!("used {KEY}"));
+    // Keep the doctored event inside the window.
+    let inside = rfc3339_now_minus_days(1);
+    data.events[0]["attributes"]["time"] = serde_json::json!(inside);
+    data.event_times[0] = Timestamp::parse(&inside).unwrap().epoch_millis();
+    let env = env_with(fc, data).await;
+    env.server.deny("/api-keys", 403);
+    let outcome = env.collect("snap").await;
+    let reason = &outcome.unavailable[0].reason;
+    assert!(reason.contains("Bearer ***"), "{reason}");
+    let snap = load_snapshot(&outcome.snapshot).unwrap();
+    assert_eq!(
+        snap.groups[0].description.as_deref(),
+        Some("shared key ***")
+    );
+    let groups = &snap.manifest.collections[&Collection::Groups];
+    assert!(groups
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    let events = &snap.manifest.collections[&Collection::Events];
+    assert!(events
+        .warnings
+        .iter()
+        .any(|w| w.contains("replaced by ***")));
+    env.assert_no_key(&[outcome.summary(), format!("{outcome:?}")]);
+}
+
+fn rfc3339_now_minus_days(days: i64) -> String {
+    fake_atlassian::rfc3339(Utc::now() - ChronoDuration::days(days))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn independent_collections_run_concurrently() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    for path in ["/domains", "/api-keys", "/workspaces", "/event-actions"] {
+        env.server
+            .inject(path, 0, 1, Fault::Delay(Duration::from_millis(700)));
+    }
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert_eq!(outcome.exit_code(), 0, "{}", outcome.summary());
+    // One after the other would take at least 2.8 s.
+    assert!(
+        started.elapsed() < Duration::from_millis(2000),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_excessive_retry_after_fails_the_collection_instead_of_hanging() {
+    let env = env_with(fake_config(), dataset(50)).await;
+    env.server.inject(
+        "/workspaces",
+        0,
+        1,
+        Fault::RateLimited(RetryAfter::Seconds(3600)),
+    );
+    let started = std::time::Instant::now();
+    let outcome = env.collect("snap").await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let u = &outcome.unavailable[0];
+    assert_eq!(u.collection, Collection::Workspaces);
+    assert!(
+        u.reason
+            .contains("asked to wait 3600 s, longer than the 10 s allowed"),
+        "{}",
+        u.reason
+    );
+    assert_eq!(outcome.exit_code(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_prepared_during_waits_are_identical_to_a_final_write() {
+    // 1 s windows, 20-event pages (cheap, so ten surely fit in a window): the walk waits twice, and the snapshot is prepared then.
+    let mut fc = fake_config();
+    fc.time_scale = 60.0;
+    fc.events_max_page = 20;
+    let env = env_with(fc, dataset(0)).await;
+    env.server.add_events(
+        390,
+        Utc::now() - ChronoDuration::days(2),
+        ChronoDuration::seconds(30),
+    );
+    let run = |name: &str, enabled: bool| {
+        let mut config = env.config(&env.out(name));
+        config.client.rate_limit = RateLimitConfig::documented(60.0);
+        config.sizes.events = 20;
+        config.speculation.enabled = enabled;
+        config.speculation.min_wait = Duration::from_millis(50);
+        collect(config)
+    };
+    let with = run("with", true).await.unwrap();
+    let prepared = env
+        .logs
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("prepared events.ndjson early"))
+        .count();
+    assert!(
+        prepared >= 2,
+        "speculation happened: {:#?}",
+        env.logs
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains("events-stream") || !l.contains(" -> "))
+            .collect::<Vec<_>>()
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await; // a fresh window
+    let without = run("without", false).await.unwrap();
+    let bytes = |dir: &Path| std::fs::read(dir.join("events.ndjson")).unwrap();
+    assert_eq!(bytes(&with.snapshot), bytes(&without.snapshot));
+    let prov = |o: &CollectOutcome| {
+        let mut p =
+            load_snapshot(&o.snapshot).unwrap().manifest.collections[&Collection::Events].clone();
+        p.fetched_at = None;
+        p
+    };
+    assert_eq!(prov(&with), prov(&without));
+    assert_eq!(with.events_total, 390);
+    assert_eq!(
+        with.manifest.files["events.ndjson"],
+        without.manifest.files["events.ndjson"]
+    );
 }

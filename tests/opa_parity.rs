@@ -14,7 +14,7 @@ mod support;
 
 use orgscan::policy::builtins::{in_opa, regorus_builtins, OPA_BUILTINS, OPA_VERSION};
 use orgscan::policy::discover::{base_engine, load_pack, PolicyPack};
-use orgscan::policy::test_runner::{run_tests, test_names, TestStatus};
+use orgscan::policy::test_runner::test_names;
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,21 +56,32 @@ fn opa_available() -> bool {
     false
 }
 
-/// The exact input `orgscan scan --policies examples/custom-policies` prepares, via
+/// The policy folders compared besides the shipped pack: the guide's examples, plus any folders
+/// listed in `ORGSCAN_PARITY_DIRS` (separated by `:`), to check your own policies against OPA.
+fn extra_dirs() -> Vec<PathBuf> {
+    let mut dirs = vec![root().join("examples/custom-policies")];
+    if let Some(more) = std::env::var_os("ORGSCAN_PARITY_DIRS") {
+        dirs.extend(std::env::split_paths(&more).filter(|p| !p.as_os_str().is_empty()));
+    }
+    dirs
+}
+
+/// The exact input `orgscan scan --policies DIR…` prepares (see [`extra_dirs`]), via
 /// `--dump-input`.
 fn dumped_input(args: &[&str], tmp: &Path, name: &str) -> Value {
     let dump = tmp.join(format!("{name}.input.json"));
     let out_dir = tmp.join(format!("{name}.report"));
+    let dirs: Vec<String> = extra_dirs()
+        .iter()
+        .map(|d| d.display().to_string())
+        .collect();
     let mut all: Vec<&str> = args.to_vec();
-    let examples = root()
-        .join("examples/custom-policies")
-        .display()
-        .to_string();
+    for dir in &dirs {
+        all.extend(["--policies", dir.as_str()]);
+    }
     let dump_s = dump.display().to_string();
     let out_s = out_dir.display().to_string();
     all.extend([
-        "--policies",
-        &examples,
         "--dump-input",
         &dump_s,
         "--out",
@@ -91,24 +102,9 @@ fn dumped_input(args: &[&str], tmp: &Path, name: &str) -> Value {
     serde_json::from_str(&text).expect("the dumped input is JSON")
 }
 
-fn demo_inputs(tmp: &Path) -> Vec<(String, Value)> {
-    let demo = dumped_input(&["scan"], tmp, "demo");
-    let later = demo["now"]
-        .as_str()
-        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-        .map(|t| (t + chrono::Duration::days(400)).to_rfc3339())
-        .expect("the demo input has `now`");
-    let demo_later = dumped_input(&["scan", "--now", &later], tmp, "demo-later");
-
-    vec![("demo".into(), demo), ("demo +400 days".into(), demo_later)]
-}
-
+/// The inputs compared: (name, `orgscan scan` arguments) dumped in parallel, plus `{}`.
 fn inputs(tmp: &Path) -> Vec<(String, Value)> {
-    let mut all = demo_inputs(tmp);
     let small = write_snapshot(&tmp.join("small"), &small_org(), None);
-    let small_s = small.display().to_string();
-    let small_input = dumped_input(&["scan", &small_s], tmp, "small");
-
     let events: Vec<String> = [
         ("e1", "2026-11-01T09:00:00Z", "user_login", "a-admin"),
         ("e2", "2026-11-02T09:00:00Z", "api_token_created", "a-user"),
@@ -139,21 +135,54 @@ fn inputs(tmp: &Path) -> Vec<(String, Value)> {
         ]),
     );
     let with_events = write_snapshot(&tmp.join("events"), &org, Some(&events));
-    let events_s = with_events.display().to_string();
-    let events_input = dumped_input(&["scan", &events_s], tmp, "small-events");
-
     let mut bare = BTreeMap::new();
     bare.insert(Collection::Org, small_org()[&Collection::Org].clone());
     let bare = write_snapshot(&tmp.join("bare"), &bare, None);
-    let bare_s = bare.display().to_string();
-    let bare_input = dumped_input(&["scan", &bare_s], tmp, "bare");
 
-    all.extend([
-        ("small org".into(), small_input),
-        ("small org with keys and events".into(), events_input),
-        ("org only".into(), bare_input),
-        ("empty document".into(), json!({})),
-    ]);
+    let path = |p: &Path| p.display().to_string();
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        ("demo", vec!["scan".into()]),
+        ("small org", vec!["scan".into(), path(&small)]),
+        (
+            "small org with keys and events",
+            vec!["scan".into(), path(&with_events)],
+        ),
+        ("org only", vec!["scan".into(), path(&bare)]),
+    ];
+    let mut all: Vec<(String, Value)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .enumerate()
+            .map(|(i, (name, args))| {
+                scope.spawn(move || {
+                    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                    (
+                        name.to_string(),
+                        dumped_input(&args, tmp, &format!("input{i}")),
+                    )
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("dumping an input"))
+            .collect()
+    });
+    // The demo org evaluated 400 days later (keys and tokens expire, accounts go dormant):
+    // `--now` changes nothing but `now` and `now_ns`, so the input is derived rather than dumped
+    // by a second scan of the demo org.
+    let mut later = all[0].1.clone();
+    let now = later["now"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .expect("the demo input has `now`")
+        + chrono::Duration::days(400);
+    later["now"] = json!(now
+        .with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    later["now_ns"] = json!(now.timestamp_nanos_opt().expect("in range"));
+    all.insert(1, ("demo +400 days".into(), later));
+    all.push(("empty document".into(), json!({})));
     all
 }
 
@@ -258,8 +287,10 @@ fn shipped_policies_agree_with_the_reference_opa() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     // The shipped pack and the authoring guide's example controls.
-    let pack = load_pack(true, &[root().join("examples/custom-policies")]).expect("the pack loads");
+    let pack = load_pack(true, &extra_dirs()).expect("the pack loads");
+    let started = std::time::Instant::now();
     let inputs = inputs(tmp.path());
+    let t_inputs = started.elapsed();
 
     let file = |path: &str, text: &str| json!({"path": path, "text": text});
     let mut names: BTreeSet<&str> = OPA_BUILTINS.iter().copied().collect();
@@ -274,6 +305,7 @@ fn shipped_policies_agree_with_the_reference_opa() {
         "builtins": names,
     });
     let opa = run_opa(&job, tmp.path());
+    let t_opa = started.elapsed() - t_inputs;
 
     // 1. Raw outputs, policy by policy, input by input.
     let mut opa_by_key: BTreeMap<(String, String), &Value> = BTreeMap::new();
@@ -287,8 +319,20 @@ fn shipped_policies_agree_with_the_reference_opa() {
     let mut differences = Vec::new();
     let mut compared = 0usize;
     let mut findings_compared = 0usize;
-    for (name, input) in &inputs {
-        for (policy, ours) in pack.policies.iter().zip(regorus_outputs(&pack, input)) {
+    // orgscan's side, one thread per input.
+    let ours_by_input: Vec<_> = std::thread::scope(|scope| {
+        let pack = &pack;
+        let handles: Vec<_> = inputs
+            .iter()
+            .map(|(_, input)| scope.spawn(move || regorus_outputs(pack, input)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("evaluating with regorus"))
+            .collect()
+    });
+    for ((name, _), outputs) in inputs.iter().zip(ours_by_input) {
+        for (policy, ours) in pack.policies.iter().zip(outputs) {
             let key = (policy.source.path.clone(), name.clone());
             let Some(theirs) = opa_by_key.get(&key) else {
                 differences.push(format!("{} on {name}: OPA gave no result", policy.meta.id));
@@ -339,27 +383,40 @@ fn shipped_policies_agree_with_the_reference_opa() {
     );
 
     // 2. The shipped Rego tests pass under OPA as they do under orgscan.
-    let ours: BTreeMap<(String, String), TestStatus> = run_tests(&pack, &pack.tests, None)
-        .into_iter()
-        .map(|r| ((r.package, r.name), r.status))
-        .collect();
+    // (That they pass under orgscan is tests/rego_unit_tests.rs's job.)
+    let test_count: usize = pack.tests.iter().map(|t| test_names(&t.text).len()).sum();
     let opa_tests = opa["tests"].as_array().expect("tests");
     assert_eq!(
         opa_tests.len(),
-        ours.len(),
+        test_count,
         "both engines ran the same tests"
     );
+    // Failures grouped by file and message: a test file OPA cannot compile fails all its tests
+    // with one message.
+    let mut failed: BTreeMap<(String, String, String), Vec<String>> = BTreeMap::new();
     for t in opa_tests {
         let status = t["status"].as_str().unwrap_or_default();
         if status != "pass" {
-            differences.push(format!(
-                "{} {}.{} fails under OPA ({status}): {}",
-                t["path"].as_str().unwrap_or_default(),
-                t["package"].as_str().unwrap_or_default(),
-                t["name"].as_str().unwrap_or_default(),
-                t["message"].as_str().unwrap_or("false or undefined")
-            ));
+            let key = (
+                t["path"].as_str().unwrap_or_default().to_string(),
+                status.to_string(),
+                t["message"]
+                    .as_str()
+                    .unwrap_or("false or undefined")
+                    .to_string(),
+            );
+            failed
+                .entry(key)
+                .or_default()
+                .push(t["name"].as_str().unwrap_or_default().to_string());
         }
+    }
+    for ((path, status, message), names) in failed {
+        differences.push(format!(
+            "{path}: {} test(s) {status} under OPA ({}): {message}",
+            names.len(),
+            names.join(", ")
+        ));
     }
 
     // 3. orgscan's list of OPA builtins is what OPA knows.
@@ -379,6 +436,10 @@ fn shipped_policies_agree_with_the_reference_opa() {
         "{} difference(s) between orgscan (regorus) and OPA {OPA_VERSION}:\n{}",
         differences.len(),
         differences.join("\n")
+    );
+    eprintln!(
+        "OPA parity timings: inputs {t_inputs:?}, OPA {t_opa:?}, total {:?}",
+        started.elapsed()
     );
     eprintln!(
         "OPA parity: {} policies x {} inputs, {compared} rule outputs ({findings_compared} findings) equal; {} tests pass under OPA; {} builtin names agree",

@@ -76,10 +76,12 @@ fn the_guide_shows_the_example_files_verbatim() {
 #[test]
 fn policy_test_runs_the_shipped_pack_and_the_examples() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let o = orgscan(&["policy", "test"], tmp.path());
+    // The whole shipped suite runs in tests/rego_unit_tests.rs; here one policy's tests, through
+    // the binary.
+    let o = orgscan(&["policy", "test", "--run", "admin_mfa_test"], tmp.path());
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("  PASS  data.orgscan."),
+        stdout(&o).contains("  PASS  data.orgscan.identity.admin_mfa_test."),
         "{}",
         stdout(&o)
     );
@@ -186,6 +188,14 @@ fn policy_test_exit_codes() {
         stdout(&o)
     );
     assert!(stdout(&o).contains("not covered: "), "{}", stdout(&o));
+
+    // No test ran (a --run typo): 1.
+    let o = orgscan(
+        &["policy", "test", &dir, "--run", "no_such_test"],
+        tmp.path(),
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("FAIL: no tests ran"), "{}", stdout(&o));
 
     // Usage and load errors: 2.
     for args in [

@@ -5,7 +5,7 @@
 
 mod report_support;
 
-use orgscan::report::fixture::{hostile_report, large_report, sample_report};
+use orgscan::report::fixture::{hostile_report, large_report, sample_report, wide_report};
 use orgscan::report::{render, Format, Report};
 use report_support::*;
 use std::path::{Path, PathBuf};
@@ -122,12 +122,16 @@ fn hostile_org_data_renders_literally_and_runs_nothing() {
 
 #[test]
 fn a_hundred_thousand_findings_stay_small_and_fast() {
-    let report = large_report(100_000);
+    check_scale("few controls", &large_report(100_000));
+    check_scale("40 controls", &wide_report(100_000, 40));
+}
+
+fn check_scale(what: &str, report: &Report) {
     let started = Instant::now();
-    let html = render(&report, Format::Html).unwrap();
+    let html = render(report, Format::Html).unwrap();
     let render_time = started.elapsed();
     let size = html.len();
-    eprintln!("10^5 findings: HTML {size} bytes, rendered in {render_time:?}");
+    eprintln!("10^5 findings ({what}): HTML {size} bytes, rendered in {render_time:?}");
     assert!(size <= 5 * 1024 * 1024, "HTML is {size} bytes, over 5 MB");
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
@@ -137,7 +141,7 @@ fn a_hundred_thousand_findings_stay_small_and_fast() {
     let load_ms: u64 = html_attr(&dom, "data-load-ms")
         .and_then(|v| v.parse().ok())
         .expect("the page recorded its load time");
-    eprintln!("10^5 findings: Chromium load event after {load_ms} ms");
+    eprintln!("10^5 findings ({what}): Chromium load event after {load_ms} ms");
     assert!(load_ms < 2000, "the page took {load_ms} ms to load");
     assert!(dom.contains("Page 1 of"), "long findings lists are paged");
 }
@@ -162,4 +166,66 @@ fn the_csp_blocks_an_injected_script_that_would_otherwise_run() {
     )
     .unwrap();
     assert_eq!(title(&dump_dom(&chromium, &locked)), "clean");
+}
+
+/// The bundled demo org, scanned by the real binary, rendered and photographed.
+#[test]
+fn demo_report_screenshot() {
+    // ORGSCAN_KEEP_DEMO_SCREENSHOT=path keeps the PNG for a look.
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--out",
+            "demo",
+            "--format",
+            "html",
+            "--exit-zero",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo scan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = dir.path().join("demo/report.html");
+    let dom = dump_dom(&chromium, &page);
+    assert_eq!(html_attr(&dom, "data-script"), Some("ran"));
+    assert!(title(&dom).starts_with("orgscan report — "));
+    for section in [
+        "id=\"overview\"",
+        "id=\"recommendations\"",
+        "id=\"activity\"",
+        "id=\"coverage\"",
+        "id=\"provenance\"",
+    ] {
+        assert!(dom.contains(section), "missing {section}");
+    }
+    assert!(
+        dom.contains("aria-label=\"Events per day\""),
+        "the demo has events: a timeline is drawn"
+    );
+    let shot = dir.path().join("demo.png");
+    chromium_run(
+        &chromium,
+        &[
+            "--window-size=1280,3000",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &url(&page),
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 50_000,
+        "screenshot looks empty: {} bytes",
+        png.len()
+    );
+    if let Some(keep) = std::env::var_os("ORGSCAN_KEEP_DEMO_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
 }

@@ -55,6 +55,31 @@ fn sarif_validates_with_the_multitool() {
     };
     multitool_validate(&tool, &sample_report(), "sample");
     multitool_validate(&tool, &hostile_report(), "hostile");
+    multitool_validate(&tool, &demo_report(), "demo");
+}
+
+/// The bundled demo org scanned with the shipped policies, through the real binary.
+fn demo_report() -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--out",
+            "demo",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    orgscan::report::history::load_report(&dir.path().join("demo/report.json")).unwrap()
 }
 
 fn junit_check(pythonpath: &std::path::Path, report: &Report) -> serde_json::Value {
@@ -142,8 +167,17 @@ fn junit_parses_with_junitparser() {
 }
 
 #[test]
-fn junit_of_hostile_and_large_reports_parses() {
+fn junit_of_hostile_large_and_demo_reports_parses() {
     let Some(pp) = junitparser_path() else { return };
+    let demo = demo_report();
+    let parsed = junit_check(&pp, &demo);
+    let cases: usize = parsed["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["cases"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(cases, demo.controls.len(), "one testcase per control");
     let parsed = junit_check(&pp, &hostile_report());
     let text = parsed.to_string();
     assert!(

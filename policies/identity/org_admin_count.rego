@@ -51,6 +51,11 @@ all_admins := util.admins_of(people)
 
 share := count(org_admins) / count(people) if count(people) > 0
 
+# Percentages as text (one decimal, the same in OPA and regorus).
+share_text := util.fixed1(share * 100)
+
+max_share_text := util.fixed1(max_share * 100)
+
 names := sort([util.display(u) | some u in org_admins])
 
 evidence(field, observed, expected) := {
@@ -63,7 +68,7 @@ evidence(field, observed, expected) := {
 	"org_admin_count": count(org_admins),
 	"admins_of_any_kind": count(all_admins),
 	"active_people": count(people),
-	"to_pass": sprintf("reduce the org admins to %d or fewer (and %s%% or less of active people)", [max_admins, util.fixed1(max_share * 100)]),
+	"to_pass": sprintf("reduce the org admins to %d or fewer (and %s%% or less of active people)", [max_admins, max_share_text]),
 }
 
 deny contains {
@@ -76,8 +81,8 @@ deny contains {
 
 deny contains {
 	"resource": {"type": "org", "id": object.get(object.get(input, "org", {}), "id", "org"), "name": "Org admin share"},
-	"message": sprintf("%s%% of active people (%d of %d) are org admins; the limit is %s%%", [util.fixed1(share * 100), count(org_admins), count(people), util.fixed1(max_share * 100)]),
-	"evidence": evidence("platformRoles (atlassian/org-admin) share", share, sprintf("<= %s%%", [util.fixed1(max_share * 100)])),
+	"message": sprintf("%s%% of active people (%d of %d) are org admins; the limit is %s%%", [share_text, count(org_admins), count(people), max_share_text]),
+	"evidence": evidence("platformRoles (atlassian/org-admin) share", share, sprintf("<= %s%%", [max_share_text])),
 } if {
 	count(people) >= min_users
 	share > max_share

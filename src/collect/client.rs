@@ -6,14 +6,14 @@
 //! Nothing here ever formats the key: it goes into one header value marked sensitive, and every
 //! message built from a response is passed through [`ApiKey::redact`] in case a server echoes it.
 
-use super::ratelimit::{parse_retry_after, until, RateLimitConfig, RateLimitHeaders, RateLimiter};
+pub use super::api_error::{parse_envelope, ApiError, Envelope};
+use super::ratelimit::{parse_retry_after, RateLimitConfig, RateLimitHeaders, RateLimiter};
+pub use super::stats::{Stats, StatsSnapshot};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -159,148 +159,6 @@ pub fn parse_api_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// One failed request, named by method and path (never host, query or headers).
-#[derive(Clone, Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{endpoint}: HTTP {status}{}{}", describe_envelope(code, title, detail), describe_attempts(*attempts))]
-    Http {
-        endpoint: String,
-        status: u16,
-        code: Option<String>,
-        title: Option<String>,
-        detail: Option<String>,
-        attempts: u32,
-    },
-    #[error("{endpoint}: {message}{}", describe_attempts(*attempts))]
-    Transport {
-        endpoint: String,
-        message: String,
-        attempts: u32,
-    },
-    #[error("{endpoint}: rate limited and asked to wait {} s, longer than the {} s allowed", wait.as_secs(), limit.as_secs())]
-    RateLimitWaitTooLong {
-        endpoint: String,
-        wait: Duration,
-        limit: Duration,
-    },
-    #[error("{endpoint}: the response is not valid JSON ({message}){}", describe_attempts(*attempts))]
-    InvalidJson {
-        endpoint: String,
-        message: String,
-        attempts: u32,
-    },
-    #[error("{endpoint}: unexpected response shape: {message}")]
-    Shape { endpoint: String, message: String },
-    #[error(
-        "{endpoint}: page {page} returned a cursor already followed; stopping instead of looping"
-    )]
-    RepeatedCursor { endpoint: String, page: u64 },
-    #[error("{endpoint}: stopped after {cap} pages (the page cap); the listing may be incomplete")]
-    PageCap { endpoint: String, cap: u64 },
-    #[error("{endpoint}: {message}")]
-    BadLink { endpoint: String, message: String },
-}
-
-fn describe_envelope(
-    code: &Option<String>,
-    title: &Option<String>,
-    detail: &Option<String>,
-) -> String {
-    let mut out = String::new();
-    for part in [code, title].into_iter().flatten() {
-        out.push(' ');
-        out.push_str(part);
-    }
-    if let Some(detail) = detail {
-        out.push_str(": ");
-        out.push_str(detail);
-    }
-    out
-}
-
-fn describe_attempts(attempts: u32) -> String {
-    if attempts > 1 {
-        format!(" (gave up after {attempts} attempts)")
-    } else {
-        String::new()
-    }
-}
-
-impl ApiError {
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ApiError::Http { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    /// 403 (scope or permission) and 404 (feature or endpoint absent for this org): the
-    /// collection is unavailable, the rest of the snapshot is still good.
-    pub fn is_permission(&self) -> bool {
-        matches!(self.status(), Some(403) | Some(404))
-    }
-
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            ApiError::Http { code, .. } => code.as_deref(),
-            _ => None,
-        }
-    }
-}
-
-/// Counters for the final summary and the benchmark.
-#[derive(Debug, Default)]
-pub struct Stats {
-    requests: AtomicU64,
-    retries: AtomicU64,
-    rate_limited: AtomicU64,
-    waited_micros: AtomicU64,
-    pages: AtomicU64,
-    records: AtomicU64,
-    by_path: Mutex<BTreeMap<String, u64>>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StatsSnapshot {
-    pub requests: u64,
-    pub pages: u64,
-    pub records: u64,
-    /// Every re-send, whatever the cause.
-    pub retries: u64,
-    /// 429 responses received.
-    pub rate_limited: u64,
-    /// Time spent waiting: pacing, 429 waits and backoff (summed over concurrent requests).
-    pub seconds_waited: f64,
-    /// Requests per URL path.
-    pub by_path: BTreeMap<String, u64>,
-}
-
-impl Stats {
-    pub fn add_page(&self, records: u64) {
-        self.pages.fetch_add(1, Ordering::Relaxed);
-        self.records.fetch_add(records, Ordering::Relaxed);
-    }
-
-    fn add_wait(&self, d: Duration) {
-        self.waited_micros.fetch_add(
-            d.as_micros().min(u64::MAX as u128) as u64,
-            Ordering::Relaxed,
-        );
-    }
-
-    pub fn snapshot(&self) -> StatsSnapshot {
-        StatsSnapshot {
-            requests: self.requests.load(Ordering::Relaxed),
-            pages: self.pages.load(Ordering::Relaxed),
-            records: self.records.load(Ordering::Relaxed),
-            retries: self.retries.load(Ordering::Relaxed),
-            rate_limited: self.rate_limited.load(Ordering::Relaxed),
-            seconds_waited: self.waited_micros.load(Ordering::Relaxed) as f64 / 1e6,
-            by_path: self.by_path.lock().map(|m| m.clone()).unwrap_or_default(),
-        }
-    }
-}
-
 /// Where `--verbose` lines go (stderr through the progress display, or a buffer in tests).
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -434,6 +292,14 @@ impl ApiClient {
         }
     }
 
+    /// How long the next request to `path` would wait for its rate limit.
+    pub fn wait_estimate(&self, path: &str) -> Duration {
+        match self.url_for(path) {
+            Ok(url) => self.limiter.wait_estimate(url.path()),
+            Err(_) => Duration::ZERO,
+        }
+    }
+
     /// Resolves a path under the base URL (which may itself carry a path prefix).
     pub fn url_for(&self, path: &str) -> Result<Url, ApiError> {
         let base = self.config.base_url.as_str().trim_end_matches('/');
@@ -493,10 +359,7 @@ impl ApiClient {
             let attempts = errors + limited + 1;
             let permit = self.limiter.acquire(&path).await;
             self.stats.add_wait(permit.waited);
-            self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            if let Ok(mut m) = self.stats.by_path.lock() {
-                *m.entry(path.clone()).or_insert(0) += 1;
-            }
+            self.stats.add_request(&path);
             let started = Instant::now();
             let mut request = self.http.request(spec.method.clone(), url.clone());
             let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.key.expose()))
@@ -576,7 +439,7 @@ impl ApiClient {
                     } else {
                         errors += 1;
                     }
-                    self.stats.retries.fetch_add(1, Ordering::Relaxed);
+                    self.stats.add_retry();
                     self.log(&format!(
                         "{endpoint}: retrying in {:.2} s ({error})",
                         delay.as_secs_f64()
@@ -651,7 +514,7 @@ impl ApiClient {
             429 => {
                 let margin = self.config.rate_limit.reset_margin;
                 let wait = retry_after
-                    .or_else(|| rl.reset.map(|r| until(r) + margin))
+                    .or_else(|| rl.until_reset().map(|d| d + margin))
                     .unwrap_or_else(|| retry.backoff(limited));
                 if wait > retry.max_rate_limit_wait {
                     return Outcome::Fail(ApiError::RateLimitWaitTooLong {
@@ -660,7 +523,7 @@ impl ApiClient {
                         limit: retry.max_rate_limit_wait,
                     });
                 }
-                self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+                self.stats.add_rate_limited();
                 Outcome::Retry {
                     error,
                     delay: wait,
@@ -711,41 +574,6 @@ fn describe_rl(rl: &RateLimitHeaders) -> String {
     }
 }
 
-/// The Atlassian error envelope's first error, tolerant of other shapes.
-#[derive(Debug, Default, PartialEq)]
-pub struct Envelope {
-    pub code: Option<String>,
-    pub title: Option<String>,
-    pub detail: Option<String>,
-}
-
-pub fn parse_envelope(body: &[u8], key: &ApiKey) -> Envelope {
-    let clean = |s: &str| {
-        let s = key.redact(s.trim());
-        crate::snapshot::timestamp::truncate_for_message(&s)
-    };
-    let Ok(value) = serde_json::from_slice::<Value>(body) else {
-        return Envelope::default();
-    };
-    let text = |v: &Value, name: &str| v.get(name).and_then(Value::as_str).map(clean);
-    if let Some(first) = value
-        .get("errors")
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-    {
-        return Envelope {
-            code: text(first, "code"),
-            title: text(first, "title"),
-            detail: text(first, "detail"),
-        };
-    }
-    Envelope {
-        code: text(&value, "code"),
-        title: text(&value, "title").or_else(|| text(&value, "error")),
-        detail: text(&value, "message").or_else(|| text(&value, "detail")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,30 +596,6 @@ mod tests {
         assert!(parse_api_url("ftp://x").is_err());
         assert!(parse_api_url("https://x/?a=1").is_err());
         assert!(parse_api_url("nonsense").is_err());
-    }
-
-    #[test]
-    fn envelope_first_error_redacted() {
-        let key = ApiKey::new("k3y").unwrap();
-        let env = parse_envelope(
-            br#"{"errors":[{"id":"1","status":"403","code":"ADMIN-403-3","title":"Forbidden","detail":"key k3y lacks scope"}]}"#,
-            &key,
-        );
-        assert_eq!(env.code.as_deref(), Some("ADMIN-403-3"));
-        assert_eq!(env.detail.as_deref(), Some("key *** lacks scope"));
-        assert_eq!(parse_envelope(b"<html>", &key), Envelope::default());
-        let e = ApiError::Http {
-            endpoint: "GET /x".into(),
-            status: 403,
-            code: env.code,
-            title: env.title,
-            detail: env.detail,
-            attempts: 1,
-        };
-        assert_eq!(
-            e.to_string(),
-            "GET /x: HTTP 403 ADMIN-403-3 Forbidden: key *** lacks scope"
-        );
     }
 
     #[test]

@@ -6,45 +6,47 @@
 //! Entry points for the binary: [`run_collect`], [`run_attest`], [`run_import_events`]; for
 //! embedding (`orgscan run`, the benchmark, tests): [`CollectConfig`] and [`collect`].
 
+mod api_error;
 pub mod args;
+mod assemble;
 pub mod attest;
 pub mod client;
 pub mod endpoints;
 mod error;
 pub mod events;
 pub mod import;
+mod outcome;
 pub mod paginate;
 pub mod progress;
 pub mod ratelimit;
+mod resume;
+mod running;
+mod stats;
 pub mod window;
 
 pub use args::{AttestCommand, AttestInitArgs, CollectArgs, ImportEventsArgs, API_KEY_ENV};
+pub use assemble::remove_stale_staging;
 pub use client::{ApiClient, ApiError, ApiKey, ClientConfig, LogSink, RetryPolicy, StatsSnapshot};
 pub use endpoints::PageSizes;
 pub use error::CollectError;
 pub use import::{run_import_events, ImportOutcome};
+pub use outcome::{CollectOutcome, Unavailable};
 pub use progress::ProgressMode;
 
 use crate::snapshot::load::load_manifest;
-use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
+use crate::snapshot::manifest::{OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
 use crate::snapshot::{
-    Collection, CollectionStatus, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
+    Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
 };
-use endpoints::{Ctx, Fetched};
-use events::{EventRecord, EventSet, EventsFetch, EventsPlan};
-use progress::{Bar, Progress};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use std::collections::HashMap;
+use assemble::Sink;
+use endpoints::Ctx;
+use progress::Progress;
+use resume::{load_previous, plan_events};
+use running::spawn_all;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Default bound on pages per listing: 10 000 pages of 500 events is five million events.
 pub const DEFAULT_PAGE_CAP: u64 = 10_000;
-
-/// Late-processed events can carry a time before the previous snapshot's end; a resume
-/// without a stream cursor starts this far back and drops the duplicates by id.
-const RESUME_OVERLAP: chrono::Duration = chrono::Duration::hours(1);
 
 /// Everything one collection run needs. Build it with [`CollectConfig::from_args`] (CLI) or
 /// [`CollectConfig::new`] (library defaults) and adjust the fields.
@@ -61,6 +63,8 @@ pub struct CollectConfig {
     pub allow_partial: bool,
     pub sizes: PageSizes,
     pub page_cap: u64,
+    /// When to prepare the events file during rate-limit waits.
+    pub speculation: events::SpeculationPolicy,
     pub progress: ProgressMode,
     pub verbose: bool,
     /// Where request lines go instead of stderr (tests capture them here).
@@ -93,6 +97,7 @@ impl CollectConfig {
             allow_partial: false,
             sizes: PageSizes::default(),
             page_cap: DEFAULT_PAGE_CAP,
+            speculation: events::SpeculationPolicy::default(),
             progress: ProgressMode::Auto,
             verbose: false,
             log: None,
@@ -151,6 +156,32 @@ pub fn load_key(file: Option<&Path>, env: Option<String>) -> Result<ApiKey, Coll
     env.and_then(ApiKey::new).ok_or(CollectError::MissingKey)
 }
 
+/// `--out` is replaced as a whole, so it must be a snapshot, an empty directory, or absent:
+/// anything else (a home directory given by mistake) is refused before any request.
+fn check_out(out: &Path) -> Result<(), CollectError> {
+    let refuse = |message: &str| CollectError::Input {
+        path: out.display().to_string(),
+        message: message.to_string(),
+    };
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(refuse(
+            "exists and is not a directory; --out names a snapshot directory",
+        ));
+    }
+    let is_snapshot = out.join(crate::snapshot::manifest::MANIFEST_FILE).is_file();
+    let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
+    if is_snapshot || empty {
+        Ok(())
+    } else {
+        Err(refuse(
+            "exists and is not a snapshot (no manifest.json); refusing to replace it",
+        ))
+    }
+}
+
 /// Org ids are UUID-like; anything that could alter a URL path is refused early.
 fn validate_org(org: &str) -> Result<(), CollectError> {
     let ok = !org.is_empty()
@@ -170,96 +201,6 @@ fn validate_org(org: &str) -> Result<(), CollectError> {
     }
 }
 
-/// A collection that could not be read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Unavailable {
-    pub collection: Collection,
-    pub reason: String,
-    pub http_status: Option<u16>,
-    /// 403/404: a missing scope or feature, accepted with `--allow-partial`.
-    pub permission: bool,
-}
-
-/// What a run produced.
-#[derive(Clone, Debug)]
-pub struct CollectOutcome {
-    pub snapshot: PathBuf,
-    pub manifest: Manifest,
-    pub stats: StatsSnapshot,
-    pub elapsed: Duration,
-    pub unavailable: Vec<Unavailable>,
-    /// Why the event walk stopped early, when it did (the snapshot keeps a resume cursor).
-    pub events_interrupted: Option<String>,
-    /// Events added by this run, and in the snapshot in all.
-    pub events_new: u64,
-    pub events_total: u64,
-    pub allow_partial: bool,
-}
-
-impl CollectOutcome {
-    /// Every collection read, the event walk finished.
-    pub fn is_complete(&self) -> bool {
-        self.unavailable.is_empty() && self.events_interrupted.is_none()
-    }
-
-    /// DESIGN §9: 0 complete (or only refused collections with `--allow-partial`), 3 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        let failed =
-            self.events_interrupted.is_some() || self.unavailable.iter().any(|u| !u.permission);
-        if failed || (!self.unavailable.is_empty() && !self.allow_partial) {
-            3
-        } else {
-            0
-        }
-    }
-
-    /// The closing lines printed after a collection.
-    pub fn summary(&self) -> String {
-        let collected = self
-            .manifest
-            .collections
-            .values()
-            .filter(|p| p.status == CollectionStatus::Collected)
-            .count();
-        let mut out = format!(
-            "snapshot {} ({} of {} collections, {} events, {} new)\n{} requests, {} pages, {} records, {} retries ({} rate limited), {:.1} s waited, {:.1} s in all",
-            self.snapshot.display(),
-            collected,
-            self.manifest.collections.len(),
-            self.events_total,
-            self.events_new,
-            self.stats.requests,
-            self.stats.pages,
-            self.stats.records,
-            self.stats.retries,
-            self.stats.rate_limited,
-            self.stats.seconds_waited,
-            self.elapsed.as_secs_f64(),
-        );
-        for u in &self.unavailable {
-            out.push_str(&format!(
-                "\nunavailable: {}: {}",
-                u.collection.name(),
-                u.reason
-            ));
-        }
-        if let Some(why) = &self.events_interrupted {
-            out.push_str(&format!(
-                "\nevents incomplete: {why}\n  continue with --resume-from {}",
-                self.snapshot.display()
-            ));
-        }
-        if !self.unavailable.is_empty()
-            && self.exit_code() != 0
-            && self.events_interrupted.is_none()
-            && self.unavailable.iter().all(|u| u.permission)
-        {
-            out.push_str("\n(pass --allow-partial to accept missing collections)");
-        }
-        out
-    }
-}
-
 /// `orgscan collect`: collects, prints the summary (unless `--quiet`), returns the outcome;
 /// map it with [`CollectOutcome::exit_code`], an error with [`CollectError::exit_code`].
 pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
@@ -272,7 +213,13 @@ pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
 }
 
 /// [`collect`] on a runtime of its own (for synchronous callers such as `orgscan run`).
+/// Inside an async runtime, await [`collect`] instead (a nested runtime cannot block).
 pub fn collect_blocking(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(CollectError::Setup(
+            "collect_blocking was called inside an async runtime; await collect() there".into(),
+        ));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -322,237 +269,40 @@ pub fn run_attest(command: &AttestCommand) -> Result<(), CollectError> {
     }
 }
 
-/// A previous snapshot to resume from.
-struct Previous {
-    manifest: Manifest,
-    events: Vec<EventRecord>,
-}
-
-fn load_previous(path: &Path, org: &str) -> Result<Previous, CollectError> {
-    let shown = path.display().to_string();
-    let fail = |message: String| CollectError::Resume {
-        path: shown.clone(),
-        message,
-    };
-    let manifest = load_manifest(path).map_err(|e| fail(e.to_string()))?;
-    if manifest.org.id != org {
-        return Err(fail(format!(
-            "the snapshot is of org {:?}, not {org:?}",
-            manifest.org.id
-        )));
-    }
-    let events = events::read_snapshot_events(path, &manifest).map_err(fail)?;
-    Ok(Previous { manifest, events })
-}
-
-/// Where the event walk starts, and the window the snapshot will claim.
-fn plan_events(
-    since: Timestamp,
-    now: Timestamp,
-    previous: Option<&Previous>,
-) -> (EventsPlan, Timestamp) {
-    let Some(prev) = previous else {
-        return (
-            EventsPlan {
-                from: since,
-                to: now,
-                cursor: None,
-                restart_from: since,
-            },
-            since,
-        );
-    };
-    let times = || prev.events.iter().map(|e| e.time);
-    let window = prev.manifest.event_window.as_ref();
-    let prev_from = window
-        .map(|w| w.from)
-        .or_else(|| times().min())
-        .unwrap_or(since);
-    let prev_to = window
-        .map(|w| w.to)
-        .or_else(|| times().max())
-        .unwrap_or(since);
-    let restart = Timestamp(prev_to.0 - RESUME_OVERLAP).max(prev_from);
-    let plan = match &prev.manifest.stream_cursor {
-        Some(cursor) => EventsPlan {
-            from: prev_from,
-            to: now,
-            cursor: Some(cursor.clone()),
-            restart_from: restart,
-        },
-        None => EventsPlan {
-            from: restart,
-            to: now,
-            cursor: None,
-            restart_from: restart,
-        },
-    };
-    (plan, prev_from)
-}
-
-enum Data {
-    Org(Fetched<crate::snapshot::Org>),
-    Directories(Fetched<crate::snapshot::Directory>),
-    Users(Fetched<crate::snapshot::DirectoryUser>),
-    Groups(Fetched<crate::snapshot::Group>),
-    Domains(Fetched<crate::snapshot::Domain>),
-    OrgPolicies(Fetched<crate::snapshot::Policy>),
-    ControlPolicies(Fetched<crate::snapshot::Policy>),
-    ApiKeys(Fetched<crate::snapshot::ApiKey>),
-    ApiTokens(Fetched<crate::snapshot::ApiToken>),
-    EventActions(Fetched<crate::snapshot::EventAction>),
-    Workspaces(Fetched<crate::snapshot::Workspace>),
-    Events(EventsFetch),
-}
-
-struct Fetch {
-    collection: Collection,
-    result: Result<Data, ApiError>,
-    at: Timestamp,
-}
-
-/// Runs every collection concurrently; results in `Collection` order.
-async fn fetch_all(ctx: &Ctx, plan: &EventsPlan, progress: &Progress) -> Vec<Fetch> {
-    let mut set = tokio::task::JoinSet::new();
-    let mut ids = HashMap::new();
-    macro_rules! spawn {
-        ($collection:expr, $variant:ident, |$ctx:ident, $bar:ident| $fetch:expr) => {{
-            let $ctx = ctx.clone();
-            let $bar = progress.collection($collection.name());
-            let handle = set.spawn(async move {
-                let result = $fetch;
-                finish_bar(&$bar, &result);
-                Fetch {
-                    collection: $collection,
-                    result: result.map(Data::$variant),
-                    at: Timestamp(chrono::Utc::now()),
-                }
-            });
-            ids.insert(handle.id(), $collection);
-        }};
-    }
-    // Events first: in production it is the longest walk (10 requests a minute).
-    let plan = plan.clone();
-    spawn!(Collection::Events, Events, |c, bar| events::collect(
-        &c, &plan, &bar
-    )
-    .await);
-    spawn!(Collection::Users, Users, |c, bar| endpoints::users(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::Groups, Groups, |c, bar| endpoints::groups(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::Org, Org, |c, bar| endpoints::org(&c, &bar)
-        .await);
-    spawn!(Collection::Directories, Directories, |c, bar| {
-        endpoints::directories(&c, &bar).await
-    });
-    spawn!(Collection::Domains, Domains, |c, bar| endpoints::domains(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::OrgPolicies, OrgPolicies, |c, bar| {
-        endpoints::org_policies(&c, &bar).await
-    });
-    spawn!(Collection::ControlPolicies, ControlPolicies, |c, bar| {
-        endpoints::control_policies(&c, &bar).await
-    });
-    spawn!(Collection::ApiKeys, ApiKeys, |c, bar| endpoints::api_keys(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::ApiTokens, ApiTokens, |c, bar| {
-        endpoints::api_tokens(&c, &bar).await
-    });
-    spawn!(Collection::EventActions, EventActions, |c, bar| {
-        endpoints::event_actions(&c, &bar).await
-    });
-    spawn!(Collection::Workspaces, Workspaces, |c, bar| {
-        endpoints::workspaces(&c, &bar).await
-    });
-
-    let mut out = Vec::new();
-    while let Some(joined) = set.join_next_with_id().await {
-        match joined {
-            Ok((_, fetch)) => out.push(fetch),
-            Err(e) => {
-                // Only a panic or an abort gets here; the collection is reported, the run goes on.
-                if let Some(collection) = ids.get(&e.id()) {
-                    out.push(Fetch {
-                        collection: *collection,
-                        result: Err(ApiError::Shape {
-                            endpoint: collection.name().to_string(),
-                            message: format!("internal error: {e}"),
-                        }),
-                        at: Timestamp(chrono::Utc::now()),
-                    });
-                }
-            }
-        }
-    }
-    out.sort_by_key(|f| f.collection);
-    out
-}
-
-trait Counted {
-    fn count(&self) -> usize;
-}
-
-impl<T> Counted for Fetched<T> {
-    fn count(&self) -> usize {
-        self.records.len()
-    }
-}
-
-impl Counted for EventsFetch {
-    fn count(&self) -> usize {
-        self.records.len()
-    }
-}
-
-fn finish_bar<T: Counted>(bar: &Bar, result: &Result<T, ApiError>) {
-    match result {
-        Ok(data) => bar.finish(&format!("{} records", data.count())),
-        Err(e) if e.is_permission() => bar.finish(&format!("unavailable: {e}")),
-        Err(e) => bar.finish(&format!("failed: {e}")),
-    }
-}
-
-/// The path recorded for a collection that failed before any page.
-fn primary_path(org: &str, collection: Collection) -> String {
-    let org = endpoints::segment(org);
-    match collection {
-        Collection::Org => format!("/admin/v1/orgs/{org}"),
-        Collection::Directories => format!("/admin/v2/orgs/{org}/directories"),
-        Collection::Users => format!("/admin/v2/orgs/{org}/directories/-/users/search"),
-        Collection::Groups => format!("/admin/v2/orgs/{org}/directories/-/groups/search"),
-        Collection::Domains => format!("/admin/v1/orgs/{org}/domains"),
-        Collection::OrgPolicies => format!("/admin/v1/orgs/{org}/policies"),
-        Collection::ControlPolicies => format!("/admin/control/v2/orgs/{org}/policies"),
-        Collection::ApiKeys => format!("/admin/api-access/v1/orgs/{org}/api-keys"),
-        Collection::ApiTokens => format!("/admin/api-access/v1/orgs/{org}/api-tokens"),
-        Collection::EventActions => format!("/admin/v1/orgs/{org}/event-actions"),
-        Collection::Workspaces => format!("/admin/v2/orgs/{org}/workspaces"),
-        Collection::Events => format!("/admin/v1/orgs/{org}/events-stream"),
-        Collection::Attestation => "attestation".to_string(),
-    }
-}
-
 /// Collects into `config.out`: validates the inputs (attestation, previous snapshot) before
 /// any request, fetches everything, writes the snapshot atomically.
 pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
     let started = std::time::Instant::now();
     let now = Timestamp(chrono::Utc::now());
     validate_org(&config.org)?;
+    check_out(&config.out)?;
     let attestation = match &config.attestation {
         Some(path) => Some((path.clone(), attest::load(path, now)?)),
         None => None,
     };
+
+    let progress = Progress::new(config.progress);
+    let log = config
+        .log
+        .clone()
+        .or_else(|| config.verbose.then(|| progress.log_sink()));
+    let note = |line: String| {
+        if let Some(log) = &log {
+            log(&line)
+        }
+    };
     let previous = match &config.resume_from {
-        Some(path) => Some(load_previous(path, &config.org)?),
+        Some(path) => {
+            let t = std::time::Instant::now();
+            let prev = load_previous(path, &config.org)?;
+            note(format!(
+                "read {} events from {} in {} ms",
+                prev.events.len(),
+                path.display(),
+                t.elapsed().as_millis()
+            ));
+            Some(prev)
+        }
         None => None,
     };
     let since = config
@@ -560,138 +310,80 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         .unwrap_or(Timestamp(now.0 - chrono::Duration::days(30)));
     let (plan, window_from) = plan_events(since, now, previous.as_ref());
 
-    let progress = Progress::new(config.progress);
-    let log = config
-        .log
-        .clone()
-        .or_else(|| config.verbose.then(|| progress.log_sink()));
-    let client = ApiClient::new(config.client.clone(), config.key.clone(), log)
+    let client = ApiClient::new(config.client.clone(), config.key.clone(), log.clone())
         .map_err(CollectError::Setup)?;
     let ctx = Ctx {
         client: client.clone(),
         org: config.org.clone(),
         page_cap: config.page_cap.max(1),
         sizes: config.sizes.clone(),
+        speculation: config.speculation.clone(),
     };
-    let fetches = fetch_all(&ctx, &plan, &progress).await;
-
-    // A refused key or an unknown org make the whole run pointless: fail, write nothing.
-    for fetch in &fetches {
+    // Configuration collections are written to the staging directory as they arrive, while
+    // the (rate-limited) event walk goes on; only the events are left for the end.
+    let (speculate, mut speculated) = tokio::sync::mpsc::unbounded_channel();
+    let mut running = spawn_all(&ctx, &plan, &progress, speculate);
+    let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
+    let mut sink = Sink {
+        writer: &mut writer,
+        key: &config.key,
+        org: &config.org,
+        previous: previous.as_ref(),
+        plan: &plan,
+        window_from,
+        now,
+        unavailable: Vec::new(),
+        org_name: None,
+        events: None,
+        prewritten: None,
+    };
+    let mut writing = std::time::Instant::now();
+    loop {
+        let fetch = tokio::select! {
+            // A provisional events result first, so it never lands after the final one.
+            biased;
+            Some(provisional) = speculated.recv() => {
+                let count = provisional.records.len();
+                let t = std::time::Instant::now();
+                sink.prewrite_events(provisional)?;
+                note(format!(
+                    "prepared events.ndjson early ({count} fetched events, while the walk waits) in {} ms",
+                    t.elapsed().as_millis()
+                ));
+                continue;
+            }
+            fetch = running.next() => match fetch {
+                Some(fetch) => fetch,
+                None => break,
+            },
+        };
+        // A refused key or an unknown org make the whole run pointless: stop, write nothing
+        // (dropping the writer removes its staging directory).
         if let Err(e) = &fetch.result {
             if e.status() == Some(401) {
+                running.set.abort_all();
                 return Err(CollectError::Unauthorized {
                     source: Box::new(e.clone()),
                 });
             }
             if fetch.collection == Collection::Org && e.status() == Some(404) {
+                running.set.abort_all();
                 return Err(CollectError::OrgNotFound {
                     org: config.org.clone(),
                     source: Box::new(e.clone()),
                 });
             }
         }
+        writing = std::time::Instant::now();
+        sink.handle(fetch)?;
     }
-
-    let key = &config.key;
-    let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
-    let mut unavailable = Vec::new();
-    let mut org_name = None;
-    let mut events_summary = None;
-    for fetch in fetches {
-        let collection = fetch.collection;
-        let data = match fetch.result {
-            Ok(data) => data,
-            Err(e) => {
-                if collection == Collection::Events {
-                    if let Some(prev) = &previous {
-                        // Keep what the previous snapshot had, and its resume point.
-                        events_summary = Some(write_events(
-                            &mut writer,
-                            prev,
-                            None,
-                            Some(e),
-                            &plan,
-                            window_from,
-                            now,
-                            key,
-                        )?);
-                        continue;
-                    }
-                }
-                unavailable.push(Unavailable {
-                    collection,
-                    reason: e.to_string(),
-                    http_status: e.status(),
-                    permission: e.is_permission(),
-                });
-                writer.mark_unavailable(
-                    collection,
-                    Provenance::unavailable(
-                        primary_path(&config.org, collection),
-                        e.to_string(),
-                        e.status(),
-                    ),
-                );
-                continue;
-            }
-        };
-        let at = fetch.at;
-        match data {
-            Data::Org(f) => {
-                let mut f = f;
-                match f.records.pop() {
-                    Some(org) => {
-                        let (org, _) = scrub(org, key);
-                        org_name = org.attributes.name.clone();
-                        let prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
-                        writer
-                            .write_collection(collection, &org, 1, prov)
-                            .map_err(CollectError::Write)?;
-                    }
-                    None => {
-                        let reason = format!("GET {}: the response had no org", f.source);
-                        unavailable.push(Unavailable {
-                            collection,
-                            reason: reason.clone(),
-                            http_status: None,
-                            permission: false,
-                        });
-                        writer.mark_unavailable(
-                            collection,
-                            Provenance::unavailable(f.source, reason, None),
-                        );
-                    }
-                }
-            }
-            Data::Directories(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Users(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Groups(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Domains(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::OrgPolicies(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ControlPolicies(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ApiKeys(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::ApiTokens(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::EventActions(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Workspaces(f) => write_fetched(&mut writer, collection, f, at, key)?,
-            Data::Events(fetch) => {
-                let empty = Previous {
-                    manifest: empty_manifest(&config.org, now),
-                    events: Vec::new(),
-                };
-                let prev = previous.as_ref().unwrap_or(&empty);
-                events_summary = Some(write_events(
-                    &mut writer,
-                    prev,
-                    Some(fetch),
-                    None,
-                    &plan,
-                    window_from,
-                    now,
-                    key,
-                )?);
-            }
-        }
-    }
+    let Sink {
+        mut unavailable,
+        org_name,
+        events: events_summary,
+        ..
+    } = sink;
+    unavailable.sort_by_key(|u| u.collection);
     if let Some((path, att)) = &attestation {
         let prov = Provenance::collected(path.display().to_string(), now, 0, 1);
         writer
@@ -716,6 +408,11 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         collections: Default::default(),
     };
     let snapshot = writer.finish(manifest).map_err(CollectError::Write)?;
+    note(format!(
+        "wrote {} in {} ms",
+        snapshot.display(),
+        writing.elapsed().as_millis()
+    ));
     let manifest = load_manifest(&snapshot).map_err(CollectError::Write)?;
     Ok(CollectOutcome {
         snapshot,
@@ -730,166 +427,116 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
     })
 }
 
-fn empty_manifest(org: &str, now: Timestamp) -> Manifest {
-    Manifest {
-        format: FORMAT_NAME.to_string(),
-        format_version: FORMAT_VERSION,
-        tool_version: crate::TOOL_VERSION.to_string(),
-        org: OrgIdentity {
-            id: org.to_string(),
-            name: None,
-        },
-        collected_at: now,
-        source: SnapshotSource::Api,
-        event_window: None,
-        stream_cursor: None,
-        files: Default::default(),
-        collections: Default::default(),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::assemble::empty_manifest;
+    use super::resume::Previous;
+    use super::*;
+    use crate::snapshot::manifest::EventWindow;
+    use std::time::Duration;
 
-fn provenance(
-    source: &str,
-    at: Timestamp,
-    pages: u64,
-    records: u64,
-    warnings: &[String],
-) -> Provenance {
-    let mut p = Provenance::collected(source, at, pages, records);
-    p.warnings = warnings.to_vec();
-    p
-}
-
-fn write_fetched<T: Serialize + DeserializeOwned>(
-    writer: &mut SnapshotWriter,
-    collection: Collection,
-    fetched: Fetched<T>,
-    at: Timestamp,
-    key: &ApiKey,
-) -> Result<(), CollectError> {
-    let count = fetched.records.len() as u64;
-    let (records, scrubbed) = scrub(fetched.records, key);
-    let mut prov = provenance(&fetched.source, at, fetched.pages, count, &fetched.warnings);
-    if scrubbed {
-        prov.warnings
-            .push("the API key appeared in the data and was replaced by ***".to_string());
-    }
-    writer
-        .write_collection(collection, &records, count, prov)
-        .map_err(CollectError::Write)
-}
-
-#[derive(Default)]
-struct EventsSummary {
-    window: Option<EventWindow>,
-    cursor: Option<String>,
-    interrupted: Option<String>,
-    new: u64,
-    total: u64,
-}
-
-/// Merges the previous snapshot's events with the fetched ones (dedupe by id, previous copy
-/// first), orders them and writes `events.ndjson`.
-#[allow(clippy::too_many_arguments)]
-fn write_events(
-    writer: &mut SnapshotWriter,
-    prev: &Previous,
-    fetch: Option<EventsFetch>,
-    failed: Option<ApiError>,
-    plan: &EventsPlan,
-    window_from: Timestamp,
-    now: Timestamp,
-    key: &ApiKey,
-) -> Result<EventsSummary, CollectError> {
-    let mut set = EventSet::default();
-    for record in &prev.events {
-        set.insert(record.clone());
-    }
-    let carried = set.len() as u64;
-    let mut warnings = Vec::new();
-    if carried > 0 {
-        warnings.push(format!(
-            "{carried} events carried forward from the previous snapshot"
-        ));
-    }
-    let (source, pages, interrupted, cursor, fetched_max) = match fetch {
-        Some(f) => {
-            let fetched_max = f.records.iter().map(|r| r.time).max();
-            let mut scrubbed = false;
-            for mut record in f.records {
-                if key.occurs_in(&record.line) {
-                    record.line = key.redact(&record.line);
-                    scrubbed = true;
-                }
-                set.insert(record);
-            }
-            if scrubbed {
-                warnings.push("the API key appeared in events and was replaced by ***".into());
-            }
-            warnings.extend(f.warnings);
-            let cursor = if f.used_search {
-                None
-            } else {
-                f.cursor.or(plan.cursor.clone())
-            };
-            (
-                f.source,
-                f.pages,
-                f.interrupted.map(|e| e.to_string()),
-                cursor,
-                fetched_max,
-            )
+    #[test]
+    fn stale_staging_of_dead_processes_is_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        // Linux pids stay below 2^22, so this one is surely dead.
+        let dead = root.path().join(".snap.partial-99999999");
+        let dead_backup = root.path().join(".snap.partial-99999999.previous");
+        let mine = root
+            .path()
+            .join(format!(".snap.partial-{}", std::process::id()));
+        let other = root.path().join(".other.partial-99999999");
+        for d in [&dead, &dead_backup, &mine, &other] {
+            std::fs::create_dir(d).unwrap();
         }
-        None => (
-            primary_path(&prev.manifest.org.id, Collection::Events),
-            0,
-            failed.map(|e| e.to_string()),
-            plan.cursor.clone(),
-            None,
-        ),
-    };
-    if let Some(why) = &interrupted {
-        warnings.push(format!("incomplete: {why}"));
+        remove_stale_staging(&out);
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists() && !dead_backup.exists());
+        }
+        assert!(mine.exists() && other.exists());
     }
-    let total = set.len() as u64;
-    let new = total - carried;
-    let to = match &interrupted {
-        // Only what was fetched is known: the window ends at the last event seen.
-        Some(_) => fetched_max
-            .or(prev.manifest.event_window.as_ref().map(|w| w.to))
-            .unwrap_or(window_from)
-            .max(window_from),
-        None => now,
-    };
-    let sorted = set.into_sorted();
-    let mut prov = Provenance::collected(source, now, pages, total);
-    prov.warnings = warnings;
-    writer
-        .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov)
-        .map_err(CollectError::Write)?;
-    Ok(EventsSummary {
-        window: Some(EventWindow {
-            from: window_from,
-            to,
-        }),
-        cursor,
-        interrupted,
-        new,
-        total,
-    })
-}
 
-/// Serializes, and if the key occurs anywhere in the data, replaces it by `***` (a server
-/// echoing the key must not put it into a snapshot).
-fn scrub<T: Serialize + DeserializeOwned>(value: T, key: &ApiKey) -> (T, bool) {
-    let Ok(text) = serde_json::to_string(&value) else {
-        return (value, false);
-    };
-    if !key.occurs_in(&text) {
-        return (value, false);
+    #[test]
+    fn validates_org_ids() {
+        assert!(validate_org("5a1b-c2d3_e4.f5:g").is_ok());
+        for bad in ["", "..", ".", "a/b", "a?b", "a b", &"x".repeat(129)] {
+            assert!(validate_org(bad).is_err(), "{bad}");
+        }
     }
-    match serde_json::from_str(&key.redact(&text)) {
-        Ok(clean) => (clean, true),
-        Err(_) => (value, false),
+
+    fn previous(cursor: Option<&str>, window: Option<(&str, &str)>) -> Previous {
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let mut manifest = empty_manifest("o", t("2026-11-01T00:00:00Z"));
+        manifest.stream_cursor = cursor.map(str::to_string);
+        manifest.event_window = window.map(|(from, to)| EventWindow {
+            from: t(from),
+            to: t(to),
+        });
+        Previous {
+            manifest,
+            events: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn resume_plans() {
+        let t = |s: &str| Timestamp::parse(s).unwrap();
+        let since = t("2026-10-22T00:00:00Z");
+        let now = t("2026-11-21T00:00:00Z");
+        let (fresh, from) = plan_events(since, now, None);
+        assert_eq!((fresh.from, fresh.cursor, from), (since, None, since));
+
+        let prev = previous(
+            Some("c9"),
+            Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")),
+        );
+        let (plan, from) = plan_events(since, now, Some(&prev));
+        assert_eq!(plan.cursor.as_deref(), Some("c9"));
+        assert_eq!(
+            from,
+            t("2026-10-01T00:00:00Z"),
+            "the window keeps its start"
+        );
+        assert_eq!(
+            plan.restart_from,
+            t("2026-11-19T23:00:00Z"),
+            "one hour of overlap"
+        );
+
+        let prev = previous(None, Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")));
+        let (plan, _) = plan_events(since, now, Some(&prev));
+        assert_eq!(plan.cursor, None);
+        assert_eq!(plan.from, t("2026-11-19T23:00:00Z"));
+    }
+
+    #[test]
+    fn exit_codes() {
+        let outcome =
+            |unavailable: Vec<Unavailable>, interrupted: Option<&str>, allow| CollectOutcome {
+                snapshot: PathBuf::from("s"),
+                manifest: empty_manifest("o", Timestamp::parse("2026-11-01").unwrap()),
+                stats: StatsSnapshot::default(),
+                elapsed: Duration::ZERO,
+                unavailable,
+                events_interrupted: interrupted.map(str::to_string),
+                events_new: 0,
+                events_total: 0,
+                allow_partial: allow,
+            };
+        let refused = Unavailable {
+            collection: Collection::ApiTokens,
+            reason: "403".into(),
+            http_status: Some(403),
+            permission: true,
+        };
+        let failed = Unavailable {
+            permission: false,
+            ..refused.clone()
+        };
+        assert_eq!(outcome(vec![], None, false).exit_code(), 0);
+        assert_eq!(outcome(vec![refused.clone()], None, false).exit_code(), 3);
+        assert_eq!(outcome(vec![refused.clone()], None, true).exit_code(), 0);
+        assert_eq!(outcome(vec![failed], None, true).exit_code(), 3);
+        assert_eq!(outcome(vec![], Some("503"), true).exit_code(), 3);
     }
 }

@@ -300,9 +300,10 @@ pub struct CallScan {
     pub defined: BTreeSet<String>,
 }
 
+/// Keywords, plus `set` (`set()` is the empty-set literal, not a call).
 const KEYWORDS: &[&str] = &[
     "as", "default", "else", "every", "false", "if", "import", "in", "not", "null", "package",
-    "some", "true", "with",
+    "set", "some", "true", "with",
 ];
 
 fn is_ident_start(c: char) -> bool {
@@ -457,10 +458,6 @@ pub fn lint_builtins(source: &str, defined_elsewhere: &BTreeSet<String>) -> Vec<
     let mut issues = Vec::new();
     for call in scan.calls {
         let name = call.name;
-        // `set()` is Rego's empty-set literal, not a function call.
-        if name == "set" {
-            continue;
-        }
         let issue = |message: String, warning: bool| BuiltinIssue {
             line: call.line,
             name: name.clone(),
@@ -496,6 +493,360 @@ pub fn lint_builtins(source: &str, defined_elsewhere: &BTreeSet<String>) -> Vec<
             )),
         }
     }
+    issues
+}
+
+/// Where each char of a source is: code, comment or string literal.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Code,
+    Comment,
+    Text,
+}
+
+fn zones(chars: &[char]) -> Vec<Zone> {
+    let mut out = vec![Zone::Code; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '#' => {
+                while i < chars.len() && chars[i] != '\n' {
+                    out[i] = Zone::Comment;
+                    i += 1;
+                }
+            }
+            '"' | '`' => {
+                let close = chars[i];
+                out[i] = Zone::Text;
+                i += 1;
+                while i < chars.len() && chars[i] != close {
+                    if close == '"' && chars[i] == '\\' && i + 1 < chars.len() {
+                        out[i] = Zone::Text;
+                        i += 1;
+                    }
+                    if close == '"' && chars[i] == '\n' {
+                        break;
+                    }
+                    out[i] = Zone::Text;
+                    i += 1;
+                }
+                if i < chars.len() {
+                    out[i] = Zone::Text;
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The text between the bracket at `open` and its match, split at top-level commas.
+fn split_args(chars: &[char], zone: &[Zone], open: usize) -> Option<(Vec<String>, usize)> {
+    let mut depth = 0usize;
+    let mut parts = vec![String::new()];
+    let mut i = open;
+    while i < chars.len() {
+        let c = chars[i];
+        if zone[i] == Zone::Code {
+            match c {
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    if depth == 1 {
+                        i += 1;
+                        continue;
+                    }
+                }
+                ')' | ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        let parts = parts.into_iter().map(|p| p.trim().to_string()).collect();
+                        return Some((parts, i));
+                    }
+                }
+                ',' if depth == 1 => {
+                    parts.push(String::new());
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if zone[i] != Zone::Comment {
+            if let Some(last) = parts.last_mut() {
+                last.push(c);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The verbs of a Go-style format string, `%%` left out: `"%s has %.1f"` gives
+/// `[('s', "%s"), ('f', "%.1f")]`.
+fn format_verbs(format: &str) -> Vec<(char, String)> {
+    let mut verbs = Vec::new();
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        let mut spec = String::from("%");
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() || n == '%' {
+                break;
+            }
+            spec.push(n);
+            chars.next();
+        }
+        match chars.next() {
+            Some('%') | None => {}
+            Some(verb) => {
+                spec.push(verb);
+                verbs.push((verb, spec));
+            }
+        }
+    }
+    verbs
+}
+
+/// Builtins and helpers that always return a number.
+const NUMERIC_CALLS: &[&str] = &[
+    "count(",
+    "sum(",
+    "product(",
+    "floor(",
+    "ceil(",
+    "round(",
+    "abs(",
+    "to_number(",
+    "time.parse_rfc3339_ns(",
+    "time.parse_ns(",
+    "time.parse_duration_ns(",
+    "time.add_date(",
+    "units.parse(",
+    "units.parse_bytes(",
+    "strings.count(",
+    "indexof(",
+    "bits.",
+    "util.days_since(",
+    "util.days_until(",
+    "util.ts_ns(",
+];
+
+fn is_number_literal(arg: &str) -> bool {
+    let t = arg.strip_prefix('-').unwrap_or(arg);
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && t.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn looks_numeric(arg: &str) -> bool {
+    is_number_literal(arg)
+        || NUMERIC_CALLS.iter().any(|f| arg.starts_with(f))
+        || [" + ", " * ", " / ", " % "]
+            .iter()
+            .any(|op| arg.contains(op))
+}
+
+/// `sprintf` calls whose verbs and arguments the two engines format differently (found by the
+/// differential test): a number under `%s` prints `3` in regorus but `%!s(int64=3)` in OPA, a
+/// fraction under `%d` is an error in regorus, an integer under `%f` prints `%!f(int64=…)` in
+/// OPA. Only literal formats and argument arrays are checked; arguments are judged by their
+/// shape (a number literal, a numeric builtin, arithmetic).
+pub fn lint_sprintf(source: &str) -> Vec<BuiltinIssue> {
+    let chars: Vec<char> = source.chars().collect();
+    let zone = zones(&chars);
+    let mut issues = Vec::new();
+    let needle: Vec<char> = "sprintf".chars().collect();
+    let mut i = 0;
+    while i + needle.len() < chars.len() {
+        let starts = chars[i..i + needle.len()] == needle[..]
+            && zone[i] == Zone::Code
+            && (i == 0 || !(is_ident(chars[i - 1]) || chars[i - 1] == '.'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i + needle.len();
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        if j >= chars.len() || chars[j] != '(' {
+            i += 1;
+            continue;
+        }
+        let line = chars[..i].iter().filter(|c| **c == '\n').count() + 1;
+        let Some((args, _)) = split_args(&chars, &zone, j) else {
+            break;
+        };
+        i = j;
+        let [format, values] = args.as_slice() else {
+            continue;
+        };
+        let (Some(format), Some(values)) = (
+            format.strip_prefix('"').and_then(|f| f.strip_suffix('"')),
+            values.strip_prefix('[').and_then(|v| v.strip_suffix(']')),
+        ) else {
+            continue;
+        };
+        let array: Vec<char> = format!("[{values}]").chars().collect();
+        let array_zone = zones(&array);
+        let Some((values, _)) = split_args(&array, &array_zone, 0) else {
+            continue;
+        };
+        for ((verb, spec), value) in format_verbs(format).into_iter().zip(&values) {
+            let message = match verb {
+                's' if looks_numeric(value) => format!(
+                    "sprintf formats the number `{value}` with %s: orgscan prints it, the reference OPA prints `%!s(int64=…)`; use %d for integers or %v"
+                ),
+                'd' if is_number_literal(value) && value.contains('.') => format!(
+                    "sprintf formats the fraction `{value}` with %d: an error in orgscan, `%!d(float64=…)` in OPA; use %v"
+                ),
+                'f' | 'e' | 'g' if is_number_literal(value) && !value.contains('.') => format!(
+                    "sprintf formats the integer `{value}` with {spec}: OPA prints `%!{verb}(int64=…)`; use %v or %d"
+                ),
+                'f' | 'e' | 'g' => {
+                    issues.push(BuiltinIssue {
+                        line,
+                        name: "sprintf".into(),
+                        message: format!(
+                            "sprintf rounds `{value}` with {spec}: on ties the engines differ (1.25 with %.1f is 1.3 in orgscan, 1.2 in OPA); use %v with round(x * 10) / 10"
+                        ),
+                        warning: true,
+                    });
+                    continue;
+                }
+                _ => continue,
+            };
+            issues.push(BuiltinIssue {
+                line,
+                name: "sprintf".into(),
+                message,
+                warning: false,
+            });
+        }
+    }
+    issues
+}
+
+/// The source with comments and string literals blanked out (newlines kept, so lines and
+/// columns stay where they were).
+fn code_only(source: &str) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    let zone = zones(&chars);
+    chars
+        .iter()
+        .zip(&zone)
+        .map(|(c, z)| {
+            if *z == Zone::Code || *c == '\n' {
+                *c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// The namespaces of dotted builtins (`time`, `net`, `json`, …).
+fn builtin_namespaces() -> &'static BTreeSet<&'static str> {
+    static NAMESPACES: std::sync::OnceLock<BTreeSet<&'static str>> = std::sync::OnceLock::new();
+    NAMESPACES.get_or_init(|| {
+        OPA_BUILTINS
+            .iter()
+            .copied()
+            .chain(regorus_builtins())
+            .filter_map(|n| n.split_once('.').map(|(ns, _)| ns))
+            .collect()
+    })
+}
+
+/// Declarations: function parameters, `some`/`every` variables, `:=` targets.
+fn declaration_patterns() -> &'static [regex::Regex] {
+    static PATTERNS: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let ident = r"[A-Za-z_][A-Za-z0-9_]*";
+        [
+            format!(r"(?m)^{ident}\(([^)]*)\)"),
+            format!(r"\b(?:some|every)\s+({ident}(?:\s*,\s*{ident})?)\s+in\b"),
+            format!(r"(?m)(?:^|[^.\w])({ident})\s*:="),
+        ]
+        .iter()
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .collect()
+    })
+}
+
+/// A variable, function parameter or rule named like a builtin namespace (`time`, `net`, …)
+/// in a file that calls that namespace's builtins. OPA then resolves `time.parse_rfc3339_ns`
+/// against the variable and rejects the module ("undefined function"); regorus still finds the
+/// builtin, so the mistake only shows under OPA.
+pub fn lint_shadowing(source: &str) -> Vec<BuiltinIssue> {
+    let code = code_only(source);
+    let namespaces = builtin_namespaces();
+    let ident = r"[A-Za-z_][A-Za-z0-9_]*";
+    let mut declared: Vec<(String, usize)> = Vec::new();
+    for re in declaration_patterns() {
+        for caps in re.captures_iter(&code) {
+            let Some(m) = caps.get(1) else { continue };
+            let line = code[..m.start()].matches('\n').count() + 1;
+            for name in m.as_str().split(',') {
+                let name = name.trim();
+                if namespaces.contains(name) {
+                    declared.push((name.to_string(), line));
+                }
+            }
+        }
+    }
+    // A local (parameter, `some`, `:=` in a body) hides the namespace within its rule; a rule
+    // of that name (`time := …` at the top level) in the whole package.
+    let lines: Vec<&str> = code.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let scope = |line: usize, name: &str| -> String {
+        let text = lines.get(line - 1).copied().unwrap_or("");
+        if text.starts_with(&format!("{name} ")) || text.starts_with(&format!("{name}:")) {
+            return code.clone();
+        }
+        let first = starts
+            .iter()
+            .rev()
+            .find(|s| **s <= line)
+            .copied()
+            .unwrap_or(1);
+        let end = starts
+            .iter()
+            .find(|s| **s > line)
+            .copied()
+            .unwrap_or(lines.len() + 1);
+        lines[first - 1..end - 1].join("\n")
+    };
+    let mut issues = Vec::new();
+    for (name, line) in declared {
+        let call = format!(
+            r"(?:^|[^.\w]){}\.{ident}(?:\.{ident})*\s*\(",
+            regex::escape(&name)
+        );
+        let within = scope(line, &name);
+        let calls_namespace = regex::Regex::new(&call).is_ok_and(|re| re.is_match(&within));
+        if calls_namespace {
+            issues.push(BuiltinIssue {
+                line,
+                name: name.clone(),
+                message: format!(
+                    "`{name}` is declared here and hides the `{name}.*` builtins this file calls: the reference OPA rejects the module (undefined function), orgscan does not; rename it"
+                ),
+                warning: false,
+            });
+        }
+    }
+    issues.sort_by_key(|i| i.line);
+    issues.dedup();
     issues
 }
 
@@ -553,6 +904,8 @@ deny contains msg if {
 	 net.cidr_merge(x)`) > 0
 	not startswith("a", "b")
 	q := foo.bar(1)
+	e := set()
+	u := __builtin_sets.union({1}, {2})
 }
 "#;
         let scan = scan_calls(src);
@@ -570,6 +923,7 @@ deny contains msg if {
                 ("count".to_string(), 18),
                 ("startswith".to_string(), 20),
                 ("foo.bar".to_string(), 21),
+                ("__builtin_sets.union".to_string(), 23),
             ]
         );
         assert!(scan.defined.contains("f") && scan.defined.contains("deny"));
@@ -583,8 +937,65 @@ deny contains msg if {
             vec![
                 (16, "crypto.sha256", false),
                 (17, "time.now_ns", false),
-                (21, "foo.bar", false)
+                (21, "foo.bar", false),
+                (23, "__builtin_sets.union", false)
             ]
         );
+        assert!(
+            issues[3].message.contains("regorus-only extension"),
+            "{issues:?}"
+        );
+    }
+
+    #[test]
+    fn flags_sprintf_verbs_the_engines_format_differently() {
+        let src = "package x\n# sprintf(\"%s\", [1])\nmsg := sprintf(\"%s of %s admins, %d%%\", [count(a), \"x, y\", 50])\nok := sprintf(\"%d and %v and %s\", [count(a), 2.5, u.name])\nbad := sprintf(\"%s days\", [util.days_since(t)])\nfrac := sprintf(\"%d\", [1.5])\nflt := sprintf(\"%.2f\", [2])\nsum := sprintf(\"%s\", [a + b])\n";
+        let found: Vec<(usize, String)> = lint_sprintf(src)
+            .into_iter()
+            .map(|i| {
+                (
+                    i.line,
+                    i.message.split(':').next().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    3,
+                    "sprintf formats the number `count(a)` with %s".to_string()
+                ),
+                (
+                    5,
+                    "sprintf formats the number `util.days_since(t)` with %s".to_string()
+                ),
+                (6, "sprintf formats the fraction `1.5` with %d".to_string()),
+                (7, "sprintf formats the integer `2` with %.2f".to_string()),
+                (8, "sprintf formats the number `a + b` with %s".to_string()),
+            ]
+        );
+        let verbs: Vec<(char, String)> = format_verbs("%5.2f%%|%-3s|%v");
+        assert_eq!(
+            verbs,
+            vec![
+                ('f', "%5.2f".into()),
+                ('s', "%-3s".into()),
+                ('v', "%v".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn flags_names_that_hide_builtin_namespaces() {
+        let src = "package x\nev(id, time) := {\"id\": id, \"time_ns\": time.parse_rfc3339_ns(time)}\nok(e) := e.time\nf(x) if {\n\tsome net in input.nets\n\tjson := 1\n\tnet.cidr_contains(net, \"1.2.3.4\")\n}\n# time := 1\ng := {\"time\": 1}\nh(json) := 1\nk := json.is_valid(\"{}\")\n";
+        let found: Vec<(usize, String)> = lint_shadowing(src)
+            .into_iter()
+            .map(|i| (i.line, i.name))
+            .collect();
+        assert_eq!(found, vec![(2, "time".to_string()), (5, "net".to_string())]);
+        let rule = "package x\ntime := 5\n\nx := time.parse_rfc3339_ns(\"2026-01-01T00:00:00Z\")\n";
+        let found: Vec<usize> = lint_shadowing(rule).into_iter().map(|i| i.line).collect();
+        assert_eq!(found, vec![2]);
     }
 }

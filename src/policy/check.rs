@@ -10,9 +10,10 @@
 //!    when evaluation reaches them;
 //! 4. every call is checked against the builtins of the reference OPA and of regorus
 //!    ([`super::builtins`]): OPA-only builtins fail in orgscan, regorus-only ones fail in OPA,
-//!    and wall-clock, random or network builtins make a scan irreproducible.
+//!    wall-clock, random or network builtins make a scan irreproducible, and `sprintf` verbs
+//!    that the two engines format differently (a number under `%s`) are flagged.
 
-use super::builtins::lint_builtins;
+use super::builtins::{lint_builtins, lint_shadowing, lint_sprintf};
 use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
 use super::evaluate::{judged, run_rules};
 use super::metadata::{package_of, parse_metadata, CATEGORIES, IMPLEMENTATION_COSTS, USER_IMPACTS};
@@ -119,6 +120,9 @@ pub fn check_files(
         }
     }
     let context_policies = pack.policies.len();
+    // Policies whose METADATA is broken are still compiled and run, so their other problems
+    // show in the same report.
+    let mut unvalidated: Vec<Policy> = Vec::new();
     for file in &parsed_own {
         if is_test(&file.path) {
             report.tests += 1;
@@ -137,6 +141,8 @@ pub fn check_files(
                         meta,
                         source: (*file).clone(),
                     });
+                } else {
+                    unvalidated.extend(with_placeholder_meta(file));
                 }
             }
             Ok(None) if is_library(&file.path, &file.text) => {
@@ -149,13 +155,18 @@ pub fn check_files(
                 level: Level::Error,
                 message: "no `# METADATA` block before `package`; every policy needs one (id, severity, category, points …), or put helper modules under a lib/ folder".into(),
             }),
-            Err(e) if metadata_ok => problems.push(Problem {
-                file: e.file,
-                line: e.line,
-                level: Level::Error,
-                message: e.message,
-            }),
-            Err(_) => report.policies += 1,
+            Err(e) => {
+                report.policies += 1;
+                if metadata_ok {
+                    problems.push(Problem {
+                        file: e.file,
+                        line: e.line,
+                        level: Level::Error,
+                        message: e.message,
+                    });
+                }
+                unvalidated.extend(with_placeholder_meta(file));
+            }
         }
     }
 
@@ -167,13 +178,17 @@ pub fn check_files(
         Err(e) => problems.push(located(&one_line_error(&e), "(libraries)", 1)),
         Ok(base) => {
             let docs = inputs(&pack);
-            for policy in pack
+            let docs: Vec<(String, regorus::Value)> = docs
+                .into_iter()
+                .map(|d| (d.name, regorus::Value::from(d.value)))
+                .collect();
+            let todo: Vec<&Policy> = pack
                 .policies
                 .iter()
                 .filter(|p| own_policies.contains(&p.source.path))
-            {
-                problems.extend(evaluate_alone(&base, policy, &docs));
-            }
+                .chain(&unvalidated)
+                .collect();
+            problems.extend(evaluate_all(&base, &todo, &docs));
             problems.extend(compile_tests(&base, &pack));
         }
     }
@@ -192,7 +207,11 @@ pub fn check_files(
         let package = package_of(&file.text).unwrap_or_default();
         let empty = BTreeSet::new();
         let defined = defined_by_package.get(&package).unwrap_or(&empty);
-        for issue in lint_builtins(&file.text, defined) {
+        let issues = lint_builtins(&file.text, defined)
+            .into_iter()
+            .chain(lint_sprintf(&file.text))
+            .chain(lint_shadowing(&file.text));
+        for issue in issues {
             problems.push(Problem {
                 file: file.path.clone(),
                 line: issue.line,
@@ -210,6 +229,21 @@ pub fn check_files(
     problems.dedup();
     report.problems = problems;
     report
+}
+
+/// The policy with stand-in metadata (its real package), for compiling and running a policy
+/// whose METADATA is invalid.
+fn with_placeholder_meta(file: &SourceFile) -> Option<Policy> {
+    let package = package_of(&file.text)?;
+    let stand_in = format!(
+        "# METADATA\n# title: stand-in\n# description: stand-in\n# custom:\n#   id: UNVALIDATED\n#   severity: info\n#   category: {}\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [stand-in]\npackage {package}\n",
+        CATEGORIES[0]
+    );
+    let meta = parse_metadata(&file.path, &stand_in).ok().flatten()?;
+    Some(Policy {
+        meta,
+        source: file.clone(),
+    })
 }
 
 /// Parses a file in a fresh engine (nothing else loaded), as OPA would.
@@ -266,17 +300,25 @@ fn package_line(text: &str) -> usize {
         .unwrap_or(1)
 }
 
-fn evaluate_alone(base: &regorus::Engine, policy: &Policy, inputs: &[NamedInput]) -> Vec<Problem> {
+/// Compiles one policy alone with the libraries, then runs its rules on each input (converted
+/// to regorus values once, by the caller) exactly as a scan does.
+fn evaluate_alone(
+    base: &regorus::Engine,
+    policy: &Policy,
+    inputs: &[(String, regorus::Value)],
+) -> Vec<Problem> {
     let path = &policy.source.path;
     let mut problems = Vec::new();
-    let mut engine = base.clone();
-    if let Err(e) = engine.add_policy(path.clone(), policy.source.text.clone()) {
+    if let Err(e) = base
+        .clone()
+        .add_policy(path.clone(), policy.source.text.clone())
+    {
         problems.push(located(&one_line_error(&e.to_string()), path, 1));
         return problems;
     }
-    for input in inputs {
-        let mut engine = engine.clone();
-        engine.set_input(regorus::Value::from(input.value.clone()));
+    for (name, value) in inputs {
+        let mut engine = base.clone();
+        engine.set_input(value.clone());
         let outcome = run_rules(&engine, policy, Duration::from_secs(20));
         let result = judged(policy, outcome, 0);
         if result.status != Status::Error {
@@ -288,19 +330,57 @@ fn evaluate_alone(base: &regorus::Engine, policy: &Policy, inputs: &[NamedInput]
                     file,
                     line,
                     level: Level::Error,
-                    message: format!("on the {} input: {text}", input.name),
+                    message: format!("on the {name} input: {text}"),
                 },
                 None => Problem {
                     file: path.clone(),
                     line: package_line(&policy.source.text),
                     level: Level::Error,
-                    message: format!("on the {} input: {reason}", input.name),
+                    message: format!("on the {name} input: {reason}"),
                 },
             };
             problems.push(problem);
         }
     }
     problems
+}
+
+/// [`evaluate_alone`] for every policy, spread over the available cores.
+fn evaluate_all(
+    base: &regorus::Engine,
+    policies: &[&Policy],
+    inputs: &[(String, regorus::Value)],
+) -> Vec<Problem> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, policies.len().max(1));
+    let chunk = policies.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = policies
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .flat_map(|p| evaluate_alone(base, p, inputs))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Problem {
+                        file: "(check)".into(),
+                        line: 1,
+                        level: Level::Error,
+                        message: "a policy evaluation thread stopped unexpectedly".into(),
+                    }]
+                })
+            })
+            .collect()
+    })
 }
 
 /// Test files must compile with the whole pack (their tests run in `orgscan policy test`).
@@ -793,6 +873,27 @@ mod tests {
             ),
             "{got:#?}"
         );
+    }
+
+    #[test]
+    fn a_policy_with_broken_metadata_is_still_run() {
+        let broken = GOOD
+            .replace("#   severity: low\n", "#   severity: urgent\n")
+            .replace("some u in input.users", "u := input.users[_]\n\tz > 1");
+        let report = check_files(&[src("u/b.rego", &broken)], &[], &no_inputs);
+        let got: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert!(
+            got.iter()
+                .any(|p| p.starts_with("u/b.rego:6: error: custom.severity")),
+            "{got:#?}"
+        );
+        assert!(
+            got.iter().any(|p| p.contains(
+                "u/b.rego:18: error: on the empty input: use of undefined variable `z` is unsafe"
+            )),
+            "{got:#?}"
+        );
+        assert_eq!(report.policies, 1);
     }
 
     #[test]

@@ -1,8 +1,14 @@
-//! Building the input every policy sees (documented in README, "Policy input"): the snapshot's
+//! Building the input every policy sees (documented in docs/policy-input.md): the snapshot's
 //! collections in the API's shapes, availability of each, the attestation, the evaluation
 //! time, configuration, and event facts computed in one streaming pass.
 
+pub mod actionsets;
+pub mod activity;
+pub mod cidr;
 pub mod events;
+pub mod fastparse;
+pub mod geo;
+pub mod spec;
 
 use crate::policy::PolicyPack;
 use crate::snapshot::{Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp};
@@ -12,9 +18,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::EventFacts;
 
+/// With `ORGSCAN_TIMINGS=1`, phase durations go to stderr (for `bench/scan.sh`).
+pub fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
+        eprintln!("timing: {what}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 pub struct PreparedInput {
     pub json: Value,
     pub facts: EventFacts,
+    /// The report's `activity` block (see `activity::build`).
+    pub activity: Value,
 }
 
 fn to_json<T: Serialize>(value: &T) -> Value {
@@ -29,6 +44,47 @@ pub fn wanted_actions(pack: &PolicyPack) -> BTreeSet<String> {
         .collect()
 }
 
+/// The CIDRs of the org's enabled IP-allowlist policies (org and control policies).
+pub fn ip_allowlist(snapshot: &Snapshot) -> (cidr::CidrList, Vec<Value>) {
+    let mut list = cidr::CidrList::default();
+    let mut policies = Vec::new();
+    for p in snapshot
+        .org_policies
+        .iter()
+        .chain(&snapshot.control_policies)
+    {
+        let a = &p.attributes;
+        if a.policy_type.as_deref() != Some("ip-allowlist") {
+            continue;
+        }
+        let enabled = matches!(a.status.as_deref(), Some("enabled") | Some("active") | None);
+        let mut cidrs = Vec::new();
+        if let Some(Value::Array(items)) = a.rule.as_ref().and_then(|r| r.get("in")) {
+            for item in items.iter().filter_map(Value::as_str) {
+                if enabled && list.add_text(item).is_ok() {
+                    cidrs.push(item.to_string());
+                }
+            }
+        }
+        policies.push(json!({"id": p.id, "name": a.name, "status": a.status, "enabled": enabled, "cidrs": cidrs}));
+    }
+    (list, policies)
+}
+
+pub fn catalogue(snapshot: &Snapshot) -> Option<Vec<actionsets::CatalogueEntry>> {
+    snapshot.is_collected(Collection::EventActions).then(|| {
+        snapshot
+            .event_actions
+            .iter()
+            .map(|a| actionsets::CatalogueEntry {
+                id: a.key(),
+                display_name: a.attributes.display_name.clone().unwrap_or_default(),
+                groups: a.groups(),
+            })
+            .collect()
+    })
+}
+
 pub fn build_input(
     snapshot: &Snapshot,
     pack: &PolicyPack,
@@ -37,11 +93,46 @@ pub fn build_input(
     org_config: Value,
 ) -> Result<PreparedInput, SnapshotError> {
     let wanted = wanted_actions(pack);
-    let facts = if snapshot.is_collected(Collection::Events) {
-        let mut lines = snapshot.event_lines()?;
-        events::scan_events(&mut lines, &wanted)?
+    let catalogue = catalogue(snapshot);
+    let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
+    let (allowlist, allowlist_policies) = ip_allowlist(snapshot);
+    let (specs, spec_errors) =
+        spec::parse_specs(&control_config, &allowlist, &|s| sets.is_known(s));
+    if !spec_errors.is_empty() {
+        return Err(SnapshotError::Invalid {
+            path: "policy config (custom.config.facts)".to_string(),
+            message: spec_errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        });
+    }
+    let plan = events::ScanPlan {
+        wanted: wanted.clone(),
+        specs: specs.into_iter().map(spec::SpecState::new).collect(),
+        sets,
+    };
+    let events_available = snapshot.is_collected(Collection::Events);
+    let started = std::time::Instant::now();
+    let facts = if events_available {
+        let threads = std::env::var("ORGSCAN_PARSE_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+            })
+            .clamp(1, 8);
+        let facts = events::scan_source(&snapshot.events, plan, threads)?;
+        timing("prepare: event pass", started);
+        facts
     } else {
-        EventFacts::default()
+        EventFacts {
+            action_sets: plan.sets.resolved,
+            ..EventFacts::default()
+        }
     };
     let window = snapshot
         .manifest
@@ -73,17 +164,39 @@ pub fn build_input(
 
     let mut events_summary = facts.summary(window);
     if let Value::Object(m) = &mut events_summary {
+        m.insert("available".to_string(), Value::Bool(events_available));
         m.insert(
-            "available".to_string(),
-            Value::Bool(snapshot.is_collected(Collection::Events)),
+            "unavailable_reason".to_string(),
+            match snapshot.manifest.collections.get(&Collection::Events) {
+                Some(p) if p.status == CollectionStatus::Collected => Value::Null,
+                Some(p) => json!(p
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| "events could not be read".into())),
+                None => json!("the snapshot has no events collection"),
+            },
         );
     }
 
-    let catalogue: Vec<Value> = snapshot
+    let catalogue_json: Vec<Value> = snapshot
         .event_actions
         .iter()
         .map(|a| json!({"id": a.key(), "display_name": a.attributes.display_name, "groups": a.groups()}))
         .collect();
+
+    let facts_json = json!({
+        "actors": facts.actors(),
+        "action_sets": facts.action_sets,
+        "declared": facts.declared,
+        "geo": {
+            "codes": facts.country_codes,
+            "aliases": geo::GeoTable::get().aliases(),
+        },
+        "ip_allowlist": {"policies": allowlist_policies, "cidrs": allowlist.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>()},
+        "catalogue_available": catalogue.is_some(),
+        "ordered": facts.out_of_order == 0,
+    });
+    let activity = activity::build(&facts, window, events_available, catalogue.as_deref());
 
     let json = json!({
         "now": now,
@@ -104,12 +217,17 @@ pub fn build_input(
         "control_policies": to_json(&snapshot.control_policies),
         "api_keys": to_json(&snapshot.api_keys),
         "api_tokens": to_json(&snapshot.api_tokens),
-        "event_actions": catalogue,
+        "event_actions": catalogue_json,
         "workspaces": to_json(&snapshot.workspaces),
         "attestation": to_json(&snapshot.attestation),
         "events": events_summary,
-        "facts": {"actors": facts.actors()},
+        "facts": facts_json,
         "events_by_action": by_action,
     });
-    Ok(PreparedInput { json, facts })
+    timing("prepare: total", started);
+    Ok(PreparedInput {
+        json,
+        facts,
+        activity,
+    })
 }

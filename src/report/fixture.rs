@@ -555,3 +555,42 @@ pub fn large_report(n: usize) -> Report {
     }
     report_from(controls, &sample_waivers(), sample_activity())
 }
+
+/// `n` findings spread over `controls` failing posture controls with long evidence: the worst
+/// case for the HTML page budget.
+pub fn wide_report(n: usize, controls: usize) -> Report {
+    let mut results = sample_controls();
+    let controls = controls.max(1);
+    let per = n.div_ceil(controls);
+    let mut made = 0usize;
+    for k in 0..controls {
+        let info = info(
+            &format!("ATL-SYN-{k:03}"),
+            &format!("Synthetic control number {k} with a reasonably long title"),
+            "Identity and authentication",
+            Severity::High,
+            5.0,
+            Kind::Posture,
+            "low",
+            "low",
+        );
+        let mut findings = Vec::with_capacity(per);
+        for i in 0..per {
+            if made >= n {
+                break;
+            }
+            findings.push(finding(
+                &info,
+                "user",
+                &format!("557058:{k:08x}-0000-4000-8000-{i:012x}"),
+                Some(&format!("Person {k}-{i}")),
+                &format!("Person {k}-{i} (person{k}x{i}@acme.example) breaks synthetic rule {k}"),
+                json!({"source": "events", "action": "user_login", "event_ids": (0..30).map(|e| format!("evt-{k}-{i}-{e}")).collect::<Vec<_>>(),
+                       "endpoint": "/admin/v1/orgs/{orgId}/events", "fetched_at": "2026-11-01T00:00:00.000Z", "ip": "203.0.113.7", "country": "Germany"}),
+            ));
+            made += 1;
+        }
+        results.push(result(info, Status::Fail, None, &[], findings));
+    }
+    report_from(results, &sample_waivers(), sample_activity())
+}

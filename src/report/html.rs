@@ -25,7 +25,9 @@ const SCRIPT: &str = include_str!("../../reports/report.js");
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
 /// Findings listed in the whole page.
-pub const FINDINGS_BUDGET: usize = 3000;
+pub const FINDINGS_BUDGET: usize = 2000;
+/// Failing controls shown expanded when the page opens (the rest one click away).
+pub const OPEN_CONTROLS: usize = 10;
 /// Characters of one value shown before it is clipped.
 pub const VALUE_CHARS: usize = 2000;
 /// Items of a list value (event ids…) shown before the rest are counted.
@@ -135,8 +137,10 @@ fn value_text(v: &Value) -> String {
     }
 }
 
-/// Evidence as label/value rows, source first.
-fn evidence_rows(f: &Finding) -> Vec<Value> {
+/// Evidence as label/value rows, source first, then what the policy reported; where the
+/// policy named a collection but not when it was read, the snapshot's provenance fills in the
+/// endpoint source and fetch time, and attestation evidence gets who attested and when.
+fn evidence_rows(f: &Finding, report: &Report) -> Vec<Value> {
     let Some(e) = &f.evidence else {
         return Vec::new();
     };
@@ -144,10 +148,31 @@ fn evidence_rows(f: &Finding) -> Vec<Value> {
     for (k, v) in &e.details {
         rows.push(json!({"key": clip(k, 200), "value": value_text(v)}));
     }
+    let has = |k: &str| e.details.contains_key(k);
+    if let Some(c) = e
+        .details
+        .get("collection")
+        .and_then(Value::as_str)
+        .and_then(|name| report.snapshot.collections.get(name))
+    {
+        if !has("fetched_at") {
+            if let Some(t) = c.fetched_at {
+                rows.push(json!({"key": "collection fetched at", "value": t.to_rfc3339()}));
+            }
+        }
+        if !has("endpoint") {
+            rows.push(json!({"key": "collection source", "value": clip(&c.source, 200)}));
+        }
+    }
+    if e.source == "attestation" && !has("attested_by") {
+        if let Some(a) = &report.snapshot.attestation {
+            rows.push(json!({"key": "attested", "value": format!("by {} at {}", clip(&a.attested_by, 300), a.attested_at)}));
+        }
+    }
     rows
 }
 
-fn finding_view(f: &Finding) -> Value {
+fn finding_view(f: &Finding, report: &Report) -> Value {
     let waived = f.waiver.as_ref().is_some_and(|w| w.suppresses());
     let planned = f.waiver.as_ref().is_some_and(|w| !w.suppresses());
     let waiver = match &f.waiver {
@@ -166,7 +191,7 @@ fn finding_view(f: &Finding) -> Value {
         "resource_type": clip(&f.resource.kind, 200),
         "resource_id": clip(&f.resource.id, 500),
         "resource_name": f.resource.name.as_deref().map(|n| clip(n, 500)).unwrap_or_default(),
-        "evidence": evidence_rows(f),
+        "evidence": evidence_rows(f, report),
         "waived": waived,
         "planned": planned,
         "waiver": waiver,
@@ -178,13 +203,22 @@ fn sev_rank(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
-fn control_view(c: &ControlReport, index: usize, rank: usize, budget: &mut usize) -> Value {
+fn control_view(
+    report: &Report,
+    c: &ControlReport,
+    index: usize,
+    rank: usize,
+    budget: &mut usize,
+) -> Value {
     // Open findings first, then waived ones, each in the policy's order.
     let mut ordered: Vec<&Finding> = c.findings.iter().filter(|f| !is_waived(f)).collect();
     ordered.extend(c.findings.iter().filter(|f| is_waived(f)));
     let take = ordered.len().min(FINDINGS_SHOWN).min(*budget);
     *budget -= take;
-    let shown: Vec<Value> = ordered[..take].iter().map(|f| finding_view(f)).collect();
+    let shown: Vec<Value> = ordered[..take]
+        .iter()
+        .map(|f| finding_view(f, report))
+        .collect();
     let aggregates: Vec<Value> = if take < ordered.len() {
         let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
         for f in &c.findings {
@@ -231,7 +265,7 @@ fn control_view(c: &ControlReport, index: usize, rank: usize, budget: &mut usize
         "shown_findings": take,
         "hidden_findings": c.finding_count.saturating_sub(take),
         "aggregates": aggregates,
-        "open": c.status == Status::Fail || c.status == Status::Error,
+        "open": (c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS,
     })
 }
 
@@ -306,7 +340,7 @@ fn count_pairs(v: &Value) -> Vec<(String, f64)> {
     let mut pairs: Vec<(String, f64)> = match v {
         Value::Object(m) => m
             .iter()
-            .filter_map(|(k, v)| number(v).map(|n| (k.clone(), n)))
+            .filter_map(|(k, v)| count_of(v).map(|n| (k.clone(), n)))
             .collect(),
         Value::Array(items) => items
             .iter()
@@ -343,6 +377,15 @@ fn count_pairs(v: &Value) -> Vec<(String, f64)> {
 
 fn number(v: &Value) -> Option<f64> {
     v.as_f64().filter(|n| n.is_finite())
+}
+
+/// A count: a number, or an object's `total` / `count` (`{"total": 59, "groups": {…}}`).
+fn count_of(v: &Value) -> Option<f64> {
+    number(v).or_else(|| {
+        ["total", "count", "events"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(number))
+    })
 }
 
 fn label_of(v: &Value) -> Option<String> {
@@ -466,7 +509,9 @@ fn day_ranges(days: &[String]) -> Vec<String> {
     out
 }
 
-/// The activity dashboards from whatever the report's `activity` holds.
+/// The activity dashboards from whatever the report's `activity` holds (the
+/// `orgscan.activity/v1` block; other shapes are read as far as they go, and what is missing
+/// is said, never invented).
 fn activity_view(activity: &Value) -> Value {
     let Some(a) = activity.as_object().filter(|a| !a.is_empty()) else {
         return json!({"present": false, "reason": ""});
@@ -477,14 +522,24 @@ fn activity_view(activity: &Value) -> Value {
     let mut stats = Vec::new();
     for (key, label) in [
         ("total", "events"),
+        ("actors", "actors"),
+        ("days_with_events", "days with events"),
         ("duplicates_dropped", "duplicates dropped"),
     ] {
         if let Some(n) = a.get(key).and_then(number) {
             stats.push(json!({"label": label, "value": fmt_count(n)}));
         }
     }
-    for (key, label) in [("first_time", "first event"), ("last_time", "last event")] {
-        if let Some(s) = a.get(key).and_then(Value::as_str) {
+    let covered = a.get("covered");
+    for (keys, label) in [
+        (["first", "first_time"], "first event"),
+        (["last", "last_time"], "last event"),
+    ] {
+        let found = covered
+            .and_then(|c| c.get(keys[0]))
+            .or_else(|| a.get(keys[1]))
+            .and_then(Value::as_str);
+        if let Some(s) = found {
             stats.push(json!({"label": label, "value": clip(s, 40)}));
         }
     }
@@ -498,6 +553,7 @@ fn activity_view(activity: &Value) -> Value {
     match first_key(
         a,
         &[
+            "per_group",
             "per_action_group",
             "top_action_groups",
             "action_groups",
@@ -510,29 +566,37 @@ fn activity_view(activity: &Value) -> Value {
             None => missing.push("No action counts in this report.".to_string()),
         },
     }
-    match first_key(a, &["top_actors", "per_actor", "actors"]) {
+    match first_key(a, &["top_actors", "per_actor"]) {
         Some(v) => panels.push(panel("Top actors", count_pairs(v))),
         None => missing.push("No per-actor counts in this report.".to_string()),
     }
-    match first_key(a, &["per_country", "top_countries", "countries"]) {
+    match first_key(a, &["countries", "per_country", "top_countries"]) {
         Some(v) => panels.push(panel("Countries", count_pairs(v))),
         None => missing.push("No country counts in this report.".to_string()),
     }
+    if let Some(v) = first_key(a, &["per_product"]) {
+        panels.push(panel("Products", count_pairs(v)));
+    }
+    if let Some(v) = a.get("admin").and_then(|x| x.get("per_action")) {
+        panels.push(panel("Admin actions", count_pairs(v)));
+    }
+    let mut mcp_timeline = json!({"present": false});
     match first_key(a, &["mcp", "mcp_usage"]) {
         Some(Value::Object(m)) => {
             for (k, v) in m {
+                let name = clip(&k.replace('_', " "), 60);
                 match v {
                     Value::Number(_) => stats.push(json!({
-                        "label": format!("MCP {}", clip(&k.replace('_', " "), 60)),
+                        "label": format!("MCP {name}"),
                         "value": v.as_f64().map(fmt_count).unwrap_or_default(),
                     })),
+                    Value::Object(_) if k == "per_day" => {
+                        mcp_timeline = timeline_of(&count_pairs(v));
+                    }
                     Value::Object(_) | Value::Array(_) => {
                         let pairs = count_pairs(v);
                         if !pairs.is_empty() {
-                            panels.push(panel(
-                                &format!("MCP usage: {}", clip(&k.replace('_', " "), 60)),
-                                pairs,
-                            ));
+                            panels.push(panel(&format!("MCP {name}"), pairs));
                         }
                     }
                     _ => {}
@@ -551,9 +615,14 @@ fn activity_view(activity: &Value) -> Value {
         "present": true,
         "stats": stats,
         "timeline": timeline,
+        "mcp_timeline": mcp_timeline,
         "panels": panels,
         "missing": missing,
     })
+}
+
+fn timeline_of(per_day: &[(String, f64)]) -> Value {
+    timeline(per_day, &[])
 }
 
 fn trend_view(report: &Report) -> Value {
@@ -637,11 +706,11 @@ fn view_model(report: &Report) -> Value {
         match c.kind {
             Kind::Posture => {
                 let rank = posture.len() + 1;
-                posture.push(control_view(c, index, rank, &mut budget));
+                posture.push(control_view(report, c, index, rank, &mut budget));
             }
             Kind::Detection => {
                 let rank = detections.len() + 1;
-                detections.push(control_view(c, index, rank, &mut budget));
+                detections.push(control_view(report, c, index, rank, &mut budget));
             }
         }
     }
@@ -765,7 +834,8 @@ fn view_model(report: &Report) -> Value {
             "class": gate_class,
             "fail_on": gate.fail_on,
             "new_only": gate.new_only,
-            "reasons": gate.reasons.iter().take(50).map(|r| clip(r, 500)).collect::<Vec<_>>(),
+            "reasons": gate.reasons.iter().take(200).map(|r| clip(r, 500)).collect::<Vec<_>>(),
+            "reason_count": gate.reasons.len(),
         },
         "baseline": report.baseline.as_ref().map(|b| json!({
             "evaluated_at": b.evaluated_at.to_rfc3339(),

@@ -99,6 +99,38 @@ pub fn render_markdown(report: &Report) -> String {
             b.new_findings.len(),
             b.resolved_findings
         );
+        let new: std::collections::BTreeSet<&str> =
+            b.new_findings.iter().map(String::as_str).collect();
+        let listed: Vec<_> = report
+            .controls
+            .iter()
+            .flat_map(|c| c.findings.iter())
+            .filter(|f| new.contains(f.fingerprint.as_str()))
+            .collect();
+        if !listed.is_empty() {
+            md.push_str("### New findings\n\n| Control | Severity | Resource | Finding |\n| --- | --- | --- | --- |\n");
+            for f in listed.iter().take(ROWS_SHOWN) {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} |",
+                    md_text(&f.control_id),
+                    f.severity,
+                    md_text(&clip(
+                        &format!("{}/{}", f.resource.kind, f.resource.id),
+                        120
+                    )),
+                    md_text(&clip(&f.message, 200))
+                );
+            }
+            if listed.len() > ROWS_SHOWN {
+                let _ = writeln!(
+                    md,
+                    "\n… and {} more new findings.",
+                    listed.len() - ROWS_SHOWN
+                );
+            }
+            md.push('\n');
+        }
     }
     md.push_str("| Status | Controls |\n| --- | ---: |\n");
     for (status, n) in &report.summary.by_status {

@@ -370,6 +370,12 @@ fn to_pass(control: &ControlResult) -> Vec<String> {
     match control.status {
         Status::Pass => out.push("Passing: nothing to do.".to_string()),
         Status::NotApplicable => out.push("Not applicable to this organization.".to_string()),
+        Status::Fail if control.info.kind == crate::results::Kind::Detection => {
+            out.push(format!(
+                "Investigate the {open} finding(s) below; the detection passes when no matching activity is left in the event window."
+            ));
+            out.push("Activity confirmed as expected can be waived in orgscan.toml (status risk_accepted, with the reason and ticket).".to_string());
+        }
         Status::Fail => {
             out.push(format!(
                 "Resolve the {open} open finding(s) below by following the remediation steps; the control passes when none is left."

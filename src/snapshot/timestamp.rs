@@ -13,6 +13,14 @@ impl Timestamp {
     /// Parses RFC 3339 (`2026-05-01T10:00:00.000Z`), the minute-precision form the rate-limit
     /// reset header uses (`2025-06-01T12:34Z`, `2025-06-01T12:34+0000`), a naive date-time taken
     /// as UTC, and a bare date (`2026-05-01`, midnight UTC) as the last-active-dates API returns.
+    ///
+    /// ```
+    /// use orgscan::snapshot::Timestamp;
+    /// let reset = Timestamp::parse("2025-06-01T12:34+0000").expect("the reset header's form");
+    /// assert_eq!(reset.to_rfc3339(), "2025-06-01T12:34:00.000Z");
+    /// assert_eq!(Timestamp::parse("2026-05-01").map(|t| t.to_rfc3339()).as_deref(), Some("2026-05-01T00:00:00.000Z"));
+    /// assert!(Timestamp::parse("yesterday").is_none());
+    /// ```
     pub fn parse(text: &str) -> Option<Timestamp> {
         let text = text.trim();
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {

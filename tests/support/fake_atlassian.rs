@@ -37,6 +37,8 @@ pub struct FakeConfig {
     pub policies_page: usize,
     pub resources_page: usize,
     pub events_max_page: usize,
+    /// A hostile server: denial details quote the Authorization header back.
+    pub echo_auth: bool,
 }
 
 impl FakeConfig {
@@ -53,6 +55,7 @@ impl FakeConfig {
             policies_page: 2,
             resources_page: 2,
             events_max_page: 500,
+            echo_auth: false,
         }
     }
 
@@ -114,6 +117,8 @@ pub struct Dataset {
     pub org_name: String,
     pub directories: Vec<Value>,
     pub users: Vec<Value>,
+    /// `GET /admin/v1/orgs/{org}/users`: managed accounts only, snake_case, with `last_active`.
+    pub v1_users: Vec<Value>,
     pub groups: Vec<Value>,
     pub domains: Vec<Value>,
     pub org_policies: Vec<Value>,
@@ -126,6 +131,8 @@ pub struct Dataset {
     pub workspaces: Vec<Value>,
     /// Ordered by processing time (the stream's order).
     pub events: Vec<Value>,
+    /// `events[i]`'s time in epoch ms (parsing it per request would dominate the fake's time).
+    pub event_times: Vec<i64>,
 }
 
 /// A deterministic pseudo-random sequence (no seedable RNG needed).
@@ -191,6 +198,21 @@ impl Dataset {
                     "groups": [{"id": format!("grp-{:03}", i % groups.max(1)), "name": format!("group-{}", i % groups.max(1)), "description": null}],
                     "links": {"self": format!("self-{i}")},
                     "futureField": {"nested": i}
+                })
+            })
+            .collect();
+        d.v1_users = d
+            .users
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u["claimStatus"] == "managed")
+            .map(|(i, u)| {
+                json!({
+                    "account_id": u["accountId"], "account_type": "atlassian", "account_status": "active",
+                    "name": u["name"], "email": u["email"], "access_billable": true,
+                    "last_active": format!("2026-{:02}-{:02}T10:00:00.000Z", 1 + i % 12, 1 + i % 28),
+                    "product_access": [{"key": "jira-software", "name": "Jira", "url": "https://acme.atlassian.net", "last_active": "2026-05-01T10:00:00.000Z"}],
+                    "links": {"self": "x"}
                 })
             })
             .collect();
@@ -318,6 +340,8 @@ impl Dataset {
                 .cmp(&processed_of(b))
                 .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
         });
+        self.event_times
+            .extend(fresh.iter().map(|e| time_of(e).timestamp_millis()));
         self.events.extend(fresh);
     }
 }
@@ -427,8 +451,8 @@ impl FakeServer {
         self.shared.inner.lock().unwrap()
     }
 
-    /// Makes the `skip+1`-th and following `times` requests whose path contains
-    /// `path_contains` fail with `fault`.
+    /// Lets `skip` requests whose path ends with `path_contains` through, then makes the
+    /// next `times` of them fail with `fault`.
     pub fn inject(&self, path_contains: &str, skip: u32, times: u32, fault: Fault) {
         self.inner().faults.push(Injected {
             path_contains: path_contains.to_string(),
@@ -648,7 +672,7 @@ async fn handle(
             if let Some(pos) = inner
                 .faults
                 .iter()
-                .position(|f| path.contains(&f.path_contains))
+                .position(|f| path.ends_with(&f.path_contains))
             {
                 let f = &mut inner.faults[pos];
                 if f.skip > 0 {
@@ -667,6 +691,13 @@ async fn handle(
                 .find(|(suffix, _)| path.ends_with(suffix.as_str()))
                 .map(|(_, s)| *s);
             match (faulted, denied) {
+                (_, Some(status)) if config.echo_auth => {
+                    let auth = headers
+                        .get("authorization")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
+                    error_reply(status, &format!("{auth} lacks the scope for this resource"))
+                }
                 (_, Some(status)) => {
                     error_reply(status, "The key lacks the scope for this resource")
                 }
@@ -813,6 +844,8 @@ fn route(
                 "links": {"self": "x"}});
             reply(200, &json!({"data": item}))
         }
+        // The v1 managed-accounts list pages by 50, with a full URL in links.next.
+        ("v1", ["users"]) if get => url_paged(shared, path, &q, &data.v1_users, 50, repeat_cursor),
         ("v1", ["domains"]) if get => url_paged(
             shared,
             path,
@@ -833,14 +866,12 @@ fn route(
             200,
             &json!({"data": data.event_actions, "links": {}, "meta": null}),
         ),
-        ("v1", ["events-stream"]) if get => {
-            stream(&q, &data.events, config.events_max_page, repeat_cursor)
-        }
+        ("v1", ["events-stream"]) if get => stream(&q, data, config.events_max_page, repeat_cursor),
         ("v1", ["events"]) if get => search(
             shared,
             path,
             &q,
-            &data.events,
+            data,
             config.events_max_page,
             repeat_cursor,
         ),
@@ -1031,14 +1062,14 @@ fn epoch_ms(q: &[(String, String)], name: &str) -> Result<Option<i64>, Reply> {
     }
 }
 
-fn in_window(e: &Value, from: Option<i64>, to: Option<i64>) -> bool {
-    let t = time_of(e).timestamp_millis();
+fn in_window(t: i64, from: Option<i64>, to: Option<i64>) -> bool {
     from.is_none_or(|f| t >= f) && to.is_none_or(|x| t <= x)
 }
 
 /// `/events-stream`: by processing time, cursor = position (always returned, also on an
 /// empty page, so a client can keep polling).
-fn stream(q: &[(String, String)], events: &[Value], max: usize, repeat: bool) -> Reply {
+fn stream(q: &[(String, String)], data: &Dataset, max: usize, repeat: bool) -> Reply {
+    let events = &data.events;
     let (from, to) = match (epoch_ms(q, "from"), epoch_ms(q, "to")) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(r), _) | (_, Err(r)) => return r,
@@ -1058,7 +1089,7 @@ fn stream(q: &[(String, String)], events: &[Value], max: usize, repeat: bool) ->
     let mut page = Vec::new();
     let mut pos = start;
     while pos < events.len() && page.len() < limit {
-        if in_window(&events[pos], from, to) {
+        if in_window(data.event_times[pos], from, to) {
             page.push(events[pos].clone());
         }
         pos += 1;
@@ -1080,7 +1111,7 @@ fn search(
     shared: &Shared,
     path: &str,
     q: &[(String, String)],
-    events: &[Value],
+    data: &Dataset,
     max: usize,
     repeat: bool,
 ) -> Reply {
@@ -1092,11 +1123,14 @@ fn search(
         .and_then(|l| l.parse().ok())
         .unwrap_or(100usize)
         .clamp(1, max);
-    let mut list: Vec<&Value> = events.iter().filter(|e| in_window(e, from, to)).collect();
-    list.sort_by(|a, b| {
-        time_of(b)
-            .cmp(&time_of(a))
-            .then_with(|| a["id"].as_str().cmp(&b["id"].as_str()))
+    let mut list: Vec<usize> = (0..data.events.len())
+        .filter(|&i| in_window(data.event_times[i], from, to))
+        .collect();
+    let id = |i: usize| data.events[i]["id"].as_str();
+    list.sort_by(|&a, &b| {
+        data.event_times[b]
+            .cmp(&data.event_times[a])
+            .then_with(|| id(a).cmp(&id(b)))
     });
     let cursor = param(q, "cursor");
     let offset = match cursor {
@@ -1111,7 +1145,7 @@ fn search(
         .get(offset..end)
         .unwrap_or_default()
         .iter()
-        .map(|v| (*v).clone())
+        .map(|&i| data.events[i].clone())
         .collect();
     let next = if repeat {
         cursor.map(str::to_string)

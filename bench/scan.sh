@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Benchmark of `orgscan scan` with the full shipped pack on synthetic snapshots, and of the same
+# detections written as plain Rego over the raw events under the reference OPA.
+#
+#   bench/scan.sh                 # orgscan at 10^6 and 10^7 events, OPA at 10^3, 10^4, 10^5 … until one
+#                                 #   takes more than OPA_LIMIT seconds (default 600)
+#   SIZES="1000000" OPA_SIZES="10000 100000" bench/scan.sh
+#   PACK_ARGS="--no-default-policies --policies DIR" bench/scan.sh   # another pack
+#
+# Prints a table: events, wall, CPU (user+sys), peak RSS, events/s; then the OPA rows and the ratio
+# OPA wall / orgscan wall at the largest size OPA finished. Peak RSS and times come from
+# /usr/bin/time -v (getrusage of the child). Snapshots are cached in bench-out/ (≈1.4 KB per event:
+# 14 GB at 10^7). Wall times depend on what else runs on the machine: the load average is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000000 10000000"}
+OPA_SIZES=${OPA_SIZES:-"1000 10000 100000 1000000"}
+OPA_LIMIT=${OPA_LIMIT:-600}
+# Extra `orgscan scan` arguments, e.g. a pack without one policy (word-split on purpose).
+PACK_ARGS=${PACK_ARGS:-}
+OUT=bench-out
+mkdir -p "$OUT"
+
+cargo build --release --quiet --bin orgscan --example bench_snapshot
+BIN=target/release/orgscan
+GEN=target/release/examples/bench_snapshot
+
+snapshot() { # N -> dir
+  local n=$1 dir="$OUT/snap-$1"
+  if [ ! -f "$dir/manifest.json" ] || ! grep -q "\"records\": $n" "$dir/manifest.json"; then
+    "$GEN" --count "$n" --out "$dir" >&2
+  fi
+  echo "$dir"
+}
+
+# Runs a command under /usr/bin/time -v; prints "wall_s cpu_s rss_mb".
+measure() {
+  local log
+  log=$(mktemp)
+  /usr/bin/time -v "$@" >/dev/null 2>"$log" || { cat "$log" >&2; rm -f "$log"; return 1; }
+  python3 - "$log" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+def num(label):
+    return float(re.search(re.escape(label) + r":\s*([0-9.:]+)", t).group(1).split()[0])
+wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([0-9:.]+)", t).group(1).split(":")
+secs = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
+cpu = num("User time (seconds)") + num("System time (seconds)")
+rss = num("Maximum resident set size (kbytes)") / 1024
+print(f"{secs:.2f} {cpu:.2f} {rss:.0f}")
+PY
+  rm -f "$log"
+}
+
+printf "machine: %s cores, load average %s\n\n" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-10s %-9s %9s %9s %11s %12s\n" engine events wall_s cpu_s peak_rss_mb events/s
+declare -A ORG_WALL
+for n in $SIZES; do
+  dir=$(snapshot "$n")
+  read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n" --format json --exit-zero -q)
+  ORG_WALL[$n]=$wall
+  printf "%-10s %-9s %9s %9s %11s %12.0f\n" orgscan "$n" "$wall" "$cpu" "$rss" "$(python3 -c "print($n/max($wall,0.001))")"
+done
+
+bench/install-opa.sh >/dev/null
+last_opa=""
+for n in $OPA_SIZES; do
+  dir=$(snapshot "$n")
+  if ! res=$(timeout "$OPA_LIMIT" python3 bench/opa/run_raw.py "$dir"); then
+    printf "%-10s %-9s %9s\n" opa "$n" ">${OPA_LIMIT}"
+    break
+  fi
+  read -r wall rss < <(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d['wall_s'], d['peak_rss_mb'])" "$res")
+  printf "%-10s %-9s %9s %9s %11s %12.0f\n" opa "$n" "$wall" "-" "$rss" "$(python3 -c "print($n/max($wall,0.001))")"
+  echo "$res" > "$OUT/opa-$n.json"
+  last_opa=$n
+  declare "OPA_$n=$wall"
+done
+
+if [ -n "$last_opa" ]; then
+  # orgscan at the same size as the largest OPA run.
+  dir=$(snapshot "$last_opa")
+  read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$last_opa" --format json --exit-zero -q)
+  printf "%-10s %-9s %9s %9s %11s %12.0f\n" orgscan "$last_opa" "$wall" "$cpu" "$rss" "$(python3 -c "print($last_opa/max($wall,0.001))")"
+  opa_wall_var="OPA_$last_opa"
+  printf "\nratio at %s events: OPA over raw events %ss / orgscan %ss = %sx\n" "$last_opa" "${!opa_wall_var}" "$wall" \
+    "$(python3 -c "print(round(${!opa_wall_var}/max($wall,0.001),1))")"
+fi

@@ -1,0 +1,24 @@
+package orgscan.detect.admin_group_add_test
+
+import data.orgscan.detect.admin_group_add
+import rego.v1
+
+ev(id, t, group) := {"id": id, "time": t, "action": "user_added_to_group", "actor": {"id": "adm", "name": "Ada"}, "context": [{"id": "u9", "type": "users"}, {"id": "g1", "type": "groups", "attributes": {"groupName": group}}]}
+
+inp(events) := {"events": {"available": true}, "facts": {"declared": {"ATL-DET-003": {"admin_additions": {"events": events}}}}}
+
+test_two_additions_same_day_are_one_finding if {
+	findings := admin_group_add.deny with input as inp([ev("e1", "2026-11-01T10:00:00.000Z", "org-admins"), ev("e2", "2026-11-01T12:00:00.000Z", "site-admins")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 2
+	f.evidence.groups == ["org-admins", "site-admins"]
+}
+
+test_near_miss_no_admin_group_additions if {
+	count(admin_group_add.deny) == 0 with input as inp([])
+}
+
+test_not_evaluable_without_events if {
+	count(admin_group_add.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

@@ -1,0 +1,81 @@
+# METADATA
+# title: No admin roles granted outside working hours
+# description: >-
+#   Admin rights granted at night or at the weekend, when nobody watches, are a classic step
+#   of an account takeover or insider abuse. Working hours and days are read in the org's
+#   time zone (an IANA name such as Europe/Berlin). Grants of org admin, product admin to a
+#   group, admin role assignments, and product roles whose event mentions admin count.
+#   One finding per admin and local day.
+# related_resources:
+#   - ref: https://support.atlassian.com/user-management/docs/give-users-admin-permissions/
+# custom:
+#   id: ATL-DET-021
+#   severity: medium
+#   category: Threat detection
+#   points: 1
+#   kind: detection
+#   user_impact: low
+#   implementation_cost: low
+#   remediation:
+#     - Confirm each listed grant with the admin who made it and a ticket; remove grants nobody approved.
+#     - Require approval (a second admin) for admin role changes.
+#   data:
+#     events: [added_org_admin, group_granted_admin_access, role_assignment_added_to_group, user_granted_role, group_granted_role]
+#   config:
+#     timezone: UTC
+#     work_start_hour: 8
+#     work_end_hour: 18
+#     workdays: [Monday, Tuesday, Wednesday, Thursday, Friday]
+#   version: 1
+package orgscan.detect.admin_role_off_hours
+
+import data.orgscan.lib.detect
+import rego.v1
+
+id := "ATL-DET-021"
+
+cfg := detect.params(id)
+
+always_admin := ["added_org_admin", "group_granted_admin_access", "role_assignment_added_to_group"]
+
+maybe_admin := ["user_granted_role", "group_granted_role"]
+
+grants contains e if {
+	some a in always_admin
+	some e in detect.events_of(a)
+}
+
+grants contains e if {
+	some a in maybe_admin
+	some e in detect.events_of(a)
+	regex.match(`(?i)admin`, json.marshal([object.get(e, "context", []), object.get(e, "message", "")]))
+}
+
+local(e) := {"hour": c[0], "minute": c[1], "weekday": time.weekday([e.time_ns, cfg.timezone]), "day": sprintf("%04d-%02d-%02d", time.date([e.time_ns, cfg.timezone]))} if {
+	c := time.clock([e.time_ns, cfg.timezone])
+}
+
+off_hours(e) if not local(e).weekday in cfg.workdays
+
+off_hours(e) if local(e).hour < cfg.work_start_hour
+
+off_hours(e) if local(e).hour >= cfg.work_end_hour
+
+off := [object.union(e, {"local_day": local(e).day}) | some e in grants; off_hours(e)]
+
+# Off-hours grants per admin and local day.
+groups := {[e.actor.id, e.local_day]: [x | some x in off; x.actor.id == e.actor.id; x.local_day == e.local_day] | some e in off}
+
+deny contains {
+	"resource": detect.actor_resource(group[0]),
+	"message": sprintf("%s granted admin rights %d time(s) outside working hours on %s (%s)", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), count(group), day, cfg.timezone]),
+	"evidence": object.union(detect.group_evidence(group, 20), {
+		"timezone": cfg.timezone,
+		"working_hours": sprintf("%02d:00-%02d:00 %s", [cfg.work_start_hour, cfg.work_end_hour, concat(",", cfg.workdays)]),
+		"to_pass": "admin grants made within working hours, or approved (waive the finding)",
+	}),
+} if {
+	some [_, day], group in groups
+}
+
+not_evaluable contains reason if some reason in detect.events_unavailable

@@ -1,0 +1,32 @@
+package orgscan.detect.admin_role_off_hours_test
+
+import data.orgscan.detect.admin_role_off_hours
+import rego.v1
+
+cfg := {"controls": {"ATL-DET-021": {"timezone": "Europe/Berlin", "work_start_hour": 8, "work_end_hour": 18, "workdays": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]}}}
+
+ev(id, t) := {"id": id, "time": t, "time_ns": time.parse_rfc3339_ns(t), "action": "added_org_admin", "actor": {"id": "adm", "name": "Ada"}, "context": [], "message": "Added user as organization admin"}
+
+inp(events) := {"config": cfg, "events": {"available": true}, "events_by_action": {"added_org_admin": events}}
+
+test_grant_at_night_local_time_fires if {
+	# 2026-11-04 is a Wednesday; 01:30 UTC is 02:30 in Berlin.
+	findings := admin_role_off_hours.deny with input as inp([ev("e1", "2026-11-04T01:30:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.event_ids == ["e1"]
+}
+
+test_near_miss_just_inside_working_hours if {
+	# 07:00 UTC is 08:00 in Berlin (CET): inside.
+	count(admin_role_off_hours.deny) == 0 with input as inp([ev("e2", "2026-11-04T07:00:00.000Z")])
+}
+
+test_weekend_grant_fires if {
+	# 2026-11-07 is a Saturday.
+	count(admin_role_off_hours.deny) == 1 with input as inp([ev("e3", "2026-11-07T10:00:00.000Z")])
+}
+
+test_not_evaluable_without_events if {
+	count(admin_role_off_hours.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

@@ -1,0 +1,31 @@
+package orgscan.detect.failed_logins_test
+
+import data.orgscan.detect.failed_logins
+import rego.v1
+
+inp(keys, bursts) := {
+	"config": {"controls": {"ATL-DET-007": {"window_minutes": 60, "max_failures": 5}}},
+	"events": {"available": true},
+	"facts": {
+		"action_sets": {"failed_login": {"keys": keys}},
+		"declared": {"ATL-DET-007": {"bursts": {"bursts": bursts}}},
+	},
+}
+
+burst := {"key": {"actor": "a1"}, "count": 12, "peak": 12, "first": "2026-11-01T10:00:00.000Z", "last": "2026-11-01T10:05:00.000Z", "event_ids": ["e1"]}
+
+test_fires_when_the_catalogue_has_a_failed_login_action if {
+	count(failed_logins.deny) == 1 with input as inp(["user_login_failed"], [burst])
+}
+
+test_near_miss_no_burst_passes if {
+	count(failed_logins.deny) == 0 with input as inp(["user_login_failed"], [])
+	count(failed_logins.not_evaluable) == 0 with input as inp(["user_login_failed"], [])
+}
+
+test_not_evaluable_without_a_failed_login_action if {
+	reasons := failed_logins.not_evaluable with input as inp([], [])
+	count(reasons) == 1
+	some r in reasons
+	contains(r, "no failed-login action")
+}

@@ -1,0 +1,29 @@
+package orgscan.detect.impossible_travel_test
+
+import data.orgscan.detect.impossible_travel
+import rego.v1
+
+t := {
+	"key": {"actor": "a1", "actor_name": "Ann"},
+	"from": {"country": "Germany", "city": "Berlin", "precision": "city", "time": "2026-11-01T10:00:00.000Z", "event_id": "e1"},
+	"to": {"country": "Australia", "city": "Sydney", "precision": "city", "time": "2026-11-01T12:00:00.000Z", "event_id": "e2"},
+	"distance_km": 16090, "min_distance_km": 16030, "hours": 2, "speed_kmh": 8015,
+}
+
+inp(ts) := {"events": {"available": true}, "facts": {"declared": {"ATL-DET-013": {"travel": {"transitions": ts}}}}}
+
+test_berlin_to_sydney_in_two_hours_fires if {
+	findings := impossible_travel.deny with input as inp([t])
+	count(findings) == 1
+	some f in findings
+	f.evidence.event_ids == ["e1", "e2"]
+	contains(f.message, "Sydney, Australia")
+}
+
+test_near_miss_reachable_travel_passes if {
+	count(impossible_travel.deny) == 0 with input as inp([])
+}
+
+test_not_evaluable_without_events if {
+	count(impossible_travel.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

@@ -1,0 +1,29 @@
+package orgscan.detect.login_burst_test
+
+import data.orgscan.detect.login_burst
+import rego.v1
+
+inp(bursts) := {
+	"config": {"controls": {"ATL-DET-009": {"window_minutes": 60, "max_logins": 20}}},
+	"events": {"available": true},
+	"facts": {"declared": {"ATL-DET-009": {"bursts": {"bursts": bursts, "max_peak": 20}}}},
+}
+
+burst := {"key": {"actor": "a1", "actor_name": "Ann"}, "count": 9, "peak": 9, "first": "2026-11-01T10:00:00.000Z", "last": "2026-11-01T10:40:00.000Z", "event_ids": ["e1", "e2"]}
+
+test_a_burst_is_one_finding if {
+	findings := login_burst.deny with input as inp([burst])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 9
+	f.resource.name == "Ann"
+}
+
+test_near_miss_at_the_threshold_passes if {
+	# max_peak equals the threshold: Rust emits no burst.
+	count(login_burst.deny) == 0 with input as inp([])
+}
+
+test_not_evaluable_without_events if {
+	count(login_burst.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

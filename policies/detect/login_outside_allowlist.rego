@@ -1,0 +1,70 @@
+# METADATA
+# title: No sign-ins from outside the IP allowlist
+# description: >-
+#   When the org restricts access to its IP allowlist, a sign-in from another address means
+#   the allowlist does not cover every product or path, or an account is used from elsewhere
+#   (Sumo Logic "logins exceeding set parameters"). One finding per account, with the addresses,
+#   count, first and last time and event ids. The allowlist is the CIDRs of the org's
+#   enabled ip-allowlist policies in the snapshot.
+# related_resources:
+#   - ref: https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/
+# custom:
+#   id: ATL-DET-008
+#   severity: high
+#   category: Threat detection
+#   points: 1
+#   kind: detection
+#   user_impact: moderate
+#   implementation_cost: moderate
+#   remediation:
+#     - Check whether the listed address belongs to your organization (a new office, VPN egress or cloud runner) and add it to the allowlist if so.
+#     - Otherwise treat the sign-in as suspicious - reset the account's password and sessions.
+#     - Make sure the IP allowlist applies to every product and to the admin hub.
+#   data:
+#     api: [org_policies]
+#   config:
+#     actions: [user_login]
+#     facts:
+#       outside:
+#         kind: values
+#         actions: $actions
+#         by: [actor]
+#         value: ip
+#         where:
+#           ip_not_in: ["@ip_allowlist"]
+#         per_key: true
+#         limit: 100000
+#   version: 1
+package orgscan.detect.login_outside_allowlist
+
+import data.orgscan.lib.detect
+import rego.v1
+
+id := "ATL-DET-008"
+
+allowlist := object.get(input, ["facts", "ip_allowlist", "cidrs"], [])
+
+deny contains {
+	"resource": detect.key_resource(item.key, "actor"),
+	"message": sprintf("%s signed in %d time(s) from %d address(es) outside the IP allowlist (%s), %s to %s", [detect.who(item.key.actor, object.get(item.key, "actor_name", "")), item.count, item.distinct, concat(", ", detect.first_n(ips, 5)), item.first, item.last]),
+	"evidence": {
+		"source": "events",
+		"fact": "outside",
+		"ips": detect.first_n(ips, 20),
+		"addresses": item.distinct,
+		"count": item.count,
+		"first": item.first,
+		"last": item.last,
+		"event_ids": item.event_ids,
+		"allowlist": allowlist,
+		"to_pass": "sign-ins only from addresses inside an enabled ip-allowlist policy",
+	},
+} if {
+	count(allowlist) > 0
+	some item in detect.items(id, "outside", "items")
+	ips := [v.value | some v in item.values]
+}
+
+not_applicable contains "the org has no enabled IP allowlist policy" if count(allowlist) == 0
+
+not_evaluable contains reason if some reason in detect.events_unavailable

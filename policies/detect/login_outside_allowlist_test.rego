@@ -1,0 +1,35 @@
+package orgscan.detect.login_outside_allowlist_test
+
+import data.orgscan.detect.login_outside_allowlist
+import rego.v1
+
+item := {
+	"key": {"actor": "a1"}, "values": [{"value": "198.51.100.9", "count": 2}], "distinct": 1, "count": 2,
+	"first": "2026-11-01T10:00:00.000Z", "last": "2026-11-02T10:00:00.000Z", "event_ids": ["e1", "e2"],
+}
+
+inp(cidrs, items) := {
+	"events": {"available": true},
+	"facts": {"ip_allowlist": {"cidrs": cidrs}, "declared": {"ATL-DET-008": {"outside": {"items": items}}}},
+}
+
+test_fires_for_a_sign_in_outside if {
+	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item])
+	count(findings) == 1
+	some f in findings
+	f.evidence.ips == ["198.51.100.9"]
+	f.evidence.count == 2
+}
+
+test_near_miss_all_inside_passes if {
+	count(login_outside_allowlist.deny) == 0 with input as inp(["203.0.113.0/24"], [])
+}
+
+test_not_applicable_without_allowlist if {
+	count(login_outside_allowlist.deny) == 0 with input as inp([], [item])
+	count(login_outside_allowlist.not_applicable) == 1 with input as inp([], [item])
+}
+
+test_not_evaluable_without_events if {
+	count(login_outside_allowlist.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

@@ -1,0 +1,24 @@
+package orgscan.detect.policy_change_test
+
+import data.orgscan.detect.policy_change
+import rego.v1
+
+ev(id, action, t) := {"id": id, "time": t, "action": action, "actor": {"id": "adm", "name": "Ada"}}
+
+cfg := {"controls": {"ATL-DET-010": {"weakening": ["twosv_unenforced"]}}}
+
+test_weakening_change_is_high if {
+	findings := policy_change.deny with input as {"config": cfg, "events": {"available": true}, "events_by_action": {"twosv_unenforced": [ev("e1", "twosv_unenforced", "2026-11-01T10:00:00.000Z")], "set_session_policy": [ev("e2", "set_session_policy", "2026-11-01T11:00:00.000Z")]}}
+	count(findings) == 1
+	some f in findings
+	f.severity == "high"
+	f.evidence.actions == ["set_session_policy", "twosv_unenforced"]
+}
+
+test_near_miss_views_are_not_changes if {
+	count(policy_change.deny) == 0 with input as {"config": cfg, "events": {"available": true}, "events_by_action": {"organization_policies_viewed": [ev("e3", "organization_policies_viewed", "2026-11-01T10:00:00.000Z")]}}
+}
+
+test_not_evaluable_without_events if {
+	count(policy_change.not_evaluable) == 1 with input as {"events": {"available": false}}
+}

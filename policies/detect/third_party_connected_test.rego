@@ -1,0 +1,21 @@
+package orgscan.detect.third_party_connected_test
+
+import data.orgscan.detect.third_party_connected
+import rego.v1
+
+ev := {"id": "e1", "time": "2026-11-04T09:00:00.000Z", "action": "third_party_integration_connected", "actor": {"id": "adm", "name": "Ada"}, "context": []}
+
+inp(keys, events) := {"events": {"available": true}, "facts": {"action_sets": {"third_party_connect": {"keys": keys}}, "declared": {"ATL-DET-020": {"connections": {"events": events}}}}}
+
+test_connection_fires if {
+	findings := third_party_connected.deny with input as inp(["third_party_integration_connected"], [ev])
+	count(findings) == 1
+}
+
+test_near_miss_disconnections_are_not_selected if {
+	count(third_party_connected.deny) == 0 with input as inp(["third_party_integration_connected"], [])
+}
+
+test_not_evaluable_without_the_action if {
+	count(third_party_connected.not_evaluable) == 1 with input as inp([], [])
+}

@@ -1,0 +1,74 @@
+# Helpers for detections (policies/detect): reading declared facts, resolved action sets and
+# slim events, and shaping findings so a burst is one finding. Plain Rego v1, no
+# engine-specific builtins: runs the same under regorus and the reference OPA.
+package orgscan.lib.detect
+
+import rego.v1
+
+# Settings of a control: METADATA custom.config defaults merged with orgscan.toml.
+params(id) := object.get(object.get(object.get(input, "config", {}), "controls", {}), id, {})
+
+# The output of a fact the control declared in custom.config.facts (see docs/policy-input.md).
+fact(id, name) := object.get(input, ["facts", "declared", id, name], {})
+
+# The items of a declared fact (bursts, spikes, items, pairs, transitions or events).
+items(id, name, list) := object.get(fact(id, name), list, [])
+
+# The action keys a catalogue-resolved set holds (e.g. "mcp", "oauth_install", "failed_login").
+action_set(name) := object.get(input, ["facts", "action_sets", name, "keys"], [])
+
+# Slim events of one action (declared in custom.data.events).
+events_of(action) := object.get(object.get(input, "events_by_action", {}), action, [])
+
+events_available if object.get(object.get(input, "events", {}), "available", false) == true
+
+# Why event data is missing, when it is.
+events_unavailable contains reason if {
+	not events_available
+	reason := sprintf("the audit log was not collected: %s", [object.get(object.get(input, "events", {}), "unavailable_reason", "the snapshot has no events")])
+}
+
+# At most n items of a list.
+first_n(list, n) := [x | some i, x in list; i < n]
+
+# A person's display name: "Name (id)" or the id.
+who(id, name) := sprintf("%s (%s)", [name, id]) if {
+	is_string(name)
+	name != ""
+} else := id
+
+# The actor resource of a keyed fact item (key.actor / key.user / …).
+key_resource(key, field) := {"type": "user", "id": key[field], "name": object.get(key, sprintf("%s_name", [field]), key[field])}
+
+# The resource of a slim event's actor.
+actor_resource(e) := {"type": "user", "id": e.actor.id, "name": object.get(e.actor, "name", e.actor.id)} if {
+	is_string(e.actor.name)
+} else := {"type": "user", "id": e.actor.id}
+
+# Country spelling → ISO code, using the bundled table (input.facts.geo.aliases).
+country_code(name) := code if {
+	code := input.facts.geo.aliases[lower(name)]
+} else := upper(name)
+
+# Whether a country (name as the API spells it) is in a configured list of names or codes.
+country_in(name, list) if {
+	code := country_code(name)
+	some entry in list
+	country_code(entry) == code
+}
+
+# Slim events of several actions, grouped per actor and UTC day: one finding per group.
+groups_by_actor_day(events) := {[e.actor.id, substring(e.time, 0, 10)]: group |
+	some e in events
+	group := [x | some x in events; x.actor.id == e.actor.id; substring(x.time, 0, 10) == substring(e.time, 0, 10)]
+}
+
+# Evidence of a group of slim events: count, first and last time, a capped list of ids.
+group_evidence(group, cap) := {
+	"source": "events",
+	"count": count(group),
+	"first": min({e.time | some e in group}),
+	"last": max({e.time | some e in group}),
+	"event_ids": first_n(sort([e.id | some e in group]), cap),
+	"actions": sort({e.action | some e in group}),
+}

@@ -1,0 +1,423 @@
+//! Putting the snapshot together in the staging directory: each finished collection written
+//! (or recorded as unavailable) as it arrives, events merged with the carried ones and ordered,
+//! the key scrubbed from anything a server echoed it into.
+
+use super::client::{ApiError, ApiKey};
+use super::endpoints::{self, Fetched};
+use super::events::{EventSet, EventsFetch, EventsPlan};
+use super::outcome::Unavailable;
+use super::resume::Previous;
+use super::running::{Data, Fetch};
+use super::CollectError;
+use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
+use crate::snapshot::{
+    Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The scope a scoped API key needs for a collection (atlassian-api.md §1), for 403 reasons.
+pub(crate) fn scope_of(collection: Collection) -> Option<&'static str> {
+    Some(match collection {
+        Collection::Org => "read:orgs:admin",
+        Collection::Directories | Collection::Users => "read:directories:admin",
+        Collection::Groups => "read:groups:admin",
+        Collection::Domains => "read:domains:admin",
+        Collection::ControlPolicies => "read:policies:admin",
+        Collection::ApiKeys | Collection::ApiTokens => "read:tokens:admin (or read:keys:admin)",
+        Collection::EventActions | Collection::Events => "read:events:admin",
+        Collection::Workspaces => "read:workspaces:admin",
+        // No scope is documented for v1 org policies; attestations are local.
+        Collection::OrgPolicies | Collection::Attestation => return None,
+    })
+}
+
+/// The path recorded for a collection that failed before any page.
+pub(crate) fn primary_path(org: &str, collection: Collection) -> String {
+    let org = endpoints::segment(org);
+    match collection {
+        Collection::Org => format!("/admin/v1/orgs/{org}"),
+        Collection::Directories => format!("/admin/v2/orgs/{org}/directories"),
+        Collection::Users => format!("/admin/v2/orgs/{org}/directories/-/users/search"),
+        Collection::Groups => format!("/admin/v2/orgs/{org}/directories/-/groups/search"),
+        Collection::Domains => format!("/admin/v1/orgs/{org}/domains"),
+        Collection::OrgPolicies => format!("/admin/v1/orgs/{org}/policies"),
+        Collection::ControlPolicies => format!("/admin/control/v2/orgs/{org}/policies"),
+        Collection::ApiKeys => format!("/admin/api-access/v1/orgs/{org}/api-keys"),
+        Collection::ApiTokens => format!("/admin/api-access/v1/orgs/{org}/api-tokens"),
+        Collection::EventActions => format!("/admin/v1/orgs/{org}/event-actions"),
+        Collection::Workspaces => format!("/admin/v2/orgs/{org}/workspaces"),
+        Collection::Events => format!("/admin/v1/orgs/{org}/events-stream"),
+        Collection::Attestation => "attestation".to_string(),
+    }
+}
+
+/// Receives each finished collection and writes it into the staging directory.
+pub(crate) struct Sink<'a> {
+    pub(crate) writer: &'a mut SnapshotWriter,
+    pub(crate) key: &'a ApiKey,
+    pub(crate) org: &'a str,
+    pub(crate) previous: Option<&'a Previous>,
+    pub(crate) plan: &'a EventsPlan,
+    pub(crate) window_from: Timestamp,
+    pub(crate) now: Timestamp,
+    pub(crate) unavailable: Vec<Unavailable>,
+    pub(crate) org_name: Option<String>,
+    pub(crate) events: Option<EventsSummary>,
+    /// What a provisional events write put on disk: record count and provenance.
+    pub(crate) prewritten: Option<(u64, Provenance)>,
+}
+
+impl Sink<'_> {
+    /// Writes a provisional events file while the walk waits for its rate limit. Ignored once
+    /// the real result is in.
+    pub(crate) fn prewrite_events(&mut self, speculated: EventsFetch) -> Result<(), CollectError> {
+        if self.events.is_some() {
+            return Ok(());
+        }
+        let empty = Previous {
+            manifest: empty_manifest(self.org, self.now),
+            events: Vec::new(),
+        };
+        let prev = self.previous.unwrap_or(&empty);
+        let (_, written) = write_events(
+            self.writer,
+            prev,
+            Some(speculated),
+            None,
+            self.plan,
+            self.window_from,
+            self.now,
+            self.key,
+            None,
+        )?;
+        self.prewritten = Some(written);
+        Ok(())
+    }
+
+    pub(crate) fn handle(&mut self, fetch: Fetch) -> Result<(), CollectError> {
+        let collection = fetch.collection;
+        let data = match fetch.result {
+            Ok(data) => data,
+            Err(e) => {
+                if collection == Collection::Events {
+                    if let Some(prev) = self.previous {
+                        // Keep what the previous snapshot had, and its resume point.
+                        self.events = Some(
+                            write_events(
+                                self.writer,
+                                prev,
+                                None,
+                                Some(e),
+                                self.plan,
+                                self.window_from,
+                                self.now,
+                                self.key,
+                                None,
+                            )?
+                            .0,
+                        );
+                        return Ok(());
+                    }
+                }
+                let mut reason = e.to_string();
+                if e.status() == Some(403) {
+                    if let Some(scope) = scope_of(collection) {
+                        reason.push_str(&format!(" (a scoped key needs {scope})"));
+                    }
+                }
+                self.unavailable.push(Unavailable {
+                    collection,
+                    reason: reason.clone(),
+                    http_status: e.status(),
+                    permission: e.is_permission(),
+                });
+                self.writer.mark_unavailable(
+                    collection,
+                    Provenance::unavailable(primary_path(self.org, collection), reason, e.status()),
+                );
+                return Ok(());
+            }
+        };
+        let at = fetch.at;
+        match data {
+            Data::Org(f) => {
+                let mut f = f;
+                match f.records.pop() {
+                    Some(org) => {
+                        let (org, _) = scrub(org, self.key);
+                        self.org_name = org.attributes.name.clone();
+                        let prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
+                        self.writer
+                            .write_collection(collection, &org, 1, prov)
+                            .map_err(CollectError::Write)?;
+                    }
+                    None => {
+                        let reason = format!("GET {}: the response had no org", f.source);
+                        self.unavailable.push(Unavailable {
+                            collection,
+                            reason: reason.clone(),
+                            http_status: None,
+                            permission: false,
+                        });
+                        self.writer.mark_unavailable(
+                            collection,
+                            Provenance::unavailable(f.source, reason, None),
+                        );
+                    }
+                }
+            }
+            Data::Directories(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Users(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Groups(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Domains(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::OrgPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ControlPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ApiKeys(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::ApiTokens(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::EventActions(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Workspaces(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Events(fetch) => {
+                let empty = Previous {
+                    manifest: empty_manifest(self.org, self.now),
+                    events: Vec::new(),
+                };
+                let prev = self.previous.unwrap_or(&empty);
+                let prewritten = self.prewritten.take();
+                self.events = Some(
+                    write_events(
+                        self.writer,
+                        prev,
+                        Some(fetch),
+                        None,
+                        self.plan,
+                        self.window_from,
+                        self.now,
+                        self.key,
+                        prewritten.as_ref(),
+                    )?
+                    .0,
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Removes staging directories a killed run left beside `out` (`.NAME.partial-PID`, and its
+/// `.previous` backup) when process PID is gone. Only where `/proc` tells (Linux); elsewhere
+/// they stay, harmless, until removed by hand.
+pub fn remove_stale_staging(out: &Path) {
+    let proc_fs = Path::new("/proc/self");
+    if !proc_fs.exists() {
+        return;
+    }
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.partial-");
+    let Ok(entries) = std::fs::read_dir(&parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".previous").unwrap_or(rest);
+        let alive = pid
+            .parse::<u32>()
+            .map(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        if alive == Ok(false) && entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+pub(crate) fn empty_manifest(org: &str, now: Timestamp) -> Manifest {
+    Manifest {
+        format: FORMAT_NAME.to_string(),
+        format_version: FORMAT_VERSION,
+        tool_version: crate::TOOL_VERSION.to_string(),
+        org: OrgIdentity {
+            id: org.to_string(),
+            name: None,
+        },
+        collected_at: now,
+        source: SnapshotSource::Api,
+        event_window: None,
+        stream_cursor: None,
+        files: Default::default(),
+        collections: Default::default(),
+    }
+}
+
+pub(crate) fn provenance(
+    source: &str,
+    at: Timestamp,
+    pages: u64,
+    records: u64,
+    warnings: &[String],
+) -> Provenance {
+    let mut p = Provenance::collected(source, at, pages, records);
+    p.warnings = warnings.to_vec();
+    p
+}
+
+pub(crate) fn write_fetched<T: Serialize + DeserializeOwned>(
+    writer: &mut SnapshotWriter,
+    collection: Collection,
+    fetched: Fetched<T>,
+    at: Timestamp,
+    key: &ApiKey,
+) -> Result<(), CollectError> {
+    let count = fetched.records.len() as u64;
+    let (records, scrubbed) = scrub(fetched.records, key);
+    let mut prov = provenance(&fetched.source, at, fetched.pages, count, &fetched.warnings);
+    if scrubbed {
+        prov.warnings
+            .push("the API key appeared in the data and was replaced by ***".to_string());
+    }
+    writer
+        .write_collection(collection, &records, count, prov)
+        .map_err(CollectError::Write)
+}
+
+#[derive(Default)]
+pub(crate) struct EventsSummary {
+    pub(crate) window: Option<EventWindow>,
+    pub(crate) cursor: Option<String>,
+    pub(crate) interrupted: Option<String>,
+    pub(crate) new: u64,
+    pub(crate) total: u64,
+}
+
+/// Merges the previous snapshot's events with the fetched ones (dedupe by id, previous copy
+/// first), orders them and writes `events.ndjson`, unless `prewritten` says the same records
+/// with the same provenance are on disk already. Returns the summary and what was written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_events(
+    writer: &mut SnapshotWriter,
+    prev: &Previous,
+    fetch: Option<EventsFetch>,
+    failed: Option<ApiError>,
+    plan: &EventsPlan,
+    window_from: Timestamp,
+    now: Timestamp,
+    key: &ApiKey,
+    prewritten: Option<&(u64, Provenance)>,
+) -> Result<(EventsSummary, (u64, Provenance)), CollectError> {
+    let mut set = EventSet::default();
+    for record in &prev.events {
+        set.insert(record.clone());
+    }
+    let carried = set.len() as u64;
+    let mut warnings = Vec::new();
+    if carried > 0 {
+        warnings.push(format!(
+            "{carried} events carried forward from the previous snapshot"
+        ));
+    }
+    let (source, pages, interrupted, cursor, fetched_max) = match fetch {
+        Some(f) => {
+            let fetched_max = f.records.iter().map(|r| r.time).max();
+            let mut scrubbed = false;
+            let mut too_old = 0u64;
+            for mut record in f.records {
+                // The window claims completeness from its start: an event before it (a server
+                // ignoring `from`) would be a sample, not the record, so it is left out.
+                if record.time < window_from {
+                    too_old += 1;
+                    continue;
+                }
+                if key.occurs_in(&record.line) {
+                    record.line = key.redact(&record.line);
+                    scrubbed = true;
+                }
+                set.insert(record);
+            }
+            if scrubbed {
+                warnings.push("the API key appeared in events and was replaced by ***".into());
+            }
+            if too_old > 0 {
+                warnings.push(format!(
+                    "{too_old} events before the window start {window_from} were left out"
+                ));
+            }
+            warnings.extend(f.warnings);
+            let cursor = if f.used_search {
+                None
+            } else {
+                f.cursor.or(plan.cursor.clone())
+            };
+            (
+                f.source,
+                f.pages,
+                f.interrupted.map(|e| e.to_string()),
+                cursor,
+                fetched_max,
+            )
+        }
+        None => (
+            primary_path(&prev.manifest.org.id, Collection::Events),
+            0,
+            failed.map(|e| e.to_string()),
+            plan.cursor.clone(),
+            None,
+        ),
+    };
+    if let Some(why) = &interrupted {
+        warnings.push(format!("incomplete: {why}"));
+    }
+    let total = set.len() as u64;
+    let new = total - carried;
+    let to = match &interrupted {
+        // Only what was fetched is known: the window ends at the last event seen.
+        Some(_) => fetched_max
+            .or(prev.manifest.event_window.as_ref().map(|w| w.to))
+            .unwrap_or(window_from)
+            .max(window_from),
+        None => now,
+    };
+    let mut prov = Provenance::collected(source, now, pages, total);
+    prov.warnings = warnings;
+    // Records only accumulate, so the same count means the same set.
+    let on_disk = prewritten.is_some_and(|(count, p)| *count == total && *p == prov);
+    if !on_disk {
+        let sorted = set.into_sorted();
+        writer
+            .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov.clone())
+            .map_err(CollectError::Write)?;
+    }
+    let summary = EventsSummary {
+        window: Some(EventWindow {
+            from: window_from,
+            to,
+        }),
+        cursor,
+        interrupted,
+        new,
+        total,
+    };
+    Ok((summary, (total, prov)))
+}
+
+/// Serializes, and if the key occurs anywhere in the data, replaces it by `***` (a server
+/// echoing the key must not put it into a snapshot).
+pub(crate) fn scrub<T: Serialize + DeserializeOwned>(value: T, key: &ApiKey) -> (T, bool) {
+    let Ok(text) = serde_json::to_string(&value) else {
+        return (value, false);
+    };
+    if !key.occurs_in(&text) {
+        return (value, false);
+    }
+    match serde_json::from_str(&key.redact(&text)) {
+        Ok(clean) => (clean, true),
+        Err(_) => (value, false),
+    }
+}

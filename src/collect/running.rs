@@ -1,0 +1,155 @@
+//! Every collection as its own task, all running at once; each reports when it is done.
+
+use super::client::ApiError;
+use super::endpoints::{self, Ctx, Fetched};
+use super::events::{self, EventsFetch, EventsPlan, Speculation};
+use super::progress::{Bar, Progress};
+use crate::snapshot::{Collection, Timestamp};
+use std::collections::HashMap;
+
+pub(crate) enum Data {
+    Org(Fetched<crate::snapshot::Org>),
+    Directories(Fetched<crate::snapshot::Directory>),
+    Users(Fetched<crate::snapshot::DirectoryUser>),
+    Groups(Fetched<crate::snapshot::Group>),
+    Domains(Fetched<crate::snapshot::Domain>),
+    OrgPolicies(Fetched<crate::snapshot::Policy>),
+    ControlPolicies(Fetched<crate::snapshot::Policy>),
+    ApiKeys(Fetched<crate::snapshot::ApiKey>),
+    ApiTokens(Fetched<crate::snapshot::ApiToken>),
+    EventActions(Fetched<crate::snapshot::EventAction>),
+    Workspaces(Fetched<crate::snapshot::Workspace>),
+    Events(EventsFetch),
+}
+
+pub(crate) struct Fetch {
+    pub(crate) collection: Collection,
+    pub(crate) result: Result<Data, ApiError>,
+    pub(crate) at: Timestamp,
+}
+
+/// The running collections, and which task is which.
+pub(crate) struct Running {
+    pub(crate) set: tokio::task::JoinSet<Fetch>,
+    ids: HashMap<tokio::task::Id, Collection>,
+}
+
+/// Starts every collection concurrently.
+pub(crate) fn spawn_all(
+    ctx: &Ctx,
+    plan: &EventsPlan,
+    progress: &Progress,
+    speculate: Speculation,
+) -> Running {
+    let mut set = tokio::task::JoinSet::new();
+    let mut ids = HashMap::new();
+    macro_rules! spawn {
+        ($collection:expr, $variant:ident, |$ctx:ident, $bar:ident| $fetch:expr) => {{
+            let $ctx = ctx.clone();
+            let $bar = progress.collection($collection.name());
+            let handle = set.spawn(async move {
+                let result = $fetch;
+                finish_bar(&$bar, &result);
+                Fetch {
+                    collection: $collection,
+                    result: result.map(Data::$variant),
+                    at: Timestamp(chrono::Utc::now()),
+                }
+            });
+            ids.insert(handle.id(), $collection);
+        }};
+    }
+    // Events first: in production it is the longest walk (10 requests a minute).
+    let plan = plan.clone();
+    spawn!(Collection::Events, Events, |c, bar| events::collect(
+        &c,
+        &plan,
+        &bar,
+        Some(&speculate)
+    )
+    .await);
+    spawn!(Collection::Users, Users, |c, bar| endpoints::users(
+        &c, &bar
+    )
+    .await);
+    spawn!(Collection::Groups, Groups, |c, bar| endpoints::groups(
+        &c, &bar
+    )
+    .await);
+    spawn!(Collection::Org, Org, |c, bar| endpoints::org(&c, &bar)
+        .await);
+    spawn!(Collection::Directories, Directories, |c, bar| {
+        endpoints::directories(&c, &bar).await
+    });
+    spawn!(Collection::Domains, Domains, |c, bar| endpoints::domains(
+        &c, &bar
+    )
+    .await);
+    spawn!(Collection::OrgPolicies, OrgPolicies, |c, bar| {
+        endpoints::org_policies(&c, &bar).await
+    });
+    spawn!(Collection::ControlPolicies, ControlPolicies, |c, bar| {
+        endpoints::control_policies(&c, &bar).await
+    });
+    spawn!(Collection::ApiKeys, ApiKeys, |c, bar| endpoints::api_keys(
+        &c, &bar
+    )
+    .await);
+    spawn!(Collection::ApiTokens, ApiTokens, |c, bar| {
+        endpoints::api_tokens(&c, &bar).await
+    });
+    spawn!(Collection::EventActions, EventActions, |c, bar| {
+        endpoints::event_actions(&c, &bar).await
+    });
+    spawn!(Collection::Workspaces, Workspaces, |c, bar| {
+        endpoints::workspaces(&c, &bar).await
+    });
+
+    Running { set, ids }
+}
+
+impl Running {
+    /// The next collection to finish, or `None` when all have.
+    pub(crate) async fn next(&mut self) -> Option<Fetch> {
+        let joined = self.set.join_next_with_id().await?;
+        Some(match joined {
+            Ok((_, fetch)) => fetch,
+            Err(e) => {
+                // Only a panic gets here; the collection is reported, the run goes on.
+                let collection = self.ids.get(&e.id()).copied().unwrap_or(Collection::Events);
+                Fetch {
+                    collection,
+                    result: Err(ApiError::Shape {
+                        endpoint: collection.name().to_string(),
+                        message: format!("internal error: {e}"),
+                    }),
+                    at: Timestamp(chrono::Utc::now()),
+                }
+            }
+        })
+    }
+}
+
+trait Counted {
+    fn count(&self) -> usize;
+}
+
+impl<T> Counted for Fetched<T> {
+    fn count(&self) -> usize {
+        self.records.len()
+    }
+}
+
+impl Counted for EventsFetch {
+    fn count(&self) -> usize {
+        self.records.len()
+    }
+}
+
+fn finish_bar<T: Counted>(bar: &Bar, result: &Result<T, ApiError>) {
+    match result {
+        Ok(data) => bar.finish(&format!("{} records", data.count())),
+        Err(e) if e.is_permission() => bar.finish(&format!("unavailable: {e}")),
+        Err(e) => bar.finish(&format!("failed: {e}")),
+    }
+}

@@ -1,0 +1,471 @@
+//! The fast path of the event stream: a borrowed parse of only the fields facts need (strings
+//! point into the line unless they hold JSON escapes), a fixed-layout RFC 3339 reader, and a
+//! 128-bit event-id key for deduplication. Anything the fast path cannot read is re-read by the
+//! owned `schema::Event` parse, whose error names the line, column and field.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// One audit event, borrowed from its line.
+#[derive(Debug, Deserialize)]
+pub struct RawEvent<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow)]
+    pub attributes: RawAttributes<'a>,
+    #[serde(borrow, default)]
+    pub message: Option<RawMessage<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawAttributes<'a> {
+    #[serde(borrow)]
+    pub time: Cow<'a, str>,
+    #[serde(borrow)]
+    pub action: Cow<'a, str>,
+    #[serde(borrow)]
+    pub actor: RawActor<'a>,
+    /// Parsed on demand (`context_objects`): most facts never look inside.
+    #[serde(borrow, default)]
+    pub context: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub container: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub location: Option<RawLocation<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawActor<'a> {
+    #[serde(borrow)]
+    pub id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub email: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub auth: Option<RawAuth<'a>>,
+    #[serde(borrow, default, rename = "onBehalfOf")]
+    pub on_behalf_of: Option<RawPerson<'a>>,
+    #[serde(borrow, default)]
+    pub app: Option<&'a RawValue>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawAuth<'a> {
+    #[serde(borrow, default, rename = "authType")]
+    pub auth_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "tokenId")]
+    pub token_id: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawPerson<'a> {
+    #[serde(borrow, default)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawLocation<'a> {
+    #[serde(borrow, default)]
+    pub ip: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub geo: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "countryName")]
+    pub country_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub city: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawMessage<'a> {
+    #[serde(borrow, default)]
+    pub content: Option<Cow<'a, str>>,
+}
+
+/// A `context[]` / `container[]` item, with the attribute fields facts use.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawObject<'a> {
+    #[serde(borrow, default)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "type")]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub attributes: Option<&'a RawValue>,
+}
+
+/// Attribute fields read from context objects (others are skipped).
+#[derive(Debug, Default, Deserialize)]
+pub struct RawObjectAttributes<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "groupName")]
+    pub group_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "toolName")]
+    pub tool_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub status: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub outcome: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub success: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    pub email: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "siteHostName")]
+    pub site_host_name: Option<Cow<'a, str>>,
+}
+
+/// The app that triggered an event (`actor.app`): only its id and name.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawApp<'a> {
+    #[serde(borrow, default)]
+    pub id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub attributes: Option<RawAppAttributes<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawAppAttributes<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<Cow<'a, str>>,
+}
+
+pub fn parse_event(line: &str) -> Result<RawEvent<'_>, serde_json::Error> {
+    serde_json::from_str(line)
+}
+
+/// The items of a `context` / `container` array; tolerant: a non-array or odd item reads as
+/// nothing rather than failing the event (the owned parse already accepted its shape).
+pub fn objects(raw: Option<&str>) -> Vec<RawObject<'_>> {
+    match raw {
+        Some(r) => serde_json::from_str::<Vec<RawObject<'_>>>(r).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+pub fn object_attributes(raw: Option<&RawValue>) -> RawObjectAttributes<'_> {
+    match raw {
+        Some(r) => serde_json::from_str(r.get()).unwrap_or_default(),
+        None => RawObjectAttributes::default(),
+    }
+}
+
+pub fn app(raw: Option<&str>) -> Option<RawApp<'_>> {
+    raw.and_then(|r| serde_json::from_str(r).ok())
+}
+
+/// A JSON value read as text: strings unquoted, booleans and numbers as written.
+pub fn scalar_text(raw: &RawValue) -> Option<String> {
+    match serde_json::from_str::<serde_json::Value>(raw.get()).ok()? {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+const NS_PER_SEC: i64 = 1_000_000_000;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day number (inverse of `days_from_civil`).
+pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    let mut v: i64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// Epoch nanoseconds of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`, the form the API and orgscan
+/// write; `None` for anything else (the caller falls back to `Timestamp::parse`).
+pub fn fast_time_ns(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || (b[10] != b'T' && b[10] != b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
+    let (h, mi, s) = (
+        digits(&b[11..13])?,
+        digits(&b[14..16])?,
+        digits(&b[17..19])?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac: i64 = 0;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            if i - start < 9 {
+                frac = frac * 10 + i64::from(b[i] - b'0');
+            }
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 {
+            return None;
+        }
+        for _ in n..9 {
+            frac *= 10;
+        }
+    }
+    let offset_s = match b.get(i..)? {
+        [b'Z'] | [b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = digits(&[*h1, *h2])?;
+            let om = digits(&[*m1, *m2])?;
+            let v = oh * 3600 + om * 60;
+            if *sign == b'-' {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => return None,
+    };
+    // Reject impossible dates (Feb 30) the way chrono would.
+    let days = days_from_civil(y, mo, d);
+    let (cy, cm, cd) = civil_from_days(days);
+    if (cy, i64::from(cm), i64::from(cd)) != (y, mo, d) {
+        return None;
+    }
+    let secs = days * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset_s;
+    secs.checked_mul(NS_PER_SEC)?.checked_add(frac)
+}
+
+/// Canonical text of an epoch-ns instant (RFC 3339, UTC, milliseconds), like `Timestamp`.
+pub fn format_ns(ns: i64) -> String {
+    let secs = ns.div_euclid(NS_PER_SEC);
+    let ms = ns.rem_euclid(NS_PER_SEC) / 1_000_000;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn format_day(day: i64) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// An event id as 128 bits: the exact value of a UUID, else a 128-bit hash of the text (two
+/// independent SipHash-1-3 halves). Distinct ids collide with probability ~n²/2^129.
+pub fn id_key(id: &str) -> u128 {
+    if let Some(v) = uuid_bits(id) {
+        return v;
+    }
+    let mut a = std::collections::hash_map::DefaultHasher::new();
+    a.write(b"orgscan-id-a");
+    a.write(id.as_bytes());
+    let mut b = std::collections::hash_map::DefaultHasher::new();
+    b.write(b"orgscan-id-b");
+    b.write(id.as_bytes());
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// The 128 bits of a lower-case hyphenated UUID, or `None`.
+fn uuid_bits(id: &str) -> Option<u128> {
+    let b = id.as_bytes();
+    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        let n = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | u128::from(n);
+    }
+    Some(v)
+}
+
+/// A compact event id kept for evidence: 16 bytes for a UUID, the text otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CompactId {
+    Uuid(u128),
+    Text(Box<str>),
+}
+
+impl CompactId {
+    pub fn new(id: &str) -> CompactId {
+        match uuid_bits(id) {
+            Some(v) => CompactId::Uuid(v),
+            None => CompactId::Text(id.into()),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            CompactId::Uuid(v) => uuid_text(*v),
+            CompactId::Text(t) => t.to_string(),
+        }
+    }
+}
+
+/// The hyphenated lower-case text of 128 UUID bits.
+pub fn uuid_text(v: u128) -> String {
+    let h = format!("{v:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Hashes an already well-mixed key (a u128 id, a u64) with one multiply: ids are random or
+/// SipHash output, so SipHash again would only cost time.
+#[derive(Default, Clone, Copy)]
+pub struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
+    }
+}
+
+pub type MixState = BuildHasherDefault<MixHasher>;
+
+/// FxHash-style hasher for short strings (actor ids, actions, countries): fast, and the maps
+/// it serves are converted to sorted output, so iteration order never leaks.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(buf))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &c in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write(&[n]);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type FxState = BuildHasherDefault<FxHasher>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Timestamp;
+
+    #[test]
+    fn fast_time_agrees_with_timestamp() {
+        for text in [
+            "2026-11-20T12:00:00.000Z",
+            "2021-04-01T23:20:17.230060Z",
+            "2024-02-29T00:00:00Z",
+            "2025-06-01T14:34:00+02:00",
+            "1969-12-31T23:59:59.999Z",
+        ] {
+            let want = Timestamp::parse(text).unwrap().epoch_nanos();
+            assert_eq!(fast_time_ns(text), Some(want), "{text}");
+        }
+        assert_eq!(fast_time_ns("2025-02-30T00:00:00Z"), None);
+        assert_eq!(fast_time_ns("2025-06-01T12:34Z"), None);
+        assert_eq!(
+            format_ns(fast_time_ns("2021-04-01T23:20:17.230060Z").unwrap()),
+            "2021-04-01T23:20:17.230Z"
+        );
+    }
+
+    #[test]
+    fn uuid_ids_round_trip_and_others_hash() {
+        let id = "7bdedaaf-1a46-4631-b78e-9cbcdbcf556a";
+        assert_eq!(uuid_text(id_key(id)), id);
+        assert_eq!(CompactId::new(id).text(), id);
+        assert_eq!(CompactId::new("e1").text(), "e1");
+        assert_ne!(id_key("e1"), id_key("e2"));
+        assert_eq!(id_key("e1"), id_key("e1"));
+    }
+
+    #[test]
+    fn borrowed_parse_reads_the_api_shape() {
+        let line = r#"{"id":"e1","type":"events","attributes":{"time":"2021-04-01T23:20:17.230060Z","action":"api_token_created","actor":{"id":"a1","name":"Jane \"J\" Admin","auth":{"authType":"api-token"}},"context":[{"id":"g1","type":"groups","attributes":{"groupName":"org-admins"}}],"location":{"ip":"1.2.3.4","countryName":"Costa Rica"}},"message":{"content":"Created","format":"simple"}}"#;
+        let e = parse_event(line).unwrap();
+        assert_eq!(e.attributes.actor.name.as_deref(), Some("Jane \"J\" Admin"));
+        let ctx = objects(e.attributes.context.map(RawValue::get));
+        assert_eq!(
+            object_attributes(ctx[0].attributes).group_name.as_deref(),
+            Some("org-admins")
+        );
+    }
+}
