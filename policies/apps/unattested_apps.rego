@@ -7,7 +7,8 @@
 #   one must be reviewed and either added to the inventory with an owner or removed. App
 #   activity is matched to the inventory by app name (the app account's name in the directory
 #   or on the event). OAuth/MCP install actions are found in the org's event-action catalogue
-#   by id, display name or group (oauth, mcp, connected app, 3lo).
+#   by id, display name or group (oauth, mcp, connected app, 3lo). Atlassian's own automation
+#   apps are ignored by default (ignore_apps).
 # related_resources:
 #   - ref: https://support.atlassian.com/organization-administration/docs/installing-and-managing-app-access/
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/monitor-atlassian-rovo-mcp-server-activity/
@@ -27,7 +28,7 @@
 #     events: [jira_app_api_activity, confluence_app_api_activity, bitbucket_app_api_activity, oauth_app_first_installed, oauth_app_installed, connected_app_installed, rovo_mcp_tool_invoked]
 #   config:
 #     install_action_pattern: (?i)oauth|mcp|connected app|3lo
-#     ignore_apps: []
+#     ignore_apps: [Automation for Jira, Automation for Confluence, Jira Automation, Atlassian Automation]
 #   version: 1
 package orgscan.apps.unattested_apps
 

@@ -79,7 +79,15 @@ share := (count(known) - count(without)) / count(known) if count(known) > 0
 
 score := share
 
-not_applicable contains "the directory has no active managed accounts (verify a domain to manage accounts)" if count(population) == 0
+not_applicable contains "the directory has no active managed accounts (verify a domain to manage accounts)" if {
+	count(population) == 0
+	util.claims_collected(object.get(input, "users", []))
+}
+
+not_evaluable contains util.claims_missing_reason if {
+	count(object.get(input, "users", [])) > 0
+	not util.claims_collected(object.get(input, "users", []))
+}
 
 not_evaluable contains "the users collection does not say whether managed accounts use 2SV (mfaEnabled is absent on every account)" if {
 	count(population) > 0

@@ -60,3 +60,9 @@ test_not_applicable_without_managed_accounts if {
 	inp := {"config": cfg, "users": [object.union(user("ext", null), {"claimStatus": "unmanaged"})]}
 	count(managed_2sv.not_applicable) == 1 with input as inp
 }
+
+test_not_evaluable_when_claim_status_was_not_collected if {
+	users := [object.remove(user("a", true), ["claimStatus"]), object.remove(user("b", false), ["claimStatus"])]
+	count(managed_2sv.not_evaluable) == 1 with input as {"config": cfg, "users": users}
+	count(managed_2sv.not_applicable) == 0 with input as {"config": cfg, "users": users}
+}

@@ -54,3 +54,8 @@ not_applicable contains "the org has no active administrators" if {
 }
 
 not_evaluable contains util.roles_missing_reason if not util.roles_collected(object.get(input, "users", []))
+
+not_evaluable contains util.claims_missing_reason if {
+	count(admins) > 0
+	not util.claims_collected(object.get(input, "users", []))
+}

@@ -27,3 +27,7 @@ test_inactive_unmanaged_admin_is_ignored if {
 test_not_evaluable_without_roles if {
 	count(p.not_evaluable) == 1 with input as {"users": [{"accountId": "u", "status": "active", "platformRoles": []}]}
 }
+
+test_not_evaluable_when_claim_status_was_not_collected if {
+	count(p.not_evaluable) == 1 with input as {"users": [admin("a", null)]}
+}

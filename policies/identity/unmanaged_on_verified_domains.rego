@@ -64,3 +64,9 @@ on_verified := [u |
 ]
 
 not_applicable contains "the org has no verified domain" if count(verified) == 0
+
+not_evaluable contains util.claims_missing_reason if {
+	count(verified) > 0
+	count(object.get(input, "users", [])) > 0
+	not util.claims_collected(object.get(input, "users", []))
+}

@@ -35,3 +35,7 @@ test_deactivated_and_unknown_claim_are_ignored if {
 test_not_applicable_without_verified_domain if {
 	count(p.not_applicable) == 1 with input as {"users": [], "domains": [domains[1]]}
 }
+
+test_not_evaluable_when_claim_status_was_not_collected if {
+	count(p.not_evaluable) == 1 with input as {"users": [user("x", "x@acme.com", null)], "domains": domains}
+}

@@ -129,6 +129,11 @@ claimed(users, status) := [u |
 	object.get(u, "claimStatus", "") in spellings
 ]
 
+# The users collection says which accounts are managed at all (claimStatus was collected).
+claims_collected(users) if count([1 | some u in users; is_string(object.get(u, "claimStatus", null))]) > 0
+
+claims_missing_reason := "no account in the users collection carries a claimStatus, so managed and unmanaged accounts cannot be told apart"
+
 # Ids of the accounts listed (by email, account id, name or group name) in a lower-cased set.
 # Entries with an @ are matched against emails only, which keeps the usual case (a few
 # break-glass addresses) to one comparison per account.

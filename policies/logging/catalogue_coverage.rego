@@ -24,7 +24,7 @@
 #   data:
 #     api: [event_actions]
 #   config:
-#     required_actions: [user_login, added_org_admin, removed_org_admin, user_granted_role, twosv_enforced, twosv_unenforced, auth_policy_updated, set_session_policy, password_policy_changed, saml_config_updated, api_token_created, ts_api_token_creation, policy_updated, policy_deleted, data_security_policy_deactivated, data_security_policy_deleted, user_created_activity_disabled, audit_log_webhook_deleted, managed_account_deactivated, user_added_to_group]
+#     required_actions: [user_login, added_org_admin, removed_org_admin, user_granted_role, twosv_enforced, twosv_unenforced, auth_policy_updated, set_session_policy, password_policy_changed, saml_config_updated, api_token_created, ts_api_token_creation, policy_updated, policy_deleted, data_security_policy_deactivated, data_security_policy_deleted, user_created_activity_disabled, audit_log_webhook_deleted, managed_account_deactivated, user_added_to_group, user_logged_in_as_user, group_granted_admin_access, role_assignment_added_to_group, twosv_disabled_for_user, saml_config_deleted, policy_disabled, data_security_policy_rule_removed, jira_app_api_activity, confluence_app_api_activity]
 #   version: 1
 package orgscan.logging.catalogue_coverage
 
