@@ -27,7 +27,9 @@ package orgscan.identity.admin_tokens_without_expiry
 import data.orgscan.lib.util
 import rego.v1
 
-admins := {u.accountId | some u in util.admins_of(util.active(input.users))}
+admin_records := util.admins_of(util.active(input.users))
+
+admins := {u.accountId | some u in admin_records}
 
 usable(t) if upper(util.val(t, "status", "ALLOWED")) != "BLOCKED"
 
@@ -52,7 +54,7 @@ deny contains {
 	util.val(t, "expiresAt", null) == null
 	owner_id := util.val(object.get(t, "user", {}), "id", "")
 	owner_id in admins
-	owner := [u | some u in input.users; u.accountId == owner_id; util.is_active(u); util.is_admin(u)][0]
+	owner := [u | some u in admin_records; u.accountId == owner_id][0]
 }
 
 not_applicable contains "the org has no active administrators" if {

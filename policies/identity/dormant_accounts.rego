@@ -44,9 +44,9 @@ with_access := [u |
 
 break_glass := util.listed_ids(with_access, util.attested_exempt)
 
-licensed := [u | some u in with_access; not u.accountId in break_glass]
+licensed := [u | ids := break_glass; some u in with_access; not u.accountId in ids]
 
-dormant := [{"user": i.user, "idle": i} | some i in util.idle_records(licensed); i.days > limit]
+dormant := [{"user": i.user, "idle": i} | max_days := limit; some i in util.idle_records(licensed); i.days > max_days]
 
 deny contains {
 	"resource": {"type": "user", "id": d.user.accountId, "name": name},

@@ -38,7 +38,7 @@ all_admins := util.admins_of(util.humans(util.active(input.users)))
 
 break_glass := util.listed_ids(all_admins, util.attested_exempt)
 
-admins := [u | some u in all_admins; not u.accountId in break_glass]
+admins := [u | ids := break_glass; some u in all_admins; not u.accountId in ids]
 
 deny contains {
 	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},

@@ -43,7 +43,7 @@ candidates := util.claimed(util.humans(util.active(input.users)), "managed")
 
 exempt_ids := util.listed_ids(candidates, exempt)
 
-population := [u | some u in candidates; not u.accountId in exempt_ids]
+population := [u | ids := exempt_ids; some u in candidates; not u.accountId in ids]
 
 # The directory says whether 2SV is on only when the collector could read it.
 known := [u | some u in population; is_boolean(object.get(u, "mfaEnabled", null))]

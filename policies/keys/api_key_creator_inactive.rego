@@ -27,9 +27,14 @@ package orgscan.keys.api_key_creator_inactive
 import data.orgscan.lib.util
 import rego.v1
 
-active_ids := {u.accountId | some u in util.active(input.users)}
+# Only the directory records of the key creators are looked at (one pass with a set lookup).
+referenced := {i | some k in object.get(input, "api_keys", []); o := object.get(k, "createdBy", null); is_object(o); i := object.get(o, "id", null); is_string(i)}
 
-known_ids := {u.accountId | some u in input.users}
+records := [u | ids := referenced; some u in object.get(input, "users", []); u.accountId in ids]
+
+active_ids := {u.accountId | some u in util.active(records)}
+
+known_ids := {u.accountId | some u in records}
 
 
 live := [k | some k in input.api_keys; util.usable(k)]
@@ -48,7 +53,7 @@ deny contains {
 	creator_id := util.val(object.get(k, "createdBy", {}), "id", "")
 	creator_id in known_ids
 	not creator_id in active_ids
-	creator := util.user_by_id(creator_id)
+	creator := [u | some u in records; u.accountId == creator_id][0]
 }
 
 not_applicable contains "the org has no admin API keys in use" if count(live) == 0

@@ -28,9 +28,14 @@ package orgscan.keys.token_owner_inactive
 import data.orgscan.lib.util
 import rego.v1
 
-active_ids := {u.accountId | some u in util.active(input.users)}
+# Only the directory records of the token owners are looked at (one pass with a set lookup).
+referenced := {i | some k in object.get(input, "api_tokens", []); o := object.get(k, "user", null); is_object(o); i := object.get(o, "id", null); is_string(i)}
 
-known_ids := {u.accountId | some u in input.users}
+records := [u | ids := referenced; some u in object.get(input, "users", []); u.accountId in ids]
+
+active_ids := {u.accountId | some u in util.active(records)}
+
+known_ids := {u.accountId | some u in records}
 
 
 live := [t | some t in input.api_tokens; not util.revoked(t)]
@@ -43,12 +48,20 @@ deny contains {
 		{"owner_id": owner.accountId, "deactivated_on": util.val(owner, "deactivatedOn", null)},
 	),
 } if {
-	some t in live
-	owner_id := util.val(object.get(t, "user", {}), "id", "")
-	owner_id in known_ids
-	not owner_id in active_ids
-	owner := util.user_by_id(owner_id)
+	some t in orphaned
+	owner_id := object.get(t.user, "id", "")
+	owner := [u | some u in records; u.accountId == owner_id][0]
 }
+
+# Tokens whose owner is listed but has no active directory record (one pass, sets bound once).
+orphaned := [t |
+	known := known_ids
+	active := active_ids
+	some t in live
+	owner_id := object.get(object.get(t, "user", {}), "id", "")
+	owner_id in known
+	not owner_id in active
+]
 
 state(u) := concat(" / ", [s | some s in [util.val(u, "status", null), util.val(u, "accountStatus", null)]; is_string(s)])
 

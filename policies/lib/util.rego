@@ -74,10 +74,6 @@ user_admin_roles(user) := sort([role | some role in roles_of(user); role in admi
 
 inactive_statuses := {"suspended", "deactivated", "for_deletion", "not_invited", "inactive", "closed", "removed"}
 
-# The first directory record of an account id (the users list can hold an account once per
-# directory). Use for the few accounts a finding names, not inside large loops.
-user_by_id(id) := [u | some u in object.get(input, "users", []); u.accountId == id][0]
-
 # --- bulk filters over the users collection ------------------------------------------------------
 # regorus makes a function call or a reference to another rule inside a loop costly (tens of
 # microseconds each), so these filters walk the collection once with builtins only. Policies
