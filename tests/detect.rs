@@ -444,3 +444,122 @@ fn a_malformed_event_line_names_file_line_and_field() {
         "{err}"
     );
 }
+
+/// ATL-APP-007 and ATL-APP-008 read app activity only through declared facts; this checks the
+/// Rust side of them (set resolution, `where` filters incl. `after: "@attested_at"`,
+/// `key_default`) against real event lines, with an attestation in the snapshot.
+#[test]
+fn app_controls_read_app_activity_from_declared_facts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snap");
+    let mut lines = events();
+    let mcp_call = |n: usize, time: &str, auth: Value, app: bool| {
+        let mut e = Ev::new(900 + n, time, "rovo_mcp_tool_invoked", "u5");
+        e.actor["auth"] = auth;
+        if app {
+            e.actor["app"] = json!({"id": "ari:app/rovo-mcp"});
+        }
+        e.line()
+    };
+    let token = |id: &str| json!({"authType": "api-token", "tokenId": id});
+    // Counted: after the attestation (day 15), API token, app present.
+    lines.push(mcp_call(1, &t(16, 9, 0), token("tok-1"), true));
+    lines.push(mcp_call(2, &t(16, 9, 5), token("tok-1"), true));
+    lines.push(mcp_call(
+        3,
+        &t(17, 9, 0),
+        json!({"authType": "api-token"}),
+        true,
+    ));
+    // Not counted: before the attestation; no app; OAuth.
+    lines.push(mcp_call(4, &t(5, 9, 0), token("tok-1"), true));
+    lines.push(mcp_call(5, &t(16, 10, 0), token("tok-1"), false));
+    lines.push(mcp_call(
+        6,
+        &t(16, 11, 0),
+        json!({"authType": "auth-token-for-3LO"}),
+        true,
+    ));
+    // The Zapier app account, by API token for u1, after the attestation.
+    let mut e = Ev::new(910, &t(16, 12, 0), "jira_app_api_activity", "app-acct");
+    e.actor = json!({"id": "app-acct", "name": "Zapier", "auth": {"authType": "api-token", "tokenId": "tok-1"},
+        "onBehalfOf": {"id": "u1"}, "app": {"id": "ari:app/zapier"}});
+    lines.push(e.line());
+
+    let mut c = collections();
+    c.insert(
+        Collection::Attestation,
+        json!({"attested_by": "sec@small.example", "attested_at": "2026-11-15T00:00:00Z",
+               "mcp": {"enabled": true, "api_token_auth_enabled": false},
+               "connected_apps": [{"name": "Slack", "kind": "oauth"}]}),
+    );
+    write_snapshot(&snap, &c, Some(&lines));
+    let out = tmp.path().join("out");
+    let o = orgscan(
+        &[
+            "scan",
+            snap.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+            "--exit-zero",
+            "-q",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+
+    let tokens = control(&report, "ATL-APP-008");
+    assert_eq!(tokens["status"], "fail", "{tokens:#}");
+    let by_token: BTreeMap<String, &Value> = tokens["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["resource"]["id"].as_str().unwrap().to_string(),
+                &f["evidence"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_token.keys().collect::<Vec<_>>(),
+        ["tok-1", "unknown token"],
+        "{tokens:#}"
+    );
+    assert_eq!(by_token["tok-1"]["observed"]["events"], 3);
+    assert_eq!(
+        by_token["tok-1"]["observed"]["actions"],
+        json!(["jira_app_api_activity", "rovo_mcp_tool_invoked"])
+    );
+    assert_eq!(by_token["tok-1"]["observed"]["people"], json!(["u1", "u5"]));
+    assert_eq!(by_token["tok-1"]["first_seen"], "2026-11-16T09:00:00.000Z");
+    assert_eq!(by_token["unknown token"]["observed"]["events"], 1);
+
+    let apps = control(&report, "ATL-APP-007");
+    assert_eq!(apps["status"], "fail", "{apps:#}");
+    let zapier = apps["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"]["name"] == "Zapier")
+        .unwrap_or_else(|| panic!("{apps:#}"));
+    // Two requests for "gone" and "u1" in events() plus the token one; one install is of MCP.
+    assert_eq!(zapier["evidence"]["observed"]["events"], 3, "{zapier:#}");
+    assert_eq!(zapier["evidence"]["on_behalf_of"], json!(["gone", "u1"]));
+    let mcp = apps["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"]["name"] == "Atlassian MCP")
+        .unwrap_or_else(|| panic!("{apps:#}"));
+    // MCP calls carrying an app id (5 of the 6 above) and the install named "Atlassian MCP".
+    assert_eq!(mcp["evidence"]["observed"]["events"], 6, "{mcp:#}");
+    assert_eq!(
+        mcp["evidence"]["observed"]["kinds"],
+        json!(["install", "mcp tool call"])
+    );
+}

@@ -5,7 +5,8 @@
 #   audit log shows Rovo MCP tool calls or app API requests authenticated with a user API token
 #   after the attestation date. Either the setting was turned on again, or the attestation is
 #   wrong; both mean an agent is reaching your data without OAuth consent or the domain
-#   allowlist. One finding per token.
+#   allowlist. One finding per token. The requests are the catalogue-resolved action sets mcp and
+#   app_activity, filtered and grouped per token in the streaming event pass.
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/control-atlassian-rovo-mcp-server-settings/
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/monitor-atlassian-rovo-mcp-server-activity/
@@ -22,52 +23,76 @@
 #     - Revoke the listed API token (Security > User security > API tokens) and ask its owner to connect the AI tool through OAuth.
 #     - Correct mcp.api_token_auth_enabled in the attestation if it was wrong.
 #   data:
+#     api: [events]
 #     attestation: [mcp.api_token_auth_enabled]
-#     events: [rovo_mcp_tool_invoked, jira_app_api_activity, confluence_app_api_activity]
-#   version: 1
+#   config:
+#     facts:
+#       token_use:
+#         kind: values
+#         actions: [set:mcp, set:app_activity]
+#         by: [token]
+#         key_default: unknown token
+#         value: action
+#         per_key: true
+#         ids: 5
+#         where:
+#           auth_type: [api-token]
+#           app_present: true
+#           after: "@attested_at"
+#       token_people:
+#         kind: values
+#         actions: [set:mcp, set:app_activity]
+#         by: [token]
+#         key_default: unknown token
+#         value: user
+#         per_key: true
+#         ids: 0
+#         where:
+#           auth_type: [api-token]
+#           app_present: true
+#           after: "@attested_at"
+#   version: 2
 package orgscan.apps.mcp_token_auth_used
 
+import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
-mcp_actions := util.catalogue_matching("(?i)mcp")
+id := "ATL-APP-008"
 
-loaded := {a | some a, _ in object.get(input, "events_by_action", {}); a in mcp_actions} | {a | some a, _ in object.get(input, "events_by_action", {}); endswith(a, "_app_api_activity")}
+attested_off if util.att("mcp", "api_token_auth_enabled") == false
 
-since := util.attested_at_ns
+# Per token: the MCP/app actions it authenticated after the attestation date.
+uses := [i | attested_off; some i in detect.items(id, "token_use", "items")]
 
-token_events := [e |
-	util.att("mcp", "api_token_auth_enabled") == false
-	after := since
-	some a in loaded
-	some e in util.events_of(a)
-	e.time_ns > after
-	object.get(e.actor, "auth_type", null) == "api-token"
-	is_string(object.get(e.actor, "app", null))
-]
-
-tokens := {object.get(e.actor, "token_id", "unknown token") | some e in token_events}
+people := {i.key.token: sort([v.value | some v in i.values]) | some i in detect.items(id, "token_people", "items")}
 
 deny contains {
 	"resource": {"type": "api_token", "id": token, "name": sprintf("API token %s", [token])},
-	"message": sprintf("%d Rovo MCP or app requests (%s to %s) used API token %s although the attestation says MCP API-token authentication is off", [count(used), first, last, token]),
+	"message": sprintf("%d Rovo MCP or app requests (%s to %s) used API token %s although the attestation says MCP API-token authentication is off", [use.count, use.first, use.last, token]),
 	"evidence": {
 		"source": "events",
-		"observed": {"events": count(used), "actions": sort({e.action | some e in used}), "people": sort({n | some e in used; n := object.get(e.actor, "name", object.get(e.actor, "on_behalf_of", null)); is_string(n)})},
+		"observed": {"events": use.count, "actions": sort([v.value | some v in use.values]), "people": array.slice(who, 0, 20), "people_count": count(who)},
 		"expected": "no API-token authenticated MCP or app requests (mcp.api_token_auth_enabled = false)",
-		"first_seen": first,
-		"last_seen": last,
-		"sample_event_ids": array.slice(sort([e.id | some e in used]), 0, 5),
+		"first_seen": use.first,
+		"last_seen": use.last,
+		"sample_event_ids": array.slice(use.event_ids, 0, 5),
 		"attested_at": util.attestation.attested_at,
 		"to_pass": "turn API-token authentication off again (or correct the attestation) and revoke the token",
 	},
 } if {
-	some token in tokens
-	used := [e | some e in token_events; object.get(e.actor, "token_id", "unknown token") == token]
-	first := min({e.time | some e in used})
-	last := max({e.time | some e in used})
+	some use in uses
+	token := use.key.token
+	who := object.get(people, token, [])
 }
 
 not_applicable contains "the attestation says MCP API-token authentication is on (see ATL-APP-004 for its justification)" if {
 	util.att("mcp", "api_token_auth_enabled") == true
 }
+
+not_evaluable contains sprintf("the token_use fact dropped %d tokens at its limit; raise config.facts.token_use.limit in orgscan.toml", [dropped]) if {
+	dropped := object.get(detect.fact(id, "token_use"), "truncated", 0)
+	dropped > 0
+}
+
+not_evaluable contains reason if some reason in detect.events_unavailable

@@ -3,108 +3,132 @@ package orgscan.apps.unattested_apps_test
 import data.orgscan.apps.unattested_apps as p
 import rego.v1
 
-catalogue := [
-	{"id": "jira_app_api_activity", "display_name": "Third-party app made a Jira API request", "groups": ["JIRA APP ACTIONS"]},
-	{"id": "oauth_app_first_installed", "display_name": "Installed OAuth app (first authorization)", "groups": ["Connected apps"]},
-	{"id": "oauth_app_uninstalled", "display_name": "Removed OAuth app", "groups": ["Connected apps"]},
-	{"id": "rovo_mcp_tool_invoked", "display_name": "Invoked Rovo MCP tool", "groups": ["Rovo MCP User Actions"]},
-]
-
 users := [
 	{"accountId": "app-slack", "name": "Slack", "accountType": "app"},
 	{"accountId": "app-zapier", "name": "Zapier", "accountType": "app"},
 	{"accountId": "app-mcp", "name": "Atlassian MCP", "accountType": "app"},
 ]
 
-activity(id, app_account, app_id, at) := {"id": id, "action": "jira_app_api_activity", "time": at, "time_ns": time.parse_rfc3339_ns(at), "actor": {"id": app_account, "name": null, "app": app_id, "on_behalf_of": "rachel"}, "context": []}
+# A per-key `values` item as the event pass writes it: one value with its count and times.
+item(key, value, n, first, last, ids) := {
+	"key": key,
+	"values": [{"value": value, "count": n, "first": first, "last": last, "event_ids": ids}],
+	"distinct": 1, "count": n, "first": first, "last": last, "event_ids": ids,
+}
+
+# An app account's API activity: `n` Jira requests between two times, with what they carried.
+account(id, n, first, last, name, app, person) := {
+	"activity": item({"actor": id}, "jira_app_api_activity", n, first, last, [sprintf("%s-%d", [id, i]) | some i in numbers.range(1, n)]),
+	"names": [item({"actor": id}, name, n, first, last, []) | is_string(name)],
+	"apps": [item({"actor": id}, app, n, first, last, []) | is_string(app)],
+	"people": [item({"actor": id}, person, n, first, last, []) | is_string(person)],
+}
+
+mcp(app, n) := item({"app": app}, "rovo_mcp_tool_invoked", n, "2026-11-19T21:00:04.000Z", "2026-11-19T21:30:00.000Z", ["t1"])
 
 install(id, name) := {"id": id, "action": "oauth_app_first_installed", "time": "2026-11-03T16:20:40.000Z", "time_ns": 1, "actor": {"id": "rachel", "name": "Rachel Kim"}, "context": [{"id": "zapier-app", "type": "apps", "attributes": {"name": name}}]}
 
-tool(id) := {"id": id, "action": "rovo_mcp_tool_invoked", "time": "2026-11-19T21:00:04.000Z", "time_ns": 1, "actor": {"id": "kevin", "name": "Kevin", "app": "mcp-app-id"}, "context": []}
+facts(accounts, mcps, installs) := {
+	"activity": {"items": [a.activity | some a in accounts], "truncated": 0},
+	"activity_names": {"items": [x | some a in accounts; some x in a.names]},
+	"activity_apps": {"items": [x | some a in accounts; some x in a.apps]},
+	"activity_people": {"items": [x | some a in accounts; some x in a.people]},
+	"mcp_calls": {"items": mcps, "truncated": 0},
+	"installs": {"events": installs, "truncated": 0},
+}
 
 att(apps) := {"attested_by": "d", "attested_at": "2026-11-10T09:00:00.000Z", "connected_apps": [{"name": n, "kind": k} | some a in apps; n := a[0]; k := a[1]]}
 
-inp(apps, by_action) := {
-	"config": {"controls": {"ATL-APP-007": {"install_action_pattern": "(?i)oauth|mcp|connected app|3lo", "ignore_apps": []}}, "org": {}},
+inp(apps, f) := {
+	"config": {"controls": {"ATL-APP-007": {"ignore_apps": []}}, "org": {}},
 	"users": users,
-	"event_actions": catalogue,
 	"attestation": att(apps),
-	"events": {"available": true, "per_action": {a: count(e) | some a, e in by_action}},
-	"events_by_action": by_action,
+	"events": {"available": true},
+	"facts": {"declared": {"ATL-APP-007": f}},
 }
 
+slack := account("app-slack", 1, "2026-11-02T09:45:10.000Z", "2026-11-02T09:45:10.000Z", null, "slack-id", "rachel")
+
+zapier := account("app-zapier", 2, "2026-11-05T15:11:00.000Z", "2026-11-06T21:11:07.000Z", null, "zapier-id", "rachel")
+
 test_attested_apps_pass if {
-	i := inp([["slack", "oauth"], ["Atlassian MCP", "mcp"]], {
-		"jira_app_api_activity": [activity("e1", "app-slack", "slack-id", "2026-11-02T09:45:10.000Z"), activity("e2", "app-mcp", "mcp-app-id", "2026-11-17T10:14:05.000Z")],
-		"rovo_mcp_tool_invoked": [tool("t1")],
-	})
+	i := inp([["slack", "oauth"], ["Atlassian MCP", "mcp"]], facts([slack, account("app-mcp", 1, "2026-11-17T10:14:05.000Z", "2026-11-17T10:14:05.000Z", null, "mcp-app-id", "kevin")], [mcp("mcp-app-id", 4)], []))
 	count(p.deny) == 0 with input as i
 	count(p.not_evaluable) == 0 with input as i
 }
 
 test_unattested_app_activity_fails_once_per_app if {
-	i := inp([["Slack", "oauth"]], {"jira_app_api_activity": [
-		activity("e1", "app-zapier", "zapier-id", "2026-11-05T15:11:00.000Z"),
-		activity("e2", "app-zapier", "zapier-id", "2026-11-06T21:11:07.000Z"),
-		activity("e3", "app-slack", "slack-id", "2026-11-06T21:11:07.000Z"),
-	]})
-	findings := p.deny with input as i
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier, slack], [], []))
 	count(findings) == 1
 	some f in findings
 	f.resource.name == "Zapier"
 	f.evidence.observed.events == 2
 	f.evidence.first_seen == "2026-11-05T15:11:00.000Z"
+	f.evidence.last_seen == "2026-11-06T21:11:07.000Z"
 	f.evidence.on_behalf_of == ["rachel"]
+	f.evidence.sample_event_ids == ["app-zapier-1", "app-zapier-2"]
 }
 
-test_unattested_install_is_found_from_the_catalogue if {
-	i := inp([["Slack", "oauth"]], {"oauth_app_first_installed": [install("i1", "Zapier")]})
-	findings := p.deny with input as i
+test_unattested_install_is_found if {
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [], [install("i1", "Zapier")]))
 	count(findings) == 1
 	some f in findings
 	f.evidence.installed_by == ["Rachel Kim"]
+	f.evidence.observed.kinds == ["install"]
 }
 
 test_install_and_activity_of_one_app_are_one_finding if {
-	i := inp([["Slack", "oauth"]], {
-		"oauth_app_first_installed": [install("i1", "zapier")],
-		"jira_app_api_activity": [activity("e1", "app-zapier", "zapier-id", "2026-11-05T15:11:00.000Z")],
-	})
-	count(p.deny) == 1 with input as i
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier], [], [install("i1", "zapier")]))
+	count(findings) == 1
+	some f in findings
+	f.evidence.observed.events == 3
+	f.evidence.first_seen == "2026-11-03T16:20:40.000Z"
+	f.evidence.observed.kinds == ["api activity", "install"]
 }
 
 test_mcp_tool_calls_need_an_attested_mcp_app if {
-	i := inp([["Slack", "oauth"]], {"rovo_mcp_tool_invoked": [tool("t1")]})
-	findings := p.deny with input as i
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [mcp("mcp-app-id", 4)], []))
 	count(findings) == 1
 	some f in findings
 	f.resource.name == "Atlassian MCP"
-	count(p.deny) == 0 with input as inp([["Slack", "oauth"], ["Rovo MCP server", "oauth"]], {"rovo_mcp_tool_invoked": [tool("t1")]})
+	f.evidence.observed.events == 4
+	count(p.deny) == 0 with input as inp([["Slack", "oauth"], ["Rovo MCP server", "oauth"]], facts([], [mcp("mcp-app-id", 4)], []))
+}
+
+test_mcp_app_is_named_by_its_app_account if {
+	named := account("app-mcp", 1, "2026-11-17T10:14:05.000Z", "2026-11-17T10:14:05.000Z", null, "mcp-app-id", null)
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([named], [mcp("mcp-app-id", 4)], []))
+	count(findings) == 1
+	some f in findings
+	f.evidence.observed.events == 5
 }
 
 test_ignored_apps_pass if {
-	i := json.patch(inp([], {"jira_app_api_activity": [activity("e1", "app-zapier", "z", "2026-11-05T15:11:00.000Z")]}), [{"op": "replace", "path": "/config/controls/ATL-APP-007/ignore_apps", "value": ["ZAPIER"]}])
+	i := json.patch(inp([], facts([zapier], [], [])), [{"op": "replace", "path": "/config/controls/ATL-APP-007/ignore_apps", "value": ["ZAPIER"]}])
 	count(p.deny) == 0 with input as i
-}
-
-test_install_events_that_were_not_loaded_are_not_evaluable if {
-	i := object.union(inp([], {}), {"events": {"available": true, "per_action": {"oauth_app_first_installed": 3}}})
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 1 with input as i
 }
 
 test_app_attested_by_id_or_spelling_variant_passes if {
-	i := inp([["zapier-id", "oauth"], ["GitHub-for-Jira", "connect"]], {"jira_app_api_activity": [
-		activity("e1", "app-zapier", "zapier-id", "2026-11-05T15:11:00.000Z"),
-		activity("e2", "app-gh", "gh-id", "2026-11-05T15:11:00.000Z"),
-	]})
+	gh := account("app-gh", 1, "2026-11-05T15:11:00.000Z", "2026-11-05T15:11:00.000Z", null, "gh-id", null)
+	i := inp([["zapier-id", "oauth"], ["GitHub-for-Jira", "connect"]], facts([zapier, gh], [], []))
 	users2 := array.concat(users, [{"accountId": "app-gh", "name": "GitHub for Jira", "accountType": "app"}])
 	count(p.deny) == 0 with input as object.union(i, {"users": users2})
 }
 
-test_app_outside_the_directory_is_still_found if {
-	e := {"id": "e9", "action": "jira_app_api_activity", "time": "2026-11-05T15:11:00.000Z", "time_ns": 1, "actor": {"id": "app-unknown", "name": "Shadow AI", "app": "shadow-id"}, "context": []}
-	findings := p.deny with input as inp([["Slack", "oauth"]], {"jira_app_api_activity": [e]})
+test_app_outside_the_directory_is_named_from_its_events if {
+	shadow := account("app-unknown", 1, "2026-11-05T15:11:00.000Z", "2026-11-05T15:11:00.000Z", "Shadow AI", "shadow-id", null)
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([shadow], [], []))
 	some f in findings
 	f.resource.name == "Shadow AI"
+}
+
+test_a_truncated_fact_is_not_evaluable if {
+	f := object.union(facts([], [], [install("i1", "Zapier")]), {"installs": {"truncated": 12}})
+	reasons := p.not_evaluable with input as inp([["Slack", "oauth"]], f)
+	reasons == {"the installs fact dropped 12 items at its limit; raise config.facts.installs.limit in orgscan.toml"}
+}
+
+test_no_events_is_not_evaluable if {
+	i := object.union(inp([], facts([], [], [])), {"events": {"available": false, "unavailable_reason": "403"}})
+	count(p.not_evaluable) == 1 with input as i
 }

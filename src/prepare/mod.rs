@@ -96,8 +96,15 @@ pub fn build_input(
     let catalogue = catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
     let (allowlist, allowlist_policies) = ip_allowlist(snapshot);
-    let (specs, spec_errors) =
-        spec::parse_specs(&control_config, &allowlist, &|s| sets.is_known(s));
+    let refs = spec::SnapshotRefs {
+        ip_allowlist: &allowlist,
+        known_set: &|s| sets.is_known(s),
+        attested_at: snapshot
+            .attestation
+            .as_ref()
+            .map(|a| a.attested_at.epoch_nanos()),
+    };
+    let (specs, spec_errors) = spec::parse_specs(&control_config, &refs);
     if !spec_errors.is_empty() {
         return Err(SnapshotError::Invalid {
             path: "policy config (custom.config.facts)".to_string(),

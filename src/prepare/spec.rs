@@ -115,6 +115,9 @@ pub enum Cond {
     Matches(Field, Regex),
     Present(Field, bool),
     IpIn(CidrList, bool),
+    /// Only events strictly later than this time (epoch ns); `None` = no such time known, so
+    /// nothing passes (e.g. `@attested_at` without an attestation).
+    After(Option<i64>),
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +163,8 @@ pub struct Spec {
     pub limit: usize,
     /// Most event ids kept per item.
     pub ids: usize,
+    /// What a missing `by` field reads as; `None` drops the event (the default).
+    pub key_default: Option<String>,
     /// The spec as declared, echoed into the output for the reader.
     pub declared: Value,
 }
@@ -172,12 +177,21 @@ pub struct SpecError {
     pub message: String,
 }
 
-/// What `$name` references and `@ip_allowlist` resolve against.
-pub struct SpecContext<'a> {
-    pub control_config: &'a Map<String, Value>,
+/// What `@ip_allowlist`, `@attested_at` and `set:<name>` resolve against: facts of the snapshot
+/// every control shares.
+pub struct SnapshotRefs<'a> {
     /// CIDRs of the org's enabled IP-allowlist policies.
     pub ip_allowlist: &'a CidrList,
+    /// Whether a name is a known action set.
     pub known_set: &'a dyn Fn(&str) -> bool,
+    /// The attestation's `attested_at` (epoch ns), when there is an attestation.
+    pub attested_at: Option<i64>,
+}
+
+/// What `$name` references resolve against, plus the snapshot's shared references.
+pub struct SpecContext<'a> {
+    pub control_config: &'a Map<String, Value>,
+    pub refs: &'a SnapshotRefs<'a>,
 }
 
 fn deref<'a>(v: &'a Value, ctx: &'a SpecContext<'_>) -> Result<&'a Value, String> {
@@ -246,7 +260,7 @@ fn actions(v: Option<&Value>, ctx: &SpecContext<'_>, what: &str) -> Result<Vec<S
     };
     for a in &list {
         if let Some(set) = a.strip_prefix("set:") {
-            if !(ctx.known_set)(set) {
+            if !(ctx.refs.known_set)(set) {
                 return Err(format!("{what}: unknown action set {set:?}"));
             }
         }
@@ -266,8 +280,7 @@ fn actions(v: Option<&Value>, ctx: &SpecContext<'_>, what: &str) -> Result<Vec<S
 /// Parses every `facts` table of every control's config. Problems are all returned.
 pub fn parse_specs(
     controls: &BTreeMap<String, Value>,
-    ip_allowlist: &CidrList,
-    known_set: &dyn Fn(&str) -> bool,
+    refs: &SnapshotRefs<'_>,
 ) -> (Vec<Spec>, Vec<SpecError>) {
     let mut specs = Vec::new();
     let mut errors = Vec::new();
@@ -288,8 +301,7 @@ pub fn parse_specs(
         };
         let ctx = SpecContext {
             control_config: config,
-            ip_allowlist,
-            known_set,
+            refs,
         };
         for (name, raw) in facts {
             match parse_one(control, name, raw, &ctx) {
@@ -334,6 +346,7 @@ fn parse_one(
         "min_days_before",
         "max_share",
         "per_key",
+        "key_default",
     ];
     if let Some(k) = spec.keys().find(|k| !KNOWN.contains(&k.as_str())) {
         return Err(format!(
@@ -415,6 +428,11 @@ fn parse_one(
             ))
         }
     };
+    let key_default = match spec.get("key_default").map(|v| deref(v, ctx)).transpose()? {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => return Err(format!("`key_default` must be a string, found {other}")),
+    };
     let limit = number(spec, "limit", Some(10000.0), ctx)? as usize;
     let ids = number(spec, "ids", Some(20.0), ctx)? as usize;
     Ok(Spec {
@@ -426,6 +444,7 @@ fn parse_one(
         kind,
         limit: limit.max(1),
         ids,
+        key_default,
         declared: raw.clone(),
     })
 }
@@ -435,7 +454,8 @@ fn parse_cond(key: &str, v: &Value, ctx: &SpecContext<'_>) -> Result<Cond, Strin
         let mut list = CidrList::default();
         for item in strings(v, ctx, key)? {
             if item == "@ip_allowlist" {
-                list.blocks.extend(ctx.ip_allowlist.blocks.iter().cloned());
+                list.blocks
+                    .extend(ctx.refs.ip_allowlist.blocks.iter().cloned());
             } else if let Some(path) = item.strip_prefix('@') {
                 list.add_file(path)?;
             } else {
@@ -443,6 +463,20 @@ fn parse_cond(key: &str, v: &Value, ctx: &SpecContext<'_>) -> Result<Cond, Strin
             }
         }
         return Ok(Cond::IpIn(list, key == "ip_in"));
+    }
+    if key == "after" {
+        return match deref(v, ctx)? {
+            Value::String(s) if s == "@attested_at" => Ok(Cond::After(ctx.refs.attested_at)),
+            Value::String(s) => match crate::snapshot::Timestamp::parse(s) {
+                Some(t) => Ok(Cond::After(Some(t.epoch_nanos()))),
+                None => Err(format!(
+                    "after: expected an RFC 3339 time or \"@attested_at\", found {s:?}"
+                )),
+            },
+            other => Err(format!(
+                "after: expected an RFC 3339 time or \"@attested_at\", found {other}"
+            )),
+        };
     }
     if let Some(f) = key.strip_suffix("_matches") {
         let pattern = match deref(v, ctx)? {
@@ -560,7 +594,7 @@ impl SpecState {
             Cond::In(f, _) | Cond::NotIn(f, _) | Cond::Matches(f, _) | Cond::Present(f, _) => {
                 f.needs_objects()
             }
-            Cond::IpIn(..) => false,
+            Cond::IpIn(..) | Cond::After(_) => false,
         });
         let value = matches!(self.spec.kind, Kind::Values { value, .. } if value.needs_objects());
         conds || value || self.spec.by.iter().any(|f| f.needs_objects())
@@ -579,6 +613,7 @@ impl SpecState {
                     // No address: neither inside nor outside a list.
                     None => false,
                 },
+                Cond::After(since) => since.is_some_and(|t| ev.time_ns() > t),
             };
             if !ok {
                 return false;
@@ -587,14 +622,24 @@ impl SpecState {
         true
     }
 
+    /// A `by` field's value, or the declared `key_default` when the event lacks it.
+    fn key_part<'a>(&self, ev: &mut dyn FieldSource<'a>, f: Field) -> Option<Cow<'a, str>> {
+        ev.field(f).or_else(|| {
+            self.spec
+                .key_default
+                .as_ref()
+                .map(|d| Cow::Owned(d.clone()))
+        })
+    }
+
     fn key<'a>(&self, ev: &mut dyn FieldSource<'a>) -> Option<Cow<'a, str>> {
         match self.spec.by.as_slice() {
             [] => Some(Cow::Borrowed("")),
-            [one] => ev.field(*one),
+            [one] => self.key_part(ev, *one),
             many => {
                 let mut key = String::new();
                 for (i, f) in many.iter().enumerate() {
-                    let v = ev.field(*f)?;
+                    let v = self.key_part(ev, *f)?;
                     if i > 0 {
                         key.push(SEP);
                     }
@@ -1104,5 +1149,62 @@ fn kind_name(k: &Kind) -> &'static str {
         Kind::Values { .. } => "values",
         Kind::Pairs { .. } => "pairs",
         Kind::Travel { .. } => "travel",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(spec: Value, attested_at: Option<i64>) -> Result<Spec, String> {
+        let allowlist = CidrList::default();
+        let refs = SnapshotRefs {
+            ip_allowlist: &allowlist,
+            known_set: &|s| s == "mcp",
+            attested_at,
+        };
+        let controls: BTreeMap<String, Value> =
+            [("C-1".to_string(), json!({"facts": {"f": spec}}))].into();
+        let (mut specs, errors) = parse_specs(&controls, &refs);
+        match errors.first() {
+            Some(e) => Err(e.to_string()),
+            None => Ok(specs.remove(0)),
+        }
+    }
+
+    #[test]
+    fn after_resolves_the_attestation_time_or_a_literal() {
+        let spec = |after: &str| json!({"kind": "values", "actions": ["set:mcp"], "value": "action", "where": {"after": after}});
+        let s = parse(spec("@attested_at"), Some(42)).unwrap();
+        assert!(matches!(s.conds[..], [Cond::After(Some(42))]));
+        // No attestation: the condition passes nothing rather than everything.
+        let s = parse(spec("@attested_at"), None).unwrap();
+        assert!(matches!(s.conds[..], [Cond::After(None)]));
+        let s = parse(spec("1970-01-01T00:00:01Z"), None).unwrap();
+        assert!(matches!(s.conds[..], [Cond::After(Some(1_000_000_000))]));
+        let err = parse(spec("last week"), None).unwrap_err();
+        assert_eq!(
+            err,
+            "C-1: config.facts.f: after: expected an RFC 3339 time or \"@attested_at\", found \"last week\""
+        );
+    }
+
+    #[test]
+    fn key_default_must_be_a_string() {
+        let ok = parse(
+            json!({"kind": "count", "actions": ["x"], "over": 1, "by": ["token"], "key_default": "none"}),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.key_default.as_deref(), Some("none"));
+        let err = parse(
+            json!({"kind": "count", "actions": ["x"], "over": 1, "key_default": 3}),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.ends_with("`key_default` must be a string, found 3"),
+            "{err}"
+        );
     }
 }
