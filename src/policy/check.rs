@@ -788,6 +788,15 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
                 at("config"),
                 "custom.config must be a mapping of setting: default".into(),
             );
+        } else if let (Some(id), Some(_)) = (text("id"), config.get("facts")) {
+            // The scan would reject a bad spec with exit 2; say so here, at the fact's line.
+            let facts_at = line_of("facts", at("config").saturating_sub(start + 1));
+            for e in fact_spec_errors(id, config) {
+                err(
+                    line_of(&e.name, facts_at.saturating_sub(start + 1)),
+                    format!("custom.config.facts.{}: {}", e.name, e.message),
+                );
+            }
         }
     }
     if let Some(frameworks) = custom.get("frameworks") {
@@ -810,7 +819,52 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
             );
         }
     }
+    if let Some(events) = custom
+        .get("data")
+        .and_then(|d| d.get("events"))
+        .and_then(Value::as_array)
+    {
+        let heavy: Vec<&str> = events
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|a| is_high_volume_action(a))
+            .collect();
+        if !heavy.is_empty() {
+            problems.push(Problem {
+                file: file.path.clone(),
+                line: line_of("events", at("data").saturating_sub(start + 1)),
+                level: Level::Warning,
+                message: format!(
+                    "custom.data.events: {} can be a large share of the audit log, and every listed event becomes a regorus value (~4 KB); aggregate them with a declared fact in custom.config.facts instead (docs/policy-input.md, \"Declared facts\")",
+                    heavy.join(", ")
+                ),
+            });
+        }
+    }
     problems
+}
+
+/// Problems of a policy's declared fact specs, found by the parser the scan uses. Action sets
+/// are checked by name; `@ip_allowlist` and `@attested_at` need no snapshot to be valid.
+fn fact_spec_errors(id: &str, config: &Value) -> Vec<crate::prepare::spec::SpecError> {
+    let sets = crate::prepare::actionsets::ActionSets::resolve(None);
+    let allowlist = crate::prepare::cidr::CidrList::default();
+    let refs = crate::prepare::spec::SnapshotRefs {
+        ip_allowlist: &allowlist,
+        known_set: &|s| sets.is_known(s),
+        attested_at: None,
+    };
+    let controls: BTreeMap<String, Value> = [(id.to_string(), config.clone())].into();
+    crate::prepare::spec::parse_specs(&controls, &refs).1
+}
+
+/// Actions that typically make up a large share of an org's audit log: app API requests, MCP
+/// tool calls and sign-ins. Policies should read them through declared facts.
+fn is_high_volume_action(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    a.ends_with("_app_api_activity")
+        || a == "user_login"
+        || (a.contains("mcp") && (a.contains("tool") || a.contains("invok")))
 }
 
 #[cfg(test)]
@@ -845,6 +899,30 @@ mod tests {
         let report = check_files(&files, &[], &no_inputs);
         assert!(report.problems.is_empty(), "{:#?}", report.problems);
         assert_eq!((report.policies, report.tests), (1, 1));
+    }
+
+    #[test]
+    fn bad_fact_specs_and_high_volume_events_are_reported_at_their_lines() {
+        let text = GOOD.replace(
+            "#   remediation: [fix it]\n",
+            "#   remediation: [fix it]\n#   data:\n#     events: [user_login, api_token_created]\n#   config:\n#     max: 3\n#     facts:\n#       ok:\n#         kind: count\n#         actions: [set:mcp]\n#         over: $max\n#       bad:\n#         kind: values\n#         actions: [x]\n#         value: colour\n",
+        );
+        let got: Vec<String> = lint_metadata(&src("f.rego", &text))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(
+            got[1].starts_with(
+                "f.rego:13: warning: custom.data.events: user_login can be a large share"
+            ),
+            "{got:#?}"
+        );
+        assert!(
+            got[0]
+                .starts_with("f.rego:21: error: custom.config.facts.bad: unknown field \"colour\""),
+            "{got:#?}"
+        );
     }
 
     #[test]
