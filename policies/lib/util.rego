@@ -355,8 +355,13 @@ event_ref(e) := {
 }
 
 # Normalized app name for comparing attested names with names seen in events: lower case,
-# letters and digits only ("GitHub for Jira" = "github-for-jira").
-app_key(name) := regex.replace(lower(name), `[^a-z0-9]+`, "") if is_string(name)
+# letters and digits of any script only ("GitHub for Jira" = "github-for-jira"). A name with
+# neither keeps its lower-case text, so it still has a non-empty key of its own.
+app_key(name) := k if {
+	is_string(name)
+	k := regex.replace(lower(name), `[^\p{L}\p{N}]+`, "")
+	k != ""
+} else := sprintf("app:%s", [lower(name)]) if is_string(name)
 
 # The attested connected apps (attestation.connected_apps), [] when unanswered.
 connected_apps := a if {

@@ -27,6 +27,13 @@ test_is_active_tolerates_missing_statuses if {
 	not util.is_active({"accountId": "a", "forDeletion": true})
 }
 
+test_app_key_keeps_every_script_and_is_never_empty if {
+	util.app_key("Ｚａｐ 日本語アプリ") != util.app_key("Другое приложение")
+	util.app_key("日本語 アプリ") == util.app_key("日本語アプリ")
+	util.app_key("!!!") == "app:!!!"
+	util.app_key("") == "app:"
+}
+
 test_app_key_ignores_case_and_punctuation if {
 	util.app_key("GitHub for Jira") == util.app_key("github-for-jira")
 }

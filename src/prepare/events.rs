@@ -312,6 +312,16 @@ fn parse_line(
         },
     };
     let a = &ev.attributes;
+    // Every finding about an actor names it by this id; an event without one cannot be
+    // attributed, so it is bad input rather than something to report on.
+    if a.actor.id.trim().is_empty() {
+        return Err(SnapshotError::EventLine {
+            path: path.to_string(),
+            line: line_no,
+            message: "field `attributes.actor.id`: empty (expected the acting account's id)"
+                .to_string(),
+        });
+    }
     let mut sp = |t: &str| span_of(t, base, side);
     let loc = a.location.as_ref();
     Ok(Rec {
@@ -732,7 +742,9 @@ impl<'a> FieldSource<'a> for View<'_, 'a> {
             Field::AuthType => nonempty(e.auth_type),
             Field::Token => nonempty(e.token),
             Field::OnBehalfOf => nonempty(e.obo_id),
-            Field::App => fastparse::app(e.app).and_then(|app| app.id),
+            Field::App => fastparse::app(e.app)
+                .and_then(|app| app.id)
+                .filter(|v| !v.is_empty()),
             Field::TargetUser => self
                 .object_of(&["users", "user"])
                 .and_then(|o| o.id.clone())
@@ -741,7 +753,10 @@ impl<'a> FieldSource<'a> for View<'_, 'a> {
                 let o = self.object_of(&["groups", "group"])?;
                 let id = o.id.clone();
                 let attrs = fastparse::object_attributes(o.attributes);
-                attrs.group_name.or(attrs.name).or(id)
+                [attrs.group_name, attrs.name, id]
+                    .into_iter()
+                    .flatten()
+                    .find(|v| !v.is_empty())
             }
             Field::Tool => self.tool().map(Cow::Owned),
             Field::Status => self.status().map(Cow::Owned),

@@ -643,7 +643,13 @@ impl SpecState {
                     if i > 0 {
                         key.push(SEP);
                     }
-                    key.push_str(&v);
+                    // A separator inside a value would shift the parts: org data can hold any
+                    // character, so it is replaced (keys stay distinct per field).
+                    if v.contains(SEP) {
+                        key.push_str(&v.replace(SEP, "\u{fffd}"));
+                    } else {
+                        key.push_str(&v);
+                    }
                 }
                 Some(Cow::Owned(key))
             }
@@ -788,7 +794,12 @@ impl SpecState {
 
     fn key_object(&self, key: &str, names: &dyn Fn(&str) -> Option<String>) -> Value {
         let mut m = Map::new();
-        for (f, part) in self.spec.by.iter().zip(key.split(SEP)) {
+        // A one-field key is the value itself, separator characters included.
+        let parts: Vec<&str> = match self.spec.by.len() {
+            1 => vec![key],
+            _ => key.split(SEP).collect(),
+        };
+        for (f, part) in self.spec.by.iter().zip(parts) {
             m.insert(f.name().to_string(), Value::String(part.to_string()));
             if matches!(
                 f,
@@ -858,7 +869,7 @@ impl SpecState {
                             }));
                         };
                     for j in 0..hits.len() {
-                        while hits[j].time - hits[i].time >= *window_ns {
+                        while hits[j].time.saturating_sub(hits[i].time) >= *window_ns {
                             i += 1;
                         }
                         let c = j - i + 1;
@@ -919,8 +930,8 @@ impl SpecState {
                             let slice = &hits[s..=e];
                             items.push(json!({
                                 "key": self.key_object(key, names),
-                                "bucket_start": format_ns(bucket * bucket_ns),
-                                "bucket_end": format_ns((bucket + 1) * bucket_ns),
+                                "bucket_start": format_ns(bucket.saturating_mul(*bucket_ns)),
+                                "bucket_end": format_ns(bucket.saturating_add(1).saturating_mul(*bucket_ns)),
                                 "count": c,
                                 "baseline": (mean * 100.0).round() / 100.0,
                                 "ratio": if mean > 0.0 { (c as f64 / mean * 100.0).round() / 100.0 } else { 0.0 },
@@ -959,13 +970,13 @@ impl SpecState {
                         if h.tag & 1 == 1 {
                             if let Some(f) = pending {
                                 let a = &hits[f];
-                                if h.time - a.time <= *within_ns {
+                                if h.time.saturating_sub(a.time) <= *within_ns {
                                     total_items += 1;
                                     items.push(json!({
                                         "key": self.key_object(key, names),
                                         "first": {"id": a.id.text(), "time": format_ns(a.time), "action": act(a.tag)},
                                         "then": {"id": h.id.text(), "time": format_ns(h.time), "action": act(h.tag)},
-                                        "gap_seconds": (h.time - a.time) / 1_000_000_000,
+                                        "gap_seconds": h.time.saturating_sub(a.time) / 1_000_000_000,
                                     }));
                                     pending = None;
                                     continue;
@@ -1000,7 +1011,7 @@ impl SpecState {
                         };
                         let d = distance_km((la.0.lat, la.0.lon), (lb.0.lat, lb.0.lon));
                         let d_min = (d - la.0.radius_km - lb.0.radius_km).max(0.0);
-                        let hours = (b.time - a.time) as f64 / 3.6e12;
+                        let hours = b.time.saturating_sub(a.time) as f64 / 3.6e12;
                         // Two places at the same instant: any distance is impossible.
                         let speed = if hours > 0.0 {
                             d_min / hours
@@ -1048,7 +1059,8 @@ impl SpecState {
                     let mut grouped: Vec<Value> = Vec::new();
                     for (v, acc) in values {
                         if acc.before < *min_before
-                            || acc.first - k.first < (*min_days_before * 86_400e9) as i64
+                            || acc.first.saturating_sub(k.first)
+                                < (*min_days_before * 86_400e9) as i64
                             || acc.count as f64 > max_share * k.count as f64
                         {
                             continue;
