@@ -149,7 +149,7 @@ pub struct PolicyTestArgs {
     /// Fail (exit 1) when total line coverage is below this percentage (implies --coverage).
     #[arg(long, value_name = "PCT")]
     pub threshold: Option<f64>,
-    /// text or json
+    /// text, json or junit (JUnit XML for CI test reports)
     #[arg(long, default_value = "text")]
     pub format: String,
     /// Print only failures and the summary.

@@ -142,12 +142,11 @@ pub fn test(args: &PolicyTestArgs) -> anyhow::Result<u8> {
             )));
         }
     }
-    let json_output = match args.format.as_str() {
-        "text" => false,
-        "json" => true,
+    let format = match args.format.as_str() {
+        f @ ("text" | "json" | "junit") => f,
         other => {
             return Err(usage(format!(
-                "--format: expected text or json, found {other:?}"
+                "--format: expected text, json or junit, found {other:?}"
             )))
         }
     };
@@ -173,12 +172,18 @@ pub fn test(args: &PolicyTestArgs) -> anyhow::Result<u8> {
         (Some(t), Some(c)) if c.percent() + 1e-9 < t => Some((c.percent(), t)),
         _ => None,
     };
-    let text = if json_output {
-        serde_json::to_string_pretty(&test_json(&run, args.threshold))
-            .context("serializing the test results")?
-            + "\n"
-    } else {
-        test_text(&run, args.quiet, below)
+    let text = match format {
+        "json" => {
+            serde_json::to_string_pretty(&test_json(&run, args.threshold))
+                .context("serializing the test results")?
+                + "\n"
+        }
+        "junit" => crate::policy::test_junit::render(
+            &run,
+            args.threshold
+                .map(|t| (run.coverage.as_ref().map_or(0.0, |c| c.percent()), t)),
+        ),
+        _ => test_text(&run, args.quiet, below),
     };
     write_stdout(&text)?;
     // Nothing tested is a failure: a typo in --run must not turn a CI step green.

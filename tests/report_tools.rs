@@ -86,6 +86,11 @@ fn junit_check(pythonpath: &std::path::Path, report: &Report) -> serde_json::Val
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.junit.xml");
     std::fs::write(&file, render(report, Format::Junit).unwrap()).unwrap();
+    junit_parse(pythonpath, &file)
+}
+
+/// What junitparser reads from a JUnit file: suites with their counts and cases.
+fn junit_parse(pythonpath: &std::path::Path, file: &std::path::Path) -> serde_json::Value {
     let script = r#"
 import json, sys
 from junitparser import JUnitXml, Failure, Error, Skipped
@@ -104,7 +109,7 @@ print(json.dumps(out))
 "#;
     let out = std::process::Command::new("python3")
         .args(["-c", script])
-        .arg(&file)
+        .arg(file)
         .env("PYTHONPATH", pythonpath)
         .output()
         .unwrap();
@@ -186,4 +191,76 @@ fn junit_of_hostile_large_and_demo_reports_parses() {
     );
     let parsed = junit_check(&pp, &large_report(20_000));
     assert!(parsed.to_string().contains("more (see report.json)"));
+}
+
+#[test]
+fn policy_test_junit_parses_with_junitparser() {
+    let Some(pp) = junitparser_path() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("mine");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::write(
+        policies.join("p.rego"),
+        "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: U-1\n#   severity: low\n#   category: Identity and authentication\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [fix]\npackage u.p\n\nimport rego.v1\n\ndeny contains {\"resource\": {\"type\": \"user\", \"id\": x}, \"message\": \"m\"} if {\n\tsome x in input.bad\n}\n\nunused if {\n\tinput.nothing\n\tinput.never == 1\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        policies.join("p_test.rego"),
+        "package u.p_test\n\nimport data.u.p\nimport rego.v1\n\ntest_passes if count(p.deny) == 0 with input as {}\n\ntest_fails if count(p.deny) == 5 with input as {\"bad\": [\"<a & b>\"]}\n\ntest_errors if 1 / 0 == 1\n\ntodo_test_later if false\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args(["policy", "test", "--format", "junit", "--threshold", "100"])
+        .arg(&policies)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = dir.path().join("tests.junit.xml");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let parsed = junit_parse(&pp, &file);
+    let suites = parsed["suites"].as_array().unwrap();
+    assert_eq!(suites.len(), 2, "{parsed:#}");
+    let tests = &suites[0];
+    assert!(tests["name"].as_str().unwrap().ends_with("p_test.rego"));
+    assert_eq!(
+        (
+            &tests["tests"],
+            &tests["failures"],
+            &tests["errors"],
+            &tests["skipped"]
+        ),
+        (
+            &serde_json::json!(4),
+            &serde_json::json!(1),
+            &serde_json::json!(1),
+            &serde_json::json!(1)
+        )
+    );
+    let kinds: Vec<(&str, &serde_json::Value)> = tests["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["name"].as_str().unwrap(), &c["result"]))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("test_passes", &serde_json::json!([])),
+            ("test_fails", &serde_json::json!(["Failure"])),
+            ("test_errors", &serde_json::json!(["Error"])),
+            ("todo_test_later", &serde_json::json!(["Skipped"])),
+        ]
+    );
+    assert_eq!(tests["cases"][0]["classname"], "data.u.p_test");
+    // The coverage gate is a case of its own.
+    assert_eq!(suites[1]["name"], "coverage");
+    assert_eq!(
+        suites[1]["cases"][0]["result"],
+        serde_json::json!(["Failure"])
+    );
 }

@@ -13,4 +13,5 @@ pub use discover::{load_pack, Policy, PolicyLoadError, PolicyPack, SourceFile};
 pub use evaluate::{evaluate_pack, EvalOptions};
 pub use metadata::{PolicyMeta, CATEGORIES};
 pub use needs::Availability;
+pub mod test_junit;
 pub mod test_runner;
