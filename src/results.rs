@@ -173,6 +173,9 @@ pub struct ControlInfo {
     /// Where the policy file came from: `builtin:identity/admin_mfa.rego` or a user path.
     pub source: String,
     pub version: String,
+    /// Framework → control references (`custom.frameworks`, e.g. `cis-controls-v8: [6.5]`).
+    #[serde(default)]
+    pub frameworks: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -323,6 +326,7 @@ mod tests {
                 references: vec![],
                 source: "s".into(),
                 version: "1".into(),
+                frameworks: Default::default(),
             },
             status,
             score: None,

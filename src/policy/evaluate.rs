@@ -59,6 +59,7 @@ pub fn control_info(policy: &Policy) -> ControlInfo {
         references: m.references.clone(),
         source: policy.source.path.clone(),
         version: m.version.clone(),
+        frameworks: m.frameworks.clone(),
     }
 }
 

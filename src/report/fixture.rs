@@ -48,6 +48,11 @@ fn info(
         references: vec!["https://support.atlassian.com/security-and-access-policies/".into()],
         source: format!("builtin:{}.rego", id.to_ascii_lowercase()),
         version: "1".into(),
+        frameworks: [(
+            "cis-controls-v8".to_string(),
+            vec![format!("{}.1", points as u32)],
+        )]
+        .into(),
     }
 }
 

@@ -255,6 +255,7 @@ fn control_view(
         "implementation_cost": clip(&c.implementation_cost, 200),
         "remediation": c.remediation.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
         "references": c.references.iter().map(|r| clip(r, 500)).collect::<Vec<_>>(),
+        "frameworks": c.frameworks.iter().flat_map(|(f, refs)| refs.iter().map(move |r| clip(&format!("{f} {r}"), 300))).collect::<Vec<_>>(),
         "to_pass": c.to_pass.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
         "source": clip(&c.source, 500),
         "version": clip(&c.version, 100),

@@ -163,6 +163,9 @@ pub struct ControlReport {
     pub references: Vec<String>,
     pub source: String,
     pub version: String,
+    /// Framework → control references this control maps to.
+    #[serde(default)]
+    pub frameworks: std::collections::BTreeMap<String, Vec<String>>,
     pub finding_count: usize,
     /// Findings covered by a waiver that suppresses them (all but `planned`).
     #[serde(default)]
@@ -195,6 +198,7 @@ impl ControlReport {
             references: i.references.clone(),
             source: i.source.clone(),
             version: i.version.clone(),
+            frameworks: i.frameworks.clone(),
             finding_count: control.findings.len(),
             waived_count: control.findings.iter().filter(|f| is_waived(f)).count(),
             to_pass: to_pass(control),

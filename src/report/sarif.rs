@@ -163,10 +163,29 @@ fn rule(c: &ControlReport) -> Value {
             "user_impact": c.user_impact,
             "implementation_cost": c.implementation_cost,
             "version": c.version,
-            "tags": ["security", "atlassian", c.category, kind, c.severity.as_str()],
+            "tags": tags(c, &kind),
+            "frameworks": c.frameworks,
         }),
     );
     Value::Object(rule)
+}
+
+/// Rule tags: fixed ones, then `external/<framework>/<reference>` per framework mapping (the
+/// convention GitHub code scanning uses for CWE ids), so findings can be filtered by control.
+fn tags(c: &ControlReport, kind: &Value) -> Vec<Value> {
+    let mut tags = vec![
+        json!("security"),
+        json!("atlassian"),
+        json!(c.category),
+        kind.clone(),
+        json!(c.severity.as_str()),
+    ];
+    for (framework, refs) in &c.frameworks {
+        for r in refs {
+            tags.push(json!(format!("external/{framework}/{r}")));
+        }
+    }
+    tags
 }
 
 fn result(
