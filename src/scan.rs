@@ -111,8 +111,17 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         control_config,
         request.config.org_settings(),
     )?;
+    // Only the input document and the activity block are used from here on: the event pass's
+    // maps and slim events are released now, and the JSON input once the engine has its copy
+    // (at 10^6 events the JSON form alone holds ~200 MB).
+    let crate::prepare::PreparedInput {
+        json: input_json,
+        facts,
+        activity,
+    } = prepared;
+    drop(facts);
     if let Some(path) = &request.dump_input {
-        let text = serde_json::to_string_pretty(&prepared.json)
+        let text = serde_json::to_string_pretty(&input_json)
             .map_err(|e| ScanError::Usage(e.to_string()))?;
         std::fs::write(path, text + "\n").map_err(|source| ReportError::Io {
             path: path.display().to_string(),
@@ -121,7 +130,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     }
     let availability = Availability::of(&request.snapshot);
     let started = std::time::Instant::now();
-    let input = regorus::Value::from(prepared.json.clone());
+    let input = regorus::Value::from(input_json);
     crate::prepare::timing("input to regorus value", started);
     let options = EvalOptions {
         timeout: request.timeout,
@@ -138,8 +147,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         known.as_ref().filter(|_| request.fail_on_new),
     );
     let outcome = gate.outcome;
-    // The `activity` block (orgscan.activity/v1, docs/detections.md) from the prepared facts.
-    let activity = prepared.activity.clone();
+    // `activity`: the orgscan.activity/v1 block (docs/detections.md) from the prepared facts.
     let mut report = build_report(ReportInputs {
         snapshot: &request.snapshot,
         controls: &controls,

@@ -18,10 +18,35 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::EventFacts;
 
-/// With `ORGSCAN_TIMINGS=1`, phase durations go to stderr (for `bench/scan.sh`).
+/// With `ORGSCAN_TIMINGS=1`, phase durations go to stderr (for `bench/scan.sh`), with the
+/// process's current and peak resident memory where Linux reports them, so a phase that grows
+/// memory can be found without a profiler.
 pub fn timing(what: &str, since: std::time::Instant) {
     if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
-        eprintln!("timing: {what}: {:.3} s", since.elapsed().as_secs_f64());
+        eprintln!(
+            "timing: {what}: {:.3} s{}",
+            since.elapsed().as_secs_f64(),
+            memory_note()
+        );
+    }
+}
+
+/// `, rss N MB, peak N MB` from /proc/self/status, or nothing elsewhere.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(", rss {rss} MB, peak {peak} MB"),
+        _ => String::new(),
     }
 }
 
