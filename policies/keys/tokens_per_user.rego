@@ -56,11 +56,14 @@ next_start(j) := run_starts[j + 1] if {
 
 token_labels(owner) := sort([util.key_name(t) | some t in input.api_tokens; util.usable(t); owner_id(t) == owner])
 
-person(owner) := p if {
+# The owner's email (else name) as the token records give it; records can disagree (an email
+# changed between token creations), so the smallest one is taken to stay a single value.
+person(owner) := min({p |
 	some t in input.api_tokens
 	owner_id(t) == owner
 	p := util.val(object.get(t, "user", {}), "email", util.val(object.get(t, "user", {}), "name", owner))
-}
+	is_string(p)
+})
 
 deny contains {
 	"resource": {"type": "user", "id": r.owner, "name": person(r.owner)},
