@@ -39,3 +39,11 @@ test_last_owner_run_is_counted if {
 test_not_applicable_without_tokens if {
 	count(p.not_applicable) == 1 with input as inp([])
 }
+
+test_token_records_disagreeing_on_the_email_give_one_finding if {
+	renamed := object.union(tok("d", "kevin"), {"user": {"id": "kevin", "email": "k.zhang@acme.com"}})
+	findings := p.deny with input as inp([tok("a", "kevin"), tok("b", "kevin"), tok("c", "kevin"), renamed])
+	count(findings) == 1
+	some f in findings
+	f.resource.name == "k.zhang@acme.com"
+}
