@@ -403,7 +403,7 @@ fn config_overrides_reach_the_rust_facts() {
     std::fs::write(
         &cfg,
         format!(
-            "[controls.ATL-DET-011]\nsuspicious_ips = [\"@{}\"]\n[controls.ATL-DET-009]\nmax_logins = 25\n",
+            "[controls.ATL-DET-011]\nsuspicious_ips = [\"@{}\"]\n[controls.ATL-DET-009]\nmax_logins = 25\n[controls.ATL-DET-008]\ntrusted_ips = [\"101.181.0.0/16\"]\n",
             tmp.path().join("bad-ips.txt").display()
         ),
     )
@@ -412,6 +412,13 @@ fn config_overrides_reach_the_rust_facts() {
     let sus = control(&report, "ATL-DET-011");
     assert_eq!(sus["status"], "fail", "{sus:#}");
     assert_eq!(sus["findings"][0]["evidence"]["ip"], "5.160.1.1");
+    // The trusted egress range removes the Sydney sign-in from the outside-allowlist findings.
+    let outside = control(&report, "ATL-DET-008");
+    assert_eq!(
+        outside["findings"].as_array().unwrap().len(),
+        2,
+        "{outside:#}"
+    );
     // The raised threshold makes the 21-login burst a near miss.
     assert_eq!(control(&report, "ATL-DET-009")["status"], "pass");
     assert_eq!(

@@ -5,7 +5,8 @@
 #   the allowlist does not cover every product or path, or an account is used from elsewhere
 #   (Sumo Logic "logins exceeding set parameters"). One finding per account, with the addresses,
 #   count, first and last time and event ids. The allowlist is the CIDRs of the org's
-#   enabled ip-allowlist policies in the snapshot.
+#   enabled ip-allowlist policies in the snapshot; trusted_ips (CIDRs, addresses or @file)
+#   exempts known egress addresses (VPN, CI runners) that are not on it.
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/specify-ip-addresses-for-product-access/
 # custom:
@@ -24,6 +25,7 @@
 #     api: [org_policies]
 #   config:
 #     actions: [user_login]
+#     trusted_ips: []
 #     facts:
 #       outside:
 #         kind: values
@@ -31,10 +33,10 @@
 #         by: [actor]
 #         value: ip
 #         where:
-#           ip_not_in: ["@ip_allowlist"]
+#           ip_not_in: ["@ip_allowlist", $trusted_ips]
 #         per_key: true
 #         limit: 100000
-#   version: 1
+#   version: 2
 package orgscan.detect.login_outside_allowlist
 
 import data.orgscan.lib.detect

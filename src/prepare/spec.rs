@@ -219,17 +219,27 @@ fn number(
     }
 }
 
+/// A string or a list of strings; a `$name` item naming a list in the control's config is
+/// spliced in, so `[@ip_allowlist, $trusted_ips]` reads both.
 fn strings(v: &Value, ctx: &SpecContext<'_>, what: &str) -> Result<Vec<String>, String> {
+    let expected = |other: &Value| format!("{what}: expected strings, found {other}");
     match deref(v, ctx)? {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| match deref(i, ctx) {
-                Ok(Value::String(s)) => Ok(s.clone()),
-                Ok(other) => Err(format!("{what}: expected strings, found {other}")),
-                Err(e) => Err(e),
-            })
-            .collect(),
+        Value::Array(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match deref(item, ctx)? {
+                    Value::String(s) => out.push(s.clone()),
+                    Value::Array(inner) if item.is_string() => {
+                        for x in inner {
+                            out.push(x.as_str().ok_or_else(|| expected(x))?.to_string());
+                        }
+                    }
+                    other => return Err(expected(other)),
+                }
+            }
+            Ok(out)
+        }
         other => Err(format!(
             "{what}: expected a string or a list of strings, found {other}"
         )),
@@ -1199,6 +1209,23 @@ mod tests {
             err,
             "C-1: config.facts.f: after: expected an RFC 3339 time or \"@attested_at\", found \"last week\""
         );
+    }
+
+    #[test]
+    fn a_config_list_is_spliced_into_a_list() {
+        let allowlist = CidrList::default();
+        let refs = SnapshotRefs {
+            ip_allowlist: &allowlist,
+            known_set: &|_| false,
+            attested_at: None,
+        };
+        let config = json!({"trusted": ["10.0.0.0/8", "192.0.2.1"], "facts": {"f": {"kind": "values", "actions": ["user_login"], "value": "ip", "where": {"ip_not_in": ["@ip_allowlist", "$trusted", "198.51.100.0/24"]}}}});
+        let (specs, errors) = parse_specs(&[("C-1".to_string(), config)].into(), &refs);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Cond::IpIn(list, false) = &specs[0].conds[0] else {
+            panic!("{:?}", specs[0].conds)
+        };
+        assert_eq!(list.blocks.len(), 3);
     }
 
     #[test]
