@@ -4,7 +4,7 @@
 
 use super::client::{ApiError, ApiKey};
 use super::endpoints::{self, Fetched};
-use super::events::{EventSet, EventsFetch, EventsPlan};
+use super::events::{EventSet, EventsFetch, EventsPlan, StoredEvents};
 use super::outcome::Unavailable;
 use super::resume::Previous;
 use super::running::{Data, Fetch};
@@ -78,7 +78,7 @@ impl Sink<'_> {
         }
         let empty = Previous {
             manifest: empty_manifest(self.org, self.now),
-            events: Vec::new(),
+            events: StoredEvents::default(),
         };
         let prev = self.previous.unwrap_or(&empty);
         let (_, written) = write_events(
@@ -181,7 +181,7 @@ impl Sink<'_> {
             Data::Events(fetch) => {
                 let empty = Previous {
                     manifest: empty_manifest(self.org, self.now),
-                    events: Vec::new(),
+                    events: StoredEvents::default(),
                 };
                 let prev = self.previous.unwrap_or(&empty);
                 let prewritten = self.prewritten.take();
@@ -312,11 +312,9 @@ pub(crate) fn write_events(
     key: &ApiKey,
     prewritten: Option<&(u64, Provenance)>,
 ) -> Result<(EventsSummary, (u64, Provenance)), CollectError> {
+    // The fetched events; the previous snapshot's stay on disk and are merged in when written.
     let mut set = EventSet::default();
-    for record in &prev.events {
-        set.insert(record.clone());
-    }
-    let carried = set.len() as u64;
+    let carried = prev.events.count;
     let mut warnings = Vec::new();
     if carried > 0 {
         warnings.push(format!(
@@ -374,8 +372,21 @@ pub(crate) fn write_events(
     if let Some(why) = &interrupted {
         warnings.push(format!("incomplete: {why}"));
     }
-    let total = set.len() as u64;
-    let new = total - carried;
+    // The previous copy of an event wins, as when both were in one list.
+    let already = super::events::ids_already_stored(&prev.events, &set).map_err(|e| {
+        CollectError::Resume {
+            path: prev
+                .events
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            message: e.to_string(),
+        }
+    })?;
+    set.remove_ids(&already);
+    let new = set.len() as u64;
+    let total = carried + new;
     let to = match &interrupted {
         // Only what was fetched is known: the window ends at the last event seen.
         Some(_) => fetched_max
@@ -389,9 +400,11 @@ pub(crate) fn write_events(
     // Records only accumulate, so the same count means the same set.
     let on_disk = prewritten.is_some_and(|(count, p)| *count == total && *p == prov);
     if !on_disk {
-        let sorted = set.into_sorted();
+        let fresh = set.into_sorted();
         writer
-            .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov.clone())
+            .write_event_stream(prov.clone(), |emit| {
+                super::events::merge_into(&prev.events, &fresh, emit)
+            })
             .map_err(CollectError::Write)?;
     }
     let summary = EventsSummary {

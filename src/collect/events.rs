@@ -10,13 +10,14 @@ use super::endpoints::Ctx;
 use super::paginate::{StopRule, Walker};
 use super::progress::Bar;
 use crate::snapshot::{
-    Collection, CollectionStatus, Event, EventLines, EventSource, Manifest, Timestamp,
+    Collection, CollectionStatus, Event, EventLines, EventSource, Manifest, SnapshotError,
+    Timestamp,
 };
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One event: its sort key and its JSON line.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,29 +66,55 @@ impl EventRecord {
     }
 }
 
-/// Reads a snapshot's `events.ndjson` (when the manifest lists it as collected), checking
-/// every line and the file's sha256 against the manifest.
-pub fn read_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<Vec<EventRecord>, String> {
+/// A previous snapshot's `events.ndjson`, checked but not held in memory: a resumed run over
+/// millions of carried events streams them again when it writes the merge.
+#[derive(Clone, Debug, Default)]
+pub struct StoredEvents {
+    /// The file, when the snapshot has collected events.
+    pub path: Option<PathBuf>,
+    pub count: u64,
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+}
+
+/// Reads a snapshot's `events.ndjson` once: every line's sort key, the time order orgscan
+/// writes (the merge relies on it), and the file's sha256 against the manifest.
+pub fn check_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<StoredEvents, String> {
     let collected = manifest
         .collections
         .get(&Collection::Events)
         .is_some_and(|p| p.status == CollectionStatus::Collected);
     if !collected {
-        return Ok(Vec::new());
+        return Ok(StoredEvents::default());
     }
     let path = dir.join(Collection::Events.file_name());
     let shown = path.display().to_string();
-    let mut lines = EventLines::open(&EventSource::File(path)).map_err(|e| e.to_string())?;
+    let mut lines =
+        EventLines::open(&EventSource::File(path.clone())).map_err(|e| e.to_string())?;
     let mut hasher = Sha256::new();
-    let mut out = Vec::new();
+    let mut stored = StoredEvents {
+        path: Some(path),
+        ..StoredEvents::default()
+    };
+    let mut previous: Option<(Timestamp, String)> = None;
     while let Some(item) = lines.next_line() {
         let (number, line) = item.map_err(|e| e.to_string())?;
         hasher.update(line.as_bytes());
         hasher.update(b"\n");
-        out.push(
-            EventRecord::from_snapshot_line(line)
-                .map_err(|message| format!("{shown}: line {number}: {message}"))?,
-        );
+        let record = EventRecord::from_snapshot_line(line)
+            .map_err(|message| format!("{shown}: line {number}: {message}"))?;
+        if let Some(p) = &previous {
+            if (p.0, p.1.as_str()) > (record.time, record.id.as_str()) {
+                return Err(format!(
+                    "{shown}: line {number}: event {} is out of order (expected events sorted by time, then id, as orgscan writes them)",
+                    record.id
+                ));
+            }
+        }
+        stored.count += 1;
+        stored.first = stored.first.or(Some(record.time));
+        stored.last = Some(record.time);
+        previous = Some((record.time, record.id));
     }
     if let Some(entry) = manifest.files.get(Collection::Events.file_name()) {
         let actual = hex::encode(hasher.finalize());
@@ -98,7 +125,68 @@ pub fn read_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<Vec<Event
             ));
         }
     }
-    Ok(out)
+    Ok(stored)
+}
+
+/// The ids of `fresh` that the stored file already holds (one streaming pass; only the fresh
+/// ids are kept in memory).
+pub fn ids_already_stored(
+    stored: &StoredEvents,
+    fresh: &EventSet,
+) -> Result<HashSet<String>, SnapshotError> {
+    let mut found = HashSet::new();
+    let Some(path) = &stored.path else {
+        return Ok(found);
+    };
+    if fresh.is_empty() {
+        return Ok(found);
+    }
+    let mut lines = EventLines::open(&EventSource::File(path.clone()))?;
+    while let Some(item) = lines.next_line() {
+        let (number, line) = item?;
+        let record =
+            EventRecord::from_snapshot_line(line).map_err(|message| SnapshotError::EventLine {
+                path: path.display().to_string(),
+                line: number,
+                message,
+            })?;
+        if fresh.contains(&record.id) {
+            found.insert(record.id);
+        }
+    }
+    Ok(found)
+}
+
+/// Streams the stored events and the fresh ones (sorted, none already stored) to `emit` in
+/// time-then-id order: the merged `events.ndjson` without holding the stored lines.
+pub fn merge_into(
+    stored: &StoredEvents,
+    fresh: &[EventRecord],
+    emit: &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
+) -> Result<(), SnapshotError> {
+    let mut next_fresh = fresh.iter().peekable();
+    if let Some(path) = &stored.path {
+        let mut lines = EventLines::open(&EventSource::File(path.clone()))?;
+        while let Some(item) = lines.next_line() {
+            let (number, line) = item?;
+            let record = EventRecord::from_snapshot_line(line).map_err(|message| {
+                SnapshotError::EventLine {
+                    path: path.display().to_string(),
+                    line: number,
+                    message,
+                }
+            })?;
+            while let Some(f) = next_fresh.next_if(|f| (f.time, &f.id) < (record.time, &record.id))
+            {
+                emit(&f.line)?;
+            }
+            emit(line)?;
+        }
+    }
+    for f in next_fresh {
+        emit(&f.line)?;
+    }
+    Ok(())
 }
 
 /// Events deduplicated by id; the first copy of an id wins.
@@ -121,6 +209,19 @@ impl EventSet {
 
     pub fn len(&self) -> usize {
         self.records.len()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// Drops the events with these ids (their earlier copies win).
+    pub fn remove_ids(&mut self, ids: &HashSet<String>) {
+        if ids.is_empty() {
+            return;
+        }
+        self.records.retain(|r| !ids.contains(&r.id));
+        self.ids.retain(|id| !ids.contains(id));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -392,6 +493,98 @@ mod tests {
         assert!(!set.insert(event("a", "2026-01-02T00:00:00Z")));
         let ids: Vec<_> = set.into_sorted().into_iter().map(|r| r.id).collect();
         assert_eq!(ids, ["c", "a", "b"]);
+    }
+
+    /// A snapshot holding `records` (sorted as the writer would be given them).
+    fn stored(dir: &Path, records: &[EventRecord]) -> (Manifest, StoredEvents) {
+        use crate::snapshot::manifest::{OrgIdentity, SnapshotSource, FORMAT_NAME, FORMAT_VERSION};
+        use crate::snapshot::{Provenance, SnapshotWriter};
+        let at = Timestamp::parse("2026-01-03T00:00:00Z").unwrap();
+        let mut w = SnapshotWriter::create(dir).unwrap();
+        w.write_event_lines(
+            records.iter().map(|r| r.line.as_str()),
+            Provenance::collected("test", at, 1, records.len() as u64),
+        )
+        .unwrap();
+        let manifest = Manifest {
+            format: FORMAT_NAME.into(),
+            format_version: FORMAT_VERSION,
+            tool_version: "test".into(),
+            org: OrgIdentity {
+                id: "o".into(),
+                name: None,
+            },
+            collected_at: at,
+            source: SnapshotSource::Import,
+            event_window: None,
+            stream_cursor: None,
+            files: Default::default(),
+            collections: Default::default(),
+        };
+        w.finish(manifest).unwrap();
+        let manifest = crate::snapshot::load::load_manifest(dir).unwrap();
+        let checked = check_snapshot_events(dir, &manifest).unwrap();
+        (manifest, checked)
+    }
+
+    #[test]
+    fn stored_and_fresh_events_merge_in_order_with_the_stored_copy_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("snap");
+        let old = [
+            event("a", "2026-01-01T00:00:00Z"),
+            event("c", "2026-01-01T00:00:02Z"),
+            event("e", "2026-01-01T00:00:04Z"),
+        ];
+        let (_, checked) = stored(&dir, &old);
+        assert_eq!(checked.count, 3);
+        assert_eq!(checked.first, Some(old[0].time));
+        assert_eq!(checked.last, Some(old[2].time));
+
+        let mut fresh = EventSet::default();
+        for r in [
+            event("f", "2026-01-01T00:00:05Z"),
+            event("b", "2026-01-01T00:00:01Z"),
+            // The stored "c" wins over a re-delivered copy with another time.
+            event("c", "2026-01-01T00:00:09Z"),
+            event("0", "2025-12-31T00:00:00Z"),
+        ] {
+            fresh.insert(r);
+        }
+        let already = ids_already_stored(&checked, &fresh).unwrap();
+        assert_eq!(already, HashSet::from(["c".to_string()]));
+        fresh.remove_ids(&already);
+        let fresh = fresh.into_sorted();
+        let mut out: Vec<String> = Vec::new();
+        merge_into(&checked, &fresh, &mut |line| {
+            out.push(EventRecord::from_line(line).unwrap().id);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(out, ["0", "a", "b", "c", "e", "f"]);
+    }
+
+    #[test]
+    fn a_stored_file_out_of_order_is_refused_with_its_line() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("snap");
+        let (manifest, _) = stored(&dir, &[event("a", "2026-01-01T00:00:00Z")]);
+        // Rewrite the file out of order, with a matching hash, as another tool might.
+        let text = format!(
+            "{}\n{}\n",
+            event("z", "2026-01-02T00:00:00Z").line,
+            event("y", "2026-01-01T00:00:00Z").line
+        );
+        std::fs::write(dir.join("events.ndjson"), &text).unwrap();
+        let mut manifest = manifest;
+        if let Some(f) = manifest.files.get_mut("events.ndjson") {
+            f.sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+        }
+        let err = check_snapshot_events(&dir, &manifest).unwrap_err();
+        assert!(
+            err.contains("events.ndjson: line 2: event y is out of order"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! fresh hashes, counts and event window. A missing snapshot is created (source `import`).
 
 use super::args::ImportEventsArgs;
-use super::events::{read_snapshot_events, EventRecord, EventSet};
+use super::events::{check_snapshot_events, ids_already_stored, merge_into, EventRecord, EventSet};
 use super::CollectError;
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
@@ -185,26 +185,33 @@ pub fn import_events(
             }
         }
         let snapshot = load_snapshot(into).map_err(|e| input_error(into, e.to_string()))?;
-        let events = read_snapshot_events(into, &manifest).map_err(|m| input_error(into, m))?;
-        Some((snapshot, events))
+        // Checked, then streamed again into the merge: not held in memory.
+        let stored = check_snapshot_events(into, &manifest).map_err(|m| input_error(into, m))?;
+        Some((snapshot, stored))
     } else {
         None
     };
 
     let mut set = EventSet::default();
-    if let Some((_, events)) = &existing {
-        for record in events {
-            set.insert(record.clone());
-        }
-    }
-    let before = set.len() as u64;
     for record in imported.iter().cloned() {
         set.insert(record);
     }
-    let total = set.len() as u64;
-    let added = total - before;
+    let stored = existing
+        .as_ref()
+        .map(|(_, stored)| stored.clone())
+        .unwrap_or_default();
+    // An event the snapshot already holds keeps its stored copy.
+    let already =
+        ids_already_stored(&stored, &set).map_err(|e| input_error(into, e.to_string()))?;
+    set.remove_ids(&already);
+    let before = stored.count;
+    let added = set.len() as u64;
+    let total = before + added;
     let duplicates = read - added;
-    let range = set.time_range();
+    let range = match (set.time_range(), stored.first.zip(stored.last)) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (new, old) => new.or(old),
+    };
     let note = format!(
         "imported {added} events from {} ({duplicates} duplicates skipped)",
         names.join(", ")
@@ -230,9 +237,9 @@ pub fn import_events(
             };
             prov.records = total;
             prov.warnings.push(note);
-            let sorted = set.into_sorted();
+            let fresh = set.into_sorted();
             writer
-                .write_event_lines(sorted.iter().map(|r| r.line.as_str()), prov)
+                .write_event_stream(prov, |emit| merge_into(&stored, &fresh, emit))
                 .map_err(CollectError::Write)?;
             let mut manifest = snapshot.manifest.clone();
             manifest.event_window = union_window(manifest.event_window.take(), range);

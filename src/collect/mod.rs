@@ -297,7 +297,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
             let prev = load_previous(path, &config.org)?;
             note(format!(
                 "read {} events from {} in {} ms",
-                prev.events.len(),
+                prev.events.count,
                 path.display(),
                 t.elapsed().as_millis()
             ));
@@ -474,7 +474,7 @@ mod tests {
         });
         Previous {
             manifest,
-            events: Vec::new(),
+            events: Default::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! `--resume-from`: the previous snapshot's events and cursor, and where the next walk starts.
 
-use super::events::{self, EventRecord, EventsPlan};
+use super::events::{self, EventsPlan, StoredEvents};
 use super::CollectError;
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::{Manifest, Timestamp};
@@ -13,7 +13,8 @@ const RESUME_OVERLAP: chrono::Duration = chrono::Duration::hours(1);
 /// A previous snapshot to resume from.
 pub(crate) struct Previous {
     pub(crate) manifest: Manifest,
-    pub(crate) events: Vec<EventRecord>,
+    /// Its events, checked but left on disk (they are streamed again into the new snapshot).
+    pub(crate) events: StoredEvents,
 }
 
 pub(crate) fn load_previous(path: &Path, org: &str) -> Result<Previous, CollectError> {
@@ -29,7 +30,7 @@ pub(crate) fn load_previous(path: &Path, org: &str) -> Result<Previous, CollectE
             manifest.org.id
         )));
     }
-    let events = events::read_snapshot_events(path, &manifest).map_err(fail)?;
+    let events = events::check_snapshot_events(path, &manifest).map_err(fail)?;
     Ok(Previous { manifest, events })
 }
 
@@ -50,16 +51,12 @@ pub(crate) fn plan_events(
             since,
         );
     };
-    let times = || prev.events.iter().map(|e| e.time);
     let window = prev.manifest.event_window.as_ref();
     let prev_from = window
         .map(|w| w.from)
-        .or_else(|| times().min())
+        .or(prev.events.first)
         .unwrap_or(since);
-    let prev_to = window
-        .map(|w| w.to)
-        .or_else(|| times().max())
-        .unwrap_or(since);
+    let prev_to = window.map(|w| w.to).or(prev.events.last).unwrap_or(since);
     let restart = Timestamp(prev_to.0 - RESUME_OVERLAP).max(prev_from);
     let plan = match &prev.manifest.stream_cursor {
         Some(cursor) => EventsPlan {

@@ -94,12 +94,30 @@ impl SnapshotWriter {
         lines: impl IntoIterator<Item = &'a str>,
         provenance: Provenance,
     ) -> Result<u64, SnapshotError> {
+        self.write_event_stream(provenance, |emit| {
+            for line in lines {
+                emit(line)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes events produced by `fill`, which calls `emit` once per line in order: for a
+    /// merge that streams from another file, so no event list is held in memory. An error from
+    /// `fill` leaves the staging directory unfinished (nothing replaces the destination).
+    pub fn write_event_stream(
+        &mut self,
+        provenance: Provenance,
+        fill: impl FnOnce(
+            &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
+        ) -> Result<(), SnapshotError>,
+    ) -> Result<u64, SnapshotError> {
         let path = self.staging.join(Collection::Events.file_name());
         let file = std::fs::File::create(&path).map_err(|e| io_error(&path, e))?;
         let mut out = std::io::BufWriter::new(file);
         let mut hasher = Sha256::new();
         let mut count = 0u64;
-        for line in lines {
+        let mut emit = |line: &str| -> Result<(), SnapshotError> {
             let line = line.trim_end_matches(['\n', '\r']);
             out.write_all(line.as_bytes())
                 .map_err(|e| io_error(&path, e))?;
@@ -107,7 +125,9 @@ impl SnapshotWriter {
             hasher.update(line.as_bytes());
             hasher.update(b"\n");
             count += 1;
-        }
+            Ok(())
+        };
+        fill(&mut emit)?;
         out.flush().map_err(|e| io_error(&path, e))?;
         out.into_inner()
             .map_err(|e| io_error(&path, e.into_error()))?
