@@ -35,6 +35,14 @@ pub struct GateDecision {
     pub reasons: Vec<String>,
 }
 
+impl GateDecision {
+    /// Findings at or above the threshold exist but `--exit-zero` kept the exit code at 0: the
+    /// reports say so instead of showing a plain pass.
+    pub fn unenforced_failure(&self) -> bool {
+        self.outcome == Outcome::Pass && self.exit_zero && !self.reasons.is_empty()
+    }
+}
+
 pub fn decide(controls: &[ControlResult], fail_on: Severity, exit_zero: bool) -> GateDecision {
     decide_with_baseline(controls, fail_on, exit_zero, None)
 }

@@ -789,6 +789,7 @@ fn view_model(report: &Report) -> Value {
         .collect();
     let gate = &report.gate;
     let (gate_label, gate_class) = match gate.outcome {
+        _ if gate.unenforced_failure() => ("not enforced (--exit-zero)", "not_evaluable"),
         crate::gate::Outcome::Pass => ("pass", "pass"),
         crate::gate::Outcome::GateFailed => ("failed", "fail"),
         crate::gate::Outcome::Incomplete => ("incomplete", "error"),

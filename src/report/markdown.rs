@@ -68,6 +68,7 @@ pub fn render_markdown(report: &Report) -> String {
     );
     let score = &report.score.overall;
     let gate = match report.gate.outcome {
+        _ if report.gate.unenforced_failure() => "not enforced (--exit-zero)",
         crate::gate::Outcome::Pass => "pass",
         crate::gate::Outcome::GateFailed => "FAILED",
         crate::gate::Outcome::Incomplete => "INCOMPLETE",
@@ -240,5 +241,22 @@ mod tests {
         );
         assert_eq!(md_text("\u{7}"), "\\u{0007}");
         assert_eq!(clip("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn an_unenforced_gate_is_not_shown_as_a_pass() {
+        let mut report = crate::report::fixture::sample_report();
+        assert!(!report.gate.reasons.is_empty());
+        // What `--exit-zero` decides: exit 0, the failing controls still listed.
+        report.gate.exit_zero = true;
+        report.gate.outcome = crate::gate::Outcome::Pass;
+        assert!(report.gate.unenforced_failure());
+        let md = render_markdown(&report);
+        assert!(md.contains("**Gate: not enforced (--exit-zero)**"), "{md}");
+        let html = crate::report::html::render_html(&report).expect("html");
+        assert!(html.contains("status-not_evaluable\">not enforced (--exit-zero)</span>"));
+        // Nothing at or above the threshold: a plain pass.
+        report.gate.reasons.clear();
+        assert!(render_markdown(&report).contains("**Gate: pass**"));
     }
 }
