@@ -286,8 +286,8 @@ pub struct SpeculationPolicy {
     pub enabled: bool,
     /// Only when the next request will wait at least this long (the write must fit in it).
     pub min_wait: std::time::Duration,
-    /// And only up to this many events (beyond, rewriting at every wait costs too much I/O);
-    /// a short page, which usually ends the walk, is always worth it.
+    /// And only up to this many events: beyond, rewriting at every wait costs too much I/O and
+    /// the copy each provisional result is would double the memory the walk holds.
     pub max_events: usize,
 }
 
@@ -373,9 +373,11 @@ pub async fn collect(
         if let Some(tx) = speculate.filter(|_| ctx.speculation.enabled) {
             let short = size > 0 && size < largest_page;
             let policy = &ctx.speculation;
-            let waiting = out.records.len() <= policy.max_events
-                && ctx.client.wait_estimate(&stream_path) >= policy.min_wait;
-            if (short || waiting) && out.records.len() > speculated {
+            // A provisional result is a copy of every record so far: past `max_events` it
+            // would double the collector's memory, so even a short page is not worth it.
+            let small = out.records.len() <= policy.max_events;
+            let waiting = ctx.client.wait_estimate(&stream_path) >= policy.min_wait;
+            if small && (short || waiting) && out.records.len() > speculated {
                 speculated = out.records.len();
                 // As if the next page were the empty one that ends the walk.
                 let _ = tx.send(EventsFetch {
