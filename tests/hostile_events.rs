@@ -8,6 +8,7 @@ mod support;
 
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};
+use std::path::Path;
 use support::*;
 
 /// xorshift64*: a seeded generator, so a failure reproduces.
@@ -236,6 +237,42 @@ fn catalogue() -> Value {
     )
 }
 
+/// Scans `snap` with the whole pack into `out` (`--exit-zero`, the time pinned) and checks the
+/// scan finished: no panic, every control judged (none in `error`), exit 0. Returns the report.
+fn scan_judges_every_control(snap: &Path, out: &Path, formats: &str, seed: u64) -> Value {
+    let o = orgscan(
+        &[
+            "scan",
+            snap.to_str().expect("utf-8 path"),
+            "--out",
+            out.to_str().expect("utf-8 path"),
+            "--format",
+            formats,
+            "--exit-zero",
+            "-q",
+            "--now",
+            "2026-11-20T12:00:00Z",
+        ],
+        out.parent().expect("out has a parent"),
+    );
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "seed {seed}: {err}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json"))
+            .expect("report.json parses");
+    // Every control was judged; none crashed into an engine error on this input.
+    let errors: Vec<(&Value, &Value)> = report["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .filter(|c| c["status"] == "error")
+        .map(|c| (&c["id"], &c["reasons"]))
+        .collect();
+    assert!(errors.is_empty(), "seed {seed}: {errors:#?}");
+    assert_eq!(o.status.code(), Some(0), "seed {seed}: {err}");
+    report
+}
+
 /// The seeds to run: three in CI, or `ORGSCAN_HOSTILE_SEEDS=1..200` to explore locally.
 fn seeds(default: &[u64]) -> Vec<u64> {
     match std::env::var("ORGSCAN_HOSTILE_SEEDS") {
@@ -276,37 +313,9 @@ fn adversarial_events(seed: u64) {
     let mut reports = Vec::new();
     for run in ["a", "b"] {
         let out = tmp.path().join(run);
-        let o = orgscan(
-            &[
-                "scan",
-                snap.to_str().expect("utf-8 path"),
-                "--out",
-                out.to_str().expect("utf-8 path"),
-                "--format",
-                "json,html",
-                "--exit-zero",
-                "-q",
-                "--now",
-                "2026-11-20T12:00:00Z",
-            ],
-            tmp.path(),
-        );
-        let err = stderr(&o);
-        assert!(!err.contains("panicked"), "{err}");
+        let report = scan_judges_every_control(&snap, &out, "json,html", seed);
         let json = std::fs::read(out.join("report.json")).expect("report.json");
         let html = std::fs::read(out.join("report.html")).expect("report.html");
-        let report: Value = serde_json::from_slice(&json).expect("report.json parses");
-        // Every control was judged; none crashed into an engine error on this input.
-        let errors: Vec<&Value> = report["controls"]
-            .as_array()
-            .expect("controls")
-            .iter()
-            .filter(|c| c["status"] == "error")
-            .collect();
-        let reasons: Vec<(&Value, &Value)> =
-            errors.iter().map(|c| (&c["id"], &c["reasons"])).collect();
-        assert!(errors.is_empty(), "seed {seed}: {reasons:#?}");
-        assert_eq!(o.status.code(), Some(0), "seed {seed}: {err}");
         // Every line is counted once: kept, or dropped as a repeated id.
         let total = report["activity"]["total"].as_u64().expect("total");
         let dropped = report["activity"]["duplicates_dropped"]
@@ -403,33 +412,7 @@ fn hostile_configuration(seed: u64) {
     let snap = tmp.path().join("snap");
     write_snapshot(&snap, &collections, Some(&lines));
     let out = tmp.path().join("out");
-    let o = orgscan(
-        &[
-            "scan",
-            snap.to_str().expect("utf-8 path"),
-            "--out",
-            out.to_str().expect("utf-8 path"),
-            "--format",
-            "json,html,sarif,junit,md,csv",
-            "--exit-zero",
-            "-q",
-        ],
-        tmp.path(),
-    );
-    let err = stderr(&o);
-    assert!(!err.contains("panicked"), "{err}");
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("report.json"))
-            .expect("report.json parses");
-    let errors: Vec<(&Value, &Value)> = report["controls"]
-        .as_array()
-        .expect("controls")
-        .iter()
-        .filter(|c| c["status"] == "error")
-        .map(|c| (&c["id"], &c["reasons"]))
-        .collect();
-    assert!(errors.is_empty(), "seed {seed}: {errors:#?}");
-    assert_eq!(o.status.code(), Some(0), "seed {seed}: {err}");
+    scan_judges_every_control(&snap, &out, "json,html,sarif,junit,md,csv", seed);
     let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
     assert!(!html.contains("<script>alert(1)"));
 }

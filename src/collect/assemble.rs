@@ -373,8 +373,8 @@ pub(crate) fn write_events(
         warnings.push(format!("incomplete: {why}"));
     }
     // The previous copy of an event wins, as when both were in one list.
-    let already = super::events::ids_already_stored(&prev.events, &set).map_err(|e| {
-        CollectError::Resume {
+    set.drop_stored(&prev.events)
+        .map_err(|e| CollectError::Resume {
             path: prev
                 .events
                 .path
@@ -382,9 +382,7 @@ pub(crate) fn write_events(
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             message: e.to_string(),
-        }
-    })?;
-    set.remove_ids(&already);
+        })?;
     let new = set.len() as u64;
     let total = carried + new;
     let to = match &interrupted {

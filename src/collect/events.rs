@@ -43,11 +43,19 @@ impl EventRecord {
         let value: Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
         EventRecord::from_value(&value)
     }
+}
 
-    /// A line of a snapshot orgscan wrote (its hash checked): only the sort key is read and
-    /// the line kept byte for byte. Several times faster than [`EventRecord::from_line`],
-    /// which matters when a resumed run carries millions of events forward.
-    pub fn from_snapshot_line(line: &str) -> Result<EventRecord, String> {
+/// The order events are stored in: time, then id. Parsed from a line orgscan wrote (its hash
+/// checked) without the rest of the event, several times faster than [`EventRecord::from_line`]
+/// — resumed runs and imports read millions of stored lines this way.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey {
+    time: Timestamp,
+    id: String,
+}
+
+impl SortKey {
+    fn of_line(line: &str) -> Result<SortKey, String> {
         #[derive(Deserialize)]
         struct Key {
             id: String,
@@ -58,12 +66,34 @@ impl EventRecord {
             time: Timestamp,
         }
         let key: Key = serde_json::from_str(line).map_err(|e| e.to_string())?;
-        Ok(EventRecord {
+        Ok(SortKey {
             time: key.attributes.time,
             id: key.id,
-            line: line.to_string(),
         })
     }
+
+    fn of_record(r: &EventRecord) -> (Timestamp, &str) {
+        (r.time, r.id.as_str())
+    }
+}
+
+/// Calls `f` with the number, sort key and text of every line of a stored events file, in
+/// file order; a line without a readable key is an error naming it.
+fn each_stored_line(
+    path: &Path,
+    mut f: impl FnMut(u64, SortKey, &str) -> Result<(), SnapshotError>,
+) -> Result<(), SnapshotError> {
+    let mut lines = EventLines::open(&EventSource::File(path.to_path_buf()))?;
+    while let Some(item) = lines.next_line() {
+        let (number, line) = item?;
+        let key = SortKey::of_line(line).map_err(|message| SnapshotError::EventLine {
+            path: path.display().to_string(),
+            line: number,
+            message,
+        })?;
+        f(number, key, line)?;
+    }
+    Ok(())
 }
 
 /// A previous snapshot's `events.ndjson`, checked but not held in memory: a resumed run over
@@ -89,33 +119,32 @@ pub fn check_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<StoredEv
     }
     let path = dir.join(Collection::Events.file_name());
     let shown = path.display().to_string();
-    let mut lines =
-        EventLines::open(&EventSource::File(path.clone())).map_err(|e| e.to_string())?;
     let mut hasher = Sha256::new();
     let mut stored = StoredEvents {
-        path: Some(path),
+        path: Some(path.clone()),
         ..StoredEvents::default()
     };
-    let mut previous: Option<(Timestamp, String)> = None;
-    while let Some(item) = lines.next_line() {
-        let (number, line) = item.map_err(|e| e.to_string())?;
+    let mut previous: Option<SortKey> = None;
+    each_stored_line(&path, |number, key, line| {
         hasher.update(line.as_bytes());
         hasher.update(b"\n");
-        let record = EventRecord::from_snapshot_line(line)
-            .map_err(|message| format!("{shown}: line {number}: {message}"))?;
-        if let Some(p) = &previous {
-            if (p.0, p.1.as_str()) > (record.time, record.id.as_str()) {
-                return Err(format!(
-                    "{shown}: line {number}: event {} is out of order (expected events sorted by time, then id, as orgscan writes them)",
-                    record.id
-                ));
-            }
+        if previous.as_ref().is_some_and(|p| *p > key) {
+            return Err(SnapshotError::EventLine {
+                path: shown.clone(),
+                line: number,
+                message: format!(
+                    "event {} is out of order (expected events sorted by time, then id, as orgscan writes them)",
+                    key.id
+                ),
+            });
         }
         stored.count += 1;
-        stored.first = stored.first.or(Some(record.time));
-        stored.last = Some(record.time);
-        previous = Some((record.time, record.id));
-    }
+        stored.first = stored.first.or(Some(key.time));
+        stored.last = Some(key.time);
+        previous = Some(key);
+        Ok(())
+    })
+    .map_err(|e| e.to_string())?;
     if let Some(entry) = manifest.files.get(Collection::Events.file_name()) {
         let actual = hex::encode(hasher.finalize());
         if actual != entry.sha256 {
@@ -128,35 +157,6 @@ pub fn check_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<StoredEv
     Ok(stored)
 }
 
-/// The ids of `fresh` that the stored file already holds (one streaming pass; only the fresh
-/// ids are kept in memory).
-pub fn ids_already_stored(
-    stored: &StoredEvents,
-    fresh: &EventSet,
-) -> Result<HashSet<String>, SnapshotError> {
-    let mut found = HashSet::new();
-    let Some(path) = &stored.path else {
-        return Ok(found);
-    };
-    if fresh.is_empty() {
-        return Ok(found);
-    }
-    let mut lines = EventLines::open(&EventSource::File(path.clone()))?;
-    while let Some(item) = lines.next_line() {
-        let (number, line) = item?;
-        let record =
-            EventRecord::from_snapshot_line(line).map_err(|message| SnapshotError::EventLine {
-                path: path.display().to_string(),
-                line: number,
-                message,
-            })?;
-        if fresh.contains(&record.id) {
-            found.insert(record.id);
-        }
-    }
-    Ok(found)
-}
-
 /// Streams the stored events and the fresh ones (sorted, none already stored) to `emit` in
 /// time-then-id order: the merged `events.ndjson` without holding the stored lines.
 pub fn merge_into(
@@ -166,22 +166,14 @@ pub fn merge_into(
 ) -> Result<(), SnapshotError> {
     let mut next_fresh = fresh.iter().peekable();
     if let Some(path) = &stored.path {
-        let mut lines = EventLines::open(&EventSource::File(path.clone()))?;
-        while let Some(item) = lines.next_line() {
-            let (number, line) = item?;
-            let record = EventRecord::from_snapshot_line(line).map_err(|message| {
-                SnapshotError::EventLine {
-                    path: path.display().to_string(),
-                    line: number,
-                    message,
-                }
-            })?;
-            while let Some(f) = next_fresh.next_if(|f| (f.time, &f.id) < (record.time, &record.id))
+        each_stored_line(path, |_, key, line| {
+            while let Some(f) =
+                next_fresh.next_if(|f| SortKey::of_record(f) < (key.time, key.id.as_str()))
             {
                 emit(&f.line)?;
             }
-            emit(line)?;
-        }
+            emit(line)
+        })?;
     }
     for f in next_fresh {
         emit(&f.line)?;
@@ -211,17 +203,27 @@ impl EventSet {
         self.records.len()
     }
 
-    pub fn contains(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
-    /// Drops the events with these ids (their earlier copies win).
-    pub fn remove_ids(&mut self, ids: &HashSet<String>) {
-        if ids.is_empty() {
-            return;
+    /// Drops the events the stored file already holds: the stored copy wins, as it would in
+    /// one list. One streaming pass; only this set's ids are looked up.
+    pub fn drop_stored(&mut self, stored: &StoredEvents) -> Result<(), SnapshotError> {
+        let Some(path) = &stored.path else {
+            return Ok(());
+        };
+        if self.is_empty() {
+            return Ok(());
         }
-        self.records.retain(|r| !ids.contains(&r.id));
-        self.ids.retain(|id| !ids.contains(id));
+        let mut found = HashSet::new();
+        each_stored_line(path, |_, key, _| {
+            if self.ids.contains(&key.id) {
+                found.insert(key.id);
+            }
+            Ok(())
+        })?;
+        if !found.is_empty() {
+            self.records.retain(|r| !found.contains(&r.id));
+            self.ids.retain(|id| !found.contains(id));
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -553,10 +555,12 @@ mod tests {
         ] {
             fresh.insert(r);
         }
-        let already = ids_already_stored(&checked, &fresh).unwrap();
-        assert_eq!(already, HashSet::from(["c".to_string()]));
-        fresh.remove_ids(&already);
+        fresh.drop_stored(&checked).unwrap();
+        // Of the fresh "c", "0", "b", "f", only "c" was stored already.
+        assert_eq!(fresh.len(), 3);
         let fresh = fresh.into_sorted();
+        let kept: Vec<&str> = fresh.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(kept, ["0", "b", "f"]);
         let mut out: Vec<String> = Vec::new();
         merge_into(&checked, &fresh, &mut |line| {
             out.push(EventRecord::from_line(line).unwrap().id);

@@ -6,7 +6,7 @@
 //! fresh hashes, counts and event window. A missing snapshot is created (source `import`).
 
 use super::args::ImportEventsArgs;
-use super::events::{check_snapshot_events, ids_already_stored, merge_into, EventRecord, EventSet};
+use super::events::{check_snapshot_events, merge_into, EventRecord, EventSet};
 use super::CollectError;
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
@@ -201,9 +201,8 @@ pub fn import_events(
         .map(|(_, stored)| stored.clone())
         .unwrap_or_default();
     // An event the snapshot already holds keeps its stored copy.
-    let already =
-        ids_already_stored(&stored, &set).map_err(|e| input_error(into, e.to_string()))?;
-    set.remove_ids(&already);
+    set.drop_stored(&stored)
+        .map_err(|e| input_error(into, e.to_string()))?;
     let before = stored.count;
     let added = set.len() as u64;
     let total = before + added;

@@ -568,6 +568,13 @@ pub struct SpecState {
 
 const SEP: char = '\u{1f}';
 
+/// A key's hits, moved out of the state (each key is finished once) in time-then-id order.
+fn take_sorted(hits: &mut HashMap<String, Vec<Hit>, FxState>, key: &str) -> Vec<Hit> {
+    let mut taken = hits.get_mut(key).map(std::mem::take).unwrap_or_default();
+    taken.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    taken
+}
+
 impl SpecState {
     pub fn new(spec: Spec) -> SpecState {
         SpecState {
@@ -852,13 +859,7 @@ impl SpecState {
             Kind::Count { window_ns, over } => {
                 let mut max_peak = 0usize;
                 for key in &keys {
-                    let hits = self
-                        .hits
-                        .get_mut(key)
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    let mut hits = hits;
-                    hits.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+                    let hits = take_sorted(&mut self.hits, key);
                     let mut i = 0usize;
                     // Current burst: [start, end] indexes and the peak window count.
                     let mut burst: Option<(usize, usize, usize)> = None;
@@ -911,12 +912,7 @@ impl SpecState {
                 min_history,
             } => {
                 for key in &keys {
-                    let mut hits = self
-                        .hits
-                        .get_mut(key)
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    hits.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+                    let hits = take_sorted(&mut self.hits, key);
                     let mut history_sum = 0u64;
                     let mut history_n = 0u64;
                     let mut s = 0usize;
@@ -963,12 +959,7 @@ impl SpecState {
             }
             Kind::Pairs { within_ns, .. } => {
                 for key in &keys {
-                    let mut hits = self
-                        .hits
-                        .get_mut(key)
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    hits.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+                    let hits = take_sorted(&mut self.hits, key);
                     let act = |t: u32| {
                         self.actions_seen
                             .get((t >> 2) as usize)
@@ -1002,12 +993,7 @@ impl SpecState {
             }
             Kind::Travel { min_kmh, min_km } => {
                 for key in &keys {
-                    let mut hits = self
-                        .hits
-                        .get_mut(key)
-                        .map(std::mem::take)
-                        .unwrap_or_default();
-                    hits.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+                    let hits = take_sorted(&mut self.hits, key);
                     for w in hits.windows(2) {
                         let (a, b) = (&w[0], &w[1]);
                         if a.tag == b.tag {
