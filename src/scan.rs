@@ -2,13 +2,13 @@
 //! report files → gate outcome. Plain data in, plain data out; the CLI only adapts arguments.
 
 use crate::config::{Config, ConfigError};
-use crate::gate::{decide_with_baseline, Outcome};
+use crate::gate::{decide, GateRules, Outcome};
 use crate::policy::{
     evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError, PolicyPack,
 };
 use crate::prepare::build_input;
 use crate::report::{build_report, write_reports, Format, Report, ReportError, ReportInputs};
-use crate::results::{ControlResult, Severity};
+use crate::results::ControlResult;
 use crate::snapshot::{Snapshot, SnapshotError, Timestamp};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,8 +32,8 @@ pub struct ScanRequest {
     pub policy_dirs: Vec<PathBuf>,
     pub include_shipped: bool,
     pub config: Config,
-    pub fail_on: Severity,
-    pub exit_zero: bool,
+    /// `--fail-on`, `--exit-zero`, `--min-coverage`.
+    pub gate: GateRules,
     pub now: Option<Timestamp>,
     pub timeout: Duration,
     pub formats: Vec<Format>,
@@ -140,10 +140,9 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     let known = request.baseline.as_ref().map(|b| b.fingerprints());
-    let gate = decide_with_baseline(
+    let gate = decide(
         &controls,
-        request.fail_on,
-        request.exit_zero,
+        request.gate,
         known.as_ref().filter(|_| request.fail_on_new),
     );
     let outcome = gate.outcome;
@@ -158,6 +157,9 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     });
     report.waivers = waived.reports;
     report.warnings = waived.warnings;
+    if report.is_demo() {
+        report.warnings.insert(0, Report::demo_warning());
+    }
     if let Some(baseline) = &request.baseline {
         report.baseline = Some(baseline.compare(&report));
     }

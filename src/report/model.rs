@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 
 pub const REPORT_SCHEMA: &str = "orgscan.report/v1";
 
+/// What every report of the bundled demo org says, so that nobody mistakes it for their own.
+pub const DEMO_MARKER: &str = "DEMO ORG — not your organization";
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     pub schema: String,
@@ -41,6 +44,18 @@ pub struct Report {
     /// Earlier scores (`--history DIR`) followed by this one, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
+}
+
+impl Report {
+    /// Made from the bundled demo snapshot (`snapshot.source: "demo"`), not a real org.
+    pub fn is_demo(&self) -> bool {
+        self.snapshot.source == "demo"
+    }
+
+    /// The warning a demo report carries first, in every format and on stderr.
+    pub fn demo_warning() -> String {
+        format!("{DEMO_MARKER}: these results come from the bundled demo snapshot (`orgscan scan` without a SNAPSHOT_DIR); pass a snapshot directory written by `orgscan collect` to scan yours")
+    }
 }
 
 /// A waiver as configured, with its state at evaluation time.
