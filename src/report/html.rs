@@ -32,6 +32,9 @@ pub const OPEN_CONTROLS: usize = 10;
 pub const VALUE_CHARS: usize = 2000;
 /// Items of a list value (event ids…) shown before the rest are counted.
 pub const LIST_ITEMS: usize = 20;
+/// A score is drawn (gauge number, category bar) only when at least this percentage of its
+/// points could be evaluated: a 100% over a sliver of the points must not read as 100%.
+pub const SCORE_SHOWN_FROM_COVERAGE: f64 = 50.0;
 /// Bars per activity chart.
 pub const CHART_ROWS: usize = 10;
 
@@ -292,7 +295,7 @@ fn gauge(score: &crate::results::ScoreTotal) -> Value {
     let achieved = circumference * share(score.achieved);
     let unevaluated = circumference * share(score.unevaluated_points);
     let coverage = score.coverage.unwrap_or(0.0);
-    let mostly_evaluated = score.max > 0.0 && coverage >= 50.0;
+    let mostly_evaluated = score.max > 0.0 && coverage >= SCORE_SHOWN_FROM_COVERAGE;
     json!({
         "dash": format!("{achieved:.2} {circumference:.2}"),
         "unevaluated_dash": format!("0 {:.2} {unevaluated:.2} {circumference:.2}", circumference - unevaluated),
@@ -703,20 +706,13 @@ fn view_model(report: &Report) -> Value {
         .by_category
         .iter()
         .map(|(name, t)| {
-            // Like the gauge: the bar is the share of all the category's points achieved, and
-            // the figure is "n/a" unless most of them could be evaluated.
-            let shown = if t.max > 0.0 && t.coverage.unwrap_or(0.0) >= 50.0 {
-                format!("{:.0}%", t.percent)
+            // Like the gauge: no figure (and no bar) unless most of the category's points
+            // could be evaluated.
+            if t.max > 0.0 && t.coverage.unwrap_or(0.0) >= SCORE_SHOWN_FROM_COVERAGE {
+                (name.clone(), t.percent, format!("{:.0}%", t.percent))
             } else {
-                "n/a".to_string()
-            };
-            let total = t.total_points();
-            let bar = if total > 0.0 {
-                t.achieved / total * 100.0
-            } else {
-                0.0
-            };
-            (name.clone(), bar, shown)
+                (name.clone(), 0.0, "n/a".to_string())
+            }
         })
         .collect();
     let statuses: Vec<(String, f64, String)> = report
