@@ -195,6 +195,12 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     for path in &outcome.written {
         println!("Wrote {}", path.display());
     }
+    for path in &outcome.removed {
+        println!(
+            "Removed {} (an earlier run's report this run did not write)",
+            path.display()
+        );
+    }
     match outcome.outcome {
         Outcome::Pass => println!("Gate: pass (fail on {})", report.gate.fail_on),
         Outcome::GateFailed => println!(
