@@ -16,9 +16,9 @@ use super::fastparse::{self, FxState, MixState};
 use super::geo::GeoTable;
 use super::spec::{Field, FieldSource, SpecState};
 use crate::snapshot::{verify, Event, EventSource, FileEntry, SnapshotError, Timestamp};
-use sha2::{Digest, Sha256};
 use serde::Serialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
@@ -1327,9 +1327,15 @@ mod tests {
             .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
             .collect();
         lines[70] = r#"{"id":"x","attributes":{"time":"2026-11-01T10:00:00Z","action":7,"actor":{"id":"a"}}}"#.to_string();
-        let err = scan_blocks(&source(&lines), ScanPlan::simple(BTreeSet::new()), 2, 64, None)
-            .unwrap_err()
-            .to_string();
+        let err = scan_blocks(
+            &source(&lines),
+            ScanPlan::simple(BTreeSet::new()),
+            2,
+            64,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.starts_with("demo/events.ndjson: line 71: column"),
             "{err}"

@@ -67,7 +67,8 @@ pub fn record_run(out: &Path, written: &[&str]) -> Result<Vec<PathBuf>, ReportEr
         format: RUN_FORMAT.to_string(),
         files: written.iter().map(|n| n.to_string()).collect(),
     };
-    let mut text = serde_json::to_string_pretty(&run).map_err(|e| ReportError::Json(e.to_string()))?;
+    let mut text =
+        serde_json::to_string_pretty(&run).map_err(|e| ReportError::Json(e.to_string()))?;
     text.push('\n');
     let path = out.join(RUN_FILE);
     let tmp = out.join(format!(".{RUN_FILE}.tmp"));
@@ -115,7 +116,9 @@ mod tests {
         ]});
         std::fs::write(out.join(RUN_FILE), hostile.to_string()).unwrap();
         assert!(record_run(&out, &["report.json"]).unwrap().is_empty());
-        assert!(outside.exists() && out.join("notes.txt").exists() && out.join("report.md").is_dir());
+        assert!(
+            outside.exists() && out.join("notes.txt").exists() && out.join("report.md").is_dir()
+        );
 
         std::fs::write(out.join("report.sarif"), "old").unwrap();
         std::fs::write(out.join(RUN_FILE), "{not json").unwrap();

@@ -11,9 +11,7 @@ pub mod write;
 
 pub use attestation::Attestation;
 pub use load::{load_snapshot, EventLines};
-pub use manifest::{
-    Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource,
-};
+pub use manifest::{Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource};
 pub use schema::*;
 pub use timestamp::Timestamp;
 pub use write::SnapshotWriter;
@@ -68,7 +66,7 @@ pub enum SnapshotError {
     },
     /// A collection the manifest says was collected but whose file it gives no sha256 and
     /// record count for: nothing to verify the file against, so it is not scanned.
-    #[error("{path}: manifest.json lists collection `{collection}` as collected but `files` has no sha256 and record count for {file}; orgscan does not scan evidence it cannot verify (orgscan collect, import-events and demo --out always write both: collect the snapshot again)")]
+    #[error("{path}: lists collection `{collection}` as collected but `files` has no sha256 and record count for {file}; orgscan does not scan evidence it cannot verify (orgscan collect, import-events and demo --out always write both: collect the snapshot again)")]
     Unverifiable {
         path: String,
         collection: String,

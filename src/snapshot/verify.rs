@@ -79,11 +79,15 @@ mod tests {
             "{text}"
         );
         let count_only = mismatch("u.json", &entry("ab", 3), "ab", Ok(4)).unwrap();
-        assert!(count_only.to_string().contains("found sha256 ab and 4 records"));
+        assert!(count_only
+            .to_string()
+            .contains("found sha256 ab and 4 records"));
         let unreadable = mismatch("e", &entry("ab", 3), "cd", Err("line 2: bad".into()))
             .unwrap()
             .to_string();
-        assert!(unreadable.contains("found sha256 cd and records that cannot be counted (line 2: bad)"));
+        assert!(
+            unreadable.contains("found sha256 cd and records that cannot be counted (line 2: bad)")
+        );
     }
 
     #[test]
