@@ -209,6 +209,12 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     for path in &outcome.written {
         println!("Wrote {}", path.display());
     }
+    for path in &outcome.removed {
+        println!(
+            "Removed {} (an earlier run's report this run did not write)",
+            path.display()
+        );
+    }
     let gate = &report.gate;
     match gate.outcome {
         Outcome::Pass => println!("Gate: pass (fail on {})", gate.fail_on),

@@ -53,6 +53,8 @@ pub struct ScanOutcome {
     pub report: Report,
     pub controls: Vec<ControlResult>,
     pub written: Vec<PathBuf>,
+    /// Reports an earlier run wrote to the same directory that this run did not write.
+    pub removed: Vec<PathBuf>,
     pub outcome: Outcome,
 }
 
@@ -119,6 +121,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         facts,
         activity,
     } = prepared;
+    let content_hash = request.snapshot.content_hash(facts.file.as_ref());
     drop(facts);
     if let Some(path) = &request.dump_input {
         let text = serde_json::to_string_pretty(&input_json)
@@ -152,6 +155,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         controls: &controls,
         now,
         pack_hash: pack_hash(&pack),
+        content_hash,
         gate,
         activity,
     });
@@ -173,11 +177,12 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     if let Some(key) = &request.redact {
         report = crate::redact::redact_report(&report, &request.snapshot, key);
     }
-    let written = write_reports(&report, &request.formats, &request.out)?;
+    let files = write_reports(&report, &request.formats, &request.out)?;
     Ok(ScanOutcome {
         report,
         controls,
-        written,
+        written: files.written,
+        removed: files.removed,
         outcome,
     })
 }

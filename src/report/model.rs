@@ -239,6 +239,8 @@ pub struct ReportInputs<'a> {
     pub controls: &'a [ControlResult],
     pub now: Timestamp,
     pub pack_hash: String,
+    /// `Snapshot::content_hash` of the files as the scan read them.
+    pub content_hash: String,
     pub gate: GateDecision,
     pub activity: Value,
 }
@@ -276,7 +278,7 @@ pub fn build_report(inputs: ReportInputs<'_>) -> Report {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
             collected_at: manifest.collected_at,
-            content_hash: snapshot.content_hash(),
+            content_hash: inputs.content_hash.clone(),
             event_window: manifest
                 .event_window
                 .as_ref()

@@ -1,11 +1,12 @@
 //! Reading a snapshot directory: manifest first (format, version), then each collection the
-//! manifest lists, each checked against its sha256, each parse error naming file, line and
-//! field. Events are not read here: `EventLines` streams them for `prepare`.
+//! manifest lists, each checked against its sha256 and record count (a collection without
+//! both is refused), each parse error naming file, line and field. Events are not read here:
+//! the event pass of `prepare` hashes and counts them as it streams them.
 
 use super::manifest::{
-    Collection, CollectionStatus, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
+    Collection, CollectionStatus, FileEntry, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
-use super::{Attestation, EventSource, Snapshot, SnapshotError};
+use super::{verify, Attestation, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read};
@@ -111,6 +112,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         workspaces: Vec::new(),
         attestation: None,
         events: EventSource::None,
+        read_files: Default::default(),
     };
     let collected: Vec<Collection> = snapshot
         .manifest
@@ -121,31 +123,67 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         .collect();
     for collection in collected {
         let file = dir.join(collection.file_name());
+        let shown = file.display().to_string();
+        let Some(expected) = snapshot.manifest.files.get(collection.file_name()).cloned() else {
+            return Err(SnapshotError::Unverifiable {
+                path: dir.join(MANIFEST_FILE).display().to_string(),
+                collection: collection.name().to_string(),
+                file: collection.file_name().to_string(),
+            });
+        };
         if collection == Collection::Events {
             if !file.is_file() {
-                return Err(SnapshotError::MissingFile {
-                    path: file.display().to_string(),
-                });
+                return Err(SnapshotError::MissingFile { path: shown });
             }
-            // Events are streamed later; hashing gigabytes here would double the I/O.
+            // Events are hashed and counted by the event pass as it streams them: reading
+            // gigabytes here as well would double the I/O.
             snapshot.events = EventSource::File(file);
             continue;
         }
         let bytes = read_file(&file)?;
-        let shown = file.display().to_string();
-        if let Some(entry) = snapshot.manifest.files.get(collection.file_name()) {
-            let actual = sha256_hex(&bytes);
-            if actual != entry.sha256 {
-                return Err(SnapshotError::HashMismatch {
-                    path: shown,
-                    expected: entry.sha256.clone(),
-                    actual,
-                });
-            }
+        let found_sha256 = sha256_hex(&bytes);
+        let parsed = fill_collection(&mut snapshot, collection, &shown, &bytes);
+        let found_records = match &parsed {
+            Ok(()) => Ok(record_count(&snapshot, collection)),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Some(mismatch) =
+            verify::mismatch(&shown, &expected, &found_sha256, found_records.clone())
+        {
+            return Err(mismatch);
         }
-        fill_collection(&mut snapshot, collection, &shown, &bytes)?;
+        parsed?;
+        snapshot.read_files.insert(
+            collection.file_name().to_string(),
+            FileEntry {
+                sha256: found_sha256,
+                records: found_records.unwrap_or_default(),
+            },
+        );
     }
     Ok(snapshot)
+}
+
+/// Records of a parsed configuration collection as the writer counts them: one for the org
+/// and the attestation, the array length for the rest.
+fn record_count(snapshot: &Snapshot, collection: Collection) -> u64 {
+    let n = match collection {
+        Collection::Org => usize::from(snapshot.org.is_some()),
+        Collection::Attestation => usize::from(snapshot.attestation.is_some()),
+        Collection::Directories => snapshot.directories.len(),
+        Collection::Users => snapshot.users.len(),
+        Collection::Groups => snapshot.groups.len(),
+        Collection::Domains => snapshot.domains.len(),
+        Collection::OrgPolicies => snapshot.org_policies.len(),
+        Collection::ControlPolicies => snapshot.control_policies.len(),
+        Collection::ApiKeys => snapshot.api_keys.len(),
+        Collection::ApiTokens => snapshot.api_tokens.len(),
+        Collection::EventActions => snapshot.event_actions.len(),
+        Collection::Workspaces => snapshot.workspaces.len(),
+        // Counted by the event pass.
+        Collection::Events => 0,
+    };
+    n as u64
 }
 
 /// Parses one collection's bytes into its place in the snapshot.
