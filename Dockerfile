@@ -1,8 +1,10 @@
-# orgscan container image: built from source on the official Rust image, run on distroless
-# (glibc + libgcc, no shell, no package manager) as a non-root user.
+# orgscan container image: built from source on the official Rust image, run on Debian slim as a
+# non-root user. Debian slim rather than distroless because CI systems (GitLab CI, Jenkins
+# agents) run their job scripts with the image's /bin/sh.
 #   docker build --build-arg VERSION=0.1.0 -t orgscan .
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" orgscan scan snapshot
-# The binary embeds the policy pack and report templates, so the image needs nothing else.
+# The binary embeds the policy pack and report templates and uses rustls with its own root
+# certificates, so the runtime needs no package beyond the base.
 
 ARG RUST_VERSION=1.95
 
@@ -17,7 +19,7 @@ COPY reports ./reports
 RUN cargo build --release --locked --bin orgscan \
     && install -D -m 0755 target/release/orgscan /out/orgscan
 
-FROM gcr.io/distroless/cc-debian12:nonroot AS runtime
+FROM debian:bookworm-slim AS runtime
 ARG VERSION=dev
 LABEL org.opencontainers.image.title="orgscan" \
       org.opencontainers.image.description="Posture scanner for Atlassian Cloud organizations: snapshot, Rego policies, Secure-Score-style reports" \
@@ -25,9 +27,12 @@ LABEL org.opencontainers.image.title="orgscan" \
       org.opencontainers.image.documentation="https://github.com/orgscan/orgscan/blob/main/docs/ci.md" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
+# A fixed uid/gid so Kubernetes' runAsNonRoot can verify it and volume permissions are predictable.
+RUN groupadd --system --gid 10001 orgscan \
+    && useradd --system --uid 10001 --gid orgscan --home-dir /work --no-create-home --shell /usr/sbin/nologin orgscan \
+    && mkdir /work && chown orgscan:orgscan /work
 COPY --from=builder /out/orgscan /usr/local/bin/orgscan
 WORKDIR /work
-# distroless's "nonroot" user; numeric so Kubernetes' runAsNonRoot can verify it.
-USER 65532:65532
+USER 10001:10001
 ENTRYPOINT ["orgscan"]
 CMD ["--help"]

@@ -138,7 +138,14 @@ mod tests {
     fn every_shell_gets_a_script_that_names_the_subcommands() {
         for shell in CompletionShell::value_variants() {
             let script = String::from_utf8(completion_script(*shell)).unwrap();
-            for sub in ["scan", "run", "collect", "import-events", "completions", "man"] {
+            for sub in [
+                "scan",
+                "run",
+                "collect",
+                "import-events",
+                "completions",
+                "man",
+            ] {
                 assert!(script.contains(sub), "{shell:?} completion lacks {sub}");
             }
         }
@@ -148,7 +155,10 @@ mod tests {
     fn pages_cover_nested_subcommands_and_skip_help() {
         let names: Vec<String> = man_pages().into_iter().map(|(n, _)| n).collect();
         for expected in ["orgscan.1", "orgscan-scan.1", "orgscan-policy-test.1"] {
-            assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
         }
         assert!(!names.iter().any(|n| n.contains("help")), "{names:?}");
         let main = String::from_utf8(main_man_page()).unwrap();
