@@ -195,6 +195,55 @@ fn action_and_workflows_match_githubs_schemas() {
     }
 }
 
+/// The names in the first column of the Markdown table whose header starts with `| {first} |`.
+fn table_names(markdown: &str, first: &str) -> Vec<String> {
+    let header = format!("| {first} |");
+    let code = regex::Regex::new(r"`([a-z-]+)`").unwrap();
+    let mut names: Vec<String> = markdown
+        .lines()
+        .skip_while(|l| !l.starts_with(&header))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .flat_map(|l| {
+            let cell = l.split('|').nth(1).unwrap_or("");
+            code.captures_iter(cell)
+                .map(|c| c[1].to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn docs_ci_lists_exactly_the_actions_inputs_and_outputs() {
+    let action = yaml_file("action.yml");
+    let docs = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    for (section, first) in [("inputs", "input"), ("outputs", "output")] {
+        let mut declared: Vec<String> = action[section]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        declared.sort();
+        assert_eq!(
+            table_names(&docs, first),
+            declared,
+            "docs/ci.md's {first} table"
+        );
+    }
+    // Required inputs are the two without which nothing runs.
+    let required: Vec<&String> = action["inputs"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v["required"] == true)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(required, ["org-id", "api-key"]);
+}
+
 #[test]
 fn every_action_pin_is_a_full_commit_sha_with_its_tag() {
     let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
