@@ -34,6 +34,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
         Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
         Command::Diff(args) => diff(&args),
+        Command::Completions(args) => {
+            crate::cli_docs::write_completions(&args, &mut std::io::stdout().lock())?;
+            Ok(EXIT_OK)
+        }
+        Command::Man(args) => {
+            crate::cli_docs::write_man(&args, &mut std::io::stdout().lock())?;
+            Ok(EXIT_OK)
+        }
     }
 }
 

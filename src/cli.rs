@@ -37,6 +37,10 @@ pub enum Command {
     /// Compare two report.json files: new, resolved and regressed findings, status and version
     /// changes, expired waivers, score delta.
     Diff(DiffArgs),
+    /// Print a shell completion script: bash, zsh, fish or powershell.
+    Completions(crate::cli_docs::CompletionsArgs),
+    /// Print the man page (roff), or write every page with --out-dir.
+    Man(crate::cli_docs::ManArgs),
 }
 
 #[derive(Debug, Args, Clone)]

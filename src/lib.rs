@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cli_docs;
 pub mod collect;
 pub mod config;
 pub mod demo;
