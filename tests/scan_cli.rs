@@ -232,8 +232,8 @@ fn edited_snapshot_file_fails_its_hash() {
     let o = orgscan(&["scan", "snap"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("snap/domains.json: sha256")
-            && stderr(&o).contains("the snapshot was changed after collection"),
+        stderr(&o).contains("snap/domains.json: does not match manifest.json: expected sha256")
+            && stderr(&o).contains("changed or damaged after the snapshot was written"),
         "{}",
         stderr(&o)
     );

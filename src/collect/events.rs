@@ -10,7 +10,7 @@ use super::endpoints::Ctx;
 use super::paginate::{StopRule, Walker};
 use super::progress::Bar;
 use crate::snapshot::{
-    Collection, CollectionStatus, Event, EventLines, EventSource, Manifest, SnapshotError,
+    verify, Collection, CollectionStatus, Event, EventLines, EventSource, Manifest, SnapshotError,
     Timestamp,
 };
 use serde::Deserialize;
@@ -108,7 +108,7 @@ pub struct StoredEvents {
 }
 
 /// Reads a snapshot's `events.ndjson` once: every line's sort key, the time order orgscan
-/// writes (the merge relies on it), and the file's sha256 against the manifest.
+/// writes (the merge relies on it), and the file's sha256 and event count against the manifest.
 pub fn check_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<StoredEvents, String> {
     let collected = manifest
         .collections
@@ -147,11 +147,8 @@ pub fn check_snapshot_events(dir: &Path, manifest: &Manifest) -> Result<StoredEv
     .map_err(|e| e.to_string())?;
     if let Some(entry) = manifest.files.get(Collection::Events.file_name()) {
         let actual = hex::encode(hasher.finalize());
-        if actual != entry.sha256 {
-            return Err(format!(
-                "{shown}: sha256 {actual} does not match the manifest's {}; the snapshot was changed after collection",
-                entry.sha256
-            ));
+        if let Some(mismatch) = verify::mismatch(&shown, entry, &actual, Ok(stored.count)) {
+            return Err(mismatch.to_string());
         }
     }
     Ok(stored)

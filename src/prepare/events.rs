@@ -9,7 +9,9 @@
 //! Pipeline (`scan_source`): a reader cuts the file into ~4 MB blocks at line ends; parser
 //! threads read each block's lines into compact records (string fields as spans into the
 //! block); one aggregator folds the blocks in file order, so the result does not depend on
-//! thread timing. Parsing is most of the work, so it is what runs in parallel.
+//! thread timing. Parsing is most of the work, so it is what runs in parallel. The reader also
+//! hashes the bytes as it reads them and the aggregator counts the events, so the file is
+//! checked against the manifest's sha256 and record count without a second read.
 
 use super::actionsets::ActionSets;
 use super::fastparse::{self, FxState, MixState};
