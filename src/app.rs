@@ -53,7 +53,12 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
     let old = crate::report::history::load_report(&args.old)?;
     let new = crate::report::history::load_report(&args.new)?;
     let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
-    print!("{}", render(&d));
+    let text = render(&d);
+    if args.format == "json" {
+        crate::terminal::print_json(&text)?;
+    } else {
+        crate::terminal::print(&text)?;
+    }
     if args.fail_on_new && !d.new_findings.is_empty() {
         Ok(EXIT_GATE)
     } else {
