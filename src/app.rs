@@ -129,12 +129,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         eprintln!("warning: {w}");
     }
     let snapshot = load_target(args)?;
-    let redact = eval.redact.then(|| {
-        std::env::var("ORGSCAN_REDACT_KEY")
-            .ok()
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
-    });
+    let redact = eval.redact.then(crate::redact::RedactKey::from_environment);
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: eval.policies.clone(),

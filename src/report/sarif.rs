@@ -347,7 +347,8 @@ pub fn render_sarif(report: &Report) -> String {
             },
         }],
     });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut text = crate::safe_text::json(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+        .into_owned();
     text.push('\n');
     text
 }
