@@ -146,6 +146,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         };
         let text =
             serde_json::to_string_pretty(dumped).map_err(|e| ScanError::Usage(e.to_string()))?;
+        let text = crate::safe_text::json(&text).into_owned();
         std::fs::write(path, text + "\n").map_err(|source| ReportError::Io {
             path: path.display().to_string(),
             source,
