@@ -61,7 +61,12 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
     let old = crate::report::history::load_report(&args.old)?;
     let new = crate::report::history::load_report(&args.new)?;
     let d = diff_reports(&old, &new).map_err(|e| ScanError::Usage(e.0))?;
-    print!("{}", render(&d));
+    let text = render(&d);
+    if args.format == "json" {
+        crate::terminal::print_json(&text)?;
+    } else {
+        crate::terminal::print(&text)?;
+    }
     if args.fail_on_new && !d.new_findings.is_empty() {
         Ok(EXIT_GATE)
     } else {
@@ -132,12 +137,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         eprintln!("warning: {w}");
     }
     let snapshot = load_target(args)?;
-    let redact = eval.redact.then(|| {
-        std::env::var("ORGSCAN_REDACT_KEY")
-            .ok()
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| snapshot.manifest.org.id.clone())
-    });
+    let redact = eval.redact.then(crate::redact::RedactKey::from_environment);
     let outcome = run_scan(ScanRequest {
         snapshot,
         policy_dirs: eval.policies.clone(),

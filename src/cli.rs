@@ -127,8 +127,9 @@ pub struct EvaluationArgs {
     /// A folder of earlier report.json files: the HTML report draws the score trend.
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
-    /// Replace emails, names, account ids and IPs with consistent tokens in every output
-    /// (keyed by ORGSCAN_REDACT_KEY when set, else by the org id).
+    /// Replace people, IPs, API tokens/keys and event ids with consistent tokens in every
+    /// output, and key the fingerprints: HMAC-SHA256 with ORGSCAN_REDACT_KEY when set, else
+    /// with a random key for this run (then not comparable with other runs).
     #[arg(long)]
     pub redact: bool,
 }

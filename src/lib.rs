@@ -1,6 +1,9 @@
 //! orgscan: snapshot an Atlassian Cloud organization, evaluate Rego policies over the snapshot,
 //! and report posture findings and detections Secure-Score style.
 
+// First, so its print macros replace the standard ones in every module below.
+#[macro_use]
+pub mod terminal;
 pub mod app;
 pub mod cli;
 pub mod cli_docs;
@@ -14,6 +17,7 @@ pub mod prepare;
 pub mod redact;
 pub mod report;
 pub mod results;
+pub mod safe_text;
 pub mod scan;
 pub mod snapshot;
 pub mod waiver;

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match orgscan::app::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            orgscan::terminal::eprint(&format!("error: {e:#}\n"));
             ExitCode::from(orgscan::app::exit_code_for_error(&e))
         }
     }

@@ -14,7 +14,6 @@ use crate::policy::test_runner::{
 use crate::prepare::build_input;
 use anyhow::Context;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const EXIT_OK: u8 = 0;
@@ -48,10 +47,9 @@ pub fn list(args: &PolicyListArgs) -> anyhow::Result<u8> {
                         "version": m.version, "source": p.source.path})
                 })
                 .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rows).context("serializing the policy list")?
-            );
+            let text =
+                serde_json::to_string_pretty(&rows).context("serializing the policy list")? + "\n";
+            write_stdout(&text, true)?;
         }
         "table" => print!("{}", list_table(&pack)),
         other => {
@@ -185,7 +183,7 @@ pub fn test(args: &PolicyTestArgs) -> anyhow::Result<u8> {
         ),
         _ => test_text(&run, args.quiet, below),
     };
-    write_stdout(&text)?;
+    write_stdout(&text, format == "json")?;
     // Nothing tested is a failure: a typo in --run must not turn a CI step green.
     let code = if run.passed() && below.is_none() && !run.results.is_empty() {
         EXIT_OK
@@ -410,7 +408,7 @@ pub fn check(args: &PolicyCheckArgs) -> anyhow::Result<u8> {
     } else {
         check_text(&report)
     };
-    write_stdout(&text)?;
+    write_stdout(&text, json_output)?;
     let failing = report.errors() > 0 || (args.strict && report.warnings() > 0);
     Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }
@@ -467,7 +465,7 @@ pub fn doc(args: &PolicyDocArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_PROBLEMS);
     }
     if stdout {
-        write_stdout(&text)?;
+        write_stdout(&text, false)?;
     } else {
         if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -484,14 +482,12 @@ pub fn doc(args: &PolicyDocArgs) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing to standard output"),
+/// Writes to stdout (terminal-safe, JSON kept valid; a closed pipe is not an error).
+fn write_stdout(text: &str, json: bool) -> anyhow::Result<()> {
+    if json {
+        crate::terminal::print_json(text)
+    } else {
+        crate::terminal::print(text)
     }
+    .context("writing to standard output")
 }

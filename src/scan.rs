@@ -45,8 +45,9 @@ pub struct ScanRequest {
     pub fail_on_new: bool,
     /// `--history DIR`: earlier reports for the trend.
     pub history: Vec<crate::report::history::ReportHead>,
-    /// `--redact`: pseudonymise people and addresses in every output, with this key.
-    pub redact: Option<String>,
+    /// `--redact`: pseudonymise people, addresses and credentials in every output, and key
+    /// the fingerprints, with this key.
+    pub redact: Option<crate::redact::RedactKey>,
 }
 
 pub struct ScanOutcome {
@@ -122,10 +123,33 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         activity,
     } = prepared;
     let content_hash = request.snapshot.content_hash(facts.file.as_ref());
+    let redactor = request.redact.map(|key| {
+        let mut r = crate::redact::Redactor::for_snapshot(key, &request.snapshot);
+        r.add_event_actors(
+            facts
+                .per_actor
+                .iter()
+                .map(|(id, a)| (id, a.name.as_deref())),
+        );
+        r.add_events(facts.by_action.values().flatten());
+        r.build();
+        r
+    });
     drop(facts);
     if let Some(path) = &request.dump_input {
-        let text = serde_json::to_string_pretty(&input_json)
-            .map_err(|e| ScanError::Usage(e.to_string()))?;
+        let redacted;
+        let dumped = match &redactor {
+            Some(r) => {
+                let mut copy = input_json.clone();
+                r.redact_value(&mut copy);
+                redacted = copy;
+                &redacted
+            }
+            None => &input_json,
+        };
+        let text =
+            serde_json::to_string_pretty(dumped).map_err(|e| ScanError::Usage(e.to_string()))?;
+        let text = crate::safe_text::json(&text).into_owned();
         std::fs::write(path, text + "\n").map_err(|source| ReportError::Io {
             path: path.display().to_string(),
             source,
@@ -142,6 +166,9 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let mut controls = evaluate_pack(&pack, &input, &availability, &options);
     crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
+    if let Some(r) = &redactor {
+        r.key_fingerprints(&mut controls);
+    }
     let known = request.baseline.as_ref().map(|b| b.fingerprints());
     let gate = decide(
         &controls,
@@ -166,6 +193,10 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     }
     if let Some(baseline) = &request.baseline {
         report.baseline = Some(baseline.compare(&report));
+        let this_run = redactor.as_ref().map(|r| r.info());
+        if let Some(w) = crate::redact::baseline_mismatch(&baseline.report, this_run.as_ref()) {
+            report.warnings.push(w);
+        }
     }
     report.trend = crate::report::history::trend(&request.history, &report);
     report
@@ -174,8 +205,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
             &request.history,
             &report,
         ));
-    if let Some(key) = &request.redact {
-        report = crate::redact::redact_report(&report, &request.snapshot, key);
+    if let Some(r) = &redactor {
+        report = r.redact_report(&report);
     }
     let files = write_reports(&report, &request.formats, &request.out)?;
     Ok(ScanOutcome {

@@ -470,19 +470,42 @@ fn redact_replaces_people_and_addresses_consistently() {
         f["message"],
         format!("{token} ({token}) has not enrolled in two-step verification")
     );
-    // The fingerprint is kept, so a redacted report still works as a baseline.
+    // The fingerprint is keyed: the plain one would confirm a guessed account id.
     let plain = scan(tmp.path(), "plain", &[]);
     assert_eq!(plain.status.code(), Some(1));
     let p: Value = serde_json::from_str(&read(tmp.path(), "plain/report.json")).unwrap();
-    assert_eq!(
+    assert_ne!(
         p["controls"][0]["findings"][0]["fingerprint"],
         f["fingerprint"]
     );
-    // Same key, same tokens on the next run.
-    let again = scan(tmp.path(), "again", &["--redact"]);
-    assert_eq!(again.status.code(), Some(1));
-    assert_eq!(
-        read(tmp.path(), "out/report.json"),
-        read(tmp.path(), "again/report.json")
-    );
+    // No key: a random one per run, said in the report.
+    assert_eq!(report["redaction"]["key"], "per-run");
+    assert_eq!(report["redaction"]["comparable_across_runs"], false);
+    // Same key, same tokens and fingerprints on the next run (byte-identical reports).
+    let keyed = |out: &str| {
+        let args = [
+            "scan",
+            "snap",
+            "--no-default-policies",
+            "--policies",
+            "pol",
+            "--now",
+            NOW,
+            "--out",
+            out,
+            "--format",
+            "json,html,sarif,junit,md,csv",
+            "--redact",
+        ];
+        orgscan_env(&args, tmp.path(), &[("ORGSCAN_REDACT_KEY", "k1")])
+    };
+    assert_eq!(keyed("k1a").status.code(), Some(1));
+    assert_eq!(keyed("k1b").status.code(), Some(1));
+    for file in ["report.json", "report.html", "report.sarif", "findings.csv"] {
+        assert_eq!(
+            read(tmp.path(), &format!("k1a/{file}")),
+            read(tmp.path(), &format!("k1b/{file}")),
+            "{file}"
+        );
+    }
 }

@@ -234,19 +234,9 @@ pub fn run_attest(command: &AttestCommand) -> Result<(), CollectError> {
         AttestCommand::Init(args) => {
             let text = attest::template(args.by.as_deref(), Timestamp(chrono::Utc::now()));
             match &args.out {
-                None => {
-                    use std::io::Write;
-                    let mut stdout = std::io::stdout().lock();
-                    match stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|_| stdout.flush())
-                    {
-                        Ok(()) => Ok(()),
-                        // `attest init | head` is not an error.
-                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                        Err(e) => Err(CollectError::Setup(format!("cannot write: {e}"))),
-                    }
-                }
+                // `attest init | head` is not an error (see `terminal`).
+                None => crate::terminal::print(&text)
+                    .map_err(|e| CollectError::Setup(format!("cannot write: {e}"))),
                 Some(path) => {
                     use std::io::Write;
                     let shown = path.display().to_string();

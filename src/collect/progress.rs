@@ -47,7 +47,7 @@ impl Progress {
     pub fn println(&self, line: &str) {
         match &self.multi {
             Some(multi) => {
-                let _ = multi.println(line);
+                let _ = multi.println(crate::safe_text::terminal(line));
             }
             None => eprintln!("{line}"),
         }

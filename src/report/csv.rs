@@ -28,6 +28,9 @@ pub const HEADER: [&str; 17] = [
 
 /// One field, formula-guarded and quoted as RFC 4180 requires.
 pub fn csv_field(text: &str) -> String {
+    // Control characters as visible `\u{1b}` text: `cat findings.csv` cannot drive a terminal.
+    let visible = crate::safe_text::document(text);
+    let text = visible.as_ref();
     let guarded;
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         guarded = format!("'{text}");

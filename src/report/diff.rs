@@ -270,7 +270,7 @@ pub fn diff_reports(old: &Report, new: &Report) -> Result<ReportDiff, DiffError>
 fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
+        if c.is_control() || crate::safe_text::is_hazard(c) {
             let _ = write!(out, "\\u{{{:04x}}}", c as u32);
         } else {
             out.push(c);

@@ -81,6 +81,10 @@ pub fn content_security_policy() -> String {
 pub fn render_html(report: &Report) -> Result<String, HtmlError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
+    // HTML escaping, then control characters as visible `\u{1b}` text (safe_text).
+    hb.register_escape_fn(|text| {
+        crate::safe_text::document(&handlebars::html_escape(text)).into_owned()
+    });
     hb.register_template_string("report", TEMPLATE)
         .map_err(|e| HtmlError(e.to_string()))?;
     hb.render("report", &view_model(report))

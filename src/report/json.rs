@@ -6,5 +6,6 @@ pub fn render_json(report: &Report) -> Result<String, ReportError> {
     let mut text =
         serde_json::to_string_pretty(report).map_err(|e| ReportError::Json(e.to_string()))?;
     text.push('\n');
-    Ok(text)
+    // DEL, C1 and bidi controls as JSON escapes: same value, safe to `cat` (safe_text).
+    Ok(crate::safe_text::json(&text).into_owned())
 }

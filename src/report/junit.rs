@@ -23,7 +23,7 @@ fn xml_allowed(c: char) -> bool {
 /// Escapes text content.
 pub fn xml_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::safe_text::document(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -41,7 +41,7 @@ pub fn xml_text(text: &str) -> String {
 /// attribute normalisation does not eat it.
 pub fn xml_attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::safe_text::document(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -241,8 +241,8 @@ mod tests {
     #[test]
     fn escapes_and_drops_what_xml_cannot_carry() {
         assert_eq!(
-            xml_text("<a&b>\u{1b}\u{0}"),
-            "&lt;a&amp;b&gt;\\u{001b}\\u{0000}"
+            xml_text("<a&b>\u{1b}\u{0}\u{85}\u{202e}"),
+            "&lt;a&amp;b&gt;\\u{1b}\\u{0}\\u{85}\\u{202e}"
         );
         assert_eq!(xml_attr("\"x'\n"), "&quot;x&apos;&#10;");
         assert_eq!(xml_text("\u{FFFE}ok"), "\\u{fffe}ok");

@@ -27,8 +27,8 @@ pub fn md_text(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
+            c if crate::safe_text::is_hazard(c) => {
+                out.push_str(&crate::safe_text::document(c.encode_utf8(&mut [0; 4])))
             }
             c => out.push(c),
         }
@@ -252,7 +252,7 @@ mod tests {
             md_text("<b>*x*</b>|y\nz"),
             "&lt;b&gt;\\*x\\*&lt;/b&gt;\\|y z"
         );
-        assert_eq!(md_text("\u{7}"), "\\u{0007}");
+        assert_eq!(md_text("\u{7}\u{9b}\u{2067}"), "\\u{7}\\u{9b}\\u{2067}");
         assert_eq!(clip("abcdef", 3), "abc…");
     }
 

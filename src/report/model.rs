@@ -38,6 +38,10 @@ pub struct Report {
     /// True when emails, names, account ids and IPs were replaced by tokens (`--redact`).
     #[serde(default)]
     pub redacted: bool,
+    /// With `redacted`: where the key came from and whether tokens and fingerprints can be
+    /// compared with another run's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction: Option<crate::redact::RedactionInfo>,
     /// The earlier report `--baseline` compared against, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
@@ -356,6 +360,7 @@ pub fn assemble_report(
         waivers: Vec::new(),
         warnings: Vec::new(),
         redacted: false,
+        redaction: None,
         baseline: None,
         trend: Vec::new(),
     }

@@ -358,7 +358,8 @@ pub fn render_sarif(report: &Report) -> String {
         // Under --exit-zero: what the gate would have decided (`gate` reads `not_enforced`).
         props.insert("gate_would_be".into(), json!(would_be.as_str()));
     }
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut text = crate::safe_text::json(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+        .into_owned();
     text.push('\n');
     text
 }

@@ -84,6 +84,8 @@ pub enum Fault {
     RepeatCursor,
     /// Wait before answering (to trigger client timeouts).
     Delay(Duration),
+    /// An error status whose envelope's title and detail are this text (hostile servers).
+    Titled(u16, String),
 }
 
 struct Injected {
@@ -702,6 +704,9 @@ async fn handle(
                     error_reply(status, "The key lacks the scope for this resource")
                 }
                 (Some(Fault::Status(status)), _) => error_reply(status, "Injected failure"),
+                (Some(Fault::Titled(status, text)), _) => {
+                    reply(status, &envelope(status, "ADMIN-HOSTILE", &text, &text))
+                }
                 (Some(Fault::RateLimited(after)), _) => {
                     let mut r = error_reply(429, "Rate limit exceeded");
                     match after {

@@ -117,3 +117,15 @@ pub fn policy_dir(dir: &Path, body: &str) -> PathBuf {
     .expect("write policy");
     dir.to_path_buf()
 }
+
+/// [`orgscan`] with extra environment variables.
+pub fn orgscan_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("ATLASSIAN_API_KEY")
+        .env_remove("ORGSCAN_REDACT_KEY")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run orgscan")
+}
