@@ -67,8 +67,10 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
 fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
     let collected = crate::collect::run_collect(&args.collect)?;
     let collect_code = exit_u8(collected.exit_code());
+    // The snapshot this run wrote: `--out`, or beside it when an incomplete run had to leave
+    // the previous snapshot in place (the report then says what is missing; exit 3 anyway).
     let scan_args = ScanArgs {
-        snapshot: Some(args.collect.out.clone()),
+        snapshot: Some(collected.snapshot.clone()),
         out: args.report_dir.clone(),
         now: None,
         dump_input: None,

@@ -45,6 +45,9 @@ pub enum ApiError {
     PageCap { endpoint: String, cap: u64 },
     #[error("{endpoint}: {message}")]
     BadLink { endpoint: String, message: String },
+    /// The page arrived but could not be recorded in the checkpoint (disk full, removed).
+    #[error("cannot record the checkpoint {path}: {message}")]
+    Checkpoint { path: String, message: String },
 }
 
 fn describe_envelope(
