@@ -72,7 +72,7 @@ impl CollectOutcome {
             .filter(|p| p.status == CollectionStatus::Collected)
             .count();
         let mut out = format!(
-            "snapshot {} ({} of {} collections, {} events, {} new)\n{} requests, {} pages, {} records, {} retries ({} rate limited), {:.1} s waited, {:.1} s in all",
+            "snapshot {} ({} of {} collections, {} events, {} new)\n{} requests, {} pages, {} records, {} retries ({} rate limited), {:.1} s waiting for rate limits and retries, {:.1} s in all",
             self.snapshot.display(),
             collected,
             self.manifest.collections.len(),
@@ -83,7 +83,7 @@ impl CollectOutcome {
             self.stats.records,
             self.stats.retries,
             self.stats.rate_limited,
-            self.stats.seconds_waited,
+            self.stats.seconds_waiting,
             self.elapsed.as_secs_f64(),
         );
         for u in &self.unavailable {

@@ -28,7 +28,14 @@ pub(crate) fn load_previous(path: &Path, org: &str) -> Result<Previous, CollectE
         path: shown.clone(),
         message,
     };
-    let manifest = load_manifest(path).map_err(|e| fail(e.to_string()))?;
+    let manifest = load_manifest(path).map_err(|e| match e {
+        // The loader's own wording is for `scan` (which falls back to the demo org).
+        crate::snapshot::SnapshotError::MissingManifest { .. } => fail(
+            "not a snapshot (no manifest.json); give a snapshot directory written by `orgscan collect`"
+                .to_string(),
+        ),
+        other => fail(other.to_string()),
+    })?;
     if manifest.org.id != org {
         return Err(fail(format!(
             "the snapshot is of org {:?}, not {org:?}",
