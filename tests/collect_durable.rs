@@ -79,8 +79,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Files of a directory: name and bytes.
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Every file of a directory with its bytes, by name.
-fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+fn contents(dir: &Path) -> Files {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| {
@@ -242,7 +245,7 @@ async fn directories_that_are_not_orgscan_snapshots_are_never_replaced() {
 
     let mut with_notes = contents(&good);
     with_notes.push(("notes.txt".to_string(), b"mine".to_vec()));
-    let cases: Vec<(&str, Vec<(String, Vec<u8>)>)> = vec![
+    let cases: Vec<(&str, Files)> = vec![
         (
             "not-json",
             vec![

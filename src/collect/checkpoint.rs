@@ -172,7 +172,7 @@ impl Checkpoint {
             dir,
             inner: Mutex::new(Inner { record, spool }),
         };
-        checkpoint.save().map_err(|m| fail(m))?;
+        checkpoint.save().map_err(fail)?;
         Ok((writer, checkpoint, None))
     }
 
@@ -199,7 +199,7 @@ impl Checkpoint {
             dir: dir.to_path_buf(),
             inner: Mutex::new(Inner { record, spool }),
         };
-        checkpoint.save().map_err(|m| fail(m))?;
+        checkpoint.save().map_err(fail)?;
         Ok((writer, checkpoint, Some(resumed)))
     }
 
@@ -430,4 +430,83 @@ fn validate(dir: &Path, record: Record) -> Result<(Record, Resumed), String> {
         collections: record.collections.keys().copied().collect(),
     };
     Ok((record, resumed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
+    fn plan() -> EventsPlan {
+        let t = Timestamp::parse("2026-11-01T00:00:00Z").unwrap();
+        EventsPlan {
+            from: t,
+            to: t,
+            cursor: None,
+            restart_from: t,
+            search_from: t,
+            late_overlap_seconds: 86_400,
+            requeried_from: None,
+        }
+    }
+
+    fn line(id: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","attributes":{{"time":"2026-11-01T00:00:00Z","action":"a","actor":{{"id":"u"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn unconfirmed_spool_bytes_are_cut_off_and_stale_checkpoints_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("snap");
+        let plan = plan();
+        let intent = |org| Intent {
+            org,
+            resume_from: None,
+            window_from: plan.from,
+            plan: &plan,
+            now: plan.from,
+        };
+        let notices = RefCell::new(Vec::<String>::new());
+        let notice = |l: String| notices.borrow_mut().push(l);
+
+        let (_writer, checkpoint, resumed) =
+            Checkpoint::open(&out, &intent("o1"), &notice).unwrap();
+        assert!(resumed.is_none());
+        let (a, b) = (line("a"), line("b"));
+        checkpoint
+            .record_page(&[&a, &b], |w| w.next_cursor = Some("c2".into()))
+            .unwrap();
+        // A page appended but killed before its confirmation.
+        let spool = checkpoint_dir(&out).join(SPOOL_FILE);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&spool)
+            .unwrap();
+        f.write_all(format!("{}\n{{\"trunc", line("c")).as_bytes())
+            .unwrap();
+        drop(checkpoint);
+
+        let (_writer, _checkpoint, resumed) =
+            Checkpoint::open(&out, &intent("o1"), &notice).unwrap();
+        let resumed = resumed.unwrap();
+        let ids: Vec<_> = resumed.events.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(resumed.walk.next_cursor.as_deref(), Some("c2"));
+        assert_eq!(
+            std::fs::metadata(&spool).unwrap().len(),
+            (a.len() + b.len() + 2) as u64
+        );
+        assert!(notices.borrow().is_empty());
+
+        let (_writer, _checkpoint, resumed) =
+            Checkpoint::open(&out, &intent("o2"), &notice).unwrap();
+        assert!(resumed.is_none(), "another org starts over");
+        assert!(
+            notices.borrow()[0].contains("it is of org \"o1\", not \"o2\""),
+            "{:?}",
+            notices.borrow()
+        );
+    }
 }

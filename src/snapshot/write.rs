@@ -371,6 +371,41 @@ mod tests {
     }
 
     #[test]
+    fn only_absent_empty_or_pure_orgscan_snapshots_are_replaceable() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(check_replaceable(&root.path().join("absent")).is_ok());
+        let dest = root.path().join("snap");
+        std::fs::create_dir(&dest).unwrap();
+        assert!(check_replaceable(&dest).is_ok(), "empty");
+        let w = SnapshotWriter::create(&dest).unwrap();
+        w.finish(manifest()).unwrap();
+        assert!(check_replaceable(&dest).is_ok(), "a snapshot");
+
+        let refused = |dir: &Path| check_replaceable(dir).unwrap_err().to_string();
+        std::fs::write(dest.join("notes\u{1b}.txt"), "mine").unwrap();
+        let err = refused(&dest);
+        assert!(
+            err.contains("not an orgscan snapshot, refusing to replace it")
+                && err.contains("notes\\u{1b}.txt"),
+            "{err}"
+        );
+        std::fs::remove_file(dest.join("notes\u{1b}.txt")).unwrap();
+        std::fs::create_dir(dest.join("users.json")).unwrap();
+        assert!(refused(&dest).contains("users.json is a directory"));
+
+        let foreign = root.path().join("foreign");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join(MANIFEST_FILE), r#"{"format":"other"}"#).unwrap();
+        assert!(refused(&foreign).contains("does not say"));
+        std::fs::write(foreign.join(MANIFEST_FILE), "not json").unwrap();
+        assert!(refused(&foreign).contains("does not say"));
+        std::fs::remove_file(foreign.join(MANIFEST_FILE)).unwrap();
+        std::fs::write(foreign.join("x"), "").unwrap();
+        assert!(refused(&foreign).contains("no readable manifest.json"));
+        assert!(refused(&foreign.join("x")).contains("not a directory"));
+    }
+
+    #[test]
     fn an_abandoned_write_leaves_the_previous_snapshot() {
         let root = tempfile::tempdir().unwrap();
         let dest = root.path().join("snap");
