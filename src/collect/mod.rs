@@ -22,7 +22,7 @@ pub mod progress;
 pub mod ratelimit;
 mod resume;
 mod running;
-mod signals;
+pub mod signals;
 mod stats;
 pub mod window;
 

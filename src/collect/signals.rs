@@ -67,3 +67,28 @@ impl Stop {
         }
     }
 }
+
+/// Once a collection has listened for SIGINT/SIGTERM, the process no longer dies of them (the
+/// handler stays installed after the runtime is gone). A binary that goes on to other work
+/// (`orgscan run` scans next) calls this to end with the usual 130/143 on either.
+pub fn exit_on_stop_signals() {
+    let spawned = std::thread::Builder::new()
+        .name("stop-signals".into())
+        .spawn(|| {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            let signal = runtime.block_on(async {
+                let mut stop = Stop::listen().ok()?;
+                Some(stop.next().await)
+            });
+            if let Some(signal) = signal {
+                std::process::exit(signal.exit_code());
+            }
+        });
+    // Without the thread, signals are still received by the (idle) handler: no crash.
+    drop(spawned);
+}

@@ -263,6 +263,16 @@ impl SnapshotWriter {
         destination: &Path,
     ) -> Result<PathBuf, SnapshotError> {
         self.destination = destination.to_path_buf();
+        // Only what this writer recorded goes into the snapshot: not a provisional events
+        // file whose final version was never written, nor a checkpoint's own files.
+        let entries = std::fs::read_dir(&self.staging).map_err(|e| io_error(&self.staging, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(&self.staging, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !self.files.contains_key(&name) && entry.path().is_file() {
+                std::fs::remove_file(entry.path()).map_err(|e| io_error(&entry.path(), e))?;
+            }
+        }
         manifest.files = std::mem::take(&mut self.files);
         manifest.collections = std::mem::take(&mut self.collections);
         let path = self.staging.join(MANIFEST_FILE);
