@@ -404,6 +404,7 @@ pub async fn collect(
         interrupted: None,
         used_search: false,
     };
+    let mut pending = PendingRecord::None;
     let mut page = first;
     let mut largest_page = 0;
     let mut speculated = 0;
@@ -417,11 +418,12 @@ pub async fn collect(
         }
         let next_cursor = walker.resume_cursor();
         let pages = pages_before + walker.pages();
-        let recorded = checkpoint_page(ctx, &mut out, before, |walk| {
+        let recorded = checkpoint_page(ctx, &out, before, &mut pending, move |walk| {
             walk.search = false;
             walk.next_cursor = next_cursor;
             walk.pages = pages;
-        });
+        })
+        .await;
         if let Err(e) = recorded {
             out.interrupted = Some(e);
             break;
@@ -457,40 +459,68 @@ pub async fn collect(
             }
         };
     }
+    if let Err(e) = settle(&mut pending).await {
+        out.interrupted.get_or_insert(e);
+    }
     out.pages = pages_before + walker.pages();
     out.cursor = walker.resume_cursor();
     Ok(out)
 }
 
+/// The checkpoint write of the page before, running on a blocking thread while the next page
+/// is fetched (the walk does not wait for the disk; records stay in page order).
+type PendingRecord = Option<tokio::task::JoinHandle<Result<(), ApiError>>>;
+
+/// Waits for the pending checkpoint write, if any.
+async fn settle(pending: &mut PendingRecord) -> Result<(), ApiError> {
+    match pending.take() {
+        Some(handle) => handle.await.unwrap_or_else(|e| {
+            Err(ApiError::Checkpoint {
+                path: String::new(),
+                message: format!("the checkpoint write did not finish: {e}"),
+            })
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Records the page just added (`out.records[before..]`) in the run's checkpoint, with the
-/// key scrubbed from the spooled copy (the checkpoint is a file like the snapshot).
-fn checkpoint_page(
+/// key scrubbed from the spooled copy (the checkpoint is a file like the snapshot), once the
+/// previous page's record is done.
+async fn checkpoint_page(
     ctx: &Ctx,
-    out: &mut EventsFetch,
+    out: &EventsFetch,
     before: usize,
-    update: impl FnOnce(&mut WalkState),
+    pending: &mut PendingRecord,
+    update: impl FnOnce(&mut WalkState) + Send + 'static,
 ) -> Result<(), ApiError> {
-    let Some(checkpoint) = &ctx.checkpoint else {
+    settle(pending).await?;
+    let Some(checkpoint) = ctx.checkpoint.clone() else {
         return Ok(());
     };
     let key = ctx.client.key();
-    let page = out.records.get(before..).unwrap_or_default();
-    let lines: Vec<std::borrow::Cow<'_, str>> = page
+    let lines: Vec<String> = out
+        .records
+        .get(before..)
+        .unwrap_or_default()
         .iter()
         .map(|r| {
             if key.occurs_in(&r.line) {
-                std::borrow::Cow::Owned(key.redact(&r.line))
+                key.redact(&r.line)
             } else {
-                std::borrow::Cow::Borrowed(r.line.as_str())
+                r.line.clone()
             }
         })
         .collect();
-    let lines: Vec<&str> = lines.iter().map(|l| l.as_ref()).collect();
     let warnings = out.warnings.clone();
-    checkpoint.record_page(&lines, |walk| {
-        walk.warnings = warnings;
-        update(walk)
-    })
+    *pending = Some(tokio::task::spawn_blocking(move || {
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        checkpoint.record_page(&lines, |walk| {
+            walk.warnings = warnings;
+            update(walk)
+        })
+    }));
+    Ok(())
 }
 
 fn ctx_path(ctx: &Ctx, rest: &str) -> String {
@@ -523,6 +553,7 @@ async fn search(
     let mut walker = Walker::new(&ctx.client, spec, StopRule::NoNext, ctx.page_cap);
     let pages_before = resume.state.pages;
     let mut oldest = resume.state.oldest;
+    let mut pending = PendingRecord::None;
     let mut out = EventsFetch {
         records: resume.events,
         pages: 0,
@@ -546,12 +577,13 @@ async fn search(
                     (a, b) => a.or(b),
                 };
                 let pages = pages_before + walker.pages();
-                let recorded = checkpoint_page(ctx, &mut out, before, |walk| {
+                let recorded = checkpoint_page(ctx, &out, before, &mut pending, move |walk| {
                     walk.search = true;
                     walk.next_cursor = None;
                     walk.pages = pages;
                     walk.oldest = oldest;
-                });
+                })
+                .await;
                 if let Err(e) = recorded {
                     out.interrupted = Some(e);
                     break;
@@ -565,6 +597,9 @@ async fn search(
                 break;
             }
         }
+    }
+    if let Err(e) = settle(&mut pending).await {
+        out.interrupted.get_or_insert(e);
     }
     out.pages = pages_before + walker.pages();
     Ok(out)
