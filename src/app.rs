@@ -79,9 +79,13 @@ fn diff(args: &crate::cli::DiffArgs) -> anyhow::Result<u8> {
 /// the run then exits 3 unless `--allow-partial`.
 fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
     let collected = crate::collect::run_collect(&args.collect)?;
+    // Ctrl-C and SIGTERM still stop the scan that follows.
+    crate::collect::signals::exit_on_stop_signals();
     let collect_code = exit_u8(collected.exit_code());
+    // The snapshot this run wrote: `--out`, or beside it when an incomplete run had to leave
+    // the previous snapshot in place (the report then says what is missing; exit 3 anyway).
     let scan_args = ScanArgs {
-        snapshot: Some(args.collect.out.clone()),
+        snapshot: Some(collected.snapshot.clone()),
         out: args.report_dir.clone(),
         now: None,
         dump_input: None,

@@ -278,7 +278,7 @@ async fn resume_fetches_only_new_events_and_carries_the_rest() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_resume_leaves_nothing_and_a_rerun_matches_an_uninterrupted_one() {
+async fn a_killed_resume_leaves_a_checkpoint_and_a_rerun_matches_an_uninterrupted_one() {
     let env = env().await;
     let first = env.collect("s1").await;
     env.server.add_events(
@@ -296,13 +296,19 @@ async fn a_killed_resume_leaves_nothing_and_a_rerun_matches_an_uninterrupted_one
     task.abort();
     let _ = task.await;
     assert!(!env.out("s2").exists(), "no half-written snapshot");
-    let names: Vec<_> = std::fs::read_dir(env.dir.path())
+    let mut names: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["s1"], "staging directory cleaned up");
+    names.sort();
+    assert_eq!(
+        names,
+        [".s2.checkpoint", "s1"],
+        "only the checkpoint is left"
+    );
 
     let rerun = collect(config).await.unwrap();
+    assert!(!env.dir.path().join(".s2.checkpoint").exists(), "consumed");
     let fresh = env.collect("fresh").await;
     assert_eq!(event_ids(&rerun.snapshot), event_ids(&fresh.snapshot));
     assert_eq!(

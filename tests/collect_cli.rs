@@ -111,6 +111,9 @@ fn bad_flags_are_usage_errors_before_any_request() {
     let key = key.to_str().unwrap();
     let out = dir.path().join("s");
     let out = out.to_str().unwrap();
+    let empty_dir = dir.path().join("empty");
+    std::fs::create_dir(&empty_dir).unwrap();
+    let empty_dir = empty_dir.to_str().unwrap();
     for (flags, needle) in [
         (
             vec!["--out", out, "--api-key-file", key, "--since", "soon"],
@@ -134,7 +137,7 @@ fn bad_flags_are_usage_errors_before_any_request() {
                 "--api-key-file",
                 key,
                 "--resume-from",
-                "/nonexistent",
+                empty_dir,
             ],
             "--resume-from",
         ),
@@ -153,6 +156,8 @@ fn bad_flags_are_usage_errors_before_any_request() {
         assert_eq!(err.exit_code(), 2, "{err}");
         assert!(err.to_string().contains(needle), "{err}");
         assert!(!err.to_string().contains(KEY));
+        // Omitting --resume-from collects everything; it never means the demo org.
+        assert!(!err.to_string().contains("demo"), "{err}");
     }
     // An --out that is not a snapshot is never replaced.
     let home = dir.path().join("home");
@@ -162,7 +167,11 @@ fn bad_flags_are_usage_errors_before_any_request() {
     a.api_url = "http://127.0.0.1:9".into();
     let err = run_collect(&a).unwrap_err();
     assert_eq!(err.exit_code(), 2);
-    assert!(err.to_string().contains("not a snapshot"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("not an orgscan snapshot, refusing to replace"),
+        "{err}"
+    );
     assert!(home.join("thesis.tex").exists());
     let mut a = args(&["--out", out, "--api-key-file", key]);
     a.org = "../etc".into();

@@ -45,6 +45,9 @@ pub enum ApiError {
     PageCap { endpoint: String, cap: u64 },
     #[error("{endpoint}: {message}")]
     BadLink { endpoint: String, message: String },
+    /// The page arrived but could not be recorded in the checkpoint (disk full, removed).
+    #[error("cannot record the checkpoint {path}: {message}")]
+    Checkpoint { path: String, message: String },
 }
 
 fn describe_envelope(
@@ -52,14 +55,27 @@ fn describe_envelope(
     title: &Option<String>,
     detail: &Option<String>,
 ) -> String {
+    // Envelopes often say the same thing twice ("Unauthorized" as title and detail, "Not
+    // Found" as code and title): each text is shown once.
+    let same = |a: &str, b: &str| {
+        let norm = |s: &str| s.trim().trim_end_matches('.').to_lowercase();
+        norm(a) == norm(b)
+    };
+    let mut shown: Vec<&str> = Vec::new();
     let mut out = String::new();
     for part in [code, title].into_iter().flatten() {
+        if shown.iter().any(|s| same(s, part)) {
+            continue;
+        }
         out.push(' ');
         out.push_str(part);
+        shown.push(part);
     }
     if let Some(detail) = detail {
-        out.push_str(": ");
-        out.push_str(detail);
+        if !shown.iter().any(|s| same(s, detail)) {
+            out.push_str(": ");
+            out.push_str(detail);
+        }
     }
     out
 }
@@ -154,6 +170,37 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "GET /x: HTTP 403 ADMIN-403-3 Forbidden: key *** lacks scope"
+        );
+    }
+
+    #[test]
+    fn repeated_envelope_text_is_shown_once() {
+        let key = ApiKey::new("k3y").unwrap();
+        let message = |body: &[u8], status| {
+            let env = parse_envelope(body, &key);
+            ApiError::Http {
+                endpoint: "GET /x".into(),
+                status,
+                code: env.code,
+                title: env.title,
+                detail: env.detail,
+                attempts: 1,
+            }
+            .to_string()
+        };
+        assert_eq!(
+            message(
+                br#"{"errors":[{"status":"401","code":"ADMIN-401-1","title":"Unauthorized","detail":"Unauthorized."}]}"#,
+                401
+            ),
+            "GET /x: HTTP 401 ADMIN-401-1 Unauthorized"
+        );
+        assert_eq!(
+            message(
+                br#"{"code":"Not Found","title":"not found","message":"No org o1"}"#,
+                404
+            ),
+            "GET /x: HTTP 404 Not Found: No org o1"
         );
     }
 }

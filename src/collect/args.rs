@@ -30,6 +30,11 @@ pub struct CollectArgs {
     /// events forward.
     #[arg(long, value_name = "SNAPSHOT")]
     pub resume_from: Option<PathBuf>,
+    /// Without `/events-stream`, how far before the previous snapshot's end an incremental
+    /// run re-queries `/events` for events the API made visible late (24h, 90m, 2d).
+    /// Default 24h.
+    #[arg(long, value_name = "DURATION")]
+    pub late_overlap: Option<String>,
     /// Attestation TOML for the settings no API exposes (template: `orgscan attest init`).
     #[arg(long, value_name = "FILE")]
     pub attestation: Option<PathBuf>,

@@ -9,7 +9,9 @@ use super::outcome::Unavailable;
 use super::resume::Previous;
 use super::running::{Data, Fetch};
 use super::CollectError;
-use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
+use crate::snapshot::manifest::{
+    EventWindow, LatenessHorizon, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
+};
 use crate::snapshot::{
     Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
 };
@@ -321,6 +323,7 @@ pub(crate) fn write_events(
             "{carried} events carried forward from the previous snapshot"
         ));
     }
+    let used_search = fetch.as_ref().is_some_and(|f| f.used_search);
     let (source, pages, interrupted, cursor, fetched_max) = match fetch {
         Some(f) => {
             let fetched_max = f.records.iter().map(|r| r.time).max();
@@ -391,10 +394,19 @@ pub(crate) fn write_events(
             .or(prev.manifest.event_window.as_ref().map(|w| w.to))
             .unwrap_or(window_from)
             .max(window_from),
+        // `/events` was asked up to `plan.to` (the time of the first attempt, when an
+        // interrupted run was continued); the stream runs until it is caught up.
+        None if used_search => plan.to,
         None => now,
     };
     let mut prov = Provenance::collected(source, now, pages, total);
     prov.warnings = warnings;
+    if used_search {
+        prov.lateness_horizon = Some(LatenessHorizon {
+            overlap_seconds: plan.late_overlap_seconds,
+            requeried_from: plan.requeried_from,
+        });
+    }
     // Records only accumulate, so the same count means the same set.
     let on_disk = prewritten.is_some_and(|(count, p)| *count == total && *p == prov);
     if !on_disk {

@@ -49,6 +49,8 @@ pub struct Ctx {
     pub page_cap: u64,
     pub sizes: PageSizes,
     pub speculation: super::events::SpeculationPolicy,
+    /// Where the event walk records each page (absent for embedders that want no files).
+    pub checkpoint: Option<std::sync::Arc<super::checkpoint::Checkpoint>>,
 }
 
 /// A collection's records and where they came from.

@@ -32,6 +32,14 @@ pub enum CollectError {
     Write(#[source] SnapshotError),
     #[error("{0}")]
     Setup(String),
+    #[error("interrupted by {signal}: the checkpoint {checkpoint} keeps {holds}; run the same command again to resume")]
+    Interrupted {
+        signal: &'static str,
+        /// 128 + the signal number, as a shell reports a process the signal ended.
+        code: i32,
+        checkpoint: String,
+        holds: String,
+    },
 }
 
 impl CollectError {
@@ -40,6 +48,7 @@ impl CollectError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CollectError::Write(_) | CollectError::Setup(_) => 3,
+            CollectError::Interrupted { code, .. } => *code,
             _ => 2,
         }
     }

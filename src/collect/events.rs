@@ -243,7 +243,7 @@ impl EventSet {
 }
 
 /// What to fetch.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, Deserialize)]
 pub struct EventsPlan {
     /// Sent as `from` (epoch ms) with every request.
     pub from: Timestamp,
@@ -253,6 +253,12 @@ pub struct EventsPlan {
     pub cursor: Option<String>,
     /// Where to start instead if the stored cursor is refused (400).
     pub restart_from: Timestamp,
+    /// Where `/events` (the fallback without a cursor) starts: on an incremental run, the
+    /// late-events overlap before the previous snapshot's end.
+    pub search_from: Timestamp,
+    /// The late-events overlap (seconds), and where it re-queries from on an incremental run.
+    pub late_overlap_seconds: u64,
+    pub requeried_from: Option<Timestamp>,
 }
 
 #[derive(Debug)]
@@ -300,13 +306,43 @@ impl Default for SpeculationPolicy {
     }
 }
 
-/// Fetches the events of the plan's window.
+/// How far the event walk got.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, Deserialize)]
+pub struct WalkState {
+    /// At least one page was recorded.
+    pub started: bool,
+    /// The walk is on `/events` (the stream answered 404).
+    pub search: bool,
+    /// The stream cursor of the next page to fetch.
+    pub next_cursor: Option<String>,
+    pub pages: u64,
+    /// Spooled events and their bytes, confirmed.
+    pub lines: u64,
+    pub bytes: u64,
+    /// `/events` walks newest first: the oldest event time fetched so far.
+    pub oldest: Option<Timestamp>,
+    pub warnings: Vec<String>,
+}
+
+/// Where an interrupted walk stopped (from its checkpoint), and the events it had fetched.
+#[derive(Debug, Default)]
+pub struct WalkResume {
+    pub state: WalkState,
+    pub events: Vec<EventRecord>,
+}
+
+/// Fetches the events of the plan's window, continuing `resume` when an interrupted run left
+/// one; every page is recorded in the run's checkpoint (when it has one) as it arrives.
 pub async fn collect(
     ctx: &Ctx,
     plan: &EventsPlan,
     bar: &Bar,
     speculate: Option<&Speculation>,
+    resume: WalkResume,
 ) -> Result<EventsFetch, ApiError> {
+    if resume.state.started && resume.state.search {
+        return search(ctx, plan, bar, resume.state.warnings.clone(), resume).await;
+    }
     let stream_path = ctx_path(ctx, "/events-stream");
     let stream_spec = |from: Timestamp| {
         RequestSpec::get(stream_path.clone())
@@ -314,14 +350,20 @@ pub async fn collect(
             .query("limit", ctx.sizes.events.to_string())
             .query("sortOrder", "asc")
     };
-    let mut warnings = Vec::new();
+    let mut warnings = resume.state.warnings.clone();
     let mut walker = Walker::new(
         &ctx.client,
         stream_spec(plan.from),
         StopRule::EmptyPage,
         ctx.page_cap,
     );
-    if let Some(cursor) = &plan.cursor {
+    // A checkpoint's cursor, else the previous snapshot's; none starts at `plan.from`.
+    let start_cursor = if resume.state.started {
+        resume.state.next_cursor.clone()
+    } else {
+        plan.cursor.clone()
+    };
+    if let Some(cursor) = &start_cursor {
         walker = walker.from_cursor(cursor);
     }
     let first = walker.next_page().await;
@@ -330,9 +372,9 @@ pub async fn collect(
             warnings.push(format!(
                 "{e}; fell back to /events (10 requests per minute, no resume cursor)"
             ));
-            return search(ctx, plan, bar, warnings).await;
+            return search(ctx, plan, bar, warnings, resume).await;
         }
-        Err(e) if plan.cursor.is_some() && e.status() == Some(400) => {
+        Err(e) if start_cursor.is_some() && e.status() == Some(400) => {
             // ADMIN-400-1 "invalid page cursor": the stored cursor expired. Start again a little
             // before the previous snapshot ended; duplicates are removed by id.
             warnings.push(format!(
@@ -349,8 +391,9 @@ pub async fn collect(
         }
         other => other?,
     };
+    let pages_before = resume.state.pages;
     let mut out = EventsFetch {
-        records: Vec::new(),
+        records: resume.events,
         pages: 0,
         source: stream_path.clone(),
         cursor: None,
@@ -358,13 +401,27 @@ pub async fn collect(
         interrupted: None,
         used_search: false,
     };
+    let mut pending = PendingRecord::None;
     let mut page = first;
     let mut largest_page = 0;
     let mut speculated = 0;
     loop {
         let Some(p) = page else { break };
         let size = p.items.len();
+        let before = out.records.len();
         if let Err(e) = add_items(&mut out.records, p.items, walker.endpoint()) {
+            out.interrupted = Some(e);
+            break;
+        }
+        let next_cursor = walker.resume_cursor();
+        let pages = pages_before + walker.pages();
+        let recorded = checkpoint_page(ctx, &out, before, &mut pending, move |walk| {
+            walk.search = false;
+            walk.next_cursor = next_cursor;
+            walk.pages = pages;
+        })
+        .await;
+        if let Err(e) = recorded {
             out.interrupted = Some(e);
             break;
         }
@@ -399,9 +456,68 @@ pub async fn collect(
             }
         };
     }
-    out.pages = walker.pages();
+    if let Err(e) = settle(&mut pending).await {
+        out.interrupted.get_or_insert(e);
+    }
+    out.pages = pages_before + walker.pages();
     out.cursor = walker.resume_cursor();
     Ok(out)
+}
+
+/// The checkpoint write of the page before, running on a blocking thread while the next page
+/// is fetched (the walk does not wait for the disk; records stay in page order).
+type PendingRecord = Option<tokio::task::JoinHandle<Result<(), ApiError>>>;
+
+/// Waits for the pending checkpoint write, if any.
+async fn settle(pending: &mut PendingRecord) -> Result<(), ApiError> {
+    match pending.take() {
+        Some(handle) => handle.await.unwrap_or_else(|e| {
+            Err(ApiError::Checkpoint {
+                path: String::new(),
+                message: format!("the checkpoint write did not finish: {e}"),
+            })
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Records the page just added (`out.records[before..]`) in the run's checkpoint, with the
+/// key scrubbed from the spooled copy (the checkpoint is a file like the snapshot), once the
+/// previous page's record is done.
+async fn checkpoint_page(
+    ctx: &Ctx,
+    out: &EventsFetch,
+    before: usize,
+    pending: &mut PendingRecord,
+    update: impl FnOnce(&mut WalkState) + Send + 'static,
+) -> Result<(), ApiError> {
+    settle(pending).await?;
+    let Some(checkpoint) = ctx.checkpoint.clone() else {
+        return Ok(());
+    };
+    let key = ctx.client.key();
+    let lines: Vec<String> = out
+        .records
+        .get(before..)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            if key.occurs_in(&r.line) {
+                key.redact(&r.line)
+            } else {
+                r.line.clone()
+            }
+        })
+        .collect();
+    let warnings = out.warnings.clone();
+    *pending = Some(tokio::task::spawn_blocking(move || {
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        checkpoint.record_page(&lines, |walk| {
+            walk.warnings = warnings;
+            update(walk)
+        })
+    }));
+    Ok(())
 }
 
 fn ctx_path(ctx: &Ctx, rest: &str) -> String {
@@ -417,20 +533,26 @@ async fn search(
     plan: &EventsPlan,
     bar: &Bar,
     warnings: Vec<String>,
+    resume: WalkResume,
 ) -> Result<EventsFetch, ApiError> {
     let path = ctx_path(ctx, "/events");
-    let from = if plan.cursor.is_some() {
-        plan.restart_from
-    } else {
-        plan.from
+    // Newest first: an interrupted walk continues below the oldest event it had (inclusive,
+    // so events sharing that millisecond are not lost; duplicates go by id), never by offset,
+    // which events arriving since would shift.
+    let to = match resume.state.oldest.filter(|_| resume.state.started) {
+        Some(oldest) => Timestamp(oldest.0 + chrono::Duration::milliseconds(1)).min(plan.to),
+        None => plan.to,
     };
     let spec = RequestSpec::get(path.clone())
-        .query("from", ms(from))
-        .query("to", ms(plan.to))
+        .query("from", ms(plan.search_from))
+        .query("to", ms(to))
         .query("limit", ctx.sizes.events.to_string());
     let mut walker = Walker::new(&ctx.client, spec, StopRule::NoNext, ctx.page_cap);
+    let pages_before = resume.state.pages;
+    let mut oldest = resume.state.oldest;
+    let mut pending = PendingRecord::None;
     let mut out = EventsFetch {
-        records: Vec::new(),
+        records: resume.events,
         pages: 0,
         source: path,
         cursor: None,
@@ -441,21 +563,42 @@ async fn search(
     loop {
         match walker.next_page().await {
             Ok(Some(p)) => {
+                let before = out.records.len();
                 if let Err(e) = add_items(&mut out.records, p.items, walker.endpoint()) {
+                    out.interrupted = Some(e);
+                    break;
+                }
+                let page_oldest = out.records[before..].iter().map(|r| r.time).min();
+                oldest = match (oldest, page_oldest) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let pages = pages_before + walker.pages();
+                let recorded = checkpoint_page(ctx, &out, before, &mut pending, move |walk| {
+                    walk.search = true;
+                    walk.next_cursor = None;
+                    walk.pages = pages;
+                    walk.oldest = oldest;
+                })
+                .await;
+                if let Err(e) = recorded {
                     out.interrupted = Some(e);
                     break;
                 }
                 bar.page(walker.pages(), out.records.len() as u64);
             }
             Ok(None) => break,
-            Err(e) if walker.pages() == 0 => return Err(e),
+            Err(e) if walker.pages() == 0 && pages_before == 0 => return Err(e),
             Err(e) => {
                 out.interrupted = Some(e);
                 break;
             }
         }
     }
-    out.pages = walker.pages();
+    if let Err(e) = settle(&mut pending).await {
+        out.interrupted.get_or_insert(e);
+    }
+    out.pages = pages_before + walker.pages();
     Ok(out)
 }
 

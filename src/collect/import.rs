@@ -157,6 +157,8 @@ pub fn import_events(
     into: &Path,
     org: Option<&str>,
 ) -> Result<ImportOutcome, CollectError> {
+    crate::snapshot::write::check_replaceable(into)
+        .map_err(|e| input_error(into, e.to_string()))?;
     let now = Timestamp(chrono::Utc::now());
     let mut imported = Vec::new();
     for file in files {

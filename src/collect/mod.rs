@@ -10,6 +10,7 @@ mod api_error;
 pub mod args;
 mod assemble;
 pub mod attest;
+pub mod checkpoint;
 pub mod client;
 pub mod endpoints;
 mod error;
@@ -21,6 +22,7 @@ pub mod progress;
 pub mod ratelimit;
 mod resume;
 mod running;
+pub mod signals;
 mod stats;
 pub mod window;
 
@@ -32,14 +34,15 @@ pub use error::CollectError;
 pub use import::{run_import_events, ImportOutcome};
 pub use outcome::{CollectOutcome, Unavailable};
 pub use progress::ProgressMode;
+pub use resume::DEFAULT_LATE_OVERLAP;
 
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::manifest::{OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
-use crate::snapshot::{
-    Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
-};
+use crate::snapshot::{Collection, Manifest, Provenance, SnapshotSource, Timestamp};
 use assemble::Sink;
+use checkpoint::Checkpoint;
 use endpoints::Ctx;
+use events::WalkResume;
 use progress::Progress;
 use resume::{load_previous, plan_events};
 use running::spawn_all;
@@ -67,6 +70,11 @@ pub struct CollectConfig {
     pub speculation: events::SpeculationPolicy,
     pub progress: ProgressMode,
     pub verbose: bool,
+    /// No notices (resumed or removed checkpoints) on stderr.
+    pub quiet: bool,
+    /// How far before the previous snapshot's end an incremental `/events` walk re-queries,
+    /// for events the API makes visible late.
+    pub late_overlap: chrono::Duration,
     /// Where request lines go instead of stderr (tests capture them here).
     pub log: Option<LogSink>,
 }
@@ -100,6 +108,8 @@ impl CollectConfig {
             speculation: events::SpeculationPolicy::default(),
             progress: ProgressMode::Auto,
             verbose: false,
+            quiet: false,
+            late_overlap: DEFAULT_LATE_OVERLAP,
             log: None,
         }
     }
@@ -132,8 +142,16 @@ impl CollectConfig {
         config.attestation = args.attestation.clone();
         config.allow_partial = args.allow_partial;
         config.verbose = args.verbose;
+        if let Some(text) = &args.late_overlap {
+            config.late_overlap =
+                window::parse_duration(text).map_err(|message| CollectError::Input {
+                    path: "--late-overlap".to_string(),
+                    message: format!("{text:?}: {message}"),
+                })?;
+        }
         if args.quiet {
             config.progress = ProgressMode::Hidden;
+            config.quiet = true;
         }
         Ok(config)
     }
@@ -156,30 +174,17 @@ pub fn load_key(file: Option<&Path>, env: Option<String>) -> Result<ApiKey, Coll
     env.and_then(ApiKey::new).ok_or(CollectError::MissingKey)
 }
 
-/// `--out` is replaced as a whole, so it must be a snapshot, an empty directory, or absent:
-/// anything else (a home directory given by mistake) is refused before any request.
+/// `--out` is replaced as a whole, so it must be an orgscan snapshot holding only its own
+/// files, an empty directory, or absent: anything else (another tool's directory, a home
+/// directory given by mistake) is refused before any request.
 fn check_out(out: &Path) -> Result<(), CollectError> {
-    let refuse = |message: &str| CollectError::Input {
+    crate::snapshot::write::check_replaceable(out).map_err(|e| CollectError::Input {
         path: out.display().to_string(),
-        message: message.to_string(),
-    };
-    if !out.exists() {
-        return Ok(());
-    }
-    if !out.is_dir() {
-        return Err(refuse(
-            "exists and is not a directory; --out names a snapshot directory",
-        ));
-    }
-    let is_snapshot = out.join(crate::snapshot::manifest::MANIFEST_FILE).is_file();
-    let empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
-    if is_snapshot || empty {
-        Ok(())
-    } else {
-        Err(refuse(
-            "exists and is not a snapshot (no manifest.json); refusing to replace it",
-        ))
-    }
+        message: match e {
+            crate::snapshot::SnapshotError::Invalid { message, .. } => message,
+            other => other.to_string(),
+        },
+    })
 }
 
 /// Org ids are UUID-like; anything that could alter a URL path is refused early.
@@ -208,6 +213,13 @@ pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
     let outcome = collect_blocking(config)?;
     if !args.quiet {
         eprintln!("{}", outcome.summary());
+    } else if let Some(kept) = &outcome.kept_previous {
+        // Even with -q: the snapshot at --out is not this run's, the user must know where it is.
+        eprintln!(
+            "the previous snapshot {} was kept unchanged; this incomplete run's result is in {}",
+            kept.display(),
+            outcome.snapshot.display()
+        );
     }
     Ok(outcome)
 }
@@ -260,12 +272,16 @@ pub fn run_attest(command: &AttestCommand) -> Result<(), CollectError> {
 }
 
 /// Collects into `config.out`: validates the inputs (attestation, previous snapshot) before
-/// any request, fetches everything, writes the snapshot atomically.
+/// any request, continues an interrupted run's checkpoint when there is one, fetches the
+/// rest, and writes the snapshot atomically — over `--out` only when this run may replace
+/// what is there (see [`replaces_previous`]), else beside it.
 pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
     let started = std::time::Instant::now();
     let now = Timestamp(chrono::Utc::now());
     validate_org(&config.org)?;
     check_out(&config.out)?;
+    // Staging directories of runs before checkpoints existed (`.OUT.partial-PID`).
+    remove_stale_staging(&config.out);
     let attestation = match &config.attestation {
         Some(path) => Some((path.clone(), attest::load(path, now)?)),
         None => None,
@@ -280,6 +296,12 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         if let Some(log) = &log {
             log(&line)
         }
+    };
+    // What the user must know even without --verbose (resumed or removed checkpoints).
+    let notice = |line: String| match &log {
+        Some(log) => log(&line),
+        None if !config.quiet => progress.println(&line),
+        None => {}
     };
     let previous = match &config.resume_from {
         Some(path) => {
@@ -298,7 +320,40 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
     let since = config
         .since
         .unwrap_or(Timestamp(now.0 - chrono::Duration::days(30)));
-    let (plan, window_from) = plan_events(since, now, previous.as_ref());
+    let (fresh_plan, fresh_window_from) =
+        plan_events(since, now, previous.as_ref(), config.late_overlap);
+    let intent = checkpoint::Intent {
+        org: &config.org,
+        resume_from: config.resume_from.as_deref(),
+        window_from: fresh_window_from,
+        plan: &fresh_plan,
+        now,
+    };
+    let (mut writer, checkpoint, resumed) = Checkpoint::open(&config.out, &intent, &notice)?;
+    let checkpoint = std::sync::Arc::new(checkpoint);
+    let (plan, window_from, done, walk, resumed_org_name) = match resumed {
+        Some(r) => {
+            notice(format!(
+                "resuming an interrupted collection from {} ({} events and {} configuration collections already fetched, in {})",
+                r.started_at,
+                r.events.len(),
+                r.collections.len(),
+                checkpoint.dir().display()
+            ));
+            let walk = WalkResume {
+                state: r.walk,
+                events: r.events,
+            };
+            (r.plan, r.window_from, r.collections, walk, r.org_name)
+        }
+        None => (
+            fresh_plan,
+            fresh_window_from,
+            Vec::new(),
+            WalkResume::default(),
+            None,
+        ),
+    };
 
     let client = ApiClient::new(config.client.clone(), config.key.clone(), log.clone())
         .map_err(CollectError::Setup)?;
@@ -308,12 +363,13 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         page_cap: config.page_cap.max(1),
         sizes: config.sizes.clone(),
         speculation: config.speculation.clone(),
+        checkpoint: Some(checkpoint.clone()),
     };
+    let mut stop = signals::Stop::listen()?;
     // Configuration collections are written to the staging directory as they arrive, while
     // the (rate-limited) event walk goes on; only the events are left for the end.
     let (speculate, mut speculated) = tokio::sync::mpsc::unbounded_channel();
-    let mut running = spawn_all(&ctx, &plan, &progress, speculate);
-    let mut writer = SnapshotWriter::create(&config.out).map_err(CollectError::Write)?;
+    let mut running = spawn_all(&ctx, &plan, &progress, speculate, &done, walk);
     let mut sink = Sink {
         writer: &mut writer,
         key: &config.key,
@@ -323,7 +379,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         window_from,
         now,
         unavailable: Vec::new(),
-        org_name: None,
+        org_name: resumed_org_name,
         events: None,
         prewritten: None,
     };
@@ -332,6 +388,17 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         let fetch = tokio::select! {
             // A provisional events result first, so it never lands after the final one.
             biased;
+            signal = stop.next() => {
+                // Every page and collection so far is in the checkpoint; stop the walk at
+                // its next await (no page is half-recorded) and leave the checkpoint.
+                running.stop().await;
+                return Err(CollectError::Interrupted {
+                    signal: signal.name(),
+                    code: signal.exit_code(),
+                    checkpoint: checkpoint.dir().display().to_string(),
+                    holds: checkpoint.summary(),
+                });
+            }
             Some(provisional) = speculated.recv() => {
                 let count = provisional.records.len();
                 let t = std::time::Instant::now();
@@ -348,24 +415,30 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
             },
         };
         // A refused key or an unknown org make the whole run pointless: stop, write nothing
-        // (dropping the writer removes its staging directory).
+        // and keep no checkpoint.
         if let Err(e) = &fetch.result {
-            if e.status() == Some(401) {
-                running.set.abort_all();
-                return Err(CollectError::Unauthorized {
+            let fatal = if e.status() == Some(401) {
+                Some(CollectError::Unauthorized {
                     source: Box::new(e.clone()),
-                });
-            }
-            if fetch.collection == Collection::Org && e.status() == Some(404) {
-                running.set.abort_all();
-                return Err(CollectError::OrgNotFound {
+                })
+            } else if fetch.collection == Collection::Org && e.status() == Some(404) {
+                Some(CollectError::OrgNotFound {
                     org: config.org.clone(),
                     source: Box::new(e.clone()),
-                });
+                })
+            } else {
+                None
+            };
+            if let Some(fatal) = fatal {
+                running.stop().await;
+                drop(sink);
+                writer.discard();
+                return Err(fatal);
             }
         }
         writing = std::time::Instant::now();
         sink.handle(fetch)?;
+        checkpoint.record_collections(sink.writer, sink.org_name.as_deref())?;
     }
     let Sink {
         mut unavailable,
@@ -397,7 +470,21 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         files: Default::default(),
         collections: Default::default(),
     };
-    let snapshot = writer.finish(manifest).map_err(CollectError::Write)?;
+    let exit_code = outcome::exit_code_of(
+        &unavailable,
+        events.interrupted.is_some(),
+        config.allow_partial,
+    );
+    let replace = replaces_previous(&config.out, exit_code, &unavailable);
+    let destination = if replace {
+        config.out.clone()
+    } else {
+        incomplete_path(&config.out, now)
+    };
+    checkpoint.consume()?;
+    let snapshot = writer
+        .finish_to(manifest, &destination)
+        .map_err(CollectError::Write)?;
     note(format!(
         "wrote {} in {} ms",
         snapshot.display(),
@@ -414,7 +501,49 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         events_new: events.new,
         events_total: events.total,
         allow_partial: config.allow_partial,
+        kept_previous: (!replace).then(|| config.out.clone()),
     })
+}
+
+/// Whether a run may replace the snapshot at `out`: always when there is none; else only a
+/// run that exits 0 and, when `--allow-partial` let it, lost nothing the old one had (every
+/// collection it could not read was not collected in the old one either). A failed run must
+/// never destroy the last good snapshot.
+fn replaces_previous(out: &Path, exit_code: i32, unavailable: &[Unavailable]) -> bool {
+    if !out.join(crate::snapshot::manifest::MANIFEST_FILE).is_file() {
+        return true;
+    }
+    if exit_code != 0 {
+        return false;
+    }
+    if unavailable.is_empty() {
+        return true;
+    }
+    let Ok(old) = load_manifest(out) else {
+        return false;
+    };
+    unavailable.iter().all(|u| {
+        old.collections
+            .get(&u.collection)
+            .is_none_or(|p| p.status != crate::snapshot::CollectionStatus::Collected)
+    })
+}
+
+/// `OUT.incomplete-20261205T235500Z` beside `out` (a counter added if that exists).
+fn incomplete_path(out: &Path, now: Timestamp) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".to_string());
+    let stamp = now.0.format("%Y%m%dT%H%M%SZ");
+    let base = out.with_file_name(format!("{name}.incomplete-{stamp}"));
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while candidate.exists() {
+        n += 1;
+        candidate = out.with_file_name(format!("{name}.incomplete-{stamp}-{n}"));
+    }
+    candidate
 }
 
 #[cfg(test)]
@@ -473,14 +602,15 @@ mod tests {
         let t = |s: &str| Timestamp::parse(s).unwrap();
         let since = t("2026-10-22T00:00:00Z");
         let now = t("2026-11-21T00:00:00Z");
-        let (fresh, from) = plan_events(since, now, None);
+        let overlap = DEFAULT_LATE_OVERLAP;
+        let (fresh, from) = plan_events(since, now, None, overlap);
         assert_eq!((fresh.from, fresh.cursor, from), (since, None, since));
 
         let prev = previous(
             Some("c9"),
             Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")),
         );
-        let (plan, from) = plan_events(since, now, Some(&prev));
+        let (plan, from) = plan_events(since, now, Some(&prev), overlap);
         assert_eq!(plan.cursor.as_deref(), Some("c9"));
         assert_eq!(
             from,
@@ -493,10 +623,29 @@ mod tests {
             "one hour of overlap"
         );
 
+        assert_eq!(
+            plan.search_from,
+            t("2026-11-19T00:00:00Z"),
+            "24 h re-queried"
+        );
+        assert_eq!(plan.requeried_from, Some(plan.search_from));
+        assert_eq!(plan.late_overlap_seconds, 86_400);
+
         let prev = previous(None, Some(("2026-10-01T00:00:00Z", "2026-11-20T00:00:00Z")));
-        let (plan, _) = plan_events(since, now, Some(&prev));
+        let (plan, _) = plan_events(since, now, Some(&prev), overlap);
         assert_eq!(plan.cursor, None);
-        assert_eq!(plan.from, t("2026-11-19T23:00:00Z"));
+        assert_eq!(
+            plan.from,
+            t("2026-11-19T00:00:00Z"),
+            "without a cursor, from the late-events overlap"
+        );
+        let short = chrono::Duration::hours(2);
+        let (plan, _) = plan_events(since, now, Some(&prev), short);
+        assert_eq!(plan.search_from, t("2026-11-19T22:00:00Z"));
+        // The overlap never reaches before the previous window.
+        let prev = previous(None, Some(("2026-11-19T23:00:00Z", "2026-11-20T00:00:00Z")));
+        let (plan, _) = plan_events(since, now, Some(&prev), overlap);
+        assert_eq!(plan.search_from, t("2026-11-19T23:00:00Z"));
     }
 
     #[test]
@@ -512,6 +661,7 @@ mod tests {
                 events_new: 0,
                 events_total: 0,
                 allow_partial: allow,
+                kept_previous: None,
             };
         let refused = Unavailable {
             collection: Collection::ApiTokens,

@@ -29,6 +29,23 @@ pub struct CollectOutcome {
     pub events_new: u64,
     pub events_total: u64,
     pub allow_partial: bool,
+    /// The snapshot that was at `--out` before and was left untouched, because this run could
+    /// not replace it (`snapshot` is then the partial result written beside it).
+    pub kept_previous: Option<PathBuf>,
+}
+
+/// DESIGN §9: 0 complete (or only refused collections with `--allow-partial`), 3 otherwise.
+pub(crate) fn exit_code_of(
+    unavailable: &[Unavailable],
+    events_interrupted: bool,
+    allow_partial: bool,
+) -> i32 {
+    let failed = events_interrupted || unavailable.iter().any(|u| !u.permission);
+    if failed || (!unavailable.is_empty() && !allow_partial) {
+        3
+    } else {
+        0
+    }
 }
 
 impl CollectOutcome {
@@ -39,13 +56,11 @@ impl CollectOutcome {
 
     /// DESIGN §9: 0 complete (or only refused collections with `--allow-partial`), 3 otherwise.
     pub fn exit_code(&self) -> i32 {
-        let failed =
-            self.events_interrupted.is_some() || self.unavailable.iter().any(|u| !u.permission);
-        if failed || (!self.unavailable.is_empty() && !self.allow_partial) {
-            3
-        } else {
-            0
-        }
+        exit_code_of(
+            &self.unavailable,
+            self.events_interrupted.is_some(),
+            self.allow_partial,
+        )
     }
 
     /// The closing lines printed after a collection.
@@ -57,7 +72,7 @@ impl CollectOutcome {
             .filter(|p| p.status == CollectionStatus::Collected)
             .count();
         let mut out = format!(
-            "snapshot {} ({} of {} collections, {} events, {} new)\n{} requests, {} pages, {} records, {} retries ({} rate limited), {:.1} s waited, {:.1} s in all",
+            "snapshot {} ({} of {} collections, {} events, {} new)\n{} requests, {} pages, {} records, {} retries ({} rate limited), {:.1} s waiting for rate limits and retries, {:.1} s in all",
             self.snapshot.display(),
             collected,
             self.manifest.collections.len(),
@@ -68,7 +83,7 @@ impl CollectOutcome {
             self.stats.records,
             self.stats.retries,
             self.stats.rate_limited,
-            self.stats.seconds_waited,
+            self.stats.seconds_waiting,
             self.elapsed.as_secs_f64(),
         );
         for u in &self.unavailable {
@@ -81,6 +96,13 @@ impl CollectOutcome {
         if let Some(why) = &self.events_interrupted {
             out.push_str(&format!(
                 "\nevents incomplete: {why}\n  continue with --resume-from {}",
+                self.snapshot.display()
+            ));
+        }
+        if let Some(kept) = &self.kept_previous {
+            out.push_str(&format!(
+                "\nthe previous snapshot {} was kept unchanged: this run was incomplete, so its result was written beside it, to {}",
+                kept.display(),
                 self.snapshot.display()
             ));
         }

@@ -2,7 +2,7 @@
 
 use super::client::ApiError;
 use super::endpoints::{self, Ctx, Fetched};
-use super::events::{self, EventsFetch, EventsPlan, Speculation};
+use super::events::{self, EventsFetch, EventsPlan, Speculation, WalkResume};
 use super::progress::{Bar, Progress};
 use crate::snapshot::{Collection, Timestamp};
 use std::collections::HashMap;
@@ -34,29 +34,36 @@ pub(crate) struct Running {
     ids: HashMap<tokio::task::Id, Collection>,
 }
 
-/// Starts every collection concurrently.
+/// Starts every collection concurrently, except those in `done` (an interrupted run's
+/// checkpoint holds them); the event walk continues `resume`.
 pub(crate) fn spawn_all(
     ctx: &Ctx,
     plan: &EventsPlan,
     progress: &Progress,
     speculate: Speculation,
+    done: &[Collection],
+    resume: WalkResume,
 ) -> Running {
     let mut set = tokio::task::JoinSet::new();
     let mut ids = HashMap::new();
     macro_rules! spawn {
         ($collection:expr, $variant:ident, |$ctx:ident, $bar:ident| $fetch:expr) => {{
-            let $ctx = ctx.clone();
-            let $bar = progress.collection($collection.name());
-            let handle = set.spawn(async move {
-                let result = $fetch;
-                finish_bar(&$bar, &result);
-                Fetch {
-                    collection: $collection,
-                    result: result.map(Data::$variant),
-                    at: Timestamp(chrono::Utc::now()),
-                }
-            });
-            ids.insert(handle.id(), $collection);
+            if done.contains(&$collection) {
+                // Not fetched again: the checkpoint holds it.
+            } else {
+                let $ctx = ctx.clone();
+                let $bar = progress.collection($collection.name());
+                let handle = set.spawn(async move {
+                    let result = $fetch;
+                    finish_bar(&$bar, &result);
+                    Fetch {
+                        collection: $collection,
+                        result: result.map(Data::$variant),
+                        at: Timestamp(chrono::Utc::now()),
+                    }
+                });
+                ids.insert(handle.id(), $collection);
+            }
         }};
     }
     // Events first: in production it is the longest walk (10 requests a minute).
@@ -65,7 +72,8 @@ pub(crate) fn spawn_all(
         &c,
         &plan,
         &bar,
-        Some(&speculate)
+        Some(&speculate),
+        resume
     )
     .await);
     spawn!(Collection::Users, Users, |c, bar| endpoints::users(
@@ -109,6 +117,13 @@ pub(crate) fn spawn_all(
 }
 
 impl Running {
+    /// Aborts every collection and waits until each task has ended (an aborted task ends at
+    /// its next await, so none is left writing into the staging directory).
+    pub(crate) async fn stop(&mut self) {
+        self.set.abort_all();
+        while self.set.join_next().await.is_some() {}
+    }
+
     /// The next collection to finish, or `None` when all have.
     pub(crate) async fn next(&mut self) -> Option<Fetch> {
         let joined = self.set.join_next_with_id().await?;

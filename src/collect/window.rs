@@ -29,6 +29,14 @@ pub fn parse_since(text: &str, now: Timestamp) -> Result<Timestamp, String> {
     Ok(from)
 }
 
+/// A length of time such as `24h`, `90m`, `2d` (the late-events overlap).
+pub fn parse_duration(text: &str) -> Result<chrono::Duration, String> {
+    split_duration(text.trim())
+        .and_then(|(n, seconds)| n.checked_mul(seconds))
+        .and_then(chrono::Duration::try_seconds)
+        .ok_or_else(|| "expected a duration such as 24h, 90m or 2d".to_string())
+}
+
 /// `90d` → (90, seconds in a day).
 fn split_duration(text: &str) -> Option<(i64, i64)> {
     let seconds = match text.chars().last()? {
@@ -66,5 +74,15 @@ mod tests {
         assert!(at("-5d").is_err());
         assert!(at("soon").unwrap_err().contains("expected a duration"));
         assert!(at("99999999999999d").is_err());
+    }
+
+    #[test]
+    fn overlap_durations() {
+        assert_eq!(parse_duration("24h"), Ok(chrono::Duration::hours(24)));
+        assert_eq!(parse_duration(" 90m"), Ok(chrono::Duration::minutes(90)));
+        assert_eq!(parse_duration("0h"), Ok(chrono::Duration::zero()));
+        for bad in ["", "h", "-1h", "1x", "99999999999999999w"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -157,6 +157,23 @@ pub struct Provenance {
     pub reason: Option<String>,
     #[serde(default)]
     pub http_status: Option<u16>,
+    /// Events only, when read from `/events` (which filters by event time): how late an
+    /// event may become visible and still be in this snapshot. Absent for the stream, whose
+    /// cursor follows processing time and so misses no late event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lateness_horizon: Option<LatenessHorizon>,
+}
+
+/// The guarantee an incremental `/events` collection gives for events the API processes
+/// late: re-queried `overlap_seconds` before the previous snapshot's end, so an event
+/// visible at most that long after its time is in; one visible later may be missing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LatenessHorizon {
+    pub overlap_seconds: u64,
+    /// Where this run re-queried from (absent on a first collection, which asked for the
+    /// whole window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requeried_from: Option<Timestamp>,
 }
 
 impl Provenance {
@@ -175,6 +192,7 @@ impl Provenance {
             warnings: Vec::new(),
             reason: None,
             http_status: None,
+            lateness_horizon: None,
         }
     }
 
@@ -192,6 +210,7 @@ impl Provenance {
             warnings: Vec::new(),
             reason: Some(reason.into()),
             http_status,
+            lateness_horizon: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! crash at any point leaves the previous snapshot at the destination untouched.
 
 use super::load::sha256_hex;
-use super::manifest::{Collection, FileEntry, Manifest, Provenance, MANIFEST_FILE};
+use super::manifest::{Collection, FileEntry, Manifest, Provenance, FORMAT_NAME, MANIFEST_FILE};
 use super::SnapshotError;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -11,12 +11,74 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Checks that `dir` may be replaced by a snapshot write: absent, an empty directory, or an
+/// orgscan snapshot (a manifest whose `format` is [`FORMAT_NAME`]) holding only files orgscan
+/// writes. Anything else — another tool's `manifest.json`, a snapshot with files added by
+/// hand, a home directory given by mistake — is refused before anything is fetched or
+/// touched: replacing a directory removes everything in it.
+pub fn check_replaceable(dir: &Path) -> Result<(), SnapshotError> {
+    let refuse = |why: String| SnapshotError::Invalid {
+        path: dir.display().to_string(),
+        message: format!("not an orgscan snapshot, refusing to replace it ({why})"),
+    };
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(_) if dir.exists() && !dir.is_dir() => {
+            return Err(refuse("it is not a directory".to_string()))
+        }
+        Err(e) => return Err(io_error(dir, e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(dir, e))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    if names.is_empty() {
+        return Ok(());
+    }
+    let manifest_path = dir.join(MANIFEST_FILE);
+    let text = std::fs::read(&manifest_path)
+        .map_err(|_| refuse(format!("no readable {MANIFEST_FILE}")))?;
+    #[derive(serde::Deserialize)]
+    struct Format {
+        format: Option<String>,
+    }
+    let format = serde_json::from_slice::<Format>(&text)
+        .ok()
+        .and_then(|f| f.format);
+    if format.as_deref() != Some(FORMAT_NAME) {
+        return Err(refuse(format!(
+            "{MANIFEST_FILE} does not say \"format\": \"{FORMAT_NAME}\""
+        )));
+    }
+    let ours =
+        |name: &str| name == MANIFEST_FILE || Collection::ALL.iter().any(|c| c.file_name() == name);
+    names.sort();
+    let foreign: Vec<&String> = names.iter().filter(|n| !ours(n)).collect();
+    if let Some(first) = foreign.first() {
+        // Debug quoting escapes control characters in a hostile file name.
+        return Err(refuse(format!(
+            "it holds {} file(s) orgscan does not write, such as {first:?}",
+            foreign.len()
+        )));
+    }
+    for name in &names {
+        if dir.join(name).is_dir() {
+            return Err(refuse(format!("{name} is a directory")));
+        }
+    }
+    Ok(())
+}
+
 pub struct SnapshotWriter {
     destination: PathBuf,
     staging: PathBuf,
     files: BTreeMap<String, FileEntry>,
     collections: BTreeMap<Collection, Provenance>,
     finished: bool,
+    /// A checkpoint: left in place when the writer is dropped unfinished.
+    keep_staging: bool,
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
@@ -50,7 +112,48 @@ impl SnapshotWriter {
             files: BTreeMap::new(),
             collections: BTreeMap::new(),
             finished: false,
+            keep_staging: false,
         })
+    }
+
+    /// Writes into `staging` (created when absent, kept when present), which outlives the
+    /// writer unless [`SnapshotWriter::discard`] or a finish consumes it: the collector's
+    /// checkpoint, which a later run resumes from. Files already there are registered with
+    /// [`SnapshotWriter::adopt`].
+    pub fn resumable(destination: &Path, staging: &Path) -> Result<SnapshotWriter, SnapshotError> {
+        if !staging.is_dir() {
+            std::fs::create_dir_all(staging).map_err(|e| io_error(staging, e))?;
+        }
+        Ok(SnapshotWriter {
+            destination: destination.to_path_buf(),
+            staging: staging.to_path_buf(),
+            files: BTreeMap::new(),
+            collections: BTreeMap::new(),
+            finished: false,
+            keep_staging: true,
+        })
+    }
+
+    /// Registers a collection file already in the staging directory (written by an earlier,
+    /// interrupted run and checked by the caller against `entry`).
+    pub fn adopt(&mut self, collection: Collection, entry: FileEntry, provenance: Provenance) {
+        self.files.insert(collection.file_name().to_string(), entry);
+        self.collections.insert(collection, provenance);
+    }
+
+    /// The files written so far, with their hashes and record counts.
+    pub fn files(&self) -> &BTreeMap<String, FileEntry> {
+        &self.files
+    }
+
+    /// The provenance recorded per collection so far.
+    pub fn collections(&self) -> &BTreeMap<Collection, Provenance> {
+        &self.collections
+    }
+
+    /// Removes the staging directory now, whatever kind of writer this is.
+    pub fn discard(mut self) {
+        self.keep_staging = false;
     }
 
     pub fn staging_dir(&self) -> &Path {
@@ -146,7 +249,30 @@ impl SnapshotWriter {
 
     /// Writes the manifest and swaps the staging directory into place. The manifest's `files`
     /// and `collections` are filled from what was written.
-    pub fn finish(mut self, mut manifest: Manifest) -> Result<PathBuf, SnapshotError> {
+    pub fn finish(self, manifest: Manifest) -> Result<PathBuf, SnapshotError> {
+        let destination = self.destination.clone();
+        self.finish_to(manifest, &destination)
+    }
+
+    /// [`SnapshotWriter::finish`] into another directory than the one given at creation (on
+    /// the same file system): where a collection that must not replace the previous snapshot
+    /// puts its result.
+    pub fn finish_to(
+        mut self,
+        mut manifest: Manifest,
+        destination: &Path,
+    ) -> Result<PathBuf, SnapshotError> {
+        self.destination = destination.to_path_buf();
+        // Only what this writer recorded goes into the snapshot: not a provisional events
+        // file whose final version was never written, nor a checkpoint's own files.
+        let entries = std::fs::read_dir(&self.staging).map_err(|e| io_error(&self.staging, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(&self.staging, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !self.files.contains_key(&name) && entry.path().is_file() {
+                std::fs::remove_file(entry.path()).map_err(|e| io_error(&entry.path(), e))?;
+            }
+        }
         manifest.files = std::mem::take(&mut self.files);
         manifest.collections = std::mem::take(&mut self.collections);
         let path = self.staging.join(MANIFEST_FILE);
@@ -185,7 +311,7 @@ impl SnapshotWriter {
 impl Drop for SnapshotWriter {
     /// An abandoned write (error, early return) removes its staging directory.
     fn drop(&mut self) {
-        if !self.finished {
+        if !self.finished && !self.keep_staging {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
@@ -252,6 +378,41 @@ mod tests {
             1,
             "only the snapshot remains: {leftovers:?}"
         );
+    }
+
+    #[test]
+    fn only_absent_empty_or_pure_orgscan_snapshots_are_replaceable() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(check_replaceable(&root.path().join("absent")).is_ok());
+        let dest = root.path().join("snap");
+        std::fs::create_dir(&dest).unwrap();
+        assert!(check_replaceable(&dest).is_ok(), "empty");
+        let w = SnapshotWriter::create(&dest).unwrap();
+        w.finish(manifest()).unwrap();
+        assert!(check_replaceable(&dest).is_ok(), "a snapshot");
+
+        let refused = |dir: &Path| check_replaceable(dir).unwrap_err().to_string();
+        std::fs::write(dest.join("notes\u{1b}.txt"), "mine").unwrap();
+        let err = refused(&dest);
+        assert!(
+            err.contains("not an orgscan snapshot, refusing to replace it")
+                && err.contains("notes\\u{1b}.txt"),
+            "{err}"
+        );
+        std::fs::remove_file(dest.join("notes\u{1b}.txt")).unwrap();
+        std::fs::create_dir(dest.join("users.json")).unwrap();
+        assert!(refused(&dest).contains("users.json is a directory"));
+
+        let foreign = root.path().join("foreign");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join(MANIFEST_FILE), r#"{"format":"other"}"#).unwrap();
+        assert!(refused(&foreign).contains("does not say"));
+        std::fs::write(foreign.join(MANIFEST_FILE), "not json").unwrap();
+        assert!(refused(&foreign).contains("does not say"));
+        std::fs::remove_file(foreign.join(MANIFEST_FILE)).unwrap();
+        std::fs::write(foreign.join("x"), "").unwrap();
+        assert!(refused(&foreign).contains("no readable manifest.json"));
+        assert!(refused(&foreign.join("x")).contains("not a directory"));
     }
 
     #[test]
