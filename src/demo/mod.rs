@@ -491,6 +491,7 @@ pub fn demo() -> Demo {
         workspaces: org::workspaces(),
         attestation: Some(org::attestation()),
         events: EventSource::None,
+        shape_warnings: BTreeMap::new(),
     };
 
     // The manifest records what `write_demo` writes, so the demo on disk verifies.

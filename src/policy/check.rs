@@ -535,7 +535,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "frameworks",
     "version",
 ];
-const DATA_KEYS: &[&str] = &["api", "attestation", "events"];
+const DATA_KEYS: &[&str] = &["api", "attestation", "events", "fields"];
 
 /// Every METADATA problem of a policy file, not only the first. Empty when the block is fine
 /// (or the file has none: a library or test). YAML syntax errors are left to `parse_metadata`.
@@ -735,7 +735,7 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
                     if !DATA_KEYS.contains(&key.as_str()) {
                         err(
                             line,
-                            format!("custom.data: unknown field `{key}`; expected api, attestation, events"),
+                            format!("custom.data: unknown field `{key}`; expected api, attestation, events, fields"),
                         );
                         continue;
                     }
@@ -771,6 +771,22 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
                             "attestation" if item.split('.').any(str::is_empty) => {
                                 err(line, format!("custom.data.attestation: {item:?} is not a dotted path (like authentication.two_step_enforced)"));
                             }
+                            "fields" => {
+                                let api: Vec<String> = d
+                                    .get("api")
+                                    .and_then(Value::as_array)
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_string)
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                if let Err(message) = super::metadata::check_field_entry(&api, item)
+                                {
+                                    err(line, message);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -778,7 +794,7 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
             }
             _ => err(
                 at("data"),
-                "custom.data must be a mapping (api, attestation, events)".into(),
+                "custom.data must be a mapping (api, attestation, events, fields)".into(),
             ),
         }
     }

@@ -57,6 +57,12 @@ pub struct DataNeeds {
     /// Event action keys (lower_snake) the control reads from `input.events_by_action`.
     #[serde(default)]
     pub events: Vec<String>,
+    /// The item fields the control reads, `collection.path` in the API's names
+    /// (`users.mfaEnabled`, `users.productAccess.lastActiveTimestamp`). A field of a listed
+    /// collection that arrives in an unexpected shape makes the control not evaluable; a
+    /// collection in `api` with no entry here counts as read in full (every field).
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 impl DataNeeds {
@@ -66,6 +72,59 @@ impl DataNeeds {
             .filter_map(|name| Collection::from_name(name))
             .collect()
     }
+
+    /// Whether the control reads `field` (a path without positions) of `collection`'s items:
+    /// it declared that field, an object holding it, or a field inside it; or it declared no
+    /// field of that collection at all.
+    pub fn reads_field(&self, collection: Collection, field: &str) -> bool {
+        let prefix = format!("{}.", collection.name());
+        let mut declared = self
+            .fields
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .peekable();
+        if declared.peek().is_none() {
+            return true;
+        }
+        declared.any(|d| overlaps(d, field))
+    }
+}
+
+/// `a` and `b` name the same field, or one holds the other.
+fn overlaps(a: &str, b: &str) -> bool {
+    let holds = |outer: &str, inner: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    a == b || holds(a, b) || holds(b, a)
+}
+
+/// Checks one `custom.data.fields` entry against the policy's `custom.data.api` and the fields
+/// orgscan reads (`snapshot::schema::read_fields`); the message says what was expected.
+pub fn check_field_entry(api: &[String], entry: &str) -> Result<(), String> {
+    let Some((name, path)) = entry.split_once('.') else {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is not `collection.field` (like users.mfaEnabled)"
+        ));
+    };
+    let Some(collection) = Collection::from_name(name) else {
+        return Err(format!(
+            "custom.data.fields: {entry:?} names no collection ({name:?} is not one)"
+        ));
+    };
+    if !api.iter().any(|a| a == name) {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is a field of {name}, which custom.data.api does not list"
+        ));
+    }
+    if !crate::snapshot::schema::is_read_field(collection, path) {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is not a field orgscan reads from {name}; expected one of {}",
+            crate::snapshot::schema::read_fields(collection).join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// A problem in a policy file, always with its location.
@@ -321,6 +380,9 @@ pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, Me
                 ),
             ));
         }
+    }
+    for entry in &custom.data.fields {
+        check_field_entry(&custom.data.api, entry).map_err(|m| err(line_of("fields"), m))?;
     }
     let version = match custom.version {
         None => "1".to_string(),

@@ -5,6 +5,7 @@
 use super::manifest::{
     Collection, CollectionStatus, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
+use super::shape::type_items;
 use super::{Attestation, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -111,6 +112,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         workspaces: Vec::new(),
         attestation: None,
         events: EventSource::None,
+        shape_warnings: Default::default(),
     };
     let collected: Vec<Collection> = snapshot
         .manifest
@@ -148,29 +150,52 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
     Ok(snapshot)
 }
 
-/// Parses one collection's bytes into its place in the snapshot.
+/// Parses one collection's bytes into its place in the snapshot: the file must be JSON of the
+/// collection's outer shape (an array of items; one object for the org), and each item is typed
+/// through `shape::type_items`, so an item field of an unexpected shape becomes a warning in
+/// `snapshot.shape_warnings`, never an error.
 pub fn fill_collection(
     snapshot: &mut Snapshot,
     collection: Collection,
     path: &str,
     bytes: &[u8],
 ) -> Result<(), SnapshotError> {
-    match collection {
-        Collection::Org => snapshot.org = Some(parse_json(path, bytes)?),
-        Collection::Directories => snapshot.directories = parse_json(path, bytes)?,
-        Collection::Users => snapshot.users = parse_json(path, bytes)?,
-        Collection::Groups => snapshot.groups = parse_json(path, bytes)?,
-        Collection::Domains => snapshot.domains = parse_json(path, bytes)?,
-        Collection::OrgPolicies => snapshot.org_policies = parse_json(path, bytes)?,
-        Collection::ControlPolicies => snapshot.control_policies = parse_json(path, bytes)?,
-        Collection::ApiKeys => snapshot.api_keys = parse_json(path, bytes)?,
-        Collection::ApiTokens => snapshot.api_tokens = parse_json(path, bytes)?,
-        Collection::EventActions => snapshot.event_actions = parse_json(path, bytes)?,
-        Collection::Workspaces => snapshot.workspaces = parse_json(path, bytes)?,
-        Collection::Attestation => {
-            snapshot.attestation = Some(parse_json::<Attestation>(path, bytes)?)
+    fn typed<T: serde::de::DeserializeOwned>(
+        snapshot: &mut Snapshot,
+        collection: Collection,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<T>, SnapshotError> {
+        let items: Vec<serde_json::Value> = parse_json(path, bytes)?;
+        let typed = type_items::<T>(&items);
+        if !typed.warnings.is_empty() {
+            snapshot.shape_warnings.insert(collection, typed.warnings);
         }
-        Collection::Events => snapshot.events = EventSource::Memory(Arc::new(bytes.to_vec())),
+        Ok(typed.records)
+    }
+    let s = snapshot;
+    let c = collection;
+    match collection {
+        Collection::Org => {
+            let item: serde_json::Value = parse_json(path, bytes)?;
+            let typed = type_items(std::slice::from_ref(&item));
+            if !typed.warnings.is_empty() {
+                s.shape_warnings.insert(c, typed.warnings);
+            }
+            s.org = typed.records.into_iter().next();
+        }
+        Collection::Directories => s.directories = typed(s, c, path, bytes)?,
+        Collection::Users => s.users = typed(s, c, path, bytes)?,
+        Collection::Groups => s.groups = typed(s, c, path, bytes)?,
+        Collection::Domains => s.domains = typed(s, c, path, bytes)?,
+        Collection::OrgPolicies => s.org_policies = typed(s, c, path, bytes)?,
+        Collection::ControlPolicies => s.control_policies = typed(s, c, path, bytes)?,
+        Collection::ApiKeys => s.api_keys = typed(s, c, path, bytes)?,
+        Collection::ApiTokens => s.api_tokens = typed(s, c, path, bytes)?,
+        Collection::EventActions => s.event_actions = typed(s, c, path, bytes)?,
+        Collection::Workspaces => s.workspaces = typed(s, c, path, bytes)?,
+        Collection::Attestation => s.attestation = Some(parse_json::<Attestation>(path, bytes)?),
+        Collection::Events => s.events = EventSource::Memory(Arc::new(bytes.to_vec())),
     }
     Ok(())
 }

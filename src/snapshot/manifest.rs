@@ -1,6 +1,7 @@
 //! `manifest.json`: what a snapshot holds, where each collection came from, and what could not
 //! be read. The scan trusts nothing else about a snapshot directory.
 
+use super::shape::ShapeWarning;
 use super::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -157,6 +158,11 @@ pub struct Provenance {
     pub reason: Option<String>,
     #[serde(default)]
     pub http_status: Option<u16>,
+    /// Items whose read fields came in an unexpected shape (kept as served in the collection's
+    /// file; only the controls reading those fields are not evaluable). Written only when there
+    /// are some, so manifests without any read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shape_warnings: Vec<ShapeWarning>,
 }
 
 impl Provenance {
@@ -175,6 +181,7 @@ impl Provenance {
             warnings: Vec::new(),
             reason: None,
             http_status: None,
+            shape_warnings: Vec::new(),
         }
     }
 
@@ -192,6 +199,7 @@ impl Provenance {
             warnings: Vec::new(),
             reason: Some(reason.into()),
             http_status,
+            shape_warnings: Vec::new(),
         }
     }
 }

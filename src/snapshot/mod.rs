@@ -5,6 +5,7 @@ pub mod attestation;
 pub mod load;
 pub mod manifest;
 pub mod schema;
+pub mod shape;
 pub mod timestamp;
 pub mod write;
 
@@ -12,6 +13,7 @@ pub use attestation::Attestation;
 pub use load::{load_snapshot, EventLines};
 pub use manifest::{Collection, CollectionStatus, Manifest, Provenance, SnapshotSource};
 pub use schema::*;
+pub use shape::ShapeWarning;
 pub use timestamp::Timestamp;
 pub use write::SnapshotWriter;
 
@@ -85,6 +87,9 @@ pub struct Snapshot {
     pub workspaces: Vec<Workspace>,
     pub attestation: Option<Attestation>,
     pub events: EventSource,
+    /// Read fields of stored items that did not have the expected shape, per collection
+    /// (computed when the items are typed, so the same at collect and at load time).
+    pub shape_warnings: std::collections::BTreeMap<Collection, Vec<ShapeWarning>>,
 }
 
 #[derive(Clone, Debug)]
