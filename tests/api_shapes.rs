@@ -137,7 +137,17 @@ impl Rng {
     }
 
     fn text(&mut self) -> String {
-        let alphabet = ["", "x", "2026-13-45", "\u{0}", "<b>", "é", "true", "null", "1e999"];
+        let alphabet = [
+            "",
+            "x",
+            "2026-13-45",
+            "\u{0}",
+            "<b>",
+            "é",
+            "true",
+            "null",
+            "1e999",
+        ];
         let n = (self.next() % 4) as usize;
         (0..n)
             .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
@@ -163,7 +173,13 @@ fn sample(kind: usize, rng: &mut Rng) -> Value {
             let n = rng.next() % 3;
             Value::Array(
                 (0..n)
-                    .map(|i| if i % 2 == 0 { json!(rng.text()) } else { json!({"k": []}) })
+                    .map(|i| {
+                        if i % 2 == 0 {
+                            json!(rng.text())
+                        } else {
+                            json!({"k": []})
+                        }
+                    })
                     .collect(),
             )
         }

@@ -51,7 +51,15 @@ async fn orgscan(args: Vec<String>, cwd: PathBuf) -> (Option<i32>, String, Strin
 
 async fn collect(server: &FakeServer, cwd: &Path, out: &str) -> (Option<i32>, String) {
     let args = [
-        "collect", "--org", ORG, "--out", out, "--api-url", &server.base_url, "--since", "7d",
+        "collect",
+        "--org",
+        ORG,
+        "--out",
+        out,
+        "--api-url",
+        &server.base_url,
+        "--since",
+        "7d",
         "--quiet",
     ]
     .map(str::to_string)
@@ -64,7 +72,16 @@ async fn collect(server: &FakeServer, cwd: &Path, out: &str) -> (Option<i32>, St
 async fn scan(cwd: &Path, snap: &str) -> BTreeMap<String, (String, Vec<String>)> {
     let out = format!("{snap}-report");
     let args = [
-        "scan", snap, "--out", &out, "--now", NOW, "--format", "json", "--exit-zero", "--quiet",
+        "scan",
+        snap,
+        "--out",
+        &out,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--exit-zero",
+        "--quiet",
     ]
     .map(str::to_string)
     .to_vec();
@@ -126,10 +143,16 @@ async fn workspaces_with_a_sandbox_object_are_collected_and_stored_as_served() {
         "no warning for a field orgscan does not read: {workspaces}"
     );
     // Stored exactly as served, key order included.
-    assert_eq!(read_json(&snap.join("workspaces.json")), Value::Array(served));
+    assert_eq!(
+        read_json(&snap.join("workspaces.json")),
+        Value::Array(served)
+    );
     let stored = std::fs::read_to_string(snap.join("workspaces.json")).unwrap();
     assert!(stored.contains("\"sandbox\": {\n"), "{stored}");
-    assert_eq!(read_json(&snap.join("groups.json")), Value::Array(served_groups));
+    assert_eq!(
+        read_json(&snap.join("groups.json")),
+        Value::Array(served_groups)
+    );
 
     // The stored snapshot scans; data residency (which reads workspaces) evaluates.
     let controls = scan(dir.path(), "snap").await;
@@ -153,7 +176,11 @@ async fn a_misshapen_read_field_stops_only_the_controls_that_read_it() {
     drop(clean_server);
     let bent_server = FakeServer::start(FakeConfig::new(ORG, KEY), bent).await;
     let (code, output) = collect(&bent_server, dir.path(), "bent").await;
-    assert_eq!(code, Some(0), "a shape warning is not a failed collection: {output}");
+    assert_eq!(
+        code,
+        Some(0),
+        "a shape warning is not a failed collection: {output}"
+    );
 
     // The manifest names collection, item, field, expected and found.
     let manifest = read_json(&dir.path().join("bent/manifest.json"));
@@ -189,7 +216,10 @@ async fn a_misshapen_read_field_stops_only_the_controls_that_read_it() {
             )),
             "{id}: {reasons:?}"
         );
-        assert_ne!(before[id].0, "not_evaluable", "{id} evaluates on clean data");
+        assert_ne!(
+            before[id].0, "not_evaluable",
+            "{id} evaluates on clean data"
+        );
     }
     // Every other control, users controls included, keeps its status and reasons.
     let mut compared = 0;
@@ -197,12 +227,18 @@ async fn a_misshapen_read_field_stops_only_the_controls_that_read_it() {
         if reads_mfa.contains(&id.as_str()) {
             continue;
         }
-        assert_eq!(&after[id], was, "{id} changed though it does not read mfaEnabled");
+        assert_eq!(
+            &after[id], was,
+            "{id} changed though it does not read mfaEnabled"
+        );
         compared += 1;
     }
     let statuses: Vec<&str> = before.values().map(|(s, _)| s.as_str()).collect();
     assert!(compared > 40, "{compared}");
-    assert!(statuses.contains(&"pass") && statuses.contains(&"fail"), "{statuses:?}");
+    assert!(
+        statuses.contains(&"pass") && statuses.contains(&"fail"),
+        "{statuses:?}"
+    );
     for id in ["ATL-IDN-008", "ATL-IDN-011"] {
         assert!(
             ["pass", "fail"].contains(&after[id].0.as_str()),

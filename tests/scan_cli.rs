@@ -207,7 +207,10 @@ fn wrong_type_in_a_stored_item_stops_only_the_controls_that_read_it() {
         serde_json::json!([{"accountId": "a1", "mfaEnabled": "yes", "platformRoles": ["atlassian/org-admin"]}]),
     );
     write_snapshot(&tmp.path().join("snap"), &org, None);
-    let o = orgscan(&["scan", "snap", "--exit-zero", "--format", "json"], tmp.path());
+    let o = orgscan(
+        &["scan", "snap", "--exit-zero", "--format", "json"],
+        tmp.path(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let report: serde_json::Value = serde_json::from_slice(
         &std::fs::read(tmp.path().join("orgscan-report/report.json")).unwrap(),

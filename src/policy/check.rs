@@ -970,6 +970,21 @@ mod tests {
     }
 
     #[test]
+    fn declared_fields_are_linted_with_their_line() {
+        let bad = GOOD.replace(
+            "#   remediation: [fix it]\n",
+            "#   remediation: [fix it]\n#   data:\n#     api: [users]\n#     fields: [users.mfaEnabled, users.nope, groups.name]\n",
+        );
+        let got: Vec<String> = lint_metadata(&src("f.rego", &bad))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].starts_with("f.rego:14: error: custom.data.fields: \"users.nope\" is not a field orgscan reads from users"), "{got:#?}");
+        assert_eq!(got[1], "f.rego:14: error: custom.data.fields: \"groups.name\" is a field of groups, which custom.data.api does not list");
+    }
+
+    #[test]
     fn a_policy_with_broken_metadata_is_still_run() {
         let broken = GOOD
             .replace("#   severity: low\n", "#   severity: urgent\n")

@@ -467,6 +467,55 @@ import rego.v1
     }
 
     #[test]
+    fn declared_fields_are_checked_against_api_and_the_read_fields() {
+        let api = vec!["users".to_string()];
+        assert_eq!(check_field_entry(&api, "users.mfaEnabled"), Ok(()));
+        assert_eq!(
+            check_field_entry(&api, "users.productAccess.lastActiveTimestamp"),
+            Ok(())
+        );
+        assert_eq!(check_field_entry(&api, "users.productAccess"), Ok(()));
+        assert_eq!(
+            check_field_entry(&api, "mfaEnabled").unwrap_err(),
+            "custom.data.fields: \"mfaEnabled\" is not `collection.field` (like users.mfaEnabled)"
+        );
+        assert_eq!(
+            check_field_entry(&api, "api_tokens.expiresAt").unwrap_err(),
+            "custom.data.fields: \"api_tokens.expiresAt\" is a field of api_tokens, which custom.data.api does not list"
+        );
+        let unread = check_field_entry(&api, "users.emailVerified").unwrap_err();
+        assert!(
+            unread.starts_with("custom.data.fields: \"users.emailVerified\" is not a field orgscan reads from users; expected one of accountId, "),
+            "{unread}"
+        );
+        let src = GOOD.replace(
+            "#     api: [users]\n",
+            "#     api: [users]\n#     fields: [users.mfaEnabld]\n",
+        );
+        let e = parse_metadata("p.rego", &src).unwrap_err().to_string();
+        assert!(e.starts_with("p.rego:"), "{e}");
+        assert!(
+            e.contains("\"users.mfaEnabld\" is not a field orgscan reads"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reads_field_matches_declared_fields_and_what_they_hold() {
+        let needs = DataNeeds {
+            api: vec!["users".into(), "api_tokens".into()],
+            fields: vec!["users.productAccess".into(), "users.mfaEnabled".into()],
+            ..DataNeeds::default()
+        };
+        assert!(needs.reads_field(Collection::Users, "mfaEnabled"));
+        assert!(needs.reads_field(Collection::Users, "productAccess.key"));
+        assert!(!needs.reads_field(Collection::Users, "mfaEnabledAt"));
+        assert!(!needs.reads_field(Collection::Users, "platformRoles"));
+        // No field of api_tokens declared: all of them count as read.
+        assert!(needs.reads_field(Collection::ApiTokens, "expiresAt"));
+    }
+
+    #[test]
     fn unknown_severity_names_the_line() {
         let src = GOOD.replace("severity: critical", "severity: urgent");
         let e = parse_metadata("p.rego", &src).unwrap_err();
