@@ -347,3 +347,98 @@ fn a_read_field_of_the_wrong_type_warns_for_that_item_and_field_only() {
         }
     }
 }
+
+/// The users fields each shared helper of `policies/lib/util.rego` reads: a policy calling the
+/// helper reads them too.
+const HELPER_READS: [(&str, &[&str]); 21] = [
+    ("util.is_human(", &["accountType"]),
+    ("util.is_admin(", &["platformRoles"]),
+    ("util.is_org_admin(", &["platformRoles"]),
+    ("util.roles_collected(", &["platformRoles"]),
+    ("util.claims_collected(", &["claimStatus"]),
+    ("util.email_domain(", &["email"]),
+    ("util.idle(", &["lastActive", "productAccess", "addedToOrg"]),
+    ("util.last_activity(", &["lastActive", "productAccess"]),
+    ("util.activity_known(", &["lastActive", "productAccess"]),
+    (
+        "util.active(",
+        &["status", "accountStatus", "membershipStatus", "forDeletion"],
+    ),
+    (
+        "util.is_active(",
+        &["status", "accountStatus", "membershipStatus", "forDeletion"],
+    ),
+    ("util.humans(", &["accountType"]),
+    ("util.admins_of(", &["platformRoles"]),
+    ("util.org_admins_of(", &["platformRoles"]),
+    ("util.user_admin_roles(", &["platformRoles"]),
+    ("util.display(", &["accountId", "name", "email"]),
+    ("util.claimed(", &["claimStatus"]),
+    ("util.is_managed(", &["claimStatus"]),
+    (
+        "util.listed_ids(",
+        &["accountId", "name", "email", "groups.name"],
+    ),
+    (
+        "util.listed_in(",
+        &["accountId", "name", "email", "groups.name"],
+    ),
+    (
+        "util.idle_records(",
+        &["lastActive", "productAccess", "addedToOrg"],
+    ),
+];
+
+#[test]
+fn shipped_policies_declare_the_users_fields_they_and_their_helpers_read() {
+    // A policy that declares users fields must declare every field it names itself (the
+    // distinctive camelCase ones) and every field the helpers it calls read; otherwise a
+    // misshapen field would leave it evaluating on a value it never saw.
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/policies");
+    let mut checked = 0;
+    for area in std::fs::read_dir(root).unwrap() {
+        let area = area.unwrap().path();
+        if !area.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&area).unwrap() {
+            let path = file.unwrap().path();
+            let name = path.display().to_string();
+            if !name.ends_with(".rego") || name.ends_with("_test.rego") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Some(meta) = orgscan::policy::metadata::parse_metadata(&name, &text).unwrap()
+            else {
+                continue;
+            };
+            if !meta.data.fields.iter().any(|f| f.starts_with("users.")) {
+                continue;
+            }
+            let body = text.split_once("\npackage ").map_or("", |(_, b)| b);
+            let mut needed: Vec<&str> = read_fields(Collection::Users)
+                .iter()
+                .copied()
+                .filter(|f| f.chars().any(|c| c.is_ascii_uppercase()) && !f.contains('.'))
+                .filter(|f| body.contains(&format!("\"{f}\"")) || body.contains(&format!(".{f}")))
+                .collect();
+            for (helper, fields) in HELPER_READS {
+                if body.contains(helper) {
+                    needed.extend_from_slice(fields);
+                }
+            }
+            for field in needed {
+                assert!(
+                    meta.data.reads_field(Collection::Users, field)
+                        && meta.data.fields.iter().any(|f| {
+                            let d = f.trim_start_matches("users.");
+                            d == field || field.starts_with(&format!("{d}."))
+                        }),
+                    "{name} reads users.{field} but does not declare it in custom.data.fields"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "only {checked} policies checked");
+}
