@@ -161,7 +161,7 @@ const KINDS: usize = 6;
 fn sample(kind: usize, rng: &mut Rng) -> Value {
     match kind {
         0 => Value::Null,
-        1 => Value::Bool(rng.next() % 2 == 0),
+        1 => Value::Bool(rng.next().is_multiple_of(2)),
         2 => match rng.next() % 4 {
             0 => json!(-1),
             1 => json!(1.5e300),

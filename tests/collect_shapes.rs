@@ -205,6 +205,17 @@ async fn a_misshapen_read_field_stops_only_the_controls_that_read_it() {
 
     let before = scan(dir.path(), "clean").await;
     let after = scan(dir.path(), "bent").await;
+    let report = read_json(&dir.path().join("bent-report/report.json"));
+    assert!(
+        report["warnings"].as_array().unwrap().iter().any(|w| w
+            == "users: 2 item(s) with a field in an unexpected shape (mfaEnabled); the served values are kept in the snapshot and only the controls reading those fields are not evaluable (details: shape_warnings in the manifest)"),
+        "{}",
+        report["warnings"]
+    );
+    let clean_report = read_json(&dir.path().join("clean-report/report.json"));
+    assert!(!clean_report["warnings"]
+        .to_string()
+        .contains("unexpected shape"));
     assert_eq!(before.len(), after.len());
     let reads_mfa = ["ATL-IDN-001", "ATL-IDN-002"];
     for id in reads_mfa {

@@ -129,11 +129,28 @@ pub fn check(collection: Collection, items: &[Value]) -> Vec<ShapeWarning> {
     }
 }
 
+/// One line per collection for reports and terminals: how many items had a read field in an
+/// unexpected shape, and which fields.
+pub fn summary(collection: Collection, warnings: &[ShapeWarning]) -> String {
+    let mut fields: Vec<String> = warnings.iter().map(ShapeWarning::field_path).collect();
+    fields.sort();
+    fields.dedup();
+    let mut items: Vec<&str> = warnings.iter().map(|w| w.item.as_str()).collect();
+    items.sort_unstable();
+    items.dedup();
+    format!(
+        "{}: {} item(s) with a field in an unexpected shape ({}); the served values are kept in the snapshot and only the controls reading those fields are not evaluable (details: shape_warnings in the manifest)",
+        collection.name(),
+        items.len(),
+        fields.join(", ")
+    )
+}
+
 fn item_id(item: &Value, position: usize) -> String {
     ["id", "accountId", "directoryId", "account_id"]
         .iter()
         .find_map(|k| item.get(k).and_then(Value::as_str))
-        .map(|s| super::timestamp::truncate_for_message(s))
+        .map(super::timestamp::truncate_for_message)
         .unwrap_or_else(|| format!("#{position}"))
 }
 
