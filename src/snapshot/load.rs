@@ -5,7 +5,7 @@
 use super::manifest::{
     Collection, CollectionStatus, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
-use super::shape::type_items;
+use super::shape::{type_items, type_stored};
 use super::{Attestation, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -166,8 +166,8 @@ pub fn fill_collection(
         path: &str,
         bytes: &[u8],
     ) -> Result<Vec<T>, SnapshotError> {
-        let items: Vec<serde_json::Value> = parse_json(path, bytes)?;
-        let typed = type_items::<T>(&items);
+        let items: Vec<Box<serde_json::value::RawValue>> = parse_json(path, bytes)?;
+        let typed = type_stored::<T>(&items);
         if !typed.warnings.is_empty() {
             snapshot.shape_warnings.insert(collection, typed.warnings);
         }

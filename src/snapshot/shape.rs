@@ -58,6 +58,25 @@ pub fn type_items<T: DeserializeOwned>(items: &[Value]) -> Typed<T> {
     Typed { records, warnings }
 }
 
+/// `type_items` for stored items still in their text form: an item that fits is typed straight
+/// from its text (no JSON tree is built, so loading costs what it did before items were typed
+/// field by field); only an item that does not fit is parsed into a tree and repaired.
+pub fn type_stored<T: DeserializeOwned>(items: &[Box<serde_json::value::RawValue>]) -> Typed<T> {
+    let mut records = Vec::with_capacity(items.len());
+    let mut warnings = Vec::new();
+    for (position, raw) in items.iter().enumerate() {
+        if let Ok(record) = serde_json::from_str::<T>(raw.get()) {
+            records.push(record);
+            continue;
+        }
+        let item: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+        let (record, mut found) = type_one::<T>(&item, position);
+        warnings.append(&mut found);
+        records.extend(record);
+    }
+    Typed { records, warnings }
+}
+
 /// Types one item, setting aside each read field whose shape does not fit.
 pub fn type_one<T: DeserializeOwned>(
     item: &Value,
@@ -345,6 +364,23 @@ mod tests {
         assert_eq!(typed.warnings[0].field, "id");
         assert_eq!(typed.warnings[1].field, "(item)");
         assert_eq!(typed.warnings[1].found, "a number 17");
+    }
+
+    #[test]
+    fn stored_text_types_like_parsed_items() {
+        let items = vec![
+            json!({"accountId": "a1", "mfaEnabled": "yes", "name": "Ann"}),
+            json!({"accountId": "a2", "mfaEnabled": true, "lastActive": "2026-05-01T10:00Z"}),
+            json!([1]),
+        ];
+        let text = serde_json::to_string_pretty(&items).unwrap();
+        let raw: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
+        let stored = type_stored::<DirectoryUser>(&raw);
+        let parsed = type_items::<DirectoryUser>(&items);
+        assert_eq!(stored.records, parsed.records);
+        assert_eq!(stored.warnings, parsed.warnings);
+        assert_eq!(stored.records.len(), 2);
+        assert_eq!(stored.warnings.len(), 2);
     }
 
     #[test]
