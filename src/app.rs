@@ -135,8 +135,11 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         policy_dirs: eval.policies.clone(),
         include_shipped: !eval.no_default_policies,
         config,
-        fail_on,
-        exit_zero: eval.exit_zero,
+        gate: crate::gate::GateRules {
+            fail_on,
+            exit_zero: eval.exit_zero,
+            min_coverage: eval.min_coverage,
+        },
         now,
         timeout: Duration::from_secs_f64(eval.policy_timeout),
         formats,
@@ -159,21 +162,32 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
 fn print_summary(outcome: &crate::scan::ScanOutcome) {
     let report = &outcome.report;
     let score = &report.score.overall;
+    if report.is_demo() {
+        println!(
+            "{}: the bundled demo snapshot; give a SNAPSHOT_DIR to scan yours",
+            crate::report::model::DEMO_MARKER
+        );
+    }
     println!(
         "orgscan {} — {} ({})",
         crate::TOOL_VERSION,
         report.org.name.as_deref().unwrap_or("unnamed org"),
         report.org.id
     );
-    println!(
-        "Secure score: {:.1}% ({} of {} points)",
-        score.percent, score.achieved, score.max
-    );
+    println!("Secure score: {}", score.describe());
+    if let Some(coverage) = score.coverage {
+        println!(
+            "Coverage: {coverage:.1}% of the points could be evaluated (gate minimum {}%)",
+            crate::results::round2(report.gate.min_coverage)
+        );
+    }
     let count = |s: Status| report.summary.by_status.get(&s).copied().unwrap_or(0);
     println!(
-        "Controls: {} passed, {} failed, {} not evaluable, {} not applicable, {} error",
+        "Controls ({}): {} passed, {} failed, {} waived, {} not evaluable, {} not applicable, {} error",
+        report.summary.controls,
         count(Status::Pass),
         count(Status::Fail),
+        count(Status::Waived),
         count(Status::NotEvaluable),
         count(Status::NotApplicable),
         count(Status::Error)
@@ -195,16 +209,28 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     for path in &outcome.written {
         println!("Wrote {}", path.display());
     }
-    match outcome.outcome {
-        Outcome::Pass => println!("Gate: pass (fail on {})", report.gate.fail_on),
+    for path in &outcome.removed {
+        println!(
+            "Removed {} (an earlier run's report this run did not write)",
+            path.display()
+        );
+    }
+    let gate = &report.gate;
+    match gate.outcome {
+        Outcome::Pass => println!("Gate: pass (fail on {})", gate.fail_on),
         Outcome::GateFailed => println!(
             "Gate: FAILED (fail on {}): {} control(s)",
-            report.gate.fail_on,
-            report.gate.reasons.len()
+            gate.fail_on,
+            gate.reasons.len()
+        ),
+        Outcome::NotEnforced => println!(
+            "Gate: not enforced (--exit-zero; would fail on {}: {} control(s))",
+            gate.fail_on,
+            gate.reasons.len()
         ),
         Outcome::Incomplete => {
-            println!("Gate: INCOMPLETE — some controls could not be evaluated:");
-            for r in &report.gate.reasons {
+            println!("Gate: INCOMPLETE (fail on {}):", gate.fail_on);
+            for r in &gate.reasons {
                 println!("  {r}");
             }
         }

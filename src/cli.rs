@@ -1,6 +1,7 @@
 //! Command-line surface (clap derive). Each subcommand's arguments live here; the work lives in
 //! the library modules that `app` calls.
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -52,9 +53,21 @@ pub struct DiffArgs {
     pub fail_on_new: bool,
 }
 
+/// A snapshot directory argument. An empty or blank one (an unset variable in CI:
+/// `orgscan scan "$SNAPSHOT"`) is a usage error, never the demo org: a pipeline must not pass
+/// on an org that is not its own. Only an omitted argument means the demo.
+fn snapshot_dir(text: std::ffi::OsString) -> Result<PathBuf, String> {
+    if text.to_string_lossy().trim().is_empty() {
+        Err(format!("expected a snapshot directory, found {text:?} (empty or blank: is a variable unset?); omit the argument entirely to scan the bundled demo org"))
+    } else {
+        Ok(PathBuf::from(text))
+    }
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct ScanArgs {
     /// Snapshot directory written by `orgscan collect`; omit to scan the bundled demo org.
+    #[arg(value_parser = clap::builder::OsStringValueParser::new().try_map(snapshot_dir))]
     pub snapshot: Option<PathBuf>,
     /// Where the reports go.
     #[arg(long, default_value = "orgscan-report")]
@@ -90,9 +103,14 @@ pub struct EvaluationArgs {
     /// Exit 1 when a failing control or finding is at or above this severity.
     #[arg(long, default_value = "high")]
     pub fail_on: String,
-    /// Always exit 0 when the scan completes (report only).
+    /// Report only: a failed gate exits 0 and reads `not_enforced` (with the would-be outcome).
+    /// An incomplete scan still exits 3.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Exit 3 (incomplete) when less than this percentage of the score's points could be
+    /// evaluated. 0 turns the check off; a scan that evaluated no control never passes.
+    #[arg(long, value_name = "PERCENT", default_value = "50", value_parser = crate::gate::parse_min_coverage)]
+    pub min_coverage: f64,
     /// Per-policy evaluation time limit, in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub policy_timeout: f64,

@@ -201,11 +201,16 @@ impl ControlResult {
         }
     }
 
+    /// A definite answer over the org's data (pass, fail or waived), of either kind: what the
+    /// gate requires at least one of.
+    pub fn is_evaluated(&self) -> bool {
+        matches!(self.status, Status::Pass | Status::Fail | Status::Waived)
+    }
+
     /// Posture controls with a definite answer are scored; detections and controls that could
     /// not be evaluated are reported but neither add nor take points.
     pub fn counts_in_score(&self) -> bool {
-        self.info.kind == Kind::Posture
-            && matches!(self.status, Status::Pass | Status::Fail | Status::Waived)
+        self.info.kind == Kind::Posture && self.is_evaluated()
     }
 
     /// Findings that still count against the org (not waived; a `planned` waiver only
@@ -225,6 +230,11 @@ pub struct ScoreTotal {
     pub percent: f64,
     /// Points of posture controls that could not be evaluated (not in `max`).
     pub unevaluated_points: f64,
+    /// Share of the points that could be evaluated: `max` ÷ (`max` + `unevaluated_points`)
+    /// × 100, one decimal. `None` when no posture control applies (nothing to cover).
+    /// Detections carry no points in the score, so they do not move it.
+    #[serde(default)]
+    pub coverage: Option<f64>,
 }
 
 impl ScoreTotal {
@@ -249,6 +259,36 @@ impl ScoreTotal {
         } else {
             0.0
         };
+        let total = self.total_points();
+        self.coverage = (total > 0.0).then(|| (self.max / total * 1000.0).round() / 10.0);
+    }
+
+    /// Points of every posture control that applies: evaluated or not.
+    pub fn total_points(&self) -> f64 {
+        round2(self.max + self.unevaluated_points)
+    }
+
+    /// The score in words, with how much of it could be evaluated: the one wording the
+    /// terminal, HTML and Markdown share ("54.8% (65.2 of the 119 points that could be
+    /// evaluated); 103 of 222 points (46.4%) could not be evaluated — see Data coverage").
+    pub fn describe(&self) -> String {
+        let total = self.total_points();
+        if total <= 0.0 {
+            "n/a: no scored control applies".to_string()
+        } else if self.max <= 0.0 {
+            format!("n/a: none of the {total} points could be evaluated — see Data coverage")
+        } else if self.unevaluated_points <= 0.0 {
+            format!(
+                "{:.1}% ({} of {} points; all could be evaluated)",
+                self.percent, self.achieved, self.max
+            )
+        } else {
+            let missing = (self.unevaluated_points / total * 1000.0).round() / 10.0;
+            format!(
+                "{:.1}% ({} of the {} points that could be evaluated); {} of {total} points ({missing:.1}%) could not be evaluated — see Data coverage",
+                self.percent, self.achieved, self.max, self.unevaluated_points
+            )
+        }
     }
 }
 
@@ -351,6 +391,29 @@ mod tests {
         assert_eq!(score.overall.max, 20.0);
         assert_eq!(score.overall.percent, 62.5);
         assert_eq!(score.overall.unevaluated_points, 5.0);
+        assert_eq!(
+            score.overall.coverage,
+            Some(80.0),
+            "20 of 25 points evaluated"
+        );
+        assert_eq!(
+            score.overall.describe(),
+            "62.5% (12.5 of the 20 points that could be evaluated); 5 of 25 points (20.0%) could not be evaluated — see Data coverage"
+        );
+        assert_eq!(score.by_category["Data"].coverage, Some(0.0));
+        assert_eq!(
+            score.by_category["Data"].describe(),
+            "n/a: none of the 5 points could be evaluated — see Data coverage"
+        );
+        assert_eq!(
+            score.by_category["Identity"].describe(),
+            "62.5% (12.5 of 20 points; all could be evaluated)"
+        );
+        assert_eq!(score.by_category["Detections"].coverage, None);
+        assert_eq!(
+            score.by_category["Detections"].describe(),
+            "n/a: no scored control applies"
+        );
         assert_eq!(score.by_category["Identity"].percent, 62.5);
         assert_eq!(score.by_category["Data"].max, 0.0);
         assert_eq!(controls[1].points_left(), 7.5);

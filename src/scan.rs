@@ -2,13 +2,13 @@
 //! report files → gate outcome. Plain data in, plain data out; the CLI only adapts arguments.
 
 use crate::config::{Config, ConfigError};
-use crate::gate::{decide_with_baseline, Outcome};
+use crate::gate::{decide, GateRules, Outcome};
 use crate::policy::{
     evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError, PolicyPack,
 };
 use crate::prepare::build_input;
 use crate::report::{build_report, write_reports, Format, Report, ReportError, ReportInputs};
-use crate::results::{ControlResult, Severity};
+use crate::results::ControlResult;
 use crate::snapshot::{Snapshot, SnapshotError, Timestamp};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -32,8 +32,8 @@ pub struct ScanRequest {
     pub policy_dirs: Vec<PathBuf>,
     pub include_shipped: bool,
     pub config: Config,
-    pub fail_on: Severity,
-    pub exit_zero: bool,
+    /// `--fail-on`, `--exit-zero`, `--min-coverage`.
+    pub gate: GateRules,
     pub now: Option<Timestamp>,
     pub timeout: Duration,
     pub formats: Vec<Format>,
@@ -53,6 +53,8 @@ pub struct ScanOutcome {
     pub report: Report,
     pub controls: Vec<ControlResult>,
     pub written: Vec<PathBuf>,
+    /// Reports an earlier run wrote to the same directory that this run did not write.
+    pub removed: Vec<PathBuf>,
     pub outcome: Outcome,
 }
 
@@ -119,6 +121,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         facts,
         activity,
     } = prepared;
+    let content_hash = request.snapshot.content_hash(facts.file.as_ref());
     drop(facts);
     if let Some(path) = &request.dump_input {
         let text = serde_json::to_string_pretty(&input_json)
@@ -140,10 +143,9 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     let known = request.baseline.as_ref().map(|b| b.fingerprints());
-    let gate = decide_with_baseline(
+    let gate = decide(
         &controls,
-        request.fail_on,
-        request.exit_zero,
+        request.gate,
         known.as_ref().filter(|_| request.fail_on_new),
     );
     let outcome = gate.outcome;
@@ -153,6 +155,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         controls: &controls,
         now,
         pack_hash: pack_hash(&pack),
+        content_hash,
         gate,
         activity,
     });
@@ -165,6 +168,9 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
             .iter()
             .map(|(c, w)| crate::snapshot::shape::summary(*c, w)),
     );
+    if report.is_demo() {
+        report.warnings.insert(0, Report::demo_warning());
+    }
     if let Some(baseline) = &request.baseline {
         report.baseline = Some(baseline.compare(&report));
     }
@@ -178,11 +184,12 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     if let Some(key) = &request.redact {
         report = crate::redact::redact_report(&report, &request.snapshot, key);
     }
-    let written = write_reports(&report, &request.formats, &request.out)?;
+    let files = write_reports(&report, &request.formats, &request.out)?;
     Ok(ScanOutcome {
         report,
         controls,
-        written,
+        written: files.written,
+        removed: files.removed,
         outcome,
     })
 }

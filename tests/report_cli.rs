@@ -158,6 +158,18 @@ reason = "stale"
     let report: Value = serde_json::from_str(&read(tmp.path(), "out/report.json")).unwrap();
     let c = &report["controls"][0];
     assert_eq!(c["status"], "waived");
+    // The terminal's control counts include the waived one and add up to the total.
+    let (total, counts) = controls_line(&stdout(&o));
+    assert_eq!(counts.iter().sum::<usize>(), total);
+    assert_eq!(
+        total,
+        report["summary"]["controls"].as_u64().unwrap() as usize
+    );
+    assert!(
+        stdout(&o).contains("Controls (1): 0 passed, 0 failed, 1 waived, 0 not evaluable"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(c["points_achieved"], 5.0, "third party earns the points");
     assert_eq!(c["findings"][0]["waiver"]["ticket"], "SEC-9");
     assert_eq!(report["warnings"].as_array().unwrap().len(), 2);
@@ -166,6 +178,81 @@ reason = "stale"
         sarif["runs"][0]["results"][0]["suppressions"][0]["kind"],
         "external"
     );
+}
+
+/// `Controls (N): a passed, b failed, …` as N and the counts.
+fn controls_line(stdout: &str) -> (usize, Vec<usize>) {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Controls ("))
+        .unwrap_or_else(|| panic!("no Controls line in {stdout}"));
+    let (head, rest) = line.split_once("): ").unwrap();
+    let total = head.trim_start_matches("Controls (").parse().unwrap();
+    let counts = rest
+        .split(", ")
+        .map(|part| part.split(' ').next().unwrap().parse().unwrap())
+        .collect();
+    (total, counts)
+}
+
+#[test]
+fn exit_zero_reads_not_enforced_with_the_would_be_outcome_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    let o = scan(tmp.path(), "out", &["--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("Gate: not enforced (--exit-zero; would fail on high: 1 control(s))"),
+        "{out}"
+    );
+    assert!(!out.contains("Gate: pass"), "{out}");
+    let report: Value = serde_json::from_str(&read(tmp.path(), "out/report.json")).unwrap();
+    assert_eq!(report["gate"]["outcome"], "not_enforced");
+    assert_eq!(report["gate"]["would_be"], "gate_failed");
+    assert_eq!(report["gate"]["exit_zero"], true);
+    assert_eq!(
+        report["gate"]["reasons"][0],
+        "TEST-001 (high): 1 open finding(s) at or above high"
+    );
+    let html = read(tmp.path(), "out/report.html");
+    assert!(
+        html.contains(
+            "data-outcome=\"not_enforced\">not enforced (--exit-zero; would fail)</span>"
+        ),
+        "html"
+    );
+    assert!(html.contains("Why the gate is not enforced (--exit-zero; would fail)"));
+    let md = read(tmp.path(), "out/report.md");
+    assert!(
+        md.contains("**Gate: not enforced (--exit-zero; would fail)** (fail on high)"),
+        "{md}"
+    );
+    let sarif: Value = serde_json::from_str(&read(tmp.path(), "out/report.sarif")).unwrap();
+    let props = &sarif["runs"][0]["properties"];
+    assert_eq!(props["gate"], "not_enforced");
+    assert_eq!(props["gate_would_be"], "gate_failed");
+    // JUnit has no gate: its testcases are the controls, failing as they are.
+    let junit = read(tmp.path(), "out/report.junit.xml");
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    for text in [&out, &html, &md] {
+        assert!(!text.contains("Gate: pass") && !text.contains(">pass</span>"));
+    }
+    // Without findings at the threshold, --exit-zero changes nothing: a plain pass.
+    let o = scan(
+        tmp.path(),
+        "crit",
+        &["--exit-zero", "--fail-on", "critical"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).contains("Gate: pass (fail on critical)"),
+        "{}",
+        stdout(&o)
+    );
+    let report: Value = serde_json::from_str(&read(tmp.path(), "crit/report.json")).unwrap();
+    assert_eq!(report["gate"]["outcome"], "pass");
+    assert!(report["gate"].get("would_be").is_none());
 }
 
 #[test]

@@ -229,3 +229,119 @@ fn demo_report_screenshot() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+/// The page as rendered, without its CSP and with a probe script appended that measures the
+/// gauge: whether the number in the middle lies inside the ring (inner radius 46 around
+/// 60,60 in the gauge's 120-unit box) and what share of the ring each arc covers.
+fn measure_gauge(chromium: &Path, dir: &Path, name: &str, report: &Report) -> serde_json::Value {
+    let html = render(report, Format::Html).unwrap();
+    let csp_start = html
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+    let probe = r#"<script>
+const c = 2 * Math.PI * 52;
+const svg = document.querySelector('svg.gauge');
+const t = svg.querySelector('.gauge-score');
+const b = t.getBBox();
+const fits = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]]
+  .every(([x, y]) => Math.hypot(x - 60, y - 60) <= 46);
+const arc = (cls) => { const e = svg.querySelector(cls); if (!e) return 0;
+  const d = e.getAttribute('stroke-dasharray').split(' ').map(Number);
+  return (d.length === 4 ? d[2] : d[0]) / c; };
+document.documentElement.setAttribute('data-gauge', JSON.stringify({fits, width: b.width, text: t.textContent,
+  achieved: arc('.gauge-achieved'), unevaluated: arc('.gauge-unevaluated')}));
+</script></body>"#;
+    let page = format!("{}{}", &html[..csp_start], &html[csp_end..]).replace("</body>", probe);
+    let path = dir.join(name);
+    std::fs::write(&path, page).unwrap();
+    let dom = dump_dom(chromium, &path);
+    let raw = html_attr(&dom, "data-gauge")
+        .unwrap_or_else(|| panic!("{name}: the probe did not run"))
+        .replace("&quot;", "\"");
+    serde_json::from_str(&raw).unwrap()
+}
+
+/// Every posture control in `status`: all passing (100% of all points), or none evaluable.
+fn sample_with(status: orgscan::results::Status) -> Report {
+    use orgscan::report::fixture::{report_from, sample_activity, sample_controls};
+    use orgscan::results::{Kind, Status};
+    let mut controls = sample_controls();
+    for c in controls.iter_mut().filter(|c| c.info.kind == Kind::Posture) {
+        c.status = status;
+        c.findings.clear();
+        c.points_achieved = if status == Status::Pass {
+            c.info.points
+        } else {
+            0.0
+        };
+        c.reasons = vec!["the snapshot has no users collection".into()];
+    }
+    report_from(controls, &[], sample_activity())
+}
+
+#[test]
+fn the_gauge_fits_its_ring_and_never_draws_a_full_score_on_little_data() {
+    use orgscan::results::Status;
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+
+    // 100% of the points, all evaluated: "100.0%" (the widest number) inside the ring.
+    let full = measure_gauge(
+        &chromium,
+        dir.path(),
+        "full.html",
+        &sample_with(Status::Pass),
+    );
+    assert_eq!(full["text"], "100.0%", "{full}");
+    assert_eq!(full["fits"], true, "100.0% overflows the ring: {full}");
+    assert!(
+        (full["achieved"].as_f64().unwrap() - 1.0).abs() < 1e-3,
+        "{full}"
+    );
+    assert_eq!(full["unevaluated"], 0.0);
+
+    // Nothing evaluated (0% coverage): no number, no blue arc, the whole ring "unevaluated".
+    let none = sample_with(Status::NotEvaluable);
+    assert_eq!(none.score.overall.coverage, Some(0.0));
+    let empty = measure_gauge(&chromium, dir.path(), "none.html", &none);
+    assert_eq!(empty["text"], "n/a", "{empty}");
+    assert_eq!(empty["fits"], true);
+    assert_eq!(empty["achieved"], 0.0);
+    assert!(
+        (empty["unevaluated"].as_f64().unwrap() - 1.0).abs() < 1e-3,
+        "{empty}"
+    );
+
+    // A perfect score over a sliver of the points: the ring shows the sliver, not 100%.
+    let mut sliver = sample_with(Status::NotEvaluable);
+    let mut controls = orgscan::report::fixture::sample_controls();
+    for c in &mut controls {
+        let small = c.info.id == "ATL-KEY-001";
+        if c.info.kind == orgscan::results::Kind::Posture {
+            c.status = if small {
+                Status::Pass
+            } else {
+                Status::NotEvaluable
+            };
+            c.points_achieved = if small { c.info.points } else { 0.0 };
+            c.findings.clear();
+        }
+    }
+    sliver.score = orgscan::results::Score::compute(&controls);
+    let overall = &sliver.score.overall;
+    assert_eq!(overall.percent, 100.0);
+    let coverage = overall.coverage.unwrap();
+    assert!(coverage < 50.0, "{coverage}");
+    let drawn = measure_gauge(&chromium, dir.path(), "sliver.html", &sliver);
+    assert_eq!(drawn["text"], "n/a", "{drawn}");
+    let achieved = drawn["achieved"].as_f64().unwrap();
+    assert!(
+        (achieved - coverage / 100.0).abs() < 0.01,
+        "{drawn} vs {coverage}"
+    );
+    assert!(
+        (achieved + drawn["unevaluated"].as_f64().unwrap() - 1.0).abs() < 0.01,
+        "{drawn}"
+    );
+}

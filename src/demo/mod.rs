@@ -491,6 +491,7 @@ pub fn demo() -> Demo {
         workspaces: org::workspaces(),
         attestation: Some(org::attestation()),
         events: EventSource::None,
+        read_files: BTreeMap::new(),
         shape_warnings: BTreeMap::new(),
     };
 
@@ -556,13 +557,20 @@ pub fn demo() -> Demo {
     files.push((Collection::Events, ndjson.clone(), lines.len() as u64));
     let collected_at = timestamp(COLLECTED_AT_MS);
     for (collection, bytes, records) in files {
-        snapshot.manifest.files.insert(
-            collection.file_name().to_string(),
-            FileEntry {
-                sha256: crate::snapshot::load::sha256_hex(&bytes),
-                records,
-            },
-        );
+        let entry = FileEntry {
+            sha256: crate::snapshot::load::sha256_hex(&bytes),
+            records,
+        };
+        // The configuration is "read" from these bytes; the events are hashed by the pass.
+        if collection != Collection::Events {
+            snapshot
+                .read_files
+                .insert(collection.file_name().to_string(), entry.clone());
+        }
+        snapshot
+            .manifest
+            .files
+            .insert(collection.file_name().to_string(), entry);
         snapshot.manifest.collections.insert(
             collection,
             Provenance::collected("demo", collected_at, 1, records),

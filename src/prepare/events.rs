@@ -15,9 +15,10 @@ use super::actionsets::ActionSets;
 use super::fastparse::{self, FxState, MixState};
 use super::geo::GeoTable;
 use super::spec::{Field, FieldSource, SpecState};
-use crate::snapshot::{Event, EventSource, SnapshotError, Timestamp};
+use crate::snapshot::{verify, Event, EventSource, FileEntry, SnapshotError, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
@@ -100,6 +101,9 @@ pub struct EventFacts {
     pub action_sets: BTreeMap<String, super::actionsets::ResolvedSet>,
     /// Country spellings seen in events → ISO code (unknown spellings absent).
     pub country_codes: BTreeMap<String, String>,
+    /// sha256 of the events bytes as read and the number of events: what the report's
+    /// content hash is computed from (`None` when the snapshot has no events).
+    pub file: Option<FileEntry>,
 }
 
 /// What the pass must produce besides the fixed aggregates.
@@ -395,9 +399,46 @@ impl AsRef<[u8]> for SharedBytes {
     }
 }
 
+/// The events bytes, hashed in file order as they are read: verifying the file against the
+/// manifest costs no second read, and the hashing runs on the reader thread, overlapped with
+/// the parsing.
+struct HashingReader {
+    inner: Box<dyn Read + Send>,
+    hasher: Sha256,
+    /// A read failed: the hash does not cover the whole file.
+    failed: bool,
+}
+
+impl Read for HashingReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self.inner.read(out) {
+            Ok(n) => {
+                self.hasher.update(&out[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                self.failed |= e.kind() != std::io::ErrorKind::Interrupted;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl HashingReader {
+    /// The sha256 of the whole file. What a stopped pass (a bad line) left unread is read
+    /// here, hashed only, so a damaged file is named by its hash; `None` when the file could
+    /// not be read to its end.
+    fn finish(mut self) -> Option<String> {
+        if self.failed || std::io::copy(&mut self, &mut std::io::sink()).is_err() {
+            return None;
+        }
+        Some(hex::encode(self.hasher.finalize()))
+    }
+}
+
 /// Reads whole-line blocks; the tail after the last newline waits for the next read.
 struct BlockReader {
-    reader: Box<dyn Read + Send>,
+    reader: HashingReader,
     block_bytes: usize,
     carry: Vec<u8>,
     next_line: u64,
@@ -502,13 +543,16 @@ fn thread_cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-/// Streams every event once, parsing on `threads` threads (at least one).
+/// Streams every event once, parsing on `threads` threads (at least one). With `expected`
+/// (the manifest's entry for the file), the bytes read and the events counted must match it:
+/// a mismatch is an error naming both, and wins over a parse error it explains.
 pub fn scan_source(
     source: &EventSource,
     plan: ScanPlan,
     threads: usize,
+    expected: Option<&FileEntry>,
 ) -> Result<EventFacts, SnapshotError> {
-    scan_blocks(source, plan, threads, BLOCK_BYTES)
+    scan_blocks(source, plan, threads, BLOCK_BYTES, expected)
 }
 
 fn scan_blocks(
@@ -516,6 +560,7 @@ fn scan_blocks(
     plan: ScanPlan,
     threads: usize,
     block_bytes: usize,
+    expected: Option<&FileEntry>,
 ) -> Result<EventFacts, SnapshotError> {
     let (path, reader) = open_source(source)?;
     let mut s = Scanner::new(plan);
@@ -523,7 +568,11 @@ fn scan_blocks(
         return Ok(s.finish());
     };
     let mut blocks = BlockReader {
-        reader,
+        reader: HashingReader {
+            inner: reader,
+            hasher: Sha256::new(),
+            failed: false,
+        },
         block_bytes,
         carry: Vec::new(),
         next_line: 1,
@@ -536,6 +585,8 @@ fn scan_blocks(
     let work_rx = Arc::new(Mutex::new(work_rx));
     let (done_tx, done_rx) = mpsc::sync_channel::<Block>(threads * 2);
     let mut failure: Option<SnapshotError> = None;
+    let mut records = 0u64;
+    let mut found_sha256: Option<String> = None;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let rx = Arc::clone(&work_rx);
@@ -559,17 +610,23 @@ fn scan_blocks(
         drop(work_rx);
         // The reader runs here; the aggregator takes parsed blocks in file order.
         let reader = scope.spawn(move || {
+            let mut error = None;
             while let Some(item) = blocks.next_block() {
                 match item {
                     Ok(block) => {
                         if work_tx.send(block).is_err() {
-                            return None;
+                            break;
                         }
                     }
-                    Err(e) => return Some(e),
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
                 }
             }
-            None
+            // Let the parsers finish before hashing whatever a stopped pass left unread.
+            drop(work_tx);
+            (error, blocks.reader.finish())
         });
         let aggregator_cpu = thread_cpu_seconds();
         let mut pending: BTreeMap<u64, Block> = BTreeMap::new();
@@ -579,6 +636,7 @@ fn scan_blocks(
             while let Some(block) = pending.remove(&next) {
                 next += 1;
                 if failure.is_none() {
+                    records += block.recs.len() as u64;
                     for r in &block.recs {
                         s.add(&block.event(r));
                     }
@@ -600,16 +658,44 @@ fn scan_blocks(
         }
         // A read error comes after every block before it (a parse error in one of those
         // blocks is earlier in the file, so it wins).
-        if let Ok(Some(e)) = reader.join() {
-            if failure.is_none() {
-                failure = Some(e);
+        match reader.join() {
+            Ok((error, sha256)) => {
+                if failure.is_none() {
+                    failure = error;
+                }
+                found_sha256 = sha256;
+            }
+            Err(_) => {
+                failure.get_or_insert(SnapshotError::Invalid {
+                    path: path.clone(),
+                    message: "the reader thread stopped unexpectedly".to_string(),
+                });
             }
         }
     });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(s.finish()),
+    // The file against the manifest first: a parse error in a file that does not hash as
+    // collected is a symptom of the damage, which is what the user must be told.
+    if let (Some(expected), Some(sha256)) = (expected, &found_sha256) {
+        let counted = match &failure {
+            None => Ok(records),
+            Some(e) => Err(e.to_string()),
+        };
+        if let Some(mismatch) = verify::mismatch(&path, expected, sha256, counted) {
+            return Err(mismatch);
+        }
     }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let Some(sha256) = found_sha256 else {
+        return Err(SnapshotError::Invalid {
+            path,
+            message: "could not be read to its end".to_string(),
+        });
+    };
+    let mut facts = s.finish();
+    facts.file = Some(FileEntry { sha256, records });
+    Ok(facts)
 }
 
 /// The error for a line the fast path could not read: the owned parse names the field.
@@ -1224,8 +1310,8 @@ mod tests {
         lines.push(lines[5].clone());
         lines.insert(50, String::new());
         let plan = || ScanPlan::simple(["user_login".to_string()].into_iter().collect());
-        let one = scan_blocks(&source(&lines), plan(), 1, 1 << 20).unwrap();
-        let many = scan_blocks(&source(&lines), plan(), 3, 97).unwrap();
+        let one = scan_blocks(&source(&lines), plan(), 1, 1 << 20, None).unwrap();
+        let many = scan_blocks(&source(&lines), plan(), 3, 97, None).unwrap();
         assert_eq!(one.total, 200);
         assert_eq!(one.duplicates, 1);
         assert_eq!(many.total, one.total);
@@ -1241,13 +1327,103 @@ mod tests {
             .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
             .collect();
         lines[70] = r#"{"id":"x","attributes":{"time":"2026-11-01T10:00:00Z","action":7,"actor":{"id":"a"}}}"#.to_string();
-        let err = scan_blocks(&source(&lines), ScanPlan::simple(BTreeSet::new()), 2, 64)
-            .unwrap_err()
-            .to_string();
+        let err = scan_blocks(
+            &source(&lines),
+            ScanPlan::simple(BTreeSet::new()),
+            2,
+            64,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.starts_with("demo/events.ndjson: line 71: column"),
             "{err}"
         );
         assert!(err.contains("attributes.action"), "{err}");
+    }
+
+    fn sha256(bytes: &[u8]) -> String {
+        hex::encode(Sha256::digest(bytes))
+    }
+
+    #[test]
+    fn the_pass_hashes_and_counts_every_byte_in_file_order() {
+        let mut lines: Vec<String> = (0..150)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        lines.insert(9, String::new());
+        let bytes = lines.join("\n").into_bytes();
+        let expected = FileEntry {
+            sha256: sha256(&bytes),
+            records: 150,
+        };
+        // Small blocks on three threads: the hash must not depend on how the file is cut.
+        for (threads, block) in [(1, 1 << 20), (3, 97)] {
+            let facts = scan_blocks(
+                &source(&lines),
+                ScanPlan::simple(BTreeSet::new()),
+                threads,
+                block,
+                Some(&expected),
+            )
+            .unwrap();
+            assert_eq!(facts.file.as_ref(), Some(&expected));
+        }
+    }
+
+    #[test]
+    fn a_file_that_differs_from_the_manifest_is_named_with_both_hashes() {
+        let lines: Vec<String> = (0..100)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        let collected = FileEntry {
+            sha256: sha256(lines.join("\n").as_bytes()),
+            records: 100,
+        };
+        let scan = |lines: &[String]| {
+            scan_blocks(
+                &source(lines),
+                ScanPlan::simple(BTreeSet::new()),
+                2,
+                64,
+                Some(&collected),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        let half = scan(&lines[..50]);
+        let found = sha256(lines[..50].join("\n").as_bytes());
+        assert!(
+            half.starts_with(&format!(
+                "demo/events.ndjson: does not match manifest.json: expected sha256 {} and 100 records, found sha256 {found} and 50 records;",
+                collected.sha256
+            )),
+            "{half}"
+        );
+        // A damaged line stops the parse early; the whole file is still hashed, and the
+        // mismatch (the cause) is reported rather than the parse error (its symptom).
+        let mut damaged = lines.clone();
+        damaged[20] = damaged[20].replacen("\"time\"", "\"tim\u{1}\"", 1);
+        let err = scan(&damaged);
+        let found = sha256(damaged.join("\n").as_bytes());
+        assert!(err.contains(&format!("found sha256 {found} and records that cannot be counted (demo/events.ndjson: line 21")), "{err}");
+        // Same bytes, different count in the manifest.
+        let miscounted = FileEntry {
+            records: 99,
+            ..collected.clone()
+        };
+        let err = scan_blocks(
+            &source(&lines),
+            ScanPlan::simple(BTreeSet::new()),
+            1,
+            1 << 20,
+            Some(&miscounted),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("expected sha256"), "{err}");
+        assert!(err.contains("and 99 records, found sha256"), "{err}");
+        assert!(err.contains("and 100 records;"), "{err}");
     }
 }

@@ -157,7 +157,8 @@ pub fn build_input(
                     .unwrap_or(2)
             })
             .clamp(1, 8);
-        let facts = events::scan_source(&snapshot.events, plan, threads)?;
+        let expected = snapshot.manifest.files.get(Collection::Events.file_name());
+        let facts = events::scan_source(&snapshot.events, plan, threads, expected)?;
         timing("prepare: event pass", started);
         facts
     } else {

@@ -6,7 +6,7 @@
 use super::model::{
     assemble_report, AttestationInfo, CollectionInfo, OrgInfo, Report, ReportHeader, SnapshotInfo,
 };
-use crate::gate::decide;
+use crate::gate::{decide, GateRules};
 use crate::results::{
     fingerprint, points_for, ControlInfo, ControlResult, Evidence, Finding, Kind, Resource,
     Severity, Status,
@@ -384,8 +384,8 @@ fn sample_header() -> ReportHeader {
             name: Some("Acme Corp".into()),
         },
         snapshot: SnapshotInfo {
-            location: "demo".into(),
-            source: "demo".into(),
+            location: "snapshots/acme".into(),
+            source: "api".into(),
             collected_at: ts("2026-11-01T00:00:00Z"),
             content_hash: "5b1f0c3e8d7a69e2c4b0a1f2e3d4c5b6a7980123456789abcdef0123456789ab".into(),
             event_window: Some(
@@ -407,7 +407,7 @@ pub fn report_from(controls: Vec<ControlResult>, waivers: &[Waiver], activity: V
     let mut controls = controls;
     let header = sample_header();
     let outcome = apply_waivers(waivers, &mut controls, header.evaluated_at);
-    let gate = decide(&controls, Severity::High, false);
+    let gate = decide(&controls, GateRules::new(Severity::High), None);
     let mut report = assemble_report(header, &controls, gate, activity);
     report.waivers = outcome.reports;
     report.warnings = outcome.warnings;

@@ -32,6 +32,9 @@ pub const OPEN_CONTROLS: usize = 10;
 pub const VALUE_CHARS: usize = 2000;
 /// Items of a list value (event ids…) shown before the rest are counted.
 pub const LIST_ITEMS: usize = 20;
+/// A score is drawn (gauge number, category bar) only when at least this percentage of its
+/// points could be evaluated: a 100% over a sliver of the points must not read as 100%.
+pub const SCORE_SHOWN_FROM_COVERAGE: f64 = 50.0;
 /// Bars per activity chart.
 pub const CHART_ROWS: usize = 10;
 
@@ -274,11 +277,37 @@ fn is_waived(f: &Finding) -> bool {
     f.waiver.as_ref().is_some_and(|w| w.suppresses())
 }
 
-/// The ring gauge: circumference of r=52 and the share filled.
-fn gauge(percent: f64) -> Value {
+/// The ring gauge over all the points of the controls that apply: the achieved share in
+/// blue from the top, the share that could not be evaluated at the end of the ring in the
+/// "unknown" colour, the rest (points lost) as the bare track. So a 100% score over a tenth of
+/// the points fills a tenth of the ring. The number in the middle is the score only when most
+/// points could be evaluated; otherwise it reads "n/a" and the sentence beside it explains.
+fn gauge(score: &crate::results::ScoreTotal) -> Value {
     let circumference = 2.0 * std::f64::consts::PI * 52.0;
-    let filled = circumference * (percent / 100.0).clamp(0.0, 1.0);
-    json!({"dash": format!("{filled:.2} {circumference:.2}")})
+    let total = score.total_points();
+    let share = |points: f64| {
+        if total > 0.0 {
+            (points / total).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let achieved = circumference * share(score.achieved);
+    let unevaluated = circumference * share(score.unevaluated_points);
+    let coverage = score.coverage.unwrap_or(0.0);
+    let mostly_evaluated = score.max > 0.0 && coverage >= SCORE_SHOWN_FROM_COVERAGE;
+    json!({
+        "dash": format!("{achieved:.2} {circumference:.2}"),
+        "unevaluated_dash": format!("0 {:.2} {unevaluated:.2} {circumference:.2}", circumference - unevaluated),
+        "has_unevaluated": score.unevaluated_points > 0.0,
+        "center": if mostly_evaluated { format!("{:.1}%", score.percent) } else { "n/a".to_string() },
+        "coverage": score.coverage.map(|c| format!("{c:.1}% evaluated")).unwrap_or_else(|| "nothing to score".to_string()),
+        "label": if mostly_evaluated {
+            format!("Score {:.1} percent, {coverage:.1} percent of the points evaluated", score.percent)
+        } else {
+            format!("No score: only {coverage:.1} percent of the points could be evaluated")
+        },
+    })
 }
 
 /// A horizontal bar chart: labels left, bars scaled to the largest value (or to `scale_max`).
@@ -677,12 +706,13 @@ fn view_model(report: &Report) -> Value {
         .by_category
         .iter()
         .map(|(name, t)| {
-            let shown = if t.max > 0.0 {
-                format!("{:.0}%", t.percent)
+            // Like the gauge: no figure (and no bar) unless most of the category's points
+            // could be evaluated.
+            if t.max > 0.0 && t.coverage.unwrap_or(0.0) >= SCORE_SHOWN_FROM_COVERAGE {
+                (name.clone(), t.percent, format!("{:.0}%", t.percent))
             } else {
-                "n/a".to_string()
-            };
-            (name.clone(), t.percent, shown)
+                (name.clone(), 0.0, "n/a".to_string())
+            }
         })
         .collect();
     let statuses: Vec<(String, f64, String)> = report
@@ -788,11 +818,11 @@ fn view_model(report: &Report) -> Value {
         .map(|s| json!({"value": s, "label": status_label(*s)}))
         .collect();
     let gate = &report.gate;
-    let (gate_label, gate_class) = match gate.outcome {
-        _ if gate.unenforced_failure() => ("not enforced (--exit-zero)", "not_evaluable"),
-        crate::gate::Outcome::Pass => ("pass", "pass"),
-        crate::gate::Outcome::GateFailed => ("failed", "fail"),
-        crate::gate::Outcome::Incomplete => ("incomplete", "error"),
+    let gate_class = match gate.outcome {
+        crate::gate::Outcome::Pass => "pass",
+        crate::gate::Outcome::GateFailed => "fail",
+        crate::gate::Outcome::Incomplete => "error",
+        crate::gate::Outcome::NotEnforced => "not_evaluable",
     };
     let org_name = report
         .org
@@ -815,16 +845,14 @@ fn view_model(report: &Report) -> Value {
         "pack_controls": report.policy_pack.controls,
         "attestation": report.snapshot.attestation.as_ref().map(|a| json!({"by": clip(&a.attested_by, 300), "at": a.attested_at.to_rfc3339()})).unwrap_or(Value::Bool(false)),
         "redacted": report.redacted,
+        "demo": if report.is_demo() { Value::String(super::model::DEMO_MARKER.to_string()) } else { Value::Bool(false) },
         "warnings": report.warnings.iter().take(200).map(|w| clip(w, VALUE_CHARS)).collect::<Vec<_>>(),
         "warning_count": report.warnings.len(),
         "score": {
-            "percent": format!("{:.1}", report.score.overall.percent),
-            "achieved": fmt_points(report.score.overall.achieved),
-            "max": fmt_points(report.score.overall.max),
-            "unevaluated": fmt_points(report.score.overall.unevaluated_points),
             "has_unevaluated": report.score.overall.unevaluated_points > 0.0,
+            "describe": report.score.overall.describe(),
         },
-        "gauge": gauge(report.score.overall.percent),
+        "gauge": gauge(&report.score.overall),
     });
     let rest = json!({
         "categories": hbar("Score by category", &categories, Some(100.0)),
@@ -832,8 +860,10 @@ fn view_model(report: &Report) -> Value {
         "severities": hbar("Failed controls by severity", &severities, None),
         "trend": trend_view(report),
         "gate": {
-            "label": gate_label,
+            "label": gate.label(),
             "class": gate_class,
+            "outcome": gate.outcome.as_str(),
+            "min_coverage": fmt_points(gate.min_coverage),
             "fail_on": gate.fail_on,
             "new_only": gate.new_only,
             "reasons": gate.reasons.iter().take(200).map(|r| clip(r, 500)).collect::<Vec<_>>(),

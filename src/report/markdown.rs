@@ -66,22 +66,31 @@ pub fn render_markdown(report: &Report) -> String {
         "## orgscan posture report: {}\n",
         md_text(&clip(org, 200))
     );
+    if report.is_demo() {
+        let _ = writeln!(
+            md,
+            "> **{}** — this report was made from the bundled demo snapshot.\n",
+            super::model::DEMO_MARKER
+        );
+    }
     let score = &report.score.overall;
-    let gate = match report.gate.outcome {
-        _ if report.gate.unenforced_failure() => "not enforced (--exit-zero)",
-        crate::gate::Outcome::Pass => "pass",
-        crate::gate::Outcome::GateFailed => "FAILED",
-        crate::gate::Outcome::Incomplete => "INCOMPLETE",
-    };
-    let new_only = if report.gate.new_only {
+    let gate = &report.gate;
+    let new_only = if gate.new_only {
         ", new findings only"
     } else {
         ""
     };
+    let _ = writeln!(md, "**Secure score:** {}\n", score.describe());
+    let coverage = score
+        .coverage
+        .map(|c| format!("{c:.1}%"))
+        .unwrap_or_else(|| "n/a".to_string());
     let _ = writeln!(
         md,
-        "**Secure score: {:.1}%** ({} of {} points) · **Gate: {gate}** (fail on {}{new_only})\n",
-        score.percent, score.achieved, score.max, report.gate.fail_on
+        "**Coverage: {coverage}** (gate minimum {}%) · **Gate: {}** (fail on {}{new_only})\n",
+        round2(gate.min_coverage),
+        gate.label(),
+        gate.fail_on
     );
     let _ = writeln!(
         md,
@@ -197,20 +206,24 @@ pub fn render_markdown(report: &Report) -> String {
 
     if !report.score.by_category.is_empty() {
         md.push_str(
-            "### Score by category\n\n| Category | Score | Points |\n| --- | ---: | ---: |\n",
+            "### Score by category\n\n| Category | Score | Points | Evaluated |\n| --- | ---: | ---: | ---: |\n",
         );
         for (name, t) in &report.score.by_category {
+            let evaluated = match t.coverage {
+                Some(c) => format!("{c:.1}% of {}", t.total_points()),
+                None => "n/a".to_string(),
+            };
             if t.max > 0.0 {
                 let _ = writeln!(
                     md,
-                    "| {} | {:.1}% | {} / {} |",
+                    "| {} | {:.1}% | {} / {} | {evaluated} |",
                     md_text(name),
                     t.percent,
                     t.achieved,
                     t.max
                 );
             } else {
-                let _ = writeln!(md, "| {} | n/a | not scored |", md_text(name));
+                let _ = writeln!(md, "| {} | n/a | not scored | {evaluated} |", md_text(name));
             }
         }
         md.push('\n');
@@ -245,18 +258,42 @@ mod tests {
 
     #[test]
     fn an_unenforced_gate_is_not_shown_as_a_pass() {
+        let controls = crate::report::fixture::sample_controls()
+            .into_iter()
+            .filter(|c| c.status != Status::Error)
+            .collect::<Vec<_>>();
+        let rules = crate::gate::GateRules {
+            exit_zero: true,
+            ..crate::gate::GateRules::new(crate::results::Severity::High)
+        };
         let mut report = crate::report::fixture::sample_report();
-        assert!(!report.gate.reasons.is_empty());
         // What `--exit-zero` decides: exit 0, the failing controls still listed.
-        report.gate.exit_zero = true;
-        report.gate.outcome = crate::gate::Outcome::Pass;
-        assert!(report.gate.unenforced_failure());
+        report.gate = crate::gate::decide(&controls, rules, None);
+        assert_eq!(report.gate.outcome, crate::gate::Outcome::NotEnforced);
         let md = render_markdown(&report);
-        assert!(md.contains("**Gate: not enforced (--exit-zero)**"), "{md}");
+        assert!(
+            md.contains("**Gate: not enforced (--exit-zero; would fail)**"),
+            "{md}"
+        );
         let html = crate::report::html::render_html(&report).expect("html");
-        assert!(html.contains("status-not_evaluable\">not enforced (--exit-zero)</span>"));
+        assert!(html.contains(
+            "data-outcome=\"not_enforced\">not enforced (--exit-zero; would fail)</span>"
+        ));
         // Nothing at or above the threshold: a plain pass.
-        report.gate.reasons.clear();
+        let critical_only = crate::gate::GateRules {
+            fail_on: crate::results::Severity::Critical,
+            ..rules
+        };
+        report.gate = crate::gate::decide(&controls, critical_only, None);
         assert!(render_markdown(&report).contains("**Gate: pass**"));
+    }
+
+    #[test]
+    fn the_demo_says_so_first() {
+        let mut report = crate::report::fixture::sample_report();
+        report.snapshot.source = "demo".into();
+        assert!(render_markdown(&report).contains("> **DEMO ORG — not your organization**"));
+        report.snapshot.source = "api".into();
+        assert!(!render_markdown(&report).contains("DEMO ORG"));
     }
 }

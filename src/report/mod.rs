@@ -9,6 +9,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod run_files;
 pub mod sarif;
 
 pub use model::{build_report, Report, ReportInputs, REPORT_SCHEMA};
@@ -98,13 +99,22 @@ pub fn render(report: &Report, format: Format) -> Result<String, ReportError> {
     }
 }
 
+/// The files a scan wrote into its report directory, and the earlier run's reports it removed
+/// (see `run_files`).
+#[derive(Debug, Default)]
+pub struct WrittenReports {
+    pub written: Vec<PathBuf>,
+    pub removed: Vec<PathBuf>,
+}
+
 /// Renders every format first, then writes each through a temp file and a rename, so a failure
-/// never leaves a half-written or mismatched set of reports.
+/// never leaves a half-written or mismatched set of reports; then removes the reports an
+/// earlier run left that this one did not write, and records this run in `orgscan-run.json`.
 pub fn write_reports(
     report: &Report,
     formats: &[Format],
     out: &Path,
-) -> Result<Vec<PathBuf>, ReportError> {
+) -> Result<WrittenReports, ReportError> {
     let mut unique: Vec<Format> = Vec::new();
     for f in formats {
         if !unique.contains(f) {
@@ -133,5 +143,7 @@ pub fn write_reports(
         })?;
         written.push(path);
     }
-    Ok(written)
+    let names: Vec<&str> = unique.iter().map(|f| f.file_name()).collect();
+    let removed = run_files::record_run(out, &names)?;
+    Ok(WrittenReports { written, removed })
 }

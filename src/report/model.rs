@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 
 pub const REPORT_SCHEMA: &str = "orgscan.report/v1";
 
+/// What every report of the bundled demo org says, so that nobody mistakes it for their own.
+pub const DEMO_MARKER: &str = "DEMO ORG — not your organization";
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     pub schema: String,
@@ -41,6 +44,18 @@ pub struct Report {
     /// Earlier scores (`--history DIR`) followed by this one, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
+}
+
+impl Report {
+    /// Made from the bundled demo snapshot (`snapshot.source: "demo"`), not a real org.
+    pub fn is_demo(&self) -> bool {
+        self.snapshot.source == "demo"
+    }
+
+    /// The warning a demo report carries first, in every format and on stderr.
+    pub fn demo_warning() -> String {
+        format!("{DEMO_MARKER}: these results come from the bundled demo snapshot (`orgscan scan` without a SNAPSHOT_DIR); pass a snapshot directory written by `orgscan collect` to scan yours")
+    }
 }
 
 /// A waiver as configured, with its state at evaluation time.
@@ -224,6 +239,8 @@ pub struct ReportInputs<'a> {
     pub controls: &'a [ControlResult],
     pub now: Timestamp,
     pub pack_hash: String,
+    /// `Snapshot::content_hash` of the files as the scan read them.
+    pub content_hash: String,
     pub gate: GateDecision,
     pub activity: Value,
 }
@@ -261,7 +278,7 @@ pub fn build_report(inputs: ReportInputs<'_>) -> Report {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
             collected_at: manifest.collected_at,
-            content_hash: snapshot.content_hash(),
+            content_hash: inputs.content_hash.clone(),
             event_window: manifest
                 .event_window
                 .as_ref()

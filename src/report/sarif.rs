@@ -317,7 +317,7 @@ pub fn render_sarif(report: &Report) -> String {
             Value::Array(notifications),
         );
     }
-    let doc = json!({
+    let mut doc = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -343,10 +343,21 @@ pub fn render_sarif(report: &Report) -> String {
                 "policy_pack_hash": report.policy_pack.hash,
                 "collected_at": report.snapshot.collected_at,
                 "score_percent": report.score.overall.percent,
+                "coverage_percent": report.score.overall.coverage,
+                "gate": report.gate.outcome.as_str(),
+                "snapshot_source": report.snapshot.source,
                 "redacted": report.redacted,
             },
         }],
     });
+    if let (Some(would_be), Some(props)) = (
+        report.gate.would_be,
+        doc.pointer_mut("/runs/0/properties")
+            .and_then(Value::as_object_mut),
+    ) {
+        // Under --exit-zero: what the gate would have decided (`gate` reads `not_enforced`).
+        props.insert("gate_would_be".into(), json!(would_be.as_str()));
+    }
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text

@@ -1,12 +1,13 @@
 //! Reading a snapshot directory: manifest first (format, version), then each collection the
-//! manifest lists, each checked against its sha256, each parse error naming file, line and
-//! field. Events are not read here: `EventLines` streams them for `prepare`.
+//! manifest lists, each checked against its sha256 and record count (a collection without
+//! both is refused), each parse error naming file, line and field. Events are not read here:
+//! the event pass of `prepare` hashes and counts them as it streams them.
 
 use super::manifest::{
-    Collection, CollectionStatus, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
+    Collection, CollectionStatus, FileEntry, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
 use super::shape::{type_items, type_stored};
-use super::{Attestation, EventSource, Snapshot, SnapshotError};
+use super::{verify, Attestation, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read};
@@ -112,6 +113,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         workspaces: Vec::new(),
         attestation: None,
         events: EventSource::None,
+        read_files: Default::default(),
         shape_warnings: Default::default(),
     };
     let collected: Vec<Collection> = snapshot
@@ -123,59 +125,81 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         .collect();
     for collection in collected {
         let file = dir.join(collection.file_name());
+        let shown = file.display().to_string();
+        let Some(expected) = snapshot.manifest.files.get(collection.file_name()).cloned() else {
+            return Err(SnapshotError::Unverifiable {
+                path: dir.join(MANIFEST_FILE).display().to_string(),
+                collection: collection.name().to_string(),
+                file: collection.file_name().to_string(),
+            });
+        };
         if collection == Collection::Events {
             if !file.is_file() {
-                return Err(SnapshotError::MissingFile {
-                    path: file.display().to_string(),
-                });
+                return Err(SnapshotError::MissingFile { path: shown });
             }
-            // Events are streamed later; hashing gigabytes here would double the I/O.
+            // Events are hashed and counted by the event pass as it streams them: reading
+            // gigabytes here as well would double the I/O.
             snapshot.events = EventSource::File(file);
             continue;
         }
         let bytes = read_file(&file)?;
-        let shown = file.display().to_string();
-        if let Some(entry) = snapshot.manifest.files.get(collection.file_name()) {
-            let actual = sha256_hex(&bytes);
-            if actual != entry.sha256 {
-                return Err(SnapshotError::HashMismatch {
-                    path: shown,
-                    expected: entry.sha256.clone(),
-                    actual,
-                });
-            }
+        let found_sha256 = sha256_hex(&bytes);
+        let parsed = fill_collection(&mut snapshot, collection, &shown, &bytes);
+        let found_records = match &parsed {
+            Ok(count) => Ok(*count),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Some(mismatch) =
+            verify::mismatch(&shown, &expected, &found_sha256, found_records.clone())
+        {
+            return Err(mismatch);
         }
-        fill_collection(&mut snapshot, collection, &shown, &bytes)?;
+        parsed?;
+        snapshot.read_files.insert(
+            collection.file_name().to_string(),
+            FileEntry {
+                sha256: found_sha256,
+                records: found_records.unwrap_or_default(),
+            },
+        );
     }
     Ok(snapshot)
 }
 
-/// Parses one collection's bytes into its place in the snapshot: the file must be JSON of the
-/// collection's outer shape (an array of items; one object for the org), and each item is typed
-/// through `shape::type_items`, so an item field of an unexpected shape becomes a warning in
-/// `snapshot.shape_warnings`, never an error.
+/// Parses one collection's bytes into its place in the snapshot and returns how many records
+/// the file holds, as the writer counts them (the org and the attestation are one; otherwise the
+/// array's length, items the typed view leaves out included). The file must be JSON of the
+/// collection's outer shape; each item is typed through `shape`, so an item field of an
+/// unexpected shape becomes a warning in `snapshot.shape_warnings`, never an error.
 pub fn fill_collection(
     snapshot: &mut Snapshot,
     collection: Collection,
     path: &str,
     bytes: &[u8],
-) -> Result<(), SnapshotError> {
+) -> Result<u64, SnapshotError> {
     fn typed<T: serde::de::DeserializeOwned>(
         snapshot: &mut Snapshot,
         collection: Collection,
         path: &str,
         bytes: &[u8],
-    ) -> Result<Vec<T>, SnapshotError> {
+    ) -> Result<(Vec<T>, u64), SnapshotError> {
         let items: Vec<Box<serde_json::value::RawValue>> = parse_json(path, bytes)?;
         let typed = type_stored::<T>(&items);
         if !typed.warnings.is_empty() {
             snapshot.shape_warnings.insert(collection, typed.warnings);
         }
-        Ok(typed.records)
+        Ok((typed.records, items.len() as u64))
     }
     let s = snapshot;
     let c = collection;
-    match collection {
+    macro_rules! put {
+        ($field:ident) => {{
+            let (records, count) = typed(s, c, path, bytes)?;
+            s.$field = records;
+            count
+        }};
+    }
+    let count = match collection {
         Collection::Org => {
             let item: serde_json::Value = parse_json(path, bytes)?;
             let typed = type_items(std::slice::from_ref(&item));
@@ -183,21 +207,29 @@ pub fn fill_collection(
                 s.shape_warnings.insert(c, typed.warnings);
             }
             s.org = typed.records.into_iter().next();
+            1
         }
-        Collection::Directories => s.directories = typed(s, c, path, bytes)?,
-        Collection::Users => s.users = typed(s, c, path, bytes)?,
-        Collection::Groups => s.groups = typed(s, c, path, bytes)?,
-        Collection::Domains => s.domains = typed(s, c, path, bytes)?,
-        Collection::OrgPolicies => s.org_policies = typed(s, c, path, bytes)?,
-        Collection::ControlPolicies => s.control_policies = typed(s, c, path, bytes)?,
-        Collection::ApiKeys => s.api_keys = typed(s, c, path, bytes)?,
-        Collection::ApiTokens => s.api_tokens = typed(s, c, path, bytes)?,
-        Collection::EventActions => s.event_actions = typed(s, c, path, bytes)?,
-        Collection::Workspaces => s.workspaces = typed(s, c, path, bytes)?,
-        Collection::Attestation => s.attestation = Some(parse_json::<Attestation>(path, bytes)?),
-        Collection::Events => s.events = EventSource::Memory(Arc::new(bytes.to_vec())),
-    }
-    Ok(())
+        Collection::Directories => put!(directories),
+        Collection::Users => put!(users),
+        Collection::Groups => put!(groups),
+        Collection::Domains => put!(domains),
+        Collection::OrgPolicies => put!(org_policies),
+        Collection::ControlPolicies => put!(control_policies),
+        Collection::ApiKeys => put!(api_keys),
+        Collection::ApiTokens => put!(api_tokens),
+        Collection::EventActions => put!(event_actions),
+        Collection::Workspaces => put!(workspaces),
+        Collection::Attestation => {
+            s.attestation = Some(parse_json::<Attestation>(path, bytes)?);
+            1
+        }
+        // Counted by the event pass.
+        Collection::Events => {
+            s.events = EventSource::Memory(Arc::new(bytes.to_vec()));
+            0
+        }
+    };
+    Ok(count)
 }
 
 /// Streams `events.ndjson` line by line; blank lines are skipped, line numbers are 1-based.

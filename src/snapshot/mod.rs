@@ -7,16 +7,18 @@ pub mod manifest;
 pub mod schema;
 pub mod shape;
 pub mod timestamp;
+pub mod verify;
 pub mod write;
 
 pub use attestation::Attestation;
 pub use load::{load_snapshot, EventLines};
-pub use manifest::{Collection, CollectionStatus, Manifest, Provenance, SnapshotSource};
+pub use manifest::{Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource};
 pub use schema::*;
 pub use shape::ShapeWarning;
 pub use timestamp::Timestamp;
 pub use write::SnapshotWriter;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything wrong with a snapshot on disk, each naming the file and, where there is one,
@@ -53,11 +55,24 @@ pub enum SnapshotError {
         line: u64,
         message: String,
     },
-    #[error("{path}: sha256 {actual} does not match the manifest's {expected}; the snapshot was changed after collection")]
-    HashMismatch {
+    /// A file whose bytes or record count differ from its `manifest.json` entry: the
+    /// evidence was changed, truncated or damaged after the snapshot was written.
+    #[error("{path}: does not match manifest.json: expected sha256 {expected_sha256} and {expected_records} records, found sha256 {found_sha256} and {found_records}; the file was changed or damaged after the snapshot was written (restore it or collect again)")]
+    FileMismatch {
         path: String,
-        expected: String,
-        actual: String,
+        expected_sha256: String,
+        expected_records: u64,
+        found_sha256: String,
+        /// "N records", or why they could not be counted.
+        found_records: String,
+    },
+    /// A collection the manifest says was collected but whose file it gives no sha256 and
+    /// record count for: nothing to verify the file against, so it is not scanned.
+    #[error("{path}: lists collection `{collection}` as collected but `files` has no sha256 and record count for {file}; orgscan does not scan evidence it cannot verify (orgscan collect, import-events and demo --out always write both: collect the snapshot again)")]
+    Unverifiable {
+        path: String,
+        collection: String,
+        file: String,
     },
     #[error("{path}: the manifest lists it but the file is missing")]
     MissingFile { path: String },
@@ -87,9 +102,12 @@ pub struct Snapshot {
     pub workspaces: Vec<Workspace>,
     pub attestation: Option<Attestation>,
     pub events: EventSource,
+    /// sha256 and record count of each configuration file as read (checked against the
+    /// manifest by `load`); the events file's come from the event pass that reads it.
+    pub read_files: BTreeMap<String, FileEntry>,
     /// Read fields of stored items that did not have the expected shape, per collection
     /// (computed when the items are typed, so the same at collect and at load time).
-    pub shape_warnings: std::collections::BTreeMap<Collection, Vec<ShapeWarning>>,
+    pub shape_warnings: BTreeMap<Collection, Vec<ShapeWarning>>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,16 +133,14 @@ impl Snapshot {
         EventLines::open(&self.events)
     }
 
-    /// sha256 over the manifest's file hashes: identifies the snapshot content in reports.
-    pub fn content_hash(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut hasher = Sha256::new();
-        for (name, entry) in &self.manifest.files {
-            hasher.update(name.as_bytes());
-            hasher.update(b"\0");
-            hasher.update(entry.sha256.as_bytes());
-            hasher.update(b"\n");
-        }
-        hex::encode(hasher.finalize())
+    /// Identifies the snapshot content in reports: sha256 over the name and sha256 of every
+    /// file as read, the events file's (`events`, from the event pass) included.
+    pub fn content_hash(&self, events: Option<&FileEntry>) -> String {
+        let events_name = Collection::Events.file_name().to_string();
+        verify::content_hash(
+            self.read_files
+                .iter()
+                .chain(events.map(|e| (&events_name, e))),
+        )
     }
 }
