@@ -188,6 +188,13 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     });
     report.waivers = waived.reports;
     report.warnings = waived.warnings;
+    report.warnings.extend(
+        request
+            .snapshot
+            .shape_warnings
+            .iter()
+            .map(|(c, w)| crate::snapshot::shape::summary(*c, w)),
+    );
     if report.is_demo() {
         report.warnings.insert(0, Report::demo_warning());
     }

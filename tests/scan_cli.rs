@@ -207,17 +207,63 @@ fn truncated_event_line_is_exit_2() {
 }
 
 #[test]
-fn wrong_type_in_a_collection_names_the_field() {
+fn wrong_type_in_a_stored_item_stops_only_the_controls_that_read_it() {
+    // A read field in an unexpected shape is not bad input: as at collection time, the item
+    // is kept as stored and the controls that declare the field are not evaluable, naming it.
     let tmp = tempfile::tempdir().unwrap();
     let mut org = small_org();
     org.insert(
         orgscan::snapshot::Collection::Users,
-        serde_json::json!([{"accountId": "a1", "mfaEnabled": "yes"}]),
+        serde_json::json!([{"accountId": "a1", "mfaEnabled": "yes", "platformRoles": ["atlassian/org-admin"]}]),
+    );
+    write_snapshot(&tmp.path().join("snap"), &org, None);
+    let o = orgscan(
+        &[
+            "scan",
+            "snap",
+            "--exit-zero",
+            "--format",
+            "json",
+            "--min-coverage",
+            "0",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(tmp.path().join("orgscan-report/report.json")).unwrap(),
+    )
+    .unwrap();
+    let control = |id: &str| {
+        report["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+    let admin_mfa = control("ATL-IDN-002");
+    assert_eq!(admin_mfa["status"], "not_evaluable");
+    assert_eq!(admin_mfa["reasons"][0], "users: field `mfaEnabled` of item a1 has an unexpected shape (expected a boolean, found a string \"yes\"); the served value is kept in the snapshot");
+    assert_ne!(control("ATL-IDN-008")["status"], "not_evaluable");
+}
+
+#[test]
+fn a_collection_file_of_the_wrong_outer_shape_names_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut org = small_org();
+    org.insert(
+        orgscan::snapshot::Collection::Users,
+        serde_json::json!({"accountId": "a1"}),
     );
     write_snapshot(&tmp.path().join("snap"), &org, None);
     let o = orgscan(&["scan", "snap"], tmp.path());
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim(), "error: snap/users.json: line 4, column 23: field `[0].mfaEnabled`: invalid type: string \"yes\", expected a boolean");
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: snap/users.json: line 1, column 0: field `(document)`: invalid type: map, expected a sequence"
+    );
 }
 
 #[test]

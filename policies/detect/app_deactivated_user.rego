@@ -21,6 +21,7 @@
 #     - Hand the integration over to a service account owned by a current team.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountId, users.name, users.email]
 #   config:
 #     facts:
 #       per_user:

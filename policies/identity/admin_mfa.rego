@@ -24,6 +24,7 @@
 #     - Ask each listed admin to set up two-step verification under Account settings > Security, and give break-glass admins a hardware security key.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.accountId, users.name, users.email, users.groups.name, users.claimStatus, users.mfaEnabled]
 #   config:
 #     sso_accounts_exempt: []
 #   frameworks: {cis-controls-v8: ["6.5"]}

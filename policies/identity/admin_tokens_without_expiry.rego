@@ -21,6 +21,7 @@
 #     - Revoke each token without an expiry date; the admin creates a replacement with an expiry date (at most one year) only if it is still needed, ideally on a non-admin service account.
 #   data:
 #     api: [users, api_tokens]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.platformRoles, users.accountId, users.name, users.email]
 #   version: 1
 package orgscan.identity.admin_tokens_without_expiry
 

@@ -23,6 +23,7 @@
 #     - List the account in the attestation's authentication.exempt_accounts and store its credentials in your emergency vault.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.platformRoles, users.accountId, users.name, users.email, users.groups.name]
 #     attestation: [authentication.sso_enforced]
 #   version: 1
 package orgscan.identity.break_glass_admin

@@ -24,6 +24,7 @@
 #     - Automate it where possible, for example through SCIM deprovisioning from your identity provider.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.accountId, users.name, users.email, users.groups.name, users.lastActive, users.productAccess, users.addedToOrg, users.claimStatus, users.platformRoles]
 #   config:
 #     dormant_days: 90
 #   frameworks: {cis-controls-v8: ["5.3"]}

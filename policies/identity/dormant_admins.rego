@@ -23,6 +23,7 @@
 #     - If the account is a break-glass account, list it in the attestation's authentication.exempt_accounts.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.accountId, users.name, users.email, users.groups.name, users.lastActive, users.productAccess, users.addedToOrg]
 #   config:
 #     dormant_days: 90
 #   frameworks: {cis-controls-v8: ["5.3"]}

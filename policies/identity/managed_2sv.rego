@@ -24,6 +24,7 @@
 #     - Remind the listed people to set up 2SV under Account settings > Security; enforcement prompts them at their next login.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.claimStatus, users.accountId, users.name, users.email, users.groups.name, users.mfaEnabled]
 #   config:
 #     exempt_accounts: []
 #   frameworks: {cis-controls-v8: ["6.3", "6.4"]}

@@ -24,6 +24,7 @@
 #     - Keep one documented break-glass org admin with 2SV, and review the list every quarter.
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.accountId, users.name, users.email]
 #   config:
 #     max_org_admins: 5
 #     max_org_admin_share: 0.1

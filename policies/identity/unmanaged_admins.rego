@@ -22,6 +22,7 @@
 #     - Remove its admin roles; if the person needs admin access, give it to a managed account on your verified domain (create one for contractors).
 #   data:
 #     api: [users]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.claimStatus, users.accountId, users.name, users.email]
 #   frameworks: {cis-controls-v8: ["5.4", "6.5"]}
 #   version: 1
 package orgscan.identity.unmanaged_admins

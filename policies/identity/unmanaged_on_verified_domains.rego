@@ -23,6 +23,7 @@
 #     - Check that the claimed accounts now fall under your authentication policy.
 #   data:
 #     api: [users, domains]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.claimStatus, users.accountId, users.name, users.email]
 #   version: 1
 package orgscan.identity.unmanaged_on_verified_domains
 

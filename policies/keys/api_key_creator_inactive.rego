@@ -21,6 +21,7 @@
 #     - Add "review API keys created by the leaver" to offboarding and role-change checklists.
 #   data:
 #     api: [users, api_keys]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountId, users.name, users.email, users.platformRoles]
 #   version: 1
 package orgscan.keys.api_key_creator_inactive
 

@@ -21,6 +21,7 @@
 #     - Revoke the tokens, and add "revoke API tokens" to your offboarding checklist.
 #   data:
 #     api: [users, api_tokens]
+#     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountId, users.name, users.email, users.deactivatedOn]
 #   frameworks: {cis-controls-v8: ["5.3", "6.2"]}
 #   version: 1
 package orgscan.keys.token_owner_inactive

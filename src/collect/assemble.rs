@@ -13,7 +13,7 @@ use crate::snapshot::manifest::{
     EventWindow, LatenessHorizon, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
 };
 use crate::snapshot::{
-    Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
+    shape, Collection, Manifest, Provenance, SnapshotSource, SnapshotWriter, Timestamp,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -149,8 +149,12 @@ impl Sink<'_> {
                 match f.records.pop() {
                     Some(org) => {
                         let (org, _) = scrub(org, self.key);
-                        self.org_name = org.attributes.name.clone();
-                        let prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
+                        self.org_name = org
+                            .pointer("/attributes/name")
+                            .and_then(serde_json::Value::as_str)
+                            .map(str::to_string);
+                        let mut prov = provenance(&f.source, at, f.pages, 1, &f.warnings);
+                        prov.shape_warnings = shape::check(collection, std::slice::from_ref(&org));
                         self.writer
                             .write_collection(collection, &org, 1, prov)
                             .map_err(CollectError::Write)?;
@@ -271,16 +275,20 @@ pub(crate) fn provenance(
     p
 }
 
-pub(crate) fn write_fetched<T: Serialize + DeserializeOwned>(
+/// Writes a collection's items as served (after scrubbing the key), with the shape warnings
+/// typing them gives in its provenance: a read field in an unexpected shape never makes the
+/// collection unavailable.
+pub(crate) fn write_fetched(
     writer: &mut SnapshotWriter,
     collection: Collection,
-    fetched: Fetched<T>,
+    fetched: Fetched,
     at: Timestamp,
     key: &ApiKey,
 ) -> Result<(), CollectError> {
     let count = fetched.records.len() as u64;
     let (records, scrubbed) = scrub(fetched.records, key);
     let mut prov = provenance(&fetched.source, at, fetched.pages, count, &fetched.warnings);
+    prov.shape_warnings = shape::check(collection, &records);
     if scrubbed {
         prov.warnings
             .push("the API key appeared in the data and was replaced by ***".to_string());

@@ -6,11 +6,6 @@ use super::client::{ApiClient, ApiError, RequestSpec};
 use super::paginate::{StopRule, Walker};
 use super::progress::Bar;
 use crate::snapshot::Timestamp;
-use crate::snapshot::{
-    ApiKey as ApiKeyRecord, ApiToken, Directory, DirectoryUser, Domain, EventAction, Group, Org,
-    Policy, Workspace,
-};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -53,10 +48,11 @@ pub struct Ctx {
     pub checkpoint: Option<std::sync::Arc<super::checkpoint::Checkpoint>>,
 }
 
-/// A collection's records and where they came from.
+/// A collection's items exactly as served (the snapshot stores them so; typing them, and the
+/// shape warnings that come of it, is `snapshot::shape`'s job), and where they came from.
 #[derive(Debug)]
-pub struct Fetched<T> {
-    pub records: Vec<T>,
+pub struct Fetched {
+    pub records: Vec<Value>,
     pub pages: u64,
     /// Endpoint path(s), for the manifest.
     pub source: String,
@@ -104,17 +100,12 @@ impl Ctx {
         Ok((items, walker.pages()))
     }
 
-    /// Walks a listing and parses every item as `T`.
-    async fn list<T: DeserializeOwned>(
-        &self,
-        spec: RequestSpec,
-        bar: &Bar,
-    ) -> Result<Fetched<T>, ApiError> {
+    /// Walks a listing and keeps its items as served.
+    async fn list(&self, spec: RequestSpec, bar: &Bar) -> Result<Fetched, ApiError> {
         let source = spec_path(&spec);
-        let endpoint = format!("{} {source}", spec.method);
         let (items, pages) = self.walk(spec, bar).await?;
         Ok(Fetched {
-            records: parse_items(&endpoint, items)?,
+            records: items,
             pages,
             source,
             warnings: Vec::new(),
@@ -129,30 +120,13 @@ fn spec_path(spec: &RequestSpec) -> String {
     }
 }
 
-/// Parses items, naming the item and field of the first that does not fit.
-pub fn parse_items<T: DeserializeOwned>(
-    endpoint: &str,
-    items: Vec<Value>,
-) -> Result<Vec<T>, ApiError> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_path_to_error::deserialize(item).map_err(|e| ApiError::Shape {
-                endpoint: endpoint.to_string(),
-                message: format!("item {i}, field `{}`: {}", e.path(), e.inner()),
-            })
-        })
-        .collect()
-}
-
 /// `GET /admin/v1/orgs/{orgId}`.
-pub async fn org(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Org>, ApiError> {
+pub async fn org(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     ctx.list(RequestSpec::get(ctx.v1("")), bar).await
 }
 
 /// `GET /admin/v2/orgs/{orgId}/directories`.
-pub async fn directories(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Directory>, ApiError> {
+pub async fn directories(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec =
         RequestSpec::get(ctx.v2("/directories")).query("limit", ctx.sizes.directories.to_string());
     ctx.list(spec, bar).await
@@ -163,7 +137,7 @@ pub async fn directories(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Directory>, Api
 /// activity exists only in the v1 managed-accounts list (`GET /admin/v1/orgs/{orgId}/users`,
 /// scope `read:accounts:admin`), read at the same time and merged by account id; without it
 /// the users are still complete, with a warning.
-pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched<DirectoryUser>, ApiError> {
+pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::post(
         ctx.v2("/directories/-/users/search"),
         json!({
@@ -174,7 +148,7 @@ pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched<DirectoryUser>, ApiEr
     let v1_path = ctx.v1("/users");
     let quiet = Bar::hidden();
     let (search, managed) = tokio::join!(
-        ctx.list::<DirectoryUser>(spec, bar),
+        ctx.list(spec, bar),
         ctx.walk(RequestSpec::get(v1_path.clone()), &quiet)
     );
     let mut fetched = search?;
@@ -188,9 +162,20 @@ pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched<DirectoryUser>, ApiEr
                     Some((id, at))
                 })
                 .collect();
+            // Added as `lastActive` (the v2 naming) where the search result has none.
             for user in &mut fetched.records {
-                if user.last_active.is_none() {
-                    user.last_active = last_active.get(user.account_id.as_str()).copied();
+                let Some(user) = user.as_object_mut() else {
+                    continue;
+                };
+                if user.get("lastActive").is_some_and(|v| !v.is_null()) {
+                    continue;
+                }
+                let known = user
+                    .get("accountId")
+                    .and_then(Value::as_str)
+                    .and_then(|id| last_active.get(id));
+                if let Some(at) = known {
+                    user.insert("lastActive".to_string(), json!(at));
                 }
             }
             fetched.pages += pages;
@@ -204,7 +189,7 @@ pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched<DirectoryUser>, ApiEr
 }
 
 /// `POST /admin/v2/orgs/{orgId}/directories/-/groups/search` with member and resource counts.
-pub async fn groups(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Group>, ApiError> {
+pub async fn groups(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::post(
         ctx.v2("/directories/-/groups/search"),
         json!({
@@ -216,37 +201,37 @@ pub async fn groups(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Group>, ApiError> {
 }
 
 /// `GET /admin/v1/orgs/{orgId}/domains` (next page as a full URL).
-pub async fn domains(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Domain>, ApiError> {
+pub async fn domains(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     ctx.list(RequestSpec::get(ctx.v1("/domains")), bar).await
 }
 
 /// `GET /admin/v1/orgs/{orgId}/policies`, every type.
-pub async fn org_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Policy>, ApiError> {
+pub async fn org_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     ctx.list(RequestSpec::get(ctx.v1("/policies")), bar).await
 }
 
 /// `GET /admin/api-access/v1/orgs/{orgId}/api-tokens` (user API tokens).
-pub async fn api_tokens(ctx: &Ctx, bar: &Bar) -> Result<Fetched<ApiToken>, ApiError> {
+pub async fn api_tokens(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::get(ctx.api_access("/api-tokens"))
         .query("pageSize", ctx.sizes.api_tokens.to_string());
     ctx.list(spec, bar).await
 }
 
 /// `GET /admin/api-access/v1/orgs/{orgId}/api-keys` (admin API keys).
-pub async fn api_keys(ctx: &Ctx, bar: &Bar) -> Result<Fetched<ApiKeyRecord>, ApiError> {
+pub async fn api_keys(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::get(ctx.api_access("/api-keys"))
         .query("pageSize", ctx.sizes.api_keys.to_string());
     ctx.list(spec, bar).await
 }
 
 /// `GET /admin/v1/orgs/{orgId}/event-actions` (not paged).
-pub async fn event_actions(ctx: &Ctx, bar: &Bar) -> Result<Fetched<EventAction>, ApiError> {
+pub async fn event_actions(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     ctx.list(RequestSpec::get(ctx.v1("/event-actions")), bar)
         .await
 }
 
 /// `POST /admin/v2/orgs/{orgId}/workspaces` (sites and products).
-pub async fn workspaces(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Workspace>, ApiError> {
+pub async fn workspaces(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::post(
         ctx.v2("/workspaces"),
         json!({ "limit": ctx.sizes.workspaces }),
@@ -257,7 +242,7 @@ pub async fn workspaces(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Workspace>, ApiE
 /// Control API policies: v2 ("rules and status") and v1 ("rules and resources") merged by id,
 /// v2's attributes winning, each with its resources from `…/policies/{id}/resources`. One
 /// version missing (403/404) is a warning; both missing makes the collection unavailable.
-pub async fn control_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Policy>, ApiError> {
+pub async fn control_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let mut warnings = Vec::new();
     let mut pages = 0;
     let mut sources = Vec::new();
@@ -305,9 +290,8 @@ pub async fn control_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched<Policy>, A
         }
         policies.push(policy);
     }
-    let endpoint = format!("GET {}", sources.join(" + "));
     Ok(Fetched {
-        records: parse_items(&endpoint, policies)?,
+        records: policies,
         pages,
         source: sources.join(" + "),
         warnings,

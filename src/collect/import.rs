@@ -14,7 +14,6 @@ use crate::snapshot::{
     load_snapshot, Collection, CollectionStatus, Manifest, Provenance, Snapshot, SnapshotSource,
     SnapshotWriter, Timestamp,
 };
-use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -306,57 +305,33 @@ fn union_window(
     }
 }
 
-/// Rewrites every collection but the events as it was (the loader has checked the hashes).
+/// Rewrites every collection but the events as it was stored (the loader has checked the
+/// hashes): the items as served, not their typed views, so nothing a typed view sets aside
+/// (a field in an unexpected shape) is lost by an import.
 fn copy_collections(writer: &mut SnapshotWriter, snapshot: &Snapshot) -> Result<(), CollectError> {
-    fn put<T: Serialize>(
-        writer: &mut SnapshotWriter,
-        snapshot: &Snapshot,
-        collection: Collection,
-        records: &T,
-        provenance: &Provenance,
-    ) -> Result<(), CollectError> {
+    let dir = std::path::Path::new(&snapshot.location);
+    for (collection, provenance) in &snapshot.manifest.collections {
+        let collection = *collection;
+        if collection == Collection::Events {
+            continue;
+        }
+        let file = dir.join(collection.file_name());
+        if provenance.status != CollectionStatus::Collected || !file.is_file() {
+            writer.mark_unavailable(collection, provenance.clone());
+            continue;
+        }
+        let shown = file.display().to_string();
+        let bytes = std::fs::read(&file).map_err(|e| input_error(&file, e.to_string()))?;
+        let stored: serde_json::Value = crate::snapshot::load::parse_json(&shown, &bytes)
+            .map_err(|e| input_error(&file, e.to_string()))?;
         let count = snapshot
             .manifest
             .files
             .get(collection.file_name())
             .map_or(provenance.records, |f| f.records);
         writer
-            .write_collection(collection, records, count, provenance.clone())
-            .map_err(CollectError::Write)
-    }
-    for (collection, provenance) in &snapshot.manifest.collections {
-        let collection = *collection;
-        if collection == Collection::Events {
-            continue;
-        }
-        if provenance.status != CollectionStatus::Collected {
-            writer.mark_unavailable(collection, provenance.clone());
-            continue;
-        }
-        let s = snapshot;
-        match collection {
-            Collection::Org => match &s.org {
-                Some(org) => put(writer, s, collection, org, provenance)?,
-                None => writer.mark_unavailable(collection, provenance.clone()),
-            },
-            Collection::Directories => put(writer, s, collection, &s.directories, provenance)?,
-            Collection::Users => put(writer, s, collection, &s.users, provenance)?,
-            Collection::Groups => put(writer, s, collection, &s.groups, provenance)?,
-            Collection::Domains => put(writer, s, collection, &s.domains, provenance)?,
-            Collection::OrgPolicies => put(writer, s, collection, &s.org_policies, provenance)?,
-            Collection::ControlPolicies => {
-                put(writer, s, collection, &s.control_policies, provenance)?
-            }
-            Collection::ApiKeys => put(writer, s, collection, &s.api_keys, provenance)?,
-            Collection::ApiTokens => put(writer, s, collection, &s.api_tokens, provenance)?,
-            Collection::EventActions => put(writer, s, collection, &s.event_actions, provenance)?,
-            Collection::Workspaces => put(writer, s, collection, &s.workspaces, provenance)?,
-            Collection::Attestation => match &s.attestation {
-                Some(att) => put(writer, s, collection, att, provenance)?,
-                None => writer.mark_unavailable(collection, provenance.clone()),
-            },
-            Collection::Events => {}
-        }
+            .write_collection(collection, &stored, count, provenance.clone())
+            .map_err(CollectError::Write)?;
     }
     Ok(())
 }

@@ -8,17 +8,17 @@ use crate::snapshot::{Collection, Timestamp};
 use std::collections::HashMap;
 
 pub(crate) enum Data {
-    Org(Fetched<crate::snapshot::Org>),
-    Directories(Fetched<crate::snapshot::Directory>),
-    Users(Fetched<crate::snapshot::DirectoryUser>),
-    Groups(Fetched<crate::snapshot::Group>),
-    Domains(Fetched<crate::snapshot::Domain>),
-    OrgPolicies(Fetched<crate::snapshot::Policy>),
-    ControlPolicies(Fetched<crate::snapshot::Policy>),
-    ApiKeys(Fetched<crate::snapshot::ApiKey>),
-    ApiTokens(Fetched<crate::snapshot::ApiToken>),
-    EventActions(Fetched<crate::snapshot::EventAction>),
-    Workspaces(Fetched<crate::snapshot::Workspace>),
+    Org(Fetched),
+    Directories(Fetched),
+    Users(Fetched),
+    Groups(Fetched),
+    Domains(Fetched),
+    OrgPolicies(Fetched),
+    ControlPolicies(Fetched),
+    ApiKeys(Fetched),
+    ApiTokens(Fetched),
+    EventActions(Fetched),
+    Workspaces(Fetched),
     Events(EventsFetch),
 }
 
@@ -149,7 +149,7 @@ trait Counted {
     fn count(&self) -> usize;
 }
 
-impl<T> Counted for Fetched<T> {
+impl Counted for Fetched {
     fn count(&self) -> usize {
         self.records.len()
     }

@@ -492,6 +492,7 @@ pub fn demo() -> Demo {
         attestation: Some(org::attestation()),
         events: EventSource::None,
         read_files: BTreeMap::new(),
+        shape_warnings: BTreeMap::new(),
     };
 
     // The manifest records what `write_demo` writes, so the demo on disk verifies.

@@ -140,7 +140,7 @@ pub fn workspaces() -> Vec<Workspace> {
                     status: Some("online".to_string()),
                     host_url: Some(format!("https://{}", site.host)),
                     realm: Some(site.realm.to_string()),
-                    sandbox: Some(false),
+                    sandbox: Some(json!(false)),
                     extra: attributes,
                 },
                 extra,

@@ -8,9 +8,7 @@ use super::geo::{self, City};
 use super::json::{timestamp, utc_ms, MS_PER_DAY};
 use super::rng::{hash_label, hex24, uuid_for, SplitMix64};
 use super::SEED;
-use crate::snapshot::{
-    Directory, DirectoryUser, Extra, Group, GroupCounts, GroupRef, ProductAccess,
-};
+use crate::snapshot::{Directory, DirectoryUser, Extra, Group, GroupRef, ProductAccess};
 use serde_json::json;
 
 /// How an account stands in the directory.
@@ -909,13 +907,13 @@ pub fn directory_users(
                         .to_ascii_lowercase(),
                 ),
                 email: (!p.email.is_empty()).then(|| p.email.clone()),
-                email_verified: Some(!p.app),
+                email_verified: Some(json!(!p.app)),
                 claim_status: Some(if p.managed { "managed" } else { "unmanaged" }.to_string()),
                 platform_roles: p.roles.iter().map(|r| (*r).to_string()).collect(),
                 management_source: (!p.app
                     && p.managed
                     && p.groups.iter().any(|g| ORDINARY_GROUPS[..3].contains(g)))
-                .then(|| "synced".to_string()),
+                .then(|| json!("synced")),
                 mfa_enabled: p.mfa,
                 deactivated_on: match p.standing {
                     Standing::Deactivated(at) => Some(timestamp(at)),
@@ -962,13 +960,10 @@ pub fn groups(people: &[DemoPerson]) -> Vec<Group> {
                 id: group_id(name),
                 name: Some(name.to_string()),
                 description: Some(description.to_string()),
-                directory_id: Some(directory_id(directory)),
-                managed_by: Some(managed_by.to_string()),
-                external_synced: Some(synced),
-                counts: Some(GroupCounts {
-                    users: Some(members),
-                    resources: Some(resources),
-                }),
+                directory_id: Some(json!(directory_id(directory))),
+                managed_by: Some(json!(managed_by)),
+                external_synced: Some(json!(synced)),
+                counts: Some(json!({"users": members, "resources": resources})),
                 extra,
             }
         })

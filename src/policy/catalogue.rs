@@ -111,6 +111,9 @@ fn render_policy(out: &mut String, p: &Policy) {
     if !m.data.api.is_empty() {
         needs.push(format!("API {}", code_list(&m.data.api)));
     }
+    if !m.data.fields.is_empty() {
+        needs.push(format!("fields {}", code_list(&m.data.fields)));
+    }
     if !m.data.attestation.is_empty() {
         needs.push(format!("attestation {}", code_list(&m.data.attestation)));
     }

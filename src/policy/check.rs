@@ -535,7 +535,7 @@ const CUSTOM_KEYS: &[&str] = &[
     "frameworks",
     "version",
 ];
-const DATA_KEYS: &[&str] = &["api", "attestation", "events"];
+const DATA_KEYS: &[&str] = &["api", "attestation", "events", "fields"];
 
 /// Every METADATA problem of a policy file, not only the first. Empty when the block is fine
 /// (or the file has none: a library or test). YAML syntax errors are left to `parse_metadata`.
@@ -735,7 +735,7 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
                     if !DATA_KEYS.contains(&key.as_str()) {
                         err(
                             line,
-                            format!("custom.data: unknown field `{key}`; expected api, attestation, events"),
+                            format!("custom.data: unknown field `{key}`; expected api, attestation, events, fields"),
                         );
                         continue;
                     }
@@ -771,6 +771,22 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
                             "attestation" if item.split('.').any(str::is_empty) => {
                                 err(line, format!("custom.data.attestation: {item:?} is not a dotted path (like authentication.two_step_enforced)"));
                             }
+                            "fields" => {
+                                let api: Vec<String> = d
+                                    .get("api")
+                                    .and_then(Value::as_array)
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_string)
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                if let Err(message) = super::metadata::check_field_entry(&api, item)
+                                {
+                                    err(line, message);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -778,7 +794,7 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
             }
             _ => err(
                 at("data"),
-                "custom.data must be a mapping (api, attestation, events)".into(),
+                "custom.data must be a mapping (api, attestation, events, fields)".into(),
             ),
         }
     }
@@ -951,6 +967,21 @@ mod tests {
             ),
             "{got:#?}"
         );
+    }
+
+    #[test]
+    fn declared_fields_are_linted_with_their_line() {
+        let bad = GOOD.replace(
+            "#   remediation: [fix it]\n",
+            "#   remediation: [fix it]\n#   data:\n#     api: [users]\n#     fields: [users.mfaEnabled, users.nope, groups.name]\n",
+        );
+        let got: Vec<String> = lint_metadata(&src("f.rego", &bad))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].starts_with("f.rego:14: error: custom.data.fields: \"users.nope\" is not a field orgscan reads from users"), "{got:#?}");
+        assert_eq!(got[1], "f.rego:14: error: custom.data.fields: \"groups.name\" is a field of groups, which custom.data.api does not list");
     }
 
     #[test]

@@ -57,6 +57,12 @@ pub struct DataNeeds {
     /// Event action keys (lower_snake) the control reads from `input.events_by_action`.
     #[serde(default)]
     pub events: Vec<String>,
+    /// The item fields the control reads, `collection.path` in the API's names
+    /// (`users.mfaEnabled`, `users.productAccess.lastActiveTimestamp`). A field of a listed
+    /// collection that arrives in an unexpected shape makes the control not evaluable; a
+    /// collection in `api` with no entry here counts as read in full (every field).
+    #[serde(default)]
+    pub fields: Vec<String>,
 }
 
 impl DataNeeds {
@@ -66,6 +72,59 @@ impl DataNeeds {
             .filter_map(|name| Collection::from_name(name))
             .collect()
     }
+
+    /// Whether the control reads `field` (a path without positions) of `collection`'s items:
+    /// it declared that field, an object holding it, or a field inside it; or it declared no
+    /// field of that collection at all.
+    pub fn reads_field(&self, collection: Collection, field: &str) -> bool {
+        let prefix = format!("{}.", collection.name());
+        let mut declared = self
+            .fields
+            .iter()
+            .filter_map(|f| f.strip_prefix(&prefix))
+            .peekable();
+        if declared.peek().is_none() {
+            return true;
+        }
+        declared.any(|d| overlaps(d, field))
+    }
+}
+
+/// `a` and `b` name the same field, or one holds the other.
+fn overlaps(a: &str, b: &str) -> bool {
+    let holds = |outer: &str, inner: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    a == b || holds(a, b) || holds(b, a)
+}
+
+/// Checks one `custom.data.fields` entry against the policy's `custom.data.api` and the fields
+/// orgscan reads (`snapshot::schema::read_fields`); the message says what was expected.
+pub fn check_field_entry(api: &[String], entry: &str) -> Result<(), String> {
+    let Some((name, path)) = entry.split_once('.') else {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is not `collection.field` (like users.mfaEnabled)"
+        ));
+    };
+    let Some(collection) = Collection::from_name(name) else {
+        return Err(format!(
+            "custom.data.fields: {entry:?} names no collection ({name:?} is not one)"
+        ));
+    };
+    if !api.iter().any(|a| a == name) {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is a field of {name}, which custom.data.api does not list"
+        ));
+    }
+    if !crate::snapshot::schema::is_read_field(collection, path) {
+        return Err(format!(
+            "custom.data.fields: {entry:?} is not a field orgscan reads from {name}; expected one of {}",
+            crate::snapshot::schema::read_fields(collection).join(", ")
+        ));
+    }
+    Ok(())
 }
 
 /// A problem in a policy file, always with its location.
@@ -322,6 +381,9 @@ pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, Me
             ));
         }
     }
+    for entry in &custom.data.fields {
+        check_field_entry(&custom.data.api, entry).map_err(|m| err(line_of("fields"), m))?;
+    }
     let version = match custom.version {
         None => "1".to_string(),
         Some(Value::String(s)) => s,
@@ -402,6 +464,55 @@ import rego.v1
             serde_json::json!(["atlassian/org-admin"])
         );
         assert_eq!(meta.line, 1);
+    }
+
+    #[test]
+    fn declared_fields_are_checked_against_api_and_the_read_fields() {
+        let api = vec!["users".to_string()];
+        assert_eq!(check_field_entry(&api, "users.mfaEnabled"), Ok(()));
+        assert_eq!(
+            check_field_entry(&api, "users.productAccess.lastActiveTimestamp"),
+            Ok(())
+        );
+        assert_eq!(check_field_entry(&api, "users.productAccess"), Ok(()));
+        assert_eq!(
+            check_field_entry(&api, "mfaEnabled").unwrap_err(),
+            "custom.data.fields: \"mfaEnabled\" is not `collection.field` (like users.mfaEnabled)"
+        );
+        assert_eq!(
+            check_field_entry(&api, "api_tokens.expiresAt").unwrap_err(),
+            "custom.data.fields: \"api_tokens.expiresAt\" is a field of api_tokens, which custom.data.api does not list"
+        );
+        let unread = check_field_entry(&api, "users.emailVerified").unwrap_err();
+        assert!(
+            unread.starts_with("custom.data.fields: \"users.emailVerified\" is not a field orgscan reads from users; expected one of accountId, "),
+            "{unread}"
+        );
+        let src = GOOD.replace(
+            "#     api: [users]\n",
+            "#     api: [users]\n#     fields: [users.mfaEnabld]\n",
+        );
+        let e = parse_metadata("p.rego", &src).unwrap_err().to_string();
+        assert!(e.starts_with("p.rego:"), "{e}");
+        assert!(
+            e.contains("\"users.mfaEnabld\" is not a field orgscan reads"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn reads_field_matches_declared_fields_and_what_they_hold() {
+        let needs = DataNeeds {
+            api: vec!["users".into(), "api_tokens".into()],
+            fields: vec!["users.productAccess".into(), "users.mfaEnabled".into()],
+            ..DataNeeds::default()
+        };
+        assert!(needs.reads_field(Collection::Users, "mfaEnabled"));
+        assert!(needs.reads_field(Collection::Users, "productAccess.key"));
+        assert!(!needs.reads_field(Collection::Users, "mfaEnabledAt"));
+        assert!(!needs.reads_field(Collection::Users, "platformRoles"));
+        // No field of api_tokens declared: all of them count as read.
+        assert!(needs.reads_field(Collection::ApiTokens, "expiresAt"));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Deciding, before running a policy, whether the data it declares (`custom.data`) is there:
-//! an API collection the key could not read, an attestation answer nobody gave, or event
-//! actions the org's catalogue does not have make the control `not_evaluable`, with the reason.
+//! an API collection the key could not read, a field it reads that came in an unexpected shape
+//! (`snapshot::shape`), an attestation answer nobody gave, or event actions the org's catalogue
+//! does not have make the control `not_evaluable`, with the reason.
 
 use super::metadata::PolicyMeta;
-use crate::snapshot::{Collection, CollectionStatus, Snapshot};
+use crate::snapshot::{Collection, CollectionStatus, ShapeWarning, Snapshot};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +16,8 @@ pub struct Availability {
     pub attestation: Option<Value>,
     /// Lower-case action keys of the org's event catalogue, when it was collected.
     pub catalogue: Option<BTreeSet<String>>,
+    /// Read fields that came in an unexpected shape, per collection.
+    pub shapes: BTreeMap<Collection, Vec<ShapeWarning>>,
 }
 
 impl Availability {
@@ -44,6 +47,7 @@ impl Availability {
             collections,
             attestation,
             catalogue,
+            shapes: snapshot.shape_warnings.clone(),
         }
     }
 }
@@ -54,6 +58,9 @@ pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String
     for collection in meta.data.api_collections() {
         if let Some(Err(reason)) = availability.collections.get(&collection) {
             reasons.push(reason.clone());
+        }
+        if let Some(warnings) = availability.shapes.get(&collection) {
+            reasons.extend(shape_reasons(meta, collection, warnings));
         }
     }
     if !meta.data.attestation.is_empty() {
@@ -89,6 +96,39 @@ pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String
     reasons
 }
 
+/// One reason per field the control reads that came in an unexpected shape: the field, how
+/// many items, the first item, and what was expected and found there.
+fn shape_reasons(
+    meta: &PolicyMeta,
+    collection: Collection,
+    warnings: &[ShapeWarning],
+) -> Vec<String> {
+    let mut by_field: BTreeMap<String, Vec<&ShapeWarning>> = BTreeMap::new();
+    for w in warnings {
+        let field = w.field_path();
+        if meta.data.reads_field(collection, &field) {
+            by_field.entry(field).or_default().push(w);
+        }
+    }
+    by_field
+        .into_iter()
+        .map(|(field, items)| {
+            let first = items[0];
+            let others = match items.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            format!(
+                "{}: field `{field}` of item {}{others} has an unexpected shape (expected {}, found {}); the served value is kept in the snapshot",
+                collection.name(),
+                first.item,
+                first.expected,
+                first.found
+            )
+        })
+        .collect()
+}
+
 fn lookup<'a>(doc: &'a Value, dotted: &str) -> Option<&'a Value> {
     dotted.split('.').try_fold(doc, |v, key| v.get(key))
 }
@@ -121,11 +161,49 @@ mod tests {
             api: vec!["api_tokens".into()],
             attestation: vec!["authentication.two_step_enforced".into()],
             events: vec!["USER_LOGIN_FAILED".into()],
+            fields: Vec::new(),
         });
         let reasons = unmet_needs(&m, &a);
         assert_eq!(reasons.len(), 3, "{reasons:?}");
         assert!(reasons[1].contains("does not answer authentication.two_step_enforced"));
         assert!(reasons[2].contains("user_login_failed"));
+    }
+
+    fn warning(item: &str, field: &str) -> ShapeWarning {
+        ShapeWarning {
+            item: item.into(),
+            field: field.into(),
+            expected: "a boolean".into(),
+            found: "a string \"yes\"".into(),
+        }
+    }
+
+    #[test]
+    fn a_misshapen_field_stops_only_the_controls_that_read_it() {
+        let mut a = Availability::default();
+        a.collections.insert(Collection::Users, Ok(()));
+        a.shapes.insert(
+            Collection::Users,
+            vec![
+                warning("u1", "mfaEnabled"),
+                warning("u2", "mfaEnabled"),
+                warning("u3", "productAccess[0].lastActiveTimestamp"),
+            ],
+        );
+        let reads = |fields: &[&str]| {
+            meta(DataNeeds {
+                api: vec!["users".into()],
+                fields: fields.iter().map(|f| f.to_string()).collect(),
+                ..DataNeeds::default()
+            })
+        };
+        let mfa = unmet_needs(&reads(&["users.mfaEnabled", "users.platformRoles"]), &a);
+        assert_eq!(mfa, vec!["users: field `mfaEnabled` of item u1 and 1 more has an unexpected shape (expected a boolean, found a string \"yes\"); the served value is kept in the snapshot".to_string()]);
+        assert!(unmet_needs(&reads(&["users.platformRoles"]), &a).is_empty());
+        // A declared object holds the misshapen field inside it.
+        assert_eq!(unmet_needs(&reads(&["users.productAccess"]), &a).len(), 1);
+        // No field declared for the collection: every field counts as read.
+        assert_eq!(unmet_needs(&reads(&[]), &a).len(), 2);
     }
 
     #[test]

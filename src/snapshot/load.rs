@@ -6,6 +6,7 @@
 use super::manifest::{
     Collection, CollectionStatus, FileEntry, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
+use super::shape::{type_items, type_stored};
 use super::{verify, Attestation, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -113,6 +114,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         attestation: None,
         events: EventSource::None,
         read_files: Default::default(),
+        shape_warnings: Default::default(),
     };
     let collected: Vec<Collection> = snapshot
         .manifest
@@ -144,7 +146,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         let found_sha256 = sha256_hex(&bytes);
         let parsed = fill_collection(&mut snapshot, collection, &shown, &bytes);
         let found_records = match &parsed {
-            Ok(()) => Ok(record_count(&snapshot, collection)),
+            Ok(count) => Ok(*count),
             Err(e) => Err(e.to_string()),
         };
         if let Some(mismatch) =
@@ -164,53 +166,70 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
     Ok(snapshot)
 }
 
-/// Records of a parsed configuration collection as the writer counts them: one for the org
-/// and the attestation, the array length for the rest.
-fn record_count(snapshot: &Snapshot, collection: Collection) -> u64 {
-    let n = match collection {
-        Collection::Org => usize::from(snapshot.org.is_some()),
-        Collection::Attestation => usize::from(snapshot.attestation.is_some()),
-        Collection::Directories => snapshot.directories.len(),
-        Collection::Users => snapshot.users.len(),
-        Collection::Groups => snapshot.groups.len(),
-        Collection::Domains => snapshot.domains.len(),
-        Collection::OrgPolicies => snapshot.org_policies.len(),
-        Collection::ControlPolicies => snapshot.control_policies.len(),
-        Collection::ApiKeys => snapshot.api_keys.len(),
-        Collection::ApiTokens => snapshot.api_tokens.len(),
-        Collection::EventActions => snapshot.event_actions.len(),
-        Collection::Workspaces => snapshot.workspaces.len(),
-        // Counted by the event pass.
-        Collection::Events => 0,
-    };
-    n as u64
-}
-
-/// Parses one collection's bytes into its place in the snapshot.
+/// Parses one collection's bytes into its place in the snapshot and returns how many records
+/// the file holds, as the writer counts them (the org and the attestation are one; otherwise the
+/// array's length, items the typed view leaves out included). The file must be JSON of the
+/// collection's outer shape; each item is typed through `shape`, so an item field of an
+/// unexpected shape becomes a warning in `snapshot.shape_warnings`, never an error.
 pub fn fill_collection(
     snapshot: &mut Snapshot,
     collection: Collection,
     path: &str,
     bytes: &[u8],
-) -> Result<(), SnapshotError> {
-    match collection {
-        Collection::Org => snapshot.org = Some(parse_json(path, bytes)?),
-        Collection::Directories => snapshot.directories = parse_json(path, bytes)?,
-        Collection::Users => snapshot.users = parse_json(path, bytes)?,
-        Collection::Groups => snapshot.groups = parse_json(path, bytes)?,
-        Collection::Domains => snapshot.domains = parse_json(path, bytes)?,
-        Collection::OrgPolicies => snapshot.org_policies = parse_json(path, bytes)?,
-        Collection::ControlPolicies => snapshot.control_policies = parse_json(path, bytes)?,
-        Collection::ApiKeys => snapshot.api_keys = parse_json(path, bytes)?,
-        Collection::ApiTokens => snapshot.api_tokens = parse_json(path, bytes)?,
-        Collection::EventActions => snapshot.event_actions = parse_json(path, bytes)?,
-        Collection::Workspaces => snapshot.workspaces = parse_json(path, bytes)?,
-        Collection::Attestation => {
-            snapshot.attestation = Some(parse_json::<Attestation>(path, bytes)?)
+) -> Result<u64, SnapshotError> {
+    fn typed<T: serde::de::DeserializeOwned>(
+        snapshot: &mut Snapshot,
+        collection: Collection,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<(Vec<T>, u64), SnapshotError> {
+        let items: Vec<Box<serde_json::value::RawValue>> = parse_json(path, bytes)?;
+        let typed = type_stored::<T>(&items);
+        if !typed.warnings.is_empty() {
+            snapshot.shape_warnings.insert(collection, typed.warnings);
         }
-        Collection::Events => snapshot.events = EventSource::Memory(Arc::new(bytes.to_vec())),
+        Ok((typed.records, items.len() as u64))
     }
-    Ok(())
+    let s = snapshot;
+    let c = collection;
+    macro_rules! put {
+        ($field:ident) => {{
+            let (records, count) = typed(s, c, path, bytes)?;
+            s.$field = records;
+            count
+        }};
+    }
+    let count = match collection {
+        Collection::Org => {
+            let item: serde_json::Value = parse_json(path, bytes)?;
+            let typed = type_items(std::slice::from_ref(&item));
+            if !typed.warnings.is_empty() {
+                s.shape_warnings.insert(c, typed.warnings);
+            }
+            s.org = typed.records.into_iter().next();
+            1
+        }
+        Collection::Directories => put!(directories),
+        Collection::Users => put!(users),
+        Collection::Groups => put!(groups),
+        Collection::Domains => put!(domains),
+        Collection::OrgPolicies => put!(org_policies),
+        Collection::ControlPolicies => put!(control_policies),
+        Collection::ApiKeys => put!(api_keys),
+        Collection::ApiTokens => put!(api_tokens),
+        Collection::EventActions => put!(event_actions),
+        Collection::Workspaces => put!(workspaces),
+        Collection::Attestation => {
+            s.attestation = Some(parse_json::<Attestation>(path, bytes)?);
+            1
+        }
+        // Counted by the event pass.
+        Collection::Events => {
+            s.events = EventSource::Memory(Arc::new(bytes.to_vec()));
+            0
+        }
+    };
+    Ok(count)
 }
 
 /// Streams `events.ndjson` line by line; blank lines are skipped, line numbers are 1-based.

@@ -1,6 +1,7 @@
 //! `manifest.json`: what a snapshot holds, where each collection came from, and what could not
 //! be read. The scan trusts nothing else about a snapshot directory.
 
+use super::shape::ShapeWarning;
 use super::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -162,6 +163,11 @@ pub struct Provenance {
     /// cursor follows processing time and so misses no late event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lateness_horizon: Option<LatenessHorizon>,
+    /// Items whose read fields came in an unexpected shape (kept as served in the collection's
+    /// file; only the controls reading those fields are not evaluable). Written only when there
+    /// are some, so manifests without any read as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shape_warnings: Vec<ShapeWarning>,
 }
 
 /// The guarantee an incremental `/events` collection gives for events the API processes
@@ -193,6 +199,7 @@ impl Provenance {
             reason: None,
             http_status: None,
             lateness_horizon: None,
+            shape_warnings: Vec::new(),
         }
     }
 
@@ -211,6 +218,7 @@ impl Provenance {
             reason: Some(reason.into()),
             http_status,
             lateness_horizon: None,
+            shape_warnings: Vec::new(),
         }
     }
 }

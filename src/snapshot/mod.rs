@@ -5,6 +5,7 @@ pub mod attestation;
 pub mod load;
 pub mod manifest;
 pub mod schema;
+pub mod shape;
 pub mod timestamp;
 pub mod verify;
 pub mod write;
@@ -13,6 +14,7 @@ pub use attestation::Attestation;
 pub use load::{load_snapshot, EventLines};
 pub use manifest::{Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource};
 pub use schema::*;
+pub use shape::ShapeWarning;
 pub use timestamp::Timestamp;
 pub use write::SnapshotWriter;
 
@@ -103,6 +105,9 @@ pub struct Snapshot {
     /// sha256 and record count of each configuration file as read (checked against the
     /// manifest by `load`); the events file's come from the event pass that reads it.
     pub read_files: BTreeMap<String, FileEntry>,
+    /// Read fields of stored items that did not have the expected shape, per collection
+    /// (computed when the items are typed, so the same at collect and at load time).
+    pub shape_warnings: BTreeMap<Collection, Vec<ShapeWarning>>,
 }
 
 #[derive(Clone, Debug)]

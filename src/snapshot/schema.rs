@@ -1,8 +1,11 @@
-//! Serde types for the records a snapshot holds, in the Atlassian admin APIs' own shapes
-//! (atlassian-api.md §3). Every type keeps fields it does not know in `extra`, so a newer API
-//! response survives a round trip through orgscan unchanged, and every optional field the API
-//! may omit or send as `null` is an `Option`.
+//! Typed views of the records a snapshot holds, in the Atlassian admin APIs' own names
+//! (docs/atlassian-api.md). The snapshot stores every item exactly as served; these views type
+//! only the fields orgscan reads (`READ_FIELDS`), and are built through `shape::type_items`, so
+//! a read field in an unexpected shape is set aside with a warning instead of failing anything.
+//! Fields orgscan does not read are `Option<Value>` or fall into `extra`: any JSON fits them.
+//! Every optional field the API may omit or send as `null` is an `Option`.
 
+use super::manifest::Collection;
 use super::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -92,15 +95,17 @@ pub struct DirectoryUser {
     pub nickname: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+    /// Not read: kept as served.
     #[serde(default)]
-    pub email_verified: Option<bool>,
+    pub email_verified: Option<Value>,
     /// managed|unmanaged
     #[serde(default)]
     pub claim_status: Option<String>,
     #[serde(default)]
     pub platform_roles: Vec<String>,
+    /// Not read: kept as served.
     #[serde(default)]
-    pub management_source: Option<String>,
+    pub management_source: Option<Value>,
     /// Atlassian 2SV. Users who log in through SSO can legitimately be `false`.
     #[serde(default)]
     pub mfa_enabled: Option<bool>,
@@ -152,25 +157,18 @@ pub struct Group {
     pub name: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    // Not read (no control reads groups beyond id, name and description): kept as served.
     #[serde(default)]
-    pub directory_id: Option<String>,
+    pub directory_id: Option<Value>,
     /// external|admins|team-members|open
     #[serde(default)]
-    pub managed_by: Option<String>,
+    pub managed_by: Option<Value>,
     #[serde(default)]
-    pub external_synced: Option<bool>,
+    pub external_synced: Option<Value>,
     #[serde(default)]
-    pub counts: Option<GroupCounts>,
+    pub counts: Option<Value>,
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct GroupCounts {
-    #[serde(default)]
-    pub users: Option<u64>,
-    #[serde(default)]
-    pub resources: Option<u64>,
 }
 
 /// `GET /admin/v1/orgs/{orgId}/domains` item.
@@ -386,8 +384,10 @@ pub struct WorkspaceAttributes {
     pub host_url: Option<String>,
     #[serde(default)]
     pub realm: Option<String>,
+    /// Not read. The Org Workspaces reference documents an object (`{"type": "CHILD"}`); older
+    /// captures and the demo have a boolean. Kept as served, whatever its shape.
     #[serde(default)]
-    pub sandbox: Option<bool>,
+    pub sandbox: Option<Value>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -490,6 +490,132 @@ pub struct EventMessage {
     pub content: Option<String>,
     #[serde(default)]
     pub format: Option<String>,
+}
+
+/// The fields orgscan reads from each collection, in the API's names with dots for nesting
+/// (positions in arrays dropped): exactly the fields the typed views above give a type to, so
+/// exactly the fields whose shape can produce a `ShapeWarning`. Policies name these in
+/// `custom.data.fields` (`users.mfaEnabled`); `orgscan policy check` validates against this list
+/// and a test checks it against the types both ways.
+pub fn read_fields(collection: Collection) -> &'static [&'static str] {
+    match collection {
+        Collection::Org => &[
+            "id",
+            "type",
+            "attributes",
+            "attributes.name",
+            "relationships",
+        ],
+        Collection::Directories => &["directoryId", "name"],
+        Collection::Users => &[
+            "accountId",
+            "accountType",
+            "status",
+            "accountStatus",
+            "membershipStatus",
+            "addedToOrg",
+            "name",
+            "nickname",
+            "email",
+            "claimStatus",
+            "platformRoles",
+            "mfaEnabled",
+            "deactivatedOn",
+            "forDeletion",
+            "productAccess",
+            "productAccess.key",
+            "productAccess.id",
+            "productAccess.lastActiveTimestamp",
+            "groups",
+            "groups.id",
+            "groups.name",
+            "groups.description",
+            "lastActive",
+        ],
+        Collection::Groups => &["id", "name", "description"],
+        Collection::Domains => &[
+            "id",
+            "type",
+            "attributes",
+            "attributes.name",
+            "attributes.claim",
+            "attributes.claim.type",
+            "attributes.claim.status",
+        ],
+        Collection::OrgPolicies | Collection::ControlPolicies => &[
+            "id",
+            "type",
+            "attributes",
+            "attributes.type",
+            "attributes.name",
+            "attributes.status",
+            "attributes.rule",
+            "attributes.metadata",
+            "attributes.resources",
+            "attributes.resources.id",
+            "attributes.resources.applicationStatus",
+            "attributes.createdAt",
+            "attributes.updatedAt",
+        ],
+        Collection::ApiKeys => &[
+            "id",
+            "label",
+            "createdAt",
+            "expiresAt",
+            "lastActiveAt",
+            "createdBy",
+            "createdBy.id",
+            "createdBy.name",
+            "createdBy.email",
+            "scopes",
+            "revocationDate",
+        ],
+        Collection::ApiTokens => &[
+            "id",
+            "label",
+            "status",
+            "createdAt",
+            "expiresAt",
+            "lastActiveAt",
+            "user",
+            "user.id",
+            "user.name",
+            "user.email",
+            "scopes",
+        ],
+        Collection::EventActions => &[
+            "id",
+            "type",
+            "attributes",
+            "attributes.displayName",
+            "attributes.groupDisplayNames",
+            "attributes.groupDisplayName",
+        ],
+        Collection::Workspaces => &[
+            "id",
+            "type",
+            "attributes",
+            "attributes.name",
+            "attributes.typeKey",
+            "attributes.status",
+            "attributes.hostUrl",
+            "attributes.realm",
+        ],
+        Collection::Events | Collection::Attestation => &[],
+    }
+}
+
+/// Read fields typed as free-form JSON: any shape fits them, so they never warn.
+pub const FREE_FORM_FIELDS: [&str; 2] = ["attributes.rule", "attributes.metadata"];
+
+/// True when `path` (no positions) is a field orgscan reads in `collection`, or an object that
+/// holds one.
+pub fn is_read_field(collection: Collection, path: &str) -> bool {
+    read_fields(collection).iter().any(|r| {
+        *r == path
+            || r.strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
 }
 
 #[cfg(test)]

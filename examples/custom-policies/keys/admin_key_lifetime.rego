@@ -21,6 +21,7 @@
 #     - Revoke the old key.
 #   data:
 #     api: [api_keys]
+#     fields: [api_keys.id, api_keys.label, api_keys.createdAt, api_keys.expiresAt, api_keys.revocationDate]
 #   config:
 #     max_lifetime_days: 365
 #   version: 1
