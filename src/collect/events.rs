@@ -49,9 +49,9 @@ impl EventRecord {
 /// checked) without the rest of the event, several times faster than [`EventRecord::from_line`]
 /// — resumed runs and imports read millions of stored lines this way.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct SortKey {
-    time: Timestamp,
-    id: String,
+pub(crate) struct SortKey {
+    pub(crate) time: Timestamp,
+    pub(crate) id: String,
 }
 
 impl SortKey {
@@ -79,7 +79,7 @@ impl SortKey {
 
 /// Calls `f` with the number, sort key and text of every line of a stored events file, in
 /// file order; a line without a readable key is an error naming it.
-fn each_stored_line(
+pub(crate) fn each_stored_line(
     path: &Path,
     mut f: impl FnMut(u64, SortKey, &str) -> Result<(), SnapshotError>,
 ) -> Result<(), SnapshotError> {
@@ -161,19 +161,31 @@ pub fn merge_into(
     fresh: &[EventRecord],
     emit: &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
 ) -> Result<(), SnapshotError> {
-    let mut next_fresh = fresh.iter().peekable();
+    merge_stream_into(stored, fresh.iter().map(Ok), emit)
+}
+
+/// [`merge_into`] for fresh events that are themselves streamed (an import's sorted spool).
+pub fn merge_stream_into<R: std::borrow::Borrow<EventRecord>>(
+    stored: &StoredEvents,
+    fresh: impl Iterator<Item = Result<R, SnapshotError>>,
+    emit: &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
+) -> Result<(), SnapshotError> {
+    let mut next_fresh = fresh.peekable();
     if let Some(path) = &stored.path {
         each_stored_line(path, |_, key, line| {
-            while let Some(f) =
-                next_fresh.next_if(|f| SortKey::of_record(f) < (key.time, key.id.as_str()))
-            {
-                emit(&f.line)?;
+            // An error from the fresh side comes out first, where it stands.
+            while let Some(f) = next_fresh.next_if(|f| {
+                f.as_ref().map_or(true, |f| {
+                    SortKey::of_record(f.borrow()) < (key.time, key.id.as_str())
+                })
+            }) {
+                emit(&f?.borrow().line)?;
             }
             emit(line)
         })?;
     }
     for f in next_fresh {
-        emit(&f.line)?;
+        emit(&f?.borrow().line)?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ use super::actionsets::ActionSets;
 use super::fastparse::{self, FxState, MixState};
 use super::geo::GeoTable;
 use super::spec::{Field, FieldSource, SpecState};
+use crate::snapshot::event_line::{read_event_line, TextStart};
 use crate::snapshot::{verify, Event, EventSource, FileEntry, SnapshotError, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -306,28 +307,8 @@ fn parse_line(
     path: &str,
     line_no: u64,
 ) -> Result<Rec, SnapshotError> {
-    let ev = match fastparse::parse_event(line) {
-        Ok(ev) => ev,
-        Err(e) => return Err(line_error(path, line_no, line, Some(e.to_string()))),
-    };
-    let time_ns = match fastparse::fast_time_ns(&ev.attributes.time) {
-        Some(t) => t,
-        None => match Timestamp::parse(&ev.attributes.time) {
-            Some(t) => t.epoch_nanos(),
-            None => return Err(line_error(path, line_no, line, None)),
-        },
-    };
+    let (ev, time_ns) = read_event_line(path, TextStart::line(line_no), line)?;
     let a = &ev.attributes;
-    // Every finding about an actor names it by this id; an event without one cannot be
-    // attributed, so it is bad input rather than something to report on.
-    if a.actor.id.trim().is_empty() {
-        return Err(SnapshotError::EventLine {
-            path: path.to_string(),
-            line: line_no,
-            message: "field `attributes.actor.id`: empty (expected the acting account's id)"
-                .to_string(),
-        });
-    }
     let mut sp = |t: &str| span_of(t, base, side);
     let loc = a.location.as_ref();
     Ok(Rec {
@@ -698,26 +679,6 @@ fn scan_blocks(
     let mut facts = s.finish();
     facts.file = Some(FileEntry { sha256, records });
     Ok(facts)
-}
-
-/// The error for a line the fast path could not read: the owned parse names the field.
-fn line_error(path: &str, line_no: u64, text: &str, fast: Option<String>) -> SnapshotError {
-    match crate::snapshot::load::parse_json::<Event>(path, text.as_bytes()) {
-        Err(SnapshotError::Json { field, message, column, .. }) => SnapshotError::EventLine {
-            path: path.to_string(),
-            line: line_no,
-            message: format!("column {column}: field `{field}`: {message} (expected one audit event object in the API's shape)"),
-        },
-        Err(other) => other,
-        Ok(_) => SnapshotError::EventLine {
-            path: path.to_string(),
-            line: line_no,
-            message: format!(
-                "{} (expected one audit event object in the API's shape)",
-                fast.unwrap_or_else(|| "unreadable event".to_string())
-            ),
-        },
-    }
 }
 
 /// One event as the specs see it: fields resolved on demand, context parsed at most once.

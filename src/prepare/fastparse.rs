@@ -8,84 +8,14 @@ use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// One audit event, borrowed from its line.
-#[derive(Debug, Deserialize)]
-pub struct RawEvent<'a> {
-    #[serde(borrow)]
-    pub id: Cow<'a, str>,
-    #[serde(borrow)]
-    pub attributes: RawAttributes<'a>,
-    #[serde(borrow, default)]
-    pub message: Option<RawMessage<'a>>,
-}
+// The event line itself (its borrowed fields and time reader) belongs to the snapshot format,
+// shared with `import-events`.
+pub use crate::snapshot::event_line::{
+    civil_from_days, days_from_civil, fast_time_ns, parse_event, RawActor, RawAttributes, RawAuth,
+    RawEvent, RawLocation, RawMessage, RawPerson,
+};
 
-#[derive(Debug, Deserialize)]
-pub struct RawAttributes<'a> {
-    #[serde(borrow)]
-    pub time: Cow<'a, str>,
-    #[serde(borrow)]
-    pub action: Cow<'a, str>,
-    #[serde(borrow)]
-    pub actor: RawActor<'a>,
-    /// Parsed on demand (`context_objects`): most facts never look inside.
-    #[serde(borrow, default)]
-    pub context: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub container: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    pub location: Option<RawLocation<'a>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RawActor<'a> {
-    #[serde(borrow)]
-    pub id: Cow<'a, str>,
-    #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub email: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub auth: Option<RawAuth<'a>>,
-    #[serde(borrow, default, rename = "onBehalfOf")]
-    pub on_behalf_of: Option<RawPerson<'a>>,
-    #[serde(borrow, default)]
-    pub app: Option<&'a RawValue>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RawAuth<'a> {
-    #[serde(borrow, default, rename = "authType")]
-    pub auth_type: Option<Cow<'a, str>>,
-    #[serde(borrow, default, rename = "tokenId")]
-    pub token_id: Option<Cow<'a, str>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RawPerson<'a> {
-    #[serde(borrow, default)]
-    pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub name: Option<Cow<'a, str>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RawLocation<'a> {
-    #[serde(borrow, default)]
-    pub ip: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub geo: Option<Cow<'a, str>>,
-    #[serde(borrow, default, rename = "countryName")]
-    pub country_name: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    pub city: Option<Cow<'a, str>>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct RawMessage<'a> {
-    #[serde(borrow, default)]
-    pub content: Option<Cow<'a, str>>,
-}
-
+const NS_PER_SEC: i64 = 1_000_000_000;
 /// A `context[]` / `container[]` item, with the attribute fields facts use.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawObject<'a> {
@@ -135,10 +65,6 @@ pub struct RawAppAttributes<'a> {
     pub name: Option<Cow<'a, str>>,
 }
 
-pub fn parse_event(line: &str) -> Result<RawEvent<'_>, serde_json::Error> {
-    serde_json::from_str(line)
-}
-
 /// The items of a `context` / `container` array; tolerant: a non-array or odd item reads as
 /// nothing rather than failing the event (the owned parse already accepted its shape).
 pub fn objects(raw: Option<&str>) -> Vec<RawObject<'_>> {
@@ -167,106 +93,6 @@ pub fn scalar_text(raw: &RawValue) -> Option<String> {
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-const NS_PER_SEC: i64 = 1_000_000_000;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The civil date of a day number (inverse of `days_from_civil`).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn digits(b: &[u8]) -> Option<i64> {
-    let mut v: i64 = 0;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + i64::from(c - b'0');
-    }
-    Some(v)
-}
-
-/// Epoch nanoseconds of `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`, the form the API and orgscan
-/// write; `None` for anything else (the caller falls back to `Timestamp::parse`).
-pub fn fast_time_ns(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || (b[10] != b'T' && b[10] != b't') {
-        return None;
-    }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (y, mo, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let (h, mi, s) = (
-        digits(&b[11..13])?,
-        digits(&b[14..16])?,
-        digits(&b[17..19])?,
-    );
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    let mut i = 19;
-    let mut frac: i64 = 0;
-    if b[i] == b'.' {
-        i += 1;
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            if i - start < 9 {
-                frac = frac * 10 + i64::from(b[i] - b'0');
-            }
-            i += 1;
-        }
-        let n = i - start;
-        if n == 0 {
-            return None;
-        }
-        for _ in n..9 {
-            frac *= 10;
-        }
-    }
-    let offset_s = match b.get(i..)? {
-        [b'Z'] | [b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let oh = digits(&[*h1, *h2])?;
-            let om = digits(&[*m1, *m2])?;
-            let v = oh * 3600 + om * 60;
-            if *sign == b'-' {
-                -v
-            } else {
-                v
-            }
-        }
-        _ => return None,
-    };
-    // Reject impossible dates (Feb 30) the way chrono would.
-    let days = days_from_civil(y, mo, d);
-    let (cy, cm, cd) = civil_from_days(days);
-    if (cy, i64::from(cm), i64::from(cd)) != (y, mo, d) {
-        return None;
-    }
-    let secs = days * 86_400 + h * 3600 + mi * 60 + s.min(59) - offset_s;
-    secs.checked_mul(NS_PER_SEC)?.checked_add(frac)
 }
 
 /// Canonical text of an epoch-ns instant (RFC 3339, UTC, milliseconds), like `Timestamp`.

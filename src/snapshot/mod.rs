@@ -2,6 +2,7 @@
 //! (DESIGN §4). `load` reads and validates one, `write` produces one atomically.
 
 pub mod attestation;
+pub mod event_line;
 pub mod load;
 pub mod manifest;
 pub mod schema;

@@ -1,0 +1,698 @@
+//! `orgscan import-events FILE… --into SNAPSHOT`: add exported audit events to a snapshot, so
+//! someone with exports but no API key can still scan. Accepts API page JSON (`{"data":[…]}`),
+//! a JSON array of events, NDJSON (one event, or one page, per line), or any concatenation,
+//! each plain, gzip or zstd. Events are checked by the same reader `scan` uses (same errors),
+//! deduplicated by id (the copy already in the snapshot wins, then the first read), ordered by
+//! time then id, and the snapshot is rewritten atomically with fresh hashes, counts and event
+//! window. A missing snapshot is created (source `import`).
+//!
+//! Memory does not grow with the input: every file is read once as a stream ([`frame`]), the
+//! events go to sorted runs on disk ([`spool`]) and are merged with the snapshot's stored
+//! events the way `collect --resume-from` merges them ([`merge_stream_into`]).
+
+mod frame;
+mod open;
+mod spool;
+
+use super::args::ImportEventsArgs;
+use super::events::{
+    check_snapshot_events, each_stored_line, merge_stream_into, EventRecord, StoredEvents,
+};
+use super::CollectError;
+use crate::snapshot::event_line::read_event_line;
+use crate::snapshot::load::load_manifest;
+use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
+use crate::snapshot::{
+    load_snapshot, Collection, CollectionStatus, Manifest, Provenance, Snapshot, SnapshotError,
+    SnapshotSource, SnapshotWriter, Timestamp,
+};
+use serde_json::Value;
+use spool::{ExternalSort, SpoolDir, Spooled};
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportOutcome {
+    pub snapshot: PathBuf,
+    /// True when the snapshot did not exist before.
+    pub created: bool,
+    /// Events read from the files (with duplicates).
+    pub read: u64,
+    pub added: u64,
+    pub duplicates: u64,
+    pub total: u64,
+}
+
+impl ImportOutcome {
+    pub fn summary(&self) -> String {
+        format!(
+            "{} {}: {} events read, {} added, {} duplicates skipped, {} in all",
+            if self.created { "created" } else { "updated" },
+            self.snapshot.display(),
+            self.read,
+            self.added,
+            self.duplicates,
+            self.total
+        )
+    }
+}
+
+/// The CLI entry: imports and prints the summary unless `--quiet`.
+pub fn run_import_events(args: &ImportEventsArgs) -> Result<ImportOutcome, CollectError> {
+    let outcome = import_events(&args.files, &args.into, args.org.as_deref())?;
+    if !args.quiet {
+        eprintln!("{}", outcome.summary());
+    }
+    Ok(outcome)
+}
+
+fn input_error(path: &Path, message: impl Into<String>) -> CollectError {
+    CollectError::Input {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// An event line `scan` would refuse, worded as `scan` words it.
+fn event_error(error: SnapshotError) -> CollectError {
+    match error {
+        SnapshotError::EventLine {
+            path,
+            line,
+            message,
+        } => CollectError::Input {
+            path,
+            message: format!("line {line}: {message}"),
+        },
+        other => CollectError::Input {
+            path: String::new(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// A spool file that could not be written or read back (disk full, …): not the input's fault.
+fn spool_error(spool: &SpoolDir, e: io::Error) -> CollectError {
+    CollectError::Setup(format!(
+        "{}: cannot spool the imported events: {e}",
+        spool.path().display()
+    ))
+}
+
+/// One event read from an export: checked, in the form it is stored in.
+pub struct ExportEvent<'a> {
+    pub time_ns: i64,
+    pub id: &'a str,
+    /// The compact JSON line `serde_json` writes for it (the export's own text when it is
+    /// already that).
+    pub line: std::borrow::Cow<'a, str>,
+    /// The `attributes.container` list, for telling the org.
+    container: Option<&'a serde_json::value::RawValue>,
+}
+
+/// Streams every event of one export file to `f`, in file order. Errors name the file, line,
+/// column and (for an event) the field, as `scan` does.
+pub fn each_export_event(
+    path: &Path,
+    mut f: impl FnMut(ExportEvent<'_>) -> Result<(), CollectError>,
+) -> Result<(), CollectError> {
+    let shown = path.display().to_string();
+    let reader = open::open_export(path)?;
+    let framed = |event: frame::FramedEvent<'_>| -> Result<(), CollectError> {
+        let text = std::str::from_utf8(event.text).map_err(|e| {
+            let valid = &event.text[..e.valid_up_to()];
+            let newlines = valid.iter().filter(|&&b| b == b'\n').count();
+            let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let (line, column) = event.at.offset(newlines + 1, column + 1);
+            input_error(
+                path,
+                format!("line {line}, column {column}: not UTF-8 (expected UTF-8 JSON)"),
+            )
+        })?;
+        let (raw, time_ns) = read_event_line(&shown, event.at, text).map_err(event_error)?;
+        let line = if event.canonical {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            // Pretty-printed, other escapes or number forms: stored as serde_json writes it,
+            // as `collect` stores what the API sends.
+            let value: Value = serde_json::from_str(text)
+                .map_err(|e| input_error(path, format!("line {}: {e}", event.at.line)))?;
+            std::borrow::Cow::Owned(value.to_string())
+        };
+        f(ExportEvent {
+            time_ns,
+            id: &raw.id,
+            line,
+            container: raw.attributes.container,
+        })
+    };
+    frame::each_event(reader, framed).map_err(|stop| match stop {
+        frame::Stop::Frame(e) => input_error(path, e.to_string()),
+        frame::Stop::Event(e) => e,
+        frame::Stop::Read(at, e) => input_error(
+            path,
+            format!(
+                "line {}: cannot read: {e} (expected UTF-8 JSON, plain, gzip or zstd)",
+                at.line
+            ),
+        ),
+    })
+}
+
+/// The org id in the event's first container of type `orgs`.
+fn org_of_event(container: Option<&serde_json::value::RawValue>) -> Option<String> {
+    let list: Value = serde_json::from_str(container?.get()).ok()?;
+    list.as_array()?
+        .iter()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some("orgs"))?
+        .get("id")?
+        .as_str()
+        .map(str::to_string)
+}
+
+fn timestamp_of_ns(ns: i64) -> Timestamp {
+    Timestamp(chrono::DateTime::from_timestamp_nanos(ns))
+}
+
+/// Bytes of imported events held before a sorted run is written to disk.
+const EVENT_BUDGET: usize = 32 << 20;
+/// The same for the id index (dedupe) and the copies it drops.
+const ID_BUDGET: usize = 8 << 20;
+const LOSER_BUDGET: usize = 4 << 20;
+
+/// An imported event, in the order it is written (time, id), then the order read.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Timed {
+    time_ns: i64,
+    id: String,
+    seq: u64,
+    line: String,
+}
+
+/// One sighting of an id: the snapshot's stored copy first, then imports in the order read.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Seen {
+    id: String,
+    imported: bool,
+    seq: u64,
+    time_ns: i64,
+}
+
+/// An imported copy of an id seen earlier: left out of the merge.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Loser {
+    time_ns: i64,
+    id: String,
+    seq: u64,
+}
+
+impl Spooled for Timed {
+    fn held_bytes(&self) -> usize {
+        self.id.len() + self.line.len()
+    }
+    fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        spool::write_u64(out, self.time_ns as u64)?;
+        spool::write_u64(out, self.seq)?;
+        spool::write_bytes(out, self.id.as_bytes())?;
+        spool::write_bytes(out, self.line.as_bytes())
+    }
+    fn read_from(input: &mut impl BufRead) -> io::Result<Option<Self>> {
+        let Some(time) = spool::read_first_u64(input)? else {
+            return Ok(None);
+        };
+        Ok(Some(Timed {
+            time_ns: time as i64,
+            seq: spool::read_u64(input)?,
+            id: spool::read_string(input)?,
+            line: spool::read_string(input)?,
+        }))
+    }
+}
+
+impl Spooled for Seen {
+    fn held_bytes(&self) -> usize {
+        self.id.len()
+    }
+    fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        spool::write_u64(out, self.seq)?;
+        spool::write_u64(out, self.time_ns as u64)?;
+        spool::write_u64(out, u64::from(self.imported))?;
+        spool::write_bytes(out, self.id.as_bytes())
+    }
+    fn read_from(input: &mut impl BufRead) -> io::Result<Option<Self>> {
+        let Some(seq) = spool::read_first_u64(input)? else {
+            return Ok(None);
+        };
+        Ok(Some(Seen {
+            seq,
+            time_ns: spool::read_u64(input)? as i64,
+            imported: spool::read_u64(input)? != 0,
+            id: spool::read_string(input)?,
+        }))
+    }
+}
+
+impl Spooled for Loser {
+    fn held_bytes(&self) -> usize {
+        self.id.len()
+    }
+    fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        spool::write_u64(out, self.time_ns as u64)?;
+        spool::write_u64(out, self.seq)?;
+        spool::write_bytes(out, self.id.as_bytes())
+    }
+    fn read_from(input: &mut impl BufRead) -> io::Result<Option<Self>> {
+        let Some(time) = spool::read_first_u64(input)? else {
+            return Ok(None);
+        };
+        Ok(Some(Loser {
+            time_ns: time as i64,
+            seq: spool::read_u64(input)?,
+            id: spool::read_string(input)?,
+        }))
+    }
+}
+
+/// The imported events in write order, without the copies that lost to an earlier one.
+struct Survivors<'a> {
+    spool: &'a Path,
+    events: spool::Sorted<Timed>,
+    losers: std::iter::Peekable<spool::Sorted<Loser>>,
+}
+
+impl Iterator for Survivors<'_> {
+    type Item = Result<EventRecord, SnapshotError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let fail = |source: io::Error| SnapshotError::Io {
+            path: self.spool.display().to_string(),
+            source,
+        };
+        loop {
+            let event = match self.events.next()? {
+                Ok(event) => event,
+                Err(e) => return Some(Err(fail(e))),
+            };
+            let key = (event.time_ns, event.id.as_str(), event.seq);
+            let mut lost = false;
+            while let Some(next) = self.losers.peek() {
+                match next {
+                    Ok(l) if (l.time_ns, l.id.as_str(), l.seq) < key => {}
+                    Ok(l) => {
+                        lost = (l.time_ns, l.id.as_str(), l.seq) == key;
+                        break;
+                    }
+                    Err(_) => {}
+                }
+                match self.losers.next() {
+                    Some(Err(e)) => return Some(Err(fail(e))),
+                    _ => continue,
+                }
+            }
+            if lost {
+                self.losers.next();
+                continue;
+            }
+            return Some(Ok(EventRecord {
+                time: timestamp_of_ns(event.time_ns),
+                id: event.id,
+                line: event.line,
+            }));
+        }
+    }
+}
+
+/// Imports `files` into the snapshot at `into` (created when absent).
+pub fn import_events(
+    files: &[PathBuf],
+    into: &Path,
+    org: Option<&str>,
+) -> Result<ImportOutcome, CollectError> {
+    crate::snapshot::write::check_replaceable(into)
+        .map_err(|e| input_error(into, e.to_string()))?;
+    let now = Timestamp(chrono::Utc::now());
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+
+    let exists = into
+        .join(crate::snapshot::manifest::MANIFEST_FILE)
+        .is_file();
+    if !exists && into.is_dir() && std::fs::read_dir(into).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(input_error(
+            into,
+            "exists and is not a snapshot (no manifest.json); refusing to replace it",
+        ));
+    }
+    if exists {
+        let manifest = load_manifest(into).map_err(|e| input_error(into, e.to_string()))?;
+        if let Some(org) = org {
+            if org != manifest.org.id {
+                return Err(input_error(
+                    into,
+                    format!("the snapshot is of org {:?}, not {org:?}", manifest.org.id),
+                ));
+            }
+        }
+    }
+
+    // Pass 1: every export once, each event to the time-ordered spool and the id index.
+    let spool = SpoolDir::create(into).map_err(|e| spool_error_at(into, e))?;
+    let mut by_time = ExternalSort::<Timed>::new(&spool, "events", EVENT_BUDGET);
+    let mut by_id = ExternalSort::<Seen>::new(&spool, "ids", ID_BUDGET);
+    let mut read = 0u64;
+    let mut org_of_events: Option<String> = None;
+    let want_org = !exists && org.is_none();
+    for file in files {
+        each_export_event(file, |event| {
+            read += 1;
+            if want_org && org_of_events.is_none() {
+                org_of_events = org_of_event(event.container);
+            }
+            by_id
+                .push(Seen {
+                    id: event.id.to_string(),
+                    imported: true,
+                    seq: read,
+                    time_ns: event.time_ns,
+                })
+                .and_then(|()| {
+                    by_time.push(Timed {
+                        time_ns: event.time_ns,
+                        id: event.id.to_string(),
+                        seq: read,
+                        line: event.line.into_owned(),
+                    })
+                })
+                .map_err(|e| spool_error(&spool, e))
+        })?;
+    }
+
+    let existing = if exists {
+        let snapshot = load_snapshot(into).map_err(|e| input_error(into, e.to_string()))?;
+        // Checked, then streamed again into the merge: not held in memory.
+        let stored =
+            check_snapshot_events(into, &snapshot.manifest).map_err(|m| input_error(into, m))?;
+        Some((snapshot, stored))
+    } else {
+        None
+    };
+    let stored = existing
+        .as_ref()
+        .map(|(_, stored)| stored.clone())
+        .unwrap_or_default();
+
+    // Pass 2: ids in order; the first sighting wins (a stored copy before any import).
+    if let Some(path) = stored.path.as_ref().filter(|_| read > 0) {
+        each_stored_line(path, |number, key, _| {
+            by_id
+                .push(Seen {
+                    id: key.id,
+                    imported: false,
+                    seq: number,
+                    time_ns: key.time.epoch_nanos(),
+                })
+                .map_err(|source| SnapshotError::Io {
+                    path: spool.path().display().to_string(),
+                    source,
+                })
+        })
+        .map_err(|e| input_error(into, e.to_string()))?;
+    }
+    let mut losers = ExternalSort::<Loser>::new(&spool, "losers", LOSER_BUDGET);
+    let mut added = 0u64;
+    let mut new_range: Option<(i64, i64)> = None;
+    let mut current: Option<String> = None;
+    for seen in by_id.into_sorted().map_err(|e| spool_error(&spool, e))? {
+        let seen = seen.map_err(|e| spool_error(&spool, e))?;
+        if current.as_deref() == Some(seen.id.as_str()) {
+            if seen.imported {
+                losers
+                    .push(Loser {
+                        time_ns: seen.time_ns,
+                        id: seen.id,
+                        seq: seen.seq,
+                    })
+                    .map_err(|e| spool_error(&spool, e))?;
+            }
+            continue;
+        }
+        if seen.imported {
+            added += 1;
+            new_range = Some(match new_range {
+                Some((a, b)) => (a.min(seen.time_ns), b.max(seen.time_ns)),
+                None => (seen.time_ns, seen.time_ns),
+            });
+        }
+        current = Some(seen.id);
+    }
+    let before = stored.count;
+    let total = before + added;
+    let duplicates = read - added;
+    let range = match (
+        new_range.map(|(a, b)| (timestamp_of_ns(a), timestamp_of_ns(b))),
+        stored.first.zip(stored.last),
+    ) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (new, old) => new.or(old),
+    };
+    let note = format!(
+        "imported {added} events from {} ({duplicates} duplicates skipped)",
+        names.join(", ")
+    );
+
+    // Pass 3: the stored events and the survivors, merged in order into the new snapshot.
+    let fresh = Survivors {
+        spool: spool.path(),
+        events: by_time.into_sorted().map_err(|e| spool_error(&spool, e))?,
+        losers: losers
+            .into_sorted()
+            .map_err(|e| spool_error(&spool, e))?
+            .peekable(),
+    };
+    let mut writer = SnapshotWriter::create(into).map_err(CollectError::Write)?;
+    let manifest = match &existing {
+        Some((snapshot, _)) => {
+            copy_collections(&mut writer, snapshot)?;
+            let mut prov = match snapshot.manifest.collections.get(&Collection::Events) {
+                Some(p) if p.status == CollectionStatus::Collected => p.clone(),
+                Some(p) => {
+                    let mut fresh =
+                        Provenance::collected(format!("import: {}", names.join(", ")), now, 0, 0);
+                    if let Some(reason) = &p.reason {
+                        fresh
+                            .warnings
+                            .push(format!("the API events were unavailable: {reason}"));
+                    }
+                    fresh
+                }
+                None => Provenance::collected(format!("import: {}", names.join(", ")), now, 0, 0),
+            };
+            prov.records = total;
+            prov.warnings.push(note);
+            writer
+                .write_event_stream(prov, |emit| merge_stream_into(&stored, fresh, emit))
+                .map_err(CollectError::Write)?;
+            let mut manifest = snapshot.manifest.clone();
+            manifest.event_window = union_window(manifest.event_window.take(), range);
+            manifest
+        }
+        None => {
+            let org_id = org.map(str::to_string).or(org_of_events).ok_or_else(|| {
+                input_error(
+                    into,
+                    "cannot tell the org: the events name none; pass --org ORG_ID",
+                )
+            })?;
+            let mut prov =
+                Provenance::collected(format!("import: {}", names.join(", ")), now, 0, total);
+            prov.warnings.push(note);
+            writer
+                .write_event_stream(prov, |emit| {
+                    merge_stream_into(&StoredEvents::default(), fresh, emit)
+                })
+                .map_err(CollectError::Write)?;
+            Manifest {
+                format: FORMAT_NAME.to_string(),
+                format_version: FORMAT_VERSION,
+                tool_version: crate::TOOL_VERSION.to_string(),
+                org: OrgIdentity {
+                    id: org_id,
+                    name: None,
+                },
+                collected_at: now,
+                source: SnapshotSource::Import,
+                event_window: range.map(|(from, to)| EventWindow { from, to }),
+                stream_cursor: None,
+                files: Default::default(),
+                collections: Default::default(),
+            }
+        }
+    };
+    let snapshot = writer.finish(manifest).map_err(CollectError::Write)?;
+    Ok(ImportOutcome {
+        snapshot,
+        created: existing.is_none(),
+        read,
+        added,
+        duplicates,
+        total,
+    })
+}
+
+fn spool_error_at(into: &Path, e: io::Error) -> CollectError {
+    CollectError::Setup(format!(
+        "{}: cannot create a spool directory beside it: {e}",
+        into.display()
+    ))
+}
+
+fn union_window(
+    window: Option<EventWindow>,
+    range: Option<(Timestamp, Timestamp)>,
+) -> Option<EventWindow> {
+    match (window, range) {
+        (Some(w), Some((min, max))) => Some(EventWindow {
+            from: w.from.min(min),
+            to: w.to.max(max),
+        }),
+        (Some(w), None) => Some(w),
+        (None, Some((from, to))) => Some(EventWindow { from, to }),
+        (None, None) => None,
+    }
+}
+
+/// Rewrites every collection but the events as it was stored (the loader has checked the
+/// hashes): the items as served, not their typed views, so nothing a typed view sets aside
+/// (a field in an unexpected shape) is lost by an import.
+fn copy_collections(writer: &mut SnapshotWriter, snapshot: &Snapshot) -> Result<(), CollectError> {
+    let dir = std::path::Path::new(&snapshot.location);
+    for (collection, provenance) in &snapshot.manifest.collections {
+        let collection = *collection;
+        if collection == Collection::Events {
+            continue;
+        }
+        let file = dir.join(collection.file_name());
+        if provenance.status != CollectionStatus::Collected || !file.is_file() {
+            writer.mark_unavailable(collection, provenance.clone());
+            continue;
+        }
+        let shown = file.display().to_string();
+        let bytes = std::fs::read(&file).map_err(|e| input_error(&file, e.to_string()))?;
+        let stored: serde_json::Value = crate::snapshot::load::parse_json(&shown, &bytes)
+            .map_err(|e| input_error(&file, e.to_string()))?;
+        let count = snapshot
+            .manifest
+            .files
+            .get(collection.file_name())
+            .map_or(provenance.records, |f| f.records);
+        writer
+            .write_collection(collection, &stored, count, provenance.clone())
+            .map_err(CollectError::Write)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(id: &str, time: &str) -> String {
+        format!(
+            r#"{{"id":"{id}","type":"events","attributes":{{"time":"{time}","action":"user_login","actor":{{"id":"u1"}},"container":[{{"id":"org-1","type":"orgs"}}]}}}}"#
+        )
+    }
+
+    /// The ids and stored lines of every event in the file, or the error.
+    fn read_events_file(path: &Path) -> Result<Vec<(String, String)>, CollectError> {
+        let mut out = Vec::new();
+        each_export_event(path, |e| {
+            out.push((e.id.to_string(), e.line.into_owned()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_pages_arrays_and_ndjson() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("page.json");
+        std::fs::write(
+            &page,
+            format!(
+                "{{\"links\":{{\"self\":\"x\"}},\"data\":[{},{}],\"meta\":{{\"next\":null}}}}",
+                event("a", "2026-01-01T00:00:00Z"),
+                event("b", "2026-01-02T00:00:00Z")
+            ),
+        )
+        .unwrap();
+        let ids: Vec<String> = read_events_file(&page)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        let nd = dir.path().join("e.ndjson");
+        std::fs::write(
+            &nd,
+            format!(
+                "{}\n\n{}\n[{}]\n{{\"data\":null}}\n",
+                event("c", "2026-01-01T00:00:00Z"),
+                event("d", "2026-01-01T00:00:00Z"),
+                event("e", "2026-01-01T00:00:00Z")
+            ),
+        )
+        .unwrap();
+        assert_eq!(read_events_file(&nd).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn stores_events_as_serde_json_writes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let compact = event("a", "2026-01-01T00:00:00Z");
+        // Pretty-printed, an escaped slash, upper-case hex, a float: all rewritten compactly.
+        let odd = r#"{ "id" : "b\/\u00E9",
+            "attributes": {"time":"2026-01-01T00:00:00Z","action":"x","actor":{"id":"u"},"n":1.50,"m":-0,"k":"\u001f\u0041"}}"#;
+        let path = dir.path().join("e.json");
+        std::fs::write(&path, format!("[{compact},\n{odd}]")).unwrap();
+        let got = read_events_file(&path).unwrap();
+        assert_eq!(got[0].1, compact);
+        let expected: Value = serde_json::from_str(odd).unwrap();
+        assert_eq!(got[1].1, expected.to_string());
+        assert_eq!(got[1].0, "b/é");
+    }
+
+    #[test]
+    fn errors_name_file_line_column_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let nd = dir.path().join("bad.ndjson");
+        std::fs::write(
+            &nd,
+            format!(
+                "{}\n{{\"id\":\"x\",\"attributes\":{{\"action\":\"a\",\"actor\":{{\"id\":\"u\"}}}}}}\n",
+                event("c", "2026-01-01T00:00:00Z")
+            ),
+        )
+        .unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.ndjson: line 2: column ")
+                && err.contains("field `attributes`")
+                && err.contains("time"),
+            "{err}"
+        );
+        std::fs::write(&nd, "{\"id\": tru").unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(
+            err.contains("line 1, column") && err.contains("not JSON"),
+            "{err}"
+        );
+        std::fs::write(&nd, "\n\n42\n").unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3, column 1") && err.contains("a number"),
+            "{err}"
+        );
+        std::fs::write(&nd, "{\"data\":{}}").unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(err.contains("`data` is not a list of events"), "{err}");
+    }
+}
