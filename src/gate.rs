@@ -1,8 +1,8 @@
-//! The one place that decides a scan's outcome for CI (DESIGN §9): exit 0 pass, 1 gate failed
-//! (an open finding at or above `--fail-on`), 3 incomplete (a control in `error`, no control
-//! evaluated at all, or less of the score's points evaluated than `--min-coverage`).
-//! `--exit-zero` turns a failed gate into `not_enforced` (exit 0, the would-be outcome kept);
-//! it never turns an incomplete scan into a pass.
+//! The one place that decides a scan's outcome for CI (docs/architecture.md): exit 0 pass, 1 gate
+//! failed (an open finding at or above `--fail-on`), 3 incomplete (a control in `error`, no control
+//! evaluated at all, or less of the score's points evaluated than `--min-coverage`). `--exit-zero`
+//! turns a failed gate into `not_enforced` (exit 0, the would-be outcome kept); it never turns an
+//! incomplete scan into a pass.
 
 use crate::results::{ControlResult, Score, Severity, Status};
 use serde::{Deserialize, Serialize};

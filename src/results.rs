@@ -1,5 +1,5 @@
-//! The results model (DESIGN §8): each control's status, its findings with evidence, and the
-//! Secure-Score-style points. Built from raw policy outputs by `policy::evaluate`, consumed by
+//! The results model (docs/architecture.md): each control's status, its findings with evidence, and
+//! the Secure-Score-style points. Built from raw policy outputs by `policy::evaluate`, consumed by
 //! every report renderer and by the gate.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! A failed request, named by method and path (never host, query or headers), with the
-//! Atlassian error envelope's code, title and detail (atlassian-api.md §2.4).
+//! Atlassian error envelope's code, title and detail (docs/atlassian-api.md, "Errors").
 
 use super::client::ApiKey;
 use serde_json::Value;

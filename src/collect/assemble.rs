@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// The scope a scoped API key needs for a collection (atlassian-api.md §1), for 403 reasons.
+/// The scope a scoped API key needs for a collection (docs/atlassian-api.md, docs/collect.md), for
+/// 403 reasons.
 pub(crate) fn scope_of(collection: Collection) -> Option<&'static str> {
     Some(match collection {
         Collection::Org => "read:orgs:admin",

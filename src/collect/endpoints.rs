@@ -1,4 +1,4 @@
-//! One function per configuration collection (atlassian-api.md §3): which endpoint, which
+//! One function per configuration collection (docs/atlassian-api.md): which endpoint, which
 //! parameters, which paging rule, and how its items become snapshot records. Records keep the
 //! API's order, which is meaningful for configuration (e.g. policy precedence).
 

@@ -43,8 +43,8 @@ pub enum CollectError {
 }
 
 impl CollectError {
-    /// DESIGN §9: 2 for usage, configuration and input errors; 3 when the collection could
-    /// not be completed for other reasons (nothing written).
+    /// docs/architecture.md (exit codes): 2 for usage, configuration and input errors; 3 when the
+    /// collection could not be completed for other reasons (nothing written).
     pub fn exit_code(&self) -> i32 {
         match self {
             CollectError::Write(_) | CollectError::Setup(_) => 3,

@@ -1,6 +1,6 @@
-//! Audit events (atlassian-api.md §3.9): the poll endpoint `/events-stream` walked to its end
-//! (an empty page) with the cursor it returns stored for the next run, or `/events` when the
-//! stream is absent (404), resending the `from`/`to` filters with every cursor.
+//! Audit events (docs/atlassian-api.md, "Audit events"): the poll endpoint `/events-stream` walked
+//! to its end (an empty page) with the cursor it returns stored for the next run, or `/events` when
+//! the stream is absent (404), resending the `from`/`to` filters with every cursor.
 //!
 //! Events are kept as the API sent them (one compact JSON line each), checked against the
 //! snapshot's `Event` type, deduplicated by id (first seen wins) and ordered by time then id.

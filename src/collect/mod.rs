@@ -1,5 +1,5 @@
 //! `orgscan collect`: read an Atlassian Cloud org through the admin APIs into a snapshot
-//! (DESIGN §2, §4). Every collection is fetched concurrently (each URL path paced by its own
+//! (docs/architecture.md). Every collection is fetched concurrently (each URL path paced by its own
 //! rate-limit budget), a refused collection is recorded as unavailable with its reason, and
 //! the snapshot is written atomically, so an interrupted run leaves the previous one intact.
 //!

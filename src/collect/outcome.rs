@@ -1,4 +1,4 @@
-//! What a collection run produced, and the exit code it maps to (DESIGN §9).
+//! What a collection run produced, and the exit code it maps to (docs/architecture.md, exit codes).
 
 use super::client::StatsSnapshot;
 use crate::snapshot::{Collection, CollectionStatus, Manifest};
@@ -34,7 +34,8 @@ pub struct CollectOutcome {
     pub kept_previous: Option<PathBuf>,
 }
 
-/// DESIGN §9: 0 complete (or only refused collections with `--allow-partial`), 3 otherwise.
+/// docs/architecture.md (exit codes): 0 complete (or only refused collections with
+/// `--allow-partial`), 3 otherwise.
 pub(crate) fn exit_code_of(
     unavailable: &[Unavailable],
     events_interrupted: bool,
@@ -54,7 +55,8 @@ impl CollectOutcome {
         self.unavailable.is_empty() && self.events_interrupted.is_none()
     }
 
-    /// DESIGN §9: 0 complete (or only refused collections with `--allow-partial`), 3 otherwise.
+    /// docs/architecture.md (exit codes): 0 complete (or only refused collections with
+    /// `--allow-partial`), 3 otherwise.
     pub fn exit_code(&self) -> i32 {
         exit_code_of(
             &self.unavailable,

@@ -1,4 +1,5 @@
-//! Walking a cursor-paged listing (atlassian-api.md §2.2). Three styles meet here:
+//! Walking a cursor-paged listing (docs/atlassian-api.md, "Pages and envelopes"). Three styles meet
+//! here:
 //!
 //! * `links.next` is a full URL (v1 orgs, users, domains): follow it, re-rooted on our base;
 //! * `meta.next` is a cursor (events, policies): resend the original parameters with `cursor`,

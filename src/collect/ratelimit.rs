@@ -1,4 +1,4 @@
-//! Pacing requests so the steady state never meets a 429 (atlassian-api.md §2.3).
+//! Pacing requests so the steady state never meets a 429 (docs/atlassian-api.md, "Rate limits").
 //!
 //! The admin APIs report their budget on every response (`X-RateLimit-Limit`, `-Remaining`,
 //! `-Reset`). The limiter keeps one bucket per URL path (the documented events limit is "per API

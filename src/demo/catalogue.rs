@@ -1,8 +1,8 @@
 //! The demo org's `/event-actions` catalogue: entries copied from a real dump of the endpoint
-//! (atlassian-api.md §3.9d, display names and groups as Atlassian spells them, including the
-//! group-less `beacon_*` entries), plus the newer app-activity, OAuth and Rovo MCP actions
-//! whose keys are not published (atlassian-api.md §4.6): policies must discover those by
-//! name or group, so the demo gives them plausible keys and the documented group names.
+//! (docs/atlassian-api.md, "The action catalogue": display names and groups as Atlassian spells
+//! them, including the group-less `beacon_*` entries), plus the newer app-activity, OAuth and Rovo
+//! MCP actions whose keys are not published (docs/atlassian-api.md): policies must discover those
+//! by name or group, so the demo gives them plausible keys and the documented group names.
 
 use crate::snapshot::{EventAction, EventActionAttributes};
 
@@ -502,7 +502,7 @@ const ACTIONS: &[(&str, &str, &[&str])] = &[
     ("beacon_detection_disabled", "Disabled detection", &[]),
     ("beacon_siem_added", "Added SIEM webhook", &[]),
     ("dc_connectivity_link_created", "Link created", &[]),
-    // Newer actions (keys not published; atlassian-api.md §4.6).
+    // Newer actions (keys not published; docs/atlassian-api.md).
     (
         "jira_app_api_activity",
         "Third-party app made a Jira API request",

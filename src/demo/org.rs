@@ -1,6 +1,6 @@
 //! The demo org's configuration collections other than people: the org record, domains,
 //! sites and products, org and Control API policies, admin API keys, user API tokens and the
-//! attestation. Each record is in the API's own shape (atlassian-api.md §3) and several are
+//! attestation. Each record is in the API's own shape (docs/atlassian-api.md) and several are
 //! deliberately wrong in the ways the policies look for; `DemoFacts` lists which.
 
 use super::json::{timestamp, utc_ms, MS_PER_DAY, MS_PER_HOUR};

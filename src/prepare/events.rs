@@ -4,7 +4,7 @@
 //! and into the declared facts of the pack (`spec`). Slim copies are kept only of events whose
 //! action a policy lists in `custom.data.events`, or that a `select` fact picks. Memory is
 //! bounded by the number of distinct keys, the selected events and ~17 bytes per event id,
-//! never by the whole history (DESIGN §7).
+//! never by the whole history (docs/architecture.md).
 //!
 //! Pipeline (`scan_source`): a reader cuts the file into ~4 MB blocks at line ends; parser
 //! threads read each block's lines into compact records (string fields as spans into the

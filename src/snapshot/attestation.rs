@@ -1,7 +1,8 @@
 //! The attestation: an admin's signed-off answers for the settings no Atlassian API exposes
-//! (atlassian-api.md §5). Written by hand as TOML (`orgscan attest init` makes the template),
-//! validated, and stored in the snapshot as `attestation.json`. Every answer is optional: an
-//! unanswered setting makes the controls that need it `not_evaluable`, never a silent pass.
+//! (docs/atlassian-api.md, "Settings no API exposes"). Written by hand as TOML (`orgscan attest
+//! init` makes the template), validated, and stored in the snapshot as `attestation.json`. Every
+//! answer is optional: an unanswered setting makes the controls that need it `not_evaluable`, never
+//! a silent pass.
 
 use super::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,6 @@
 //! The snapshot: a versioned directory holding an org's configuration and audit events
-//! (DESIGN §4). `load` reads and validates one, `write` produces one atomically.
+//! (docs/architecture.md, "The snapshot contract"). `load` reads and validates one, `write`
+//! produces one atomically.
 
 pub mod attestation;
 pub mod event_line;

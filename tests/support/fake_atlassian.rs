@@ -1,9 +1,9 @@
 //! A fake Atlassian admin API on 127.0.0.1, for the collector's tests and benchmark
-//! (atlassian-api.md §6 checklist). It serves the documented shapes of every endpoint the
-//! collector reads, with the three paging styles, rate-limit headers on every response (fixed
-//! windows per URL path, `time_scale` times shorter than production), 429 with and without
-//! `Retry-After`, and injectable faults: 5xx, truncated bodies, repeated cursors, delays and
-//! 401/403/404 error envelopes. Shared with `examples/collect_bench.rs` through `#[path]`.
+//! (docs/atlassian-api.md, "What the fake server reproduces"). It serves the documented shapes of
+//! every endpoint the collector reads, with the three paging styles, rate-limit headers on every
+//! response (fixed windows per URL path, `time_scale` times shorter than production), 429 with and
+//! without `Retry-After`, and injectable faults: 5xx, truncated bodies, repeated cursors, delays
+//! and 401/403/404 error envelopes. Shared with `examples/collect_bench.rs` through `#[path]`.
 
 #![allow(dead_code)]
 
