@@ -76,7 +76,8 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// Retries after 429 (each waits as long as the server asks).
     pub max_rate_limit_retries: u32,
-    /// A 429 asking for a longer wait than this fails the request instead (GROVE: 180 s).
+    /// A 429 asking for a longer wait than this fails the request instead: 180 s by default,
+    /// as in HashiCorp's Grove collector (docs/atlassian-api.md, "Rate limits").
     pub max_rate_limit_wait: Duration,
 }
 
