@@ -17,7 +17,7 @@ use crate::snapshot::{
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The scope a scoped API key needs for a collection (docs/atlassian-api.md, docs/collect.md), for
 /// 403 reasons.
@@ -220,14 +220,12 @@ pub fn remove_stale_staging(out: &Path) {
     if !proc_fs.exists() {
         return;
     }
-    let Some(name) = out.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+    // The names `SnapshotWriter::create` stages under: `.NAME.partial-PID`.
+    let staged = crate::snapshot::write::hidden_sibling(out, "partial-");
+    let Some(prefix) = staged.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return;
     };
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let prefix = format!(".{name}.partial-");
+    let parent = crate::snapshot::write::parent_dir(out);
     let Ok(entries) = std::fs::read_dir(&parent) else {
         return;
     };

@@ -28,15 +28,7 @@ const FORMAT: &str = "orgscan.checkpoint";
 /// Where a collection into `out` keeps its checkpoint: beside it, on the same file system, so
 /// the finished snapshot is one rename away.
 pub fn checkpoint_dir(out: &Path) -> PathBuf {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "snapshot".to_string());
-    parent.join(format!(".{name}.checkpoint"))
+    crate::snapshot::write::hidden_sibling(out, "checkpoint")
 }
 
 /// One recorded configuration collection.

@@ -88,20 +88,31 @@ fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
     }
 }
 
+/// The directory `path` is in (`.` for a bare name).
+pub fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `.NAME.SUFFIX` beside `path`: the staging, checkpoint and import-spool directories of a
+/// snapshot live there, on its file system, so the finished snapshot is one rename away.
+pub fn hidden_sibling(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "snapshot".to_string());
+    parent_dir(path).join(format!(".{name}.{suffix}"))
+}
+
 impl SnapshotWriter {
     /// Prepares a staging directory next to `destination` (same file system, so the final
     /// rename is atomic).
     pub fn create(destination: &Path) -> Result<SnapshotWriter, SnapshotError> {
-        let parent = match destination.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_dir(destination);
         std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, e))?;
-        let name = destination
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "snapshot".to_string());
-        let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+        let staging = hidden_sibling(destination, &format!("partial-{}", std::process::id()));
         if staging.exists() {
             std::fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, e))?;
         }

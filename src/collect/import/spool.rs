@@ -31,16 +31,11 @@ pub struct SpoolDir {
 
 impl SpoolDir {
     pub fn create(beside: &Path) -> io::Result<SpoolDir> {
-        let parent = match beside.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = beside
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "snapshot".to_string());
-        std::fs::create_dir_all(&parent)?;
-        let path = parent.join(format!(".{name}.import-spool-{}", std::process::id()));
+        std::fs::create_dir_all(crate::snapshot::write::parent_dir(beside))?;
+        let path = crate::snapshot::write::hidden_sibling(
+            beside,
+            &format!("import-spool-{}", std::process::id()),
+        );
         if path.exists() {
             std::fs::remove_dir_all(&path)?;
         }
