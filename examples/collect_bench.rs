@@ -2,7 +2,7 @@
 //!
 //!     cargo run --release --example collect_bench -- [--events N] [--new K] [--scale S]
 //!
-//! Starts the fake Atlassian admin API (tests/support/fake_atlassian.rs) with production limits
+//! Starts the fake Atlassian admin API (tests/it/support/fake_atlassian.rs) with production limits
 //! scaled in time (`--scale 60`: a production minute lasts one second; events endpoints 10
 //! requests per window and per path, every other path 100), collects a whole org, then adds `K`
 //! events and collects again with `--resume-from`. Prints, per run: requests, the rate-limit
@@ -13,7 +13,7 @@
 //! at a path's first request), and the largest of those over all paths, since independent
 //! paths run concurrently.
 
-#[path = "../tests/support/fake_atlassian.rs"]
+#[path = "../tests/it/support/fake_atlassian.rs"]
 mod fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};

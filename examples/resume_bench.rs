@@ -3,13 +3,13 @@
 //!
 //!     cargo build --bin orgscan && cargo run --example resume_bench -- [--events N] [--scale S]
 //!
-//! Starts the fake Atlassian admin API (tests/support/fake_atlassian.rs) with N events (default
+//! Starts the fake Atlassian admin API (tests/it/support/fake_atlassian.rs) with N events (default
 //! 100 000, 500 a page), runs the real `orgscan collect` binary (ORGSCAN_BIN, else
 //! target/release/orgscan, else target/debug/orgscan) once uninterrupted, then again with the
 //! server holding the middle page of the event walk until the binary is killed with SIGKILL,
 //! then once more to resume. Prints the request counts, the bound and the wall times.
 
-#[path = "../tests/support/fake_atlassian.rs"]
+#[path = "../tests/it/support/fake_atlassian.rs"]
 mod fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the reference OPA (v1.20.2) used by tests/opa_parity.rs into .tools/opa-py.
+# Installs the reference OPA (v1.20.2) used by tests/it/opa_parity.rs into .tools/opa-py.
 #
 # OPA is reachable here only through PyPI: opa-golib-python-bindings 0.4.4 ships the real OPA
 # library (Go, c-shared) with a ctypes wrapper (`from opa_bindings import OpaEngine`). The wheel

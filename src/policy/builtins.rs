@@ -5,7 +5,7 @@
 //! regorus resolves a function only when evaluation reaches the call, so a policy calling
 //! `crypto.sha256` compiles fine and fails at scan time, on the one org where that branch runs.
 //! `orgscan policy check` therefore scans every call statically against these lists. The OPA
-//! list was taken by probing the reference OPA (every name compiles there; `tests/opa_parity.rs`
+//! list was taken by probing the reference OPA (every name compiles there; `tests/it/opa_parity.rs`
 //! re-checks it whenever OPA is installed); the regorus list comes from regorus itself.
 
 use std::collections::BTreeSet;

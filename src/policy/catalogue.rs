@@ -1,6 +1,6 @@
 //! The policy catalogue: one Markdown document generated from the pack's METADATA (id, title,
 //! severity, category, points, kind, data needs, config defaults, remediation, references).
-//! `policies/README.md` is this output for the shipped pack; `tests/catalogue.rs` fails when it
+//! `policies/README.md` is this output for the shipped pack; `tests/it/catalogue.rs` fails when it
 //! drifts. Deterministic: the same pack always renders the same bytes.
 
 use super::discover::{Policy, PolicyPack};
@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::fmt::Write as _;
 
 /// How to regenerate `policies/README.md`, quoted in the document and in the drift test.
-pub const REGENERATE: &str = "ORGSCAN_UPDATE_CATALOGUE=1 cargo test --test catalogue";
+pub const REGENERATE: &str = "ORGSCAN_UPDATE_CATALOGUE=1 cargo test --test it catalogue::";
 
 /// Renders the catalogue of every policy in `pack`, grouped by category (in the report's
 /// category order, unknown categories last) and sorted by id within a category.

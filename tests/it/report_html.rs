@@ -3,7 +3,7 @@
 //! with no injected script running, and 10^5 findings stay small and fast.
 //! Install Chromium with `scripts/install-test-deps.sh`; under CI a missing browser fails.
 
-mod report_support;
+use crate::support::report as report_support;
 
 use orgscan::report::fixture::{hostile_report, large_report, sample_report, wide_report};
 use orgscan::report::{render, Format, Report};

@@ -2,8 +2,7 @@
 //! paging styles, rate limits (time-scaled), retries, partial permission, resume, and the key
 //! never appearing anywhere.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer, Fault, RetryAfter};

@@ -58,12 +58,12 @@ fn man_pages_in_docs_are_generated_from_the_current_cli() {
     assert_eq!(
         names(&committed),
         names(&fresh),
-        "docs/man is stale: run ORGSCAN_UPDATE_MAN=1 cargo test --test cli_docs"
+        "docs/man is stale: run ORGSCAN_UPDATE_MAN=1 cargo test --test it cli_docs::"
     );
     for (name, page) in &fresh {
         assert!(
             committed[name] == *page,
-            "docs/man/{name} differs from `orgscan man`: run ORGSCAN_UPDATE_MAN=1 cargo test --test cli_docs"
+            "docs/man/{name} differs from `orgscan man`: run ORGSCAN_UPDATE_MAN=1 cargo test --test it cli_docs::"
         );
     }
     // `orgscan man` alone prints the top page.

@@ -2,7 +2,7 @@
 //! Multitool (2.1.0 schema plus its SARIF and GitHub rule sets), JUnit by junitparser.
 //! Install them with `scripts/install-test-deps.sh`; under CI a missing tool fails.
 
-mod report_support;
+use crate::support::report as report_support;
 
 use orgscan::report::fixture::{hostile_report, large_report, sample_report};
 use orgscan::report::{render, Format, Report};

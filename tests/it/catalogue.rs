@@ -1,6 +1,6 @@
 //! `policies/README.md` is generated from the shipped policies' METADATA; this test fails when
 //! it drifts from `render_catalogue`. Regenerate with
-//! `ORGSCAN_UPDATE_CATALOGUE=1 cargo test --test catalogue`.
+//! `ORGSCAN_UPDATE_CATALOGUE=1 cargo test --test it catalogue::`.
 
 use orgscan::policy::catalogue::{render_catalogue, REGENERATE};
 use orgscan::policy::discover::load_pack;

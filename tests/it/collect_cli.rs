@@ -1,8 +1,7 @@
 //! The command-line surface of `collect`, `attest init` and `import-events`: clap parsing into
 //! the real `Command` enum and the `run_*` entry points the binary calls, with their exit codes.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use clap::Parser;

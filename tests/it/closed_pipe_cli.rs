@@ -4,7 +4,7 @@
 //! must print something, or the closed pipe would prove nothing) and once with the read end of
 //! its stdout pipe dropped before it writes.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

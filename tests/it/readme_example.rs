@@ -1,14 +1,14 @@
 //! The README's worked policy example must run as written: its test passes through orgscan's
 //! engine and a scan with it finds the outside admin.
 
-mod support;
+use crate::support;
 
 use orgscan::policy::discover::load_pack;
 use orgscan::policy::test_runner::{run_tests, TestStatus};
 use support::*;
 
 fn readme_rego_blocks() -> Vec<String> {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     readme
         .split("```rego\n")
         .skip(1)

@@ -2,7 +2,7 @@
 //! detection, scanned by the real binary with the shipped pack; checks statuses, grouped
 //! findings, declared facts, resolved action keys, the activity block, dedupe and errors.
 
-mod support;
+use crate::support;
 
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! Golden outputs: every report format rendered from the fixture report, compared byte for
 //! byte with `tests/golden/`. After an intended change, regenerate them with
-//! `ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_golden` and review the diff.
+//! `ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_golden::` and review the diff.
 
 use orgscan::report::fixture::sample_report;
 use orgscan::report::{render, Format};
@@ -22,7 +22,7 @@ pub fn check_golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_golden",
+            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_golden::",
             path.display()
         )
     });
@@ -34,7 +34,7 @@ pub fn check_golden(name: &str, actual: &str) {
             .map(|i| i + 1)
             .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()) + 1);
         panic!(
-            "{} differs from the rendered output first at line {line}:\n  golden: {:?}\n  actual: {:?}\nIf the change is intended, run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_golden and review the diff.",
+            "{} differs from the rendered output first at line {line}:\n  golden: {:?}\n  actual: {:?}\nIf the change is intended, run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_golden:: and review the diff.",
             path.display(),
             expected.lines().nth(line - 1).unwrap_or("<end>"),
             actual.lines().nth(line - 1).unwrap_or("<end>"),

@@ -1,9 +1,9 @@
 //! The report features end to end through the real binary: every format written and compared
 //! with golden files, waivers from `orgscan.toml`, `--baseline`/`--fail-on-new`, `diff`,
 //! `--history` and `--redact`. Paths are relative to a temp dir, so outputs hold no temp path.
-//! Regenerate goldens with `ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_cli`.
+//! Regenerate goldens with `ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_cli::`.
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::path::Path;
@@ -71,7 +71,7 @@ fn golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test report_cli",
+            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_cli::",
             path.display()
         )
     });

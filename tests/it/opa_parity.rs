@@ -10,7 +10,7 @@
 //! `scripts/opa_parity.py`. Without it the test fails when `CI` is set and is skipped with a
 //! notice otherwise.
 
-mod support;
+use crate::support;
 
 use orgscan::policy::builtins::{in_opa, regorus_builtins, OPA_BUILTINS, OPA_VERSION};
 use orgscan::policy::discover::{base_engine, load_pack, PolicyPack};
@@ -383,7 +383,7 @@ fn shipped_policies_agree_with_the_reference_opa() {
     );
 
     // 2. The shipped Rego tests pass under OPA as they do under orgscan.
-    // (That they pass under orgscan is tests/rego_unit_tests.rs's job.)
+    // (That they pass under orgscan is tests/it/rego_unit_tests.rs's job.)
     let test_count: usize = pack.tests.iter().map(|t| test_names(&t.text).len()).sum();
     let opa_tests = opa["tests"].as_array().expect("tests");
     assert_eq!(

@@ -1,8 +1,7 @@
 //! `orgscan run` through the real binary against the fake Atlassian admin API on 127.0.0.1:
 //! one command collects a snapshot and writes the reports, and the key never leaks.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer};

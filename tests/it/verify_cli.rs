@@ -2,7 +2,7 @@
 //! `manifest.json` (sha256 and record count, the events file in the single event pass) before
 //! it writes anything, and `--out` keeps only this run's reports (`orgscan-run.json`).
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -325,7 +325,7 @@ fn snapshots_orgscan_writes_always_verify() {
         serde_json::from_slice(&std::fs::read(tmp.path().join("imp-out/report.json")).unwrap())
             .unwrap();
     assert_eq!(report["snapshot"]["collections"]["events"]["records"], 40);
-    // (`orgscan collect` is scanned by tests/run_cli.rs and tests/collect.rs.)
+    // (`orgscan collect` is scanned by tests/it/run_cli.rs and tests/it/collect.rs.)
 }
 
 fn run_files(out: &Path) -> Vec<String> {

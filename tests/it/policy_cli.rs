@@ -3,7 +3,7 @@
 //! (`examples/custom-policies`, shown verbatim in `docs/authoring.md`), and on broken folders,
 //! with the documented exit codes.
 
-mod support;
+use crate::support;
 
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};
@@ -76,7 +76,7 @@ fn the_guide_shows_the_example_files_verbatim() {
 #[test]
 fn policy_test_runs_the_shipped_pack_and_the_examples() {
     let tmp = tempfile::tempdir().expect("tmp");
-    // The whole shipped suite runs in tests/rego_unit_tests.rs; here one policy's tests, through
+    // The whole shipped suite runs in tests/it/rego_unit_tests.rs; here one policy's tests, through
     // the binary.
     let o = orgscan(&["policy", "test", "--run", "admin_mfa_test"], tmp.path());
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));

@@ -5,9 +5,8 @@
 //! the fake Atlassian API. Install the tools with `scripts/install-test-deps.sh`; under CI a
 //! missing tool fails.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
-mod report_support;
+use crate::support::fake_atlassian;
+use crate::support::report as report_support;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer};

@@ -2,6 +2,9 @@
 //! through the real `SnapshotWriter`.
 #![allow(dead_code)]
 
+pub mod fake_atlassian;
+pub mod report;
+
 use orgscan::snapshot::manifest::{
     EventWindow, Manifest, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
 };

@@ -1,7 +1,7 @@
 //! `orgscan scan` end to end through the real binary: exit codes, reports on disk, and the
 //! exact messages for bad input.
 
-mod support;
+use crate::support;
 
 use support::*;
 

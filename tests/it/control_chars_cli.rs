@@ -4,9 +4,8 @@
 //! clear a terminal), are absent from every report format, the dumped input and the binary's
 //! stdout and stderr (`safe_text`: visible `\u{1b}` text, JSON escapes).
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
-mod support;
+use crate::support;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer, Fault};

@@ -7,7 +7,7 @@
 //! (commit 28a471b, which read each export into memory) from tests/fixtures/import/: the
 //! streaming importer must give the same bytes and the same manifest entries.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::io::Write;

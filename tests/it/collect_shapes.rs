@@ -4,8 +4,7 @@
 //! read field of the wrong type becomes a manifest warning and makes only the controls that
 //! read it `not_evaluable`, at collect time and again when the stored snapshot is scanned.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer};

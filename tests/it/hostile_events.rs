@@ -4,7 +4,7 @@
 //! binary with the whole shipped pack. The scan must finish (no panic, no error status), write
 //! its reports, and be byte-identical when repeated.
 
-mod support;
+use crate::support;
 
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};

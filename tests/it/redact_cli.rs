@@ -5,7 +5,7 @@
 //! with the same `ORGSCAN_REDACT_KEY` still work as each other's `--baseline`. Checked on the
 //! demo org and on a hostile fixture (odd id shapes, IPv6, actors outside the directory).
 
-mod support;
+use crate::support;
 
 use md5::Md5;
 use serde_json::{json, Value};

@@ -3,9 +3,8 @@
 //! report says how much could be evaluated and what was missing; `--min-coverage 0` turns the
 //! coverage check off but still never passes a scan that evaluated nothing.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
-mod support;
+use crate::support;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer};

@@ -4,8 +4,7 @@
 //! never replaced, a killed run resumes from its checkpoint to exactly what an uninterrupted
 //! run gives, and an incremental run on `/events` picks up events the API made visible late.
 
-#[path = "support/fake_atlassian.rs"]
-mod fake_atlassian;
+use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer, Fault};
