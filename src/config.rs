@@ -2,7 +2,6 @@
 //! against the loaded policy pack (unknown control ids, unknown keys, wrong value types), with
 //! every problem reported at once and each naming the file, line and field.
 
-use crate::policy::PolicyPack;
 use crate::snapshot::attestation::describe_toml_error;
 use serde::Deserialize;
 use serde_json::Value;
@@ -74,51 +73,29 @@ impl Config {
             .unwrap_or(1)
     }
 
-    /// Checks the per-control settings against the pack and returns the merged parameters
-    /// each control sees as `input.config.controls[ID]` (metadata defaults, then overrides).
-    pub fn control_parameters(
-        &self,
-        pack: &PolicyPack,
-    ) -> Result<BTreeMap<String, Value>, ConfigError> {
+    /// The per-control settings as JSON (control id → setting → value); `policy/params.rs`
+    /// checks them against the pack and merges them over the metadata defaults.
+    pub fn control_overrides(&self) -> BTreeMap<String, BTreeMap<String, Value>> {
+        self.controls
+            .iter()
+            .map(|(id, settings)| {
+                let settings = settings
+                    .iter()
+                    .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                    .collect();
+                (id.clone(), settings)
+            })
+            .collect()
+    }
+
+    /// `FILE:LINE` where `[controls.ID]` (no key) or its `KEY` is set, for messages.
+    pub fn where_set(&self, control: &str, key: Option<&str>) -> String {
         let source = self.source.as_deref().unwrap_or(DEFAULT_CONFIG_FILE);
-        let mut problems = Vec::new();
-        let mut merged: BTreeMap<String, Value> = BTreeMap::new();
-        for policy in &pack.policies {
-            let defaults: serde_json::Map<String, Value> =
-                policy.meta.config.clone().into_iter().collect();
-            merged.insert(policy.meta.id.clone(), Value::Object(defaults));
-        }
-        for (id, overrides) in &self.controls {
-            let Some(Value::Object(params)) = merged.get_mut(id) else {
-                problems.push(format!(
-                    "{source}:{}: [controls.{id}]: no control with this id in the loaded policies",
-                    self.line_of(&format!("controls.{id}"))
-                ));
-                continue;
-            };
-            for (key, value) in overrides {
-                let line = self.line_of(&format!("{key} "));
-                let Some(default) = params.get(key) else {
-                    let known: Vec<&str> = params.keys().map(String::as_str).collect();
-                    problems.push(format!(
-                        "{source}:{line}: controls.{id}.{key}: unknown setting; this control takes {}",
-                        if known.is_empty() { "no settings".to_string() } else { known.join(", ") }
-                    ));
-                    continue;
-                };
-                let value = toml_to_json(value);
-                if !same_shape(default, &value) {
-                    problems.push(format!("{source}:{line}: controls.{id}.{key}: expected {} (like the default {default}), found {value}", shape_name(default)));
-                    continue;
-                }
-                params.insert(key.clone(), value);
-            }
-        }
-        if problems.is_empty() {
-            Ok(merged)
-        } else {
-            Err(ConfigError { problems })
-        }
+        let line = match key {
+            None => self.line_of(&format!("controls.{control}")),
+            Some(key) => self.line_of(&format!("{key} ")),
+        };
+        format!("{source}:{line}")
     }
 
     pub fn org_settings(&self) -> Value {
@@ -149,40 +126,6 @@ pub fn toml_to_json(value: &toml::Value) -> Value {
     }
 }
 
-fn same_shape(default: &Value, value: &Value) -> bool {
-    match (default, value) {
-        (Value::Number(_), Value::Number(_)) => true,
-        (Value::String(_), Value::String(_))
-        | (Value::Bool(_), Value::Bool(_))
-        | (Value::Object(_), Value::Object(_)) => true,
-        (Value::Array(d), Value::Array(v)) => match d.first() {
-            Some(first) => v.iter().all(|item| same_shape(first, item)),
-            None => true,
-        },
-        (Value::Null, _) => true,
-        _ => false,
-    }
-}
-
-fn shape_name(v: &Value) -> String {
-    match v {
-        Value::Number(_) => "a number".to_string(),
-        Value::String(_) => "a string".to_string(),
-        Value::Bool(_) => "true or false".to_string(),
-        Value::Array(items) => match items.first() {
-            Some(first) => format!(
-                "a list of {}",
-                shape_name(first)
-                    .trim_start_matches("a ")
-                    .trim_start_matches("an ")
-            ),
-            None => "a list".to_string(),
-        },
-        Value::Object(_) => "a table".to_string(),
-        Value::Null => "any value".to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,23 +150,5 @@ mod tests {
             err.contains("c.toml: line 1") && err.contains("thresholds"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn shapes_compare_like_types() {
-        assert!(same_shape(&serde_json::json!(90), &serde_json::json!(30.5)));
-        assert!(!same_shape(
-            &serde_json::json!(90),
-            &serde_json::json!("30")
-        ));
-        assert!(same_shape(
-            &serde_json::json!(["a"]),
-            &serde_json::json!(["b", "c"])
-        ));
-        assert!(!same_shape(
-            &serde_json::json!(["a"]),
-            &serde_json::json!([1])
-        ));
-        assert_eq!(shape_name(&serde_json::json!(["a"])), "a list of string");
     }
 }

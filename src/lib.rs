@@ -21,6 +21,7 @@ pub mod safe_text;
 pub mod scan;
 pub mod snapshot;
 pub mod waiver;
+pub mod xml;
 
 /// The version printed in reports and manifests.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

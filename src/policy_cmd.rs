@@ -4,7 +4,6 @@
 //! problems, stale catalogue), 2 usage or load errors (returned as `Err`).
 
 use crate::cli::{PolicyCheckArgs, PolicyDocArgs, PolicyListArgs, PolicyTestArgs};
-use crate::config::Config;
 use crate::policy::check::{check_files, CheckReport, NamedInput};
 use crate::policy::discover::{files_in, shipped_files, PolicyPack, SourceFile};
 use crate::policy::load_pack;
@@ -385,9 +384,9 @@ pub fn check_inputs(pack: &PolicyPack) -> Vec<NamedInput> {
 /// The demo org's prepared input for `pack`.
 pub fn demo_input(pack: &PolicyPack) -> anyhow::Result<Value> {
     let snapshot = crate::demo::demo_snapshot();
-    let controls = Config::default().control_parameters(pack)?;
+    let controls = pack.default_parameters();
     let now = snapshot.manifest.collected_at;
-    let prepared = build_input(&snapshot, pack, now, controls, json!({}))?;
+    let prepared = build_input(&snapshot, pack.wanted_actions(), now, controls, json!({}))?;
     Ok(prepared.json)
 }
 

@@ -18,13 +18,13 @@
 //! one-word display name is replaced where it is a whole value, not inside longer text, where
 //! it is more often an ordinary word (README, "Redaction").
 
+use crate::report::model::RedactionInfo;
 use crate::report::Report;
 use crate::results::ControlResult;
 use crate::snapshot::Snapshot;
 use aho_corasick::{AhoCorasick, MatchKind};
 use hmac::{Hmac, Mac};
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,18 +82,6 @@ fn patterns() -> &'static [(Regex, &'static str)] {
             .filter_map(|(re, kind)| Regex::new(re).ok().map(|r| (r, *kind)))
             .collect()
     })
-}
-
-/// Where the key came from; said in the report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RedactionInfo {
-    /// `ORGSCAN_REDACT_KEY`, or `per-run` (a random key drawn for this run only).
-    pub key: String,
-    /// Whether tokens and fingerprints can be compared with another run's (same key).
-    pub comparable_across_runs: bool,
-    /// An HMAC of a fixed text with the key: two reports with the same key_id used the same
-    /// key (and reveals nothing about it).
-    pub key_id: String,
 }
 
 /// The redaction key of this run.

@@ -3,9 +3,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::gate::{decide, GateRules, Outcome};
-use crate::policy::{
-    evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError, PolicyPack,
-};
+use crate::policy::{evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError};
 use crate::prepare::build_input;
 use crate::report::{build_report, write_reports, Format, Report, ReportError, ReportInputs};
 use crate::results::ControlResult;
@@ -59,24 +57,6 @@ pub struct ScanOutcome {
     pub outcome: Outcome,
 }
 
-/// sha256 over every policy and library file (path and text), in load order.
-pub fn pack_hash(pack: &PolicyPack) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    let files = pack
-        .policies
-        .iter()
-        .map(|p| &p.source)
-        .chain(pack.libraries.iter());
-    for f in files {
-        h.update(f.path.as_bytes());
-        h.update([0u8]);
-        h.update(f.text.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(h.finalize())
-}
-
 pub fn parse_now(text: &str) -> Result<Timestamp, ScanError> {
     chrono::DateTime::parse_from_rfc3339(text)
         .map(|t| Timestamp(t.with_timezone(&chrono::Utc)))
@@ -93,7 +73,16 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let control_ids: std::collections::BTreeSet<String> =
         pack.policies.iter().map(|p| p.meta.id.clone()).collect();
     let (control_config, waivers) = match (
-        request.config.control_parameters(&pack),
+        pack.control_parameters(&request.config.control_overrides())
+            .map_err(|problems| ConfigError {
+                problems: problems
+                    .iter()
+                    .map(|p| {
+                        let at = request.config.where_set(&p.control, p.key.as_deref());
+                        format!("{at}: {}", p.message)
+                    })
+                    .collect(),
+            }),
         crate::waiver::parse_waivers(&request.config, &control_ids),
     ) {
         (Ok(c), Ok(w)) => (c, w),
@@ -109,7 +98,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         .unwrap_or(request.snapshot.manifest.collected_at);
     let prepared = build_input(
         &request.snapshot,
-        &pack,
+        pack.wanted_actions(),
         now,
         control_config,
         request.config.org_settings(),
@@ -181,7 +170,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         snapshot: &request.snapshot,
         controls: &controls,
         now,
-        pack_hash: pack_hash(&pack),
+        pack_hash: pack.hash(),
         content_hash,
         gate,
         activity,

@@ -19,10 +19,9 @@
 //! ```
 
 use crate::config::{Config, ConfigError, DEFAULT_CONFIG_FILE};
-use crate::report::model::WaiverReport;
 use crate::results::{round2, AppliedWaiver, ControlResult, Kind, Status};
 use crate::snapshot::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
@@ -312,6 +311,30 @@ pub fn parse_waivers(
     } else {
         Err(ConfigError { problems })
     }
+}
+
+/// A waiver as configured, with its state at evaluation time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaiverReport {
+    pub control: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    pub status: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// active | expiring | expired | orphan
+    pub state: String,
+    /// Findings it applies to (0 when expired or orphan).
+    pub matched: usize,
+    /// Where it is configured: `orgscan.toml:12`.
+    pub location: String,
 }
 
 /// What applying the waivers produced: one entry per waiver, and the warnings.

@@ -5,7 +5,7 @@
 
 use super::metadata::{package_of, parse_metadata, PolicyMeta};
 use include_dir::{include_dir, Dir};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 static SHIPPED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
@@ -28,6 +28,34 @@ pub struct PolicyPack {
     pub policies: Vec<Policy>,
     pub libraries: Vec<SourceFile>,
     pub tests: Vec<SourceFile>,
+}
+
+impl PolicyPack {
+    /// The event actions any policy of the pack declared it reads (lower case).
+    pub fn wanted_actions(&self) -> BTreeSet<String> {
+        self.policies
+            .iter()
+            .flat_map(|p| p.meta.data.events.iter().map(|a| a.to_ascii_lowercase()))
+            .collect()
+    }
+
+    /// sha256 over every policy and library file (path and text), in load order.
+    pub fn hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let files = self
+            .policies
+            .iter()
+            .map(|p| &p.source)
+            .chain(self.libraries.iter());
+        for f in files {
+            h.update(f.path.as_bytes());
+            h.update([0u8]);
+            h.update(f.text.as_bytes());
+            h.update([0u8]);
+        }
+        hex::encode(h.finalize())
+    }
 }
 
 /// All problems found while loading, reported at once.

@@ -8,10 +8,12 @@ pub mod discover;
 pub mod evaluate;
 pub mod metadata;
 pub mod needs;
+pub mod params;
 
 pub use discover::{load_pack, Policy, PolicyLoadError, PolicyPack, SourceFile};
 pub use evaluate::{evaluate_pack, EvalOptions};
 pub use metadata::{PolicyMeta, CATEGORIES};
 pub use needs::Availability;
+pub use params::ParamProblem;
 pub mod test_junit;
 pub mod test_runner;

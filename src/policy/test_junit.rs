@@ -6,7 +6,7 @@
 //! coverage is below it, so a coverage gate shows up where the tests do.
 
 use super::test_runner::{TestResult, TestRun, TestStatus};
-use crate::report::junit::{xml_attr, xml_text};
+use crate::xml::{xml_attr, xml_text};
 use std::fmt::Write;
 use std::time::Duration;
 

@@ -10,7 +10,6 @@ pub mod fastparse;
 pub mod geo;
 pub mod spec;
 
-use crate::policy::PolicyPack;
 use crate::snapshot::{Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -61,14 +60,6 @@ fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-/// The event actions any policy of the pack declared it reads.
-pub fn wanted_actions(pack: &PolicyPack) -> BTreeSet<String> {
-    pack.policies
-        .iter()
-        .flat_map(|p| p.meta.data.events.iter().map(|a| a.to_ascii_lowercase()))
-        .collect()
-}
-
 /// The CIDRs of the org's enabled IP-allowlist policies (org and control policies).
 pub fn ip_allowlist(snapshot: &Snapshot) -> (cidr::CidrList, Vec<Value>) {
     let mut list = cidr::CidrList::default();
@@ -112,12 +103,11 @@ pub fn catalogue(snapshot: &Snapshot) -> Option<Vec<actionsets::CatalogueEntry>>
 
 pub fn build_input(
     snapshot: &Snapshot,
-    pack: &PolicyPack,
+    wanted: BTreeSet<String>,
     now: Timestamp,
     control_config: BTreeMap<String, Value>,
     org_config: Value,
 ) -> Result<PreparedInput, SnapshotError> {
-    let wanted = wanted_actions(pack);
     let catalogue = catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
     let (allowlist, allowlist_policies) = ip_allowlist(snapshot);

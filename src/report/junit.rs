@@ -7,58 +7,12 @@
 
 use super::model::{ControlReport, Report};
 use crate::results::{Finding, Status};
+use crate::xml::{xml_attr, xml_text};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Findings listed in one failure body before the rest are summarised by a count.
 pub const FINDINGS_LISTED: usize = 200;
-
-fn xml_allowed(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r')
-        || ('\u{20}'..='\u{D7FF}').contains(&c)
-        || ('\u{E000}'..='\u{FFFD}').contains(&c)
-        || c >= '\u{10000}'
-}
-
-/// Escapes text content.
-pub fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::safe_text::document(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if !xml_allowed(c) => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes an attribute value (double-quoted); whitespace kept as character references so
-/// attribute normalisation does not eat it.
-pub fn xml_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::safe_text::document(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if !xml_allowed(c) => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn finding_line(f: &Finding) -> String {
     let mut line = format!("- [{}] {}/{}", f.severity, f.resource.kind, f.resource.id);
@@ -232,19 +186,4 @@ pub fn render_junit(report: &Report) -> String {
         total.errors,
         total.skipped
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_and_drops_what_xml_cannot_carry() {
-        assert_eq!(
-            xml_text("<a&b>\u{1b}\u{0}\u{85}\u{202e}"),
-            "&lt;a&amp;b&gt;\\u{1b}\\u{0}\\u{85}\\u{202e}"
-        );
-        assert_eq!(xml_attr("\"x'\n"), "&quot;x&apos;&#10;");
-        assert_eq!(xml_text("\u{FFFE}ok"), "\\u{fffe}ok");
-    }
 }

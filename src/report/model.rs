@@ -6,6 +6,7 @@
 use crate::gate::GateDecision;
 use crate::results::{ControlResult, Finding, Score, Severity, Status};
 use crate::snapshot::{Snapshot, Timestamp};
+use crate::waiver::WaiverReport;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -41,7 +42,7 @@ pub struct Report {
     /// With `redacted`: where the key came from and whether tokens and fingerprints can be
     /// compared with another run's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redaction: Option<crate::redact::RedactionInfo>,
+    pub redaction: Option<RedactionInfo>,
     /// The earlier report `--baseline` compared against, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineInfo>,
@@ -62,28 +63,16 @@ impl Report {
     }
 }
 
-/// A waiver as configured, with its state at evaluation time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WaiverReport {
-    pub control: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    pub status: String,
-    pub reason: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    /// active | expiring | expired | orphan
-    pub state: String,
-    /// Findings it applies to (0 when expired or orphan).
-    pub matched: usize,
-    /// Where it is configured: `orgscan.toml:12`.
-    pub location: String,
+/// How a redacted report was keyed (`redact.rs` fills it): where the key came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionInfo {
+    /// `ORGSCAN_REDACT_KEY`, or `per-run` (a random key drawn for this run only).
+    pub key: String,
+    /// Whether tokens and fingerprints can be compared with another run's (same key).
+    pub comparable_across_runs: bool,
+    /// An HMAC of a fixed text with the key: two reports with the same key_id used the same
+    /// key (and reveals nothing about it).
+    pub key_id: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
