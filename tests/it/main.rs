@@ -5,6 +5,7 @@
 mod support;
 
 mod api_shapes;
+mod architecture;
 mod catalogue;
 mod cli_docs;
 mod closed_pipe_cli;
