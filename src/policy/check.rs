@@ -862,16 +862,16 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
 
 /// Problems of a policy's declared fact specs, found by the parser the scan uses. Action sets
 /// are checked by name; `@ip_allowlist` and `@attested_at` need no snapshot to be valid.
-fn fact_spec_errors(id: &str, config: &Value) -> Vec<crate::prepare::spec::SpecError> {
+fn fact_spec_errors(id: &str, config: &Value) -> Vec<crate::prepare::facts::SpecError> {
     let sets = crate::prepare::actionsets::ActionSets::resolve(None);
     let allowlist = crate::prepare::cidr::CidrList::default();
-    let refs = crate::prepare::spec::SnapshotRefs {
+    let refs = crate::prepare::facts::SnapshotRefs {
         ip_allowlist: &allowlist,
         known_set: &|s| sets.is_known(s),
         attested_at: None,
     };
     let controls: BTreeMap<String, Value> = [(id.to_string(), config.clone())].into();
-    crate::prepare::spec::parse_specs(&controls, &refs).1
+    crate::prepare::facts::parse_specs(&controls, &refs).1
 }
 
 /// Actions that typically make up a large share of an org's audit log: app API requests, MCP

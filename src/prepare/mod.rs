@@ -6,9 +6,9 @@ pub mod actionsets;
 pub mod activity;
 pub mod cidr;
 pub mod events;
+pub mod facts;
 pub mod fastparse;
 pub mod geo;
-pub mod spec;
 
 use crate::snapshot::{Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp};
 use serde::Serialize;
@@ -111,7 +111,7 @@ pub fn build_input(
     let catalogue = catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
     let (allowlist, allowlist_policies) = ip_allowlist(snapshot);
-    let refs = spec::SnapshotRefs {
+    let refs = facts::SnapshotRefs {
         ip_allowlist: &allowlist,
         known_set: &|s| sets.is_known(s),
         attested_at: snapshot
@@ -119,7 +119,7 @@ pub fn build_input(
             .as_ref()
             .map(|a| a.attested_at.epoch_nanos()),
     };
-    let (specs, spec_errors) = spec::parse_specs(&control_config, &refs);
+    let (specs, spec_errors) = facts::parse_specs(&control_config, &refs);
     if !spec_errors.is_empty() {
         return Err(SnapshotError::Invalid {
             path: "policy config (custom.config.facts)".to_string(),
@@ -132,7 +132,7 @@ pub fn build_input(
     }
     let plan = events::ScanPlan {
         wanted: wanted.clone(),
-        specs: specs.into_iter().map(spec::SpecState::new).collect(),
+        specs: specs.into_iter().map(facts::SpecState::new).collect(),
         sets,
     };
     let events_available = snapshot.is_collected(Collection::Events);

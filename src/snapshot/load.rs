@@ -240,31 +240,49 @@ pub struct EventLines {
     buffer: String,
 }
 
-impl EventLines {
-    pub fn open(source: &EventSource) -> Result<EventLines, SnapshotError> {
-        let (path, reader): (String, Option<Box<dyn BufRead + Send>>) = match source {
-            EventSource::None => ("events.ndjson".to_string(), None),
+/// An events file opened for reading: how it is named in messages, and its bytes (`None`
+/// when the snapshot has no events). The one opener of `events.ndjson`, for every reader
+/// (`EventLines` here, the block reader of `prepare`).
+pub struct OpenEvents {
+    pub path: String,
+    pub reader: Option<Box<dyn Read + Send>>,
+}
+
+impl EventSource {
+    pub fn open(&self) -> Result<OpenEvents, SnapshotError> {
+        Ok(match self {
+            EventSource::None => OpenEvents {
+                path: "events.ndjson".to_string(),
+                reader: None,
+            },
             EventSource::File(p) => {
                 let file = std::fs::File::open(p).map_err(|source| SnapshotError::Io {
                     path: p.display().to_string(),
                     source,
                 })?;
-                (
-                    p.display().to_string(),
-                    Some(Box::new(BufReader::with_capacity(1 << 20, file))),
-                )
+                OpenEvents {
+                    path: p.display().to_string(),
+                    reader: Some(Box::new(file)),
+                }
             }
-            EventSource::Memory(bytes) => (
-                "demo/events.ndjson".to_string(),
-                Some(Box::new(BufReader::new(SharedBytes {
+            EventSource::Memory(bytes) => OpenEvents {
+                path: "demo/events.ndjson".to_string(),
+                reader: Some(Box::new(SharedBytes {
                     bytes: bytes.clone(),
                     pos: 0,
-                }))),
-            ),
-        };
+                })),
+            },
+        })
+    }
+}
+
+impl EventLines {
+    pub fn open(source: &EventSource) -> Result<EventLines, SnapshotError> {
+        let OpenEvents { path, reader } = source.open()?;
         Ok(EventLines {
             path,
-            reader,
+            reader: reader
+                .map(|r| Box::new(BufReader::with_capacity(1 << 20, r)) as Box<dyn BufRead + Send>),
             line_no: 0,
             buffer: String::new(),
         })

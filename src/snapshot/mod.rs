@@ -13,7 +13,7 @@ pub mod verify;
 pub mod write;
 
 pub use attestation::Attestation;
-pub use load::{load_snapshot, EventLines};
+pub use load::{load_snapshot, EventLines, OpenEvents};
 pub use manifest::{Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource};
 pub use schema::*;
 pub use shape::ShapeWarning;

@@ -1,0 +1,348 @@
+//! One streaming pass over `events.ndjson`: each line is read with a borrowed parse of only the
+//! fields facts need (`fastparse`), deduplicated by a 128-bit id key, and folded into
+//! aggregates (counts per day, action, actor, country; first/last seen; MCP and admin usage)
+//! and into the declared facts of the pack (`facts`). Slim copies are kept only of events whose
+//! action a policy lists in `custom.data.events`, or that a `select` fact picks. Memory is
+//! bounded by the number of distinct keys, the selected events and ~17 bytes per event id,
+//! never by the whole history (docs/architecture.md).
+//!
+//! Pipeline (`scan_source`): a reader cuts the file into ~4 MB blocks at line ends; parser
+//! threads read each block's lines into compact records (string fields as spans into the
+//! block); one aggregator folds the blocks in file order, so the result does not depend on
+//! thread timing. Parsing is most of the work, so it is what runs in parallel. The reader also
+//! hashes the bytes as it reads them and the aggregator counts the events, so the file is
+//! checked against the manifest's sha256 and record count without a second read.
+
+mod facts;
+mod read;
+mod record;
+mod scan;
+mod view;
+
+pub use facts::{ActorFacts, EventFacts, McpUser, ToolUse};
+pub use record::EventRef;
+pub use scan::ScanPlan;
+pub use view::{is_error_status, product_of, slim};
+
+use crate::snapshot::{verify, EventSource, FileEntry, OpenEvents, SnapshotError};
+use read::{BlockReader, HashingReader, BLOCK_BYTES};
+use record::{parse_block, Block};
+use scan::Scanner;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Arc, Mutex};
+
+/// CPU seconds the calling thread has used (Linux; 0 elsewhere), for `ORGSCAN_TIMINGS`.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command: state is field 3; utime, stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Streams every event once, parsing on `threads` threads (at least one). With `expected`
+/// (the manifest's entry for the file), the bytes read and the events counted must match it:
+/// a mismatch is an error naming both, and wins over a parse error it explains.
+pub fn scan_source(
+    source: &EventSource,
+    plan: ScanPlan,
+    threads: usize,
+    expected: Option<&FileEntry>,
+) -> Result<EventFacts, SnapshotError> {
+    scan_blocks(source, plan, threads, BLOCK_BYTES, expected)
+}
+
+fn scan_blocks(
+    source: &EventSource,
+    plan: ScanPlan,
+    threads: usize,
+    block_bytes: usize,
+    expected: Option<&FileEntry>,
+) -> Result<EventFacts, SnapshotError> {
+    let OpenEvents { path, reader } = source.open()?;
+    let mut s = Scanner::new(plan);
+    let Some(reader) = reader else {
+        return Ok(s.finish());
+    };
+    let mut blocks = BlockReader {
+        reader: HashingReader {
+            inner: reader,
+            hasher: Sha256::new(),
+            failed: false,
+        },
+        block_bytes,
+        carry: Vec::new(),
+        next_line: 1,
+        seq: 0,
+        done: false,
+        path: path.clone(),
+    };
+    let threads = threads.max(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    let (done_tx, done_rx) = mpsc::sync_channel::<Block>(threads * 2);
+    let mut failure: Option<SnapshotError> = None;
+    let mut records = 0u64;
+    let mut found_sha256: Option<String> = None;
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let rx = Arc::clone(&work_rx);
+            let tx = done_tx.clone();
+            let path = path.as_str();
+            scope.spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(guard) => guard.recv(),
+                    Err(_) => break,
+                };
+                let Ok(mut block) = next else { break };
+                parse_block(&mut block, path);
+                if tx.send(block).is_err() {
+                    break;
+                }
+            });
+            // (Worker CPU is reported by the timing line below as total minus aggregator.)
+        }
+        drop(done_tx);
+        // Only the workers hold the work receiver: when they stop, the reader's sends fail.
+        drop(work_rx);
+        // The reader runs here; the aggregator takes parsed blocks in file order.
+        let reader = scope.spawn(move || {
+            let mut error = None;
+            while let Some(item) = blocks.next_block() {
+                match item {
+                    Ok(block) => {
+                        if work_tx.send(block).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
+            // Let the parsers finish before hashing whatever a stopped pass left unread.
+            drop(work_tx);
+            (error, blocks.reader.finish())
+        });
+        let aggregator_cpu = thread_cpu_seconds();
+        let mut pending: BTreeMap<u64, Block> = BTreeMap::new();
+        let mut next = 0u64;
+        for block in done_rx.iter() {
+            pending.insert(block.seq, block);
+            while let Some(block) = pending.remove(&next) {
+                next += 1;
+                if failure.is_none() {
+                    records += block.recs.len() as u64;
+                    for r in &block.recs {
+                        s.add(&block.event(r));
+                    }
+                    if let Some(e) = block.error {
+                        failure = Some(e);
+                    }
+                }
+            }
+            if failure.is_some() {
+                break;
+            }
+        }
+        drop(done_rx);
+        if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
+            eprintln!(
+                "timing: event pass aggregator thread CPU: {:.2} s ({threads} parser threads)",
+                thread_cpu_seconds() - aggregator_cpu
+            );
+        }
+        // A read error comes after every block before it (a parse error in one of those
+        // blocks is earlier in the file, so it wins).
+        match reader.join() {
+            Ok((error, sha256)) => {
+                if failure.is_none() {
+                    failure = error;
+                }
+                found_sha256 = sha256;
+            }
+            Err(_) => {
+                failure.get_or_insert(SnapshotError::Invalid {
+                    path: path.clone(),
+                    message: "the reader thread stopped unexpectedly".to_string(),
+                });
+            }
+        }
+    });
+    // The file against the manifest first: a parse error in a file that does not hash as
+    // collected is a symptom of the damage, which is what the user must be told.
+    if let (Some(expected), Some(sha256)) = (expected, &found_sha256) {
+        let counted = match &failure {
+            None => Ok(records),
+            Some(e) => Err(e.to_string()),
+        };
+        if let Some(mismatch) = verify::mismatch(&path, expected, sha256, counted) {
+            return Err(mismatch);
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let Some(sha256) = found_sha256 else {
+        return Err(SnapshotError::Invalid {
+            path,
+            message: "could not be read to its end".to_string(),
+        });
+    };
+    let mut facts = s.finish();
+    facts.file = Some(FileEntry { sha256, records });
+    Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn line(n: usize, time: &str, action: &str) -> String {
+        format!(
+            r#"{{"id":"e{n}","type":"events","attributes":{{"time":"{time}","action":"{action}","actor":{{"id":"a{}","name":"N\u00e9{n}"}},"location":{{"countryName":"Germany","city":"Berlin"}}}}}}"#,
+            n % 3
+        )
+    }
+
+    fn source(lines: &[String]) -> EventSource {
+        EventSource::Memory(Arc::new(lines.join("\n").into_bytes()))
+    }
+
+    #[test]
+    fn small_blocks_and_threads_give_the_same_facts() {
+        let mut lines: Vec<String> = (0..200)
+            .map(|n| {
+                line(
+                    n,
+                    &format!("2026-11-0{}T10:00:00.000Z", 1 + n % 9),
+                    "user_login",
+                )
+            })
+            .collect();
+        lines.push(lines[5].clone());
+        lines.insert(50, String::new());
+        let plan = || ScanPlan::simple(["user_login".to_string()].into_iter().collect());
+        let one = scan_blocks(&source(&lines), plan(), 1, 1 << 20, None).unwrap();
+        let many = scan_blocks(&source(&lines), plan(), 3, 97, None).unwrap();
+        assert_eq!(one.total, 200);
+        assert_eq!(one.duplicates, 1);
+        assert_eq!(many.total, one.total);
+        assert_eq!(many.per_day, one.per_day);
+        assert_eq!(many.actors(), one.actors());
+        assert_eq!(many.by_action, one.by_action);
+        assert_eq!(one.per_actor["a1"].name.as_deref(), Some("Né1"));
+    }
+
+    #[test]
+    fn an_error_in_a_late_block_names_its_line() {
+        let mut lines: Vec<String> = (0..100)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        lines[70] = r#"{"id":"x","attributes":{"time":"2026-11-01T10:00:00Z","action":7,"actor":{"id":"a"}}}"#.to_string();
+        let err = scan_blocks(
+            &source(&lines),
+            ScanPlan::simple(BTreeSet::new()),
+            2,
+            64,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("demo/events.ndjson: line 71: column"),
+            "{err}"
+        );
+        assert!(err.contains("attributes.action"), "{err}");
+    }
+
+    fn sha256(bytes: &[u8]) -> String {
+        hex::encode(Sha256::digest(bytes))
+    }
+
+    #[test]
+    fn the_pass_hashes_and_counts_every_byte_in_file_order() {
+        let mut lines: Vec<String> = (0..150)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        lines.insert(9, String::new());
+        let bytes = lines.join("\n").into_bytes();
+        let expected = FileEntry {
+            sha256: sha256(&bytes),
+            records: 150,
+        };
+        // Small blocks on three threads: the hash must not depend on how the file is cut.
+        for (threads, block) in [(1, 1 << 20), (3, 97)] {
+            let facts = scan_blocks(
+                &source(&lines),
+                ScanPlan::simple(BTreeSet::new()),
+                threads,
+                block,
+                Some(&expected),
+            )
+            .unwrap();
+            assert_eq!(facts.file.as_ref(), Some(&expected));
+        }
+    }
+
+    #[test]
+    fn a_file_that_differs_from_the_manifest_is_named_with_both_hashes() {
+        let lines: Vec<String> = (0..100)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        let collected = FileEntry {
+            sha256: sha256(lines.join("\n").as_bytes()),
+            records: 100,
+        };
+        let scan = |lines: &[String]| {
+            scan_blocks(
+                &source(lines),
+                ScanPlan::simple(BTreeSet::new()),
+                2,
+                64,
+                Some(&collected),
+            )
+            .unwrap_err()
+            .to_string()
+        };
+        let half = scan(&lines[..50]);
+        let found = sha256(lines[..50].join("\n").as_bytes());
+        assert!(
+            half.starts_with(&format!(
+                "demo/events.ndjson: does not match manifest.json: expected sha256 {} and 100 records, found sha256 {found} and 50 records;",
+                collected.sha256
+            )),
+            "{half}"
+        );
+        // A damaged line stops the parse early; the whole file is still hashed, and the
+        // mismatch (the cause) is reported rather than the parse error (its symptom).
+        let mut damaged = lines.clone();
+        damaged[20] = damaged[20].replacen("\"time\"", "\"tim\u{1}\"", 1);
+        let err = scan(&damaged);
+        let found = sha256(damaged.join("\n").as_bytes());
+        assert!(err.contains(&format!("found sha256 {found} and records that cannot be counted (demo/events.ndjson: line 21")), "{err}");
+        // Same bytes, different count in the manifest.
+        let miscounted = FileEntry {
+            records: 99,
+            ..collected.clone()
+        };
+        let err = scan_blocks(
+            &source(&lines),
+            ScanPlan::simple(BTreeSet::new()),
+            1,
+            1 << 20,
+            Some(&miscounted),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("expected sha256"), "{err}");
+        assert!(err.contains("and 99 records, found sha256"), "{err}");
+        assert!(err.contains("and 100 records;"), "{err}");
+    }
+}

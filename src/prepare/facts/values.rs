@@ -1,0 +1,212 @@
+//! `values`: the values of a field per key, with when each was first seen and how many of the
+//! key's events came before it (a new value for an actor, a rare one, …); with `per_key`, one
+//! item per key holding its kept values.
+
+use super::{Accumulator, FactKind, Field, FieldSource, Finished, Params, Spec};
+use crate::prepare::fastparse::{format_ns, CompactId, FxState};
+use serde_json::{json, Value};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub struct Values {
+    pub value: Field,
+    pub min_before: u64,
+    pub min_days_before: f64,
+    pub max_share: f64,
+    pub per_key: bool,
+}
+
+impl Values {
+    pub(super) fn parse(p: &Params<'_>) -> Result<Values, String> {
+        Ok(Values {
+            min_before: p.number("min_before", Some(0.0))? as u64,
+            min_days_before: p.number("min_days_before", Some(0.0))?,
+            max_share: p.number("max_share", Some(1.0))?,
+            per_key: p.flag("per_key")?,
+            value: p.field("value")?,
+        })
+    }
+}
+
+impl FactKind for Values {
+    fn name(&self) -> &'static str {
+        "values"
+    }
+    fn list_name(&self) -> &'static str {
+        "items"
+    }
+    fn reads(&self) -> Option<Field> {
+        Some(self.value)
+    }
+    fn start(&self) -> Box<dyn Accumulator> {
+        Box::new(ValueSets {
+            params: self.clone(),
+            keys: HashMap::default(),
+        })
+    }
+}
+
+#[derive(Default, Debug)]
+struct ValueAcc {
+    count: u64,
+    first: i64,
+    last: i64,
+    before: u64,
+    ids: Vec<CompactId>,
+}
+
+#[derive(Default, Debug)]
+struct KeyAcc {
+    count: u64,
+    first: i64,
+    last: i64,
+}
+
+#[derive(Default, Debug)]
+struct KeyState {
+    acc: KeyAcc,
+    values: HashMap<String, ValueAcc, FxState>,
+}
+
+struct ValueSets {
+    params: Values,
+    keys: HashMap<String, KeyState, FxState>,
+}
+
+impl Accumulator for ValueSets {
+    fn add<'a>(
+        &mut self,
+        spec: &Spec,
+        key: Cow<'a, str>,
+        ev: &mut dyn FieldSource<'a>,
+        _is_first: bool,
+        _is_then: bool,
+    ) {
+        let time = ev.time_ns();
+        let v = ev.field(self.params.value);
+        let ids_cap = spec.ids;
+        let state = match self.keys.get_mut(key.as_ref()) {
+            Some(s) => s,
+            None => self
+                .keys
+                .entry(key.into_owned())
+                .or_insert_with(|| KeyState {
+                    acc: KeyAcc {
+                        count: 0,
+                        first: time,
+                        last: time,
+                    },
+                    values: HashMap::default(),
+                }),
+        };
+        let before = state.acc.count;
+        state.acc.count += 1;
+        state.acc.first = state.acc.first.min(time);
+        state.acc.last = state.acc.last.max(time);
+        let Some(v) = v else { return };
+        let acc = match state.values.get_mut(v.as_ref()) {
+            Some(acc) => acc,
+            None => state.values.entry(v.into_owned()).or_insert(ValueAcc {
+                count: 0,
+                first: time,
+                last: time,
+                before,
+                ids: Vec::new(),
+            }),
+        };
+        acc.count += 1;
+        acc.first = acc.first.min(time);
+        acc.last = acc.last.max(time);
+        if acc.ids.len() < ids_cap {
+            acc.ids.push(CompactId::new(ev.id()));
+        }
+    }
+
+    fn finish(self: Box<Self>, spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
+        let Values {
+            value,
+            min_before,
+            min_days_before,
+            max_share,
+            per_key,
+        } = self.params;
+        let mut out = Finished::default();
+        let mut keys: Vec<(&String, &KeyState)> = self.keys.iter().collect();
+        keys.sort_by(|a, b| a.0.cmp(b.0));
+        for (key, state) in keys {
+            let k = &state.acc;
+            let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
+            values.sort_by(|a, b| a.0.cmp(b.0));
+            let mut grouped: Vec<Value> = Vec::new();
+            for (v, acc) in values {
+                if acc.before < min_before
+                    || acc.first.saturating_sub(k.first) < (min_days_before * 86_400e9) as i64
+                    || acc.count as f64 > max_share * k.count as f64
+                {
+                    continue;
+                }
+                if per_key {
+                    grouped.push(json!({
+                        "value": v,
+                        "count": acc.count,
+                        "first": format_ns(acc.first),
+                        "last": format_ns(acc.last),
+                        "key_events_before": acc.before,
+                        "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                    }));
+                    continue;
+                }
+                out.total += 1;
+                out.items.push(json!({
+                    "key": key_object(key),
+                    "value": v,
+                    "count": acc.count,
+                    "first": format_ns(acc.first),
+                    "last": format_ns(acc.last),
+                    "first_ns": acc.first,
+                    "key_count": k.count,
+                    "key_first": format_ns(k.first),
+                    "key_first_ns": k.first,
+                    "key_events_before": acc.before,
+                    "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
+                }));
+            }
+            if per_key && !grouped.is_empty() {
+                // One item per key: the kept values, their total, first and last.
+                out.total += 1;
+                let count: u64 = grouped.iter().filter_map(|g| g["count"].as_u64()).sum();
+                let first = grouped
+                    .iter()
+                    .filter_map(|g| g["first"].as_str())
+                    .min()
+                    .map(str::to_string);
+                let last = grouped
+                    .iter()
+                    .filter_map(|g| g["last"].as_str())
+                    .max()
+                    .map(str::to_string);
+                let mut ids: Vec<String> = grouped
+                    .iter()
+                    .flat_map(|g| g["event_ids"].as_array().cloned().unwrap_or_default())
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                ids.sort();
+                ids.truncate(spec.ids);
+                out.items.push(json!({
+                    "key": key_object(key),
+                    "values": grouped,
+                    "distinct": grouped.len(),
+                    "count": count,
+                    "first": first,
+                    "last": last,
+                    "key_count": k.count,
+                    "key_first": format_ns(k.first),
+                    "event_ids": ids,
+                }));
+            }
+        }
+        out.extra.insert("value".into(), json!(value.name()));
+        out
+    }
+}
