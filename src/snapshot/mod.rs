@@ -9,6 +9,7 @@ pub mod manifest;
 pub mod schema;
 pub mod shape;
 pub mod timestamp;
+pub mod toml_error;
 pub mod verify;
 pub mod write;
 
