@@ -2,7 +2,7 @@
 //! against the loaded policy pack (unknown control ids, unknown keys, wrong value types), with
 //! every problem reported at once and each naming the file, line and field.
 
-use crate::snapshot::attestation::describe_toml_error;
+use crate::snapshot::toml_error::describe_toml_error;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;

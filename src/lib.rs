@@ -20,6 +20,7 @@ pub mod results;
 pub mod safe_text;
 pub mod scan;
 pub mod snapshot;
+pub mod uri;
 pub mod waiver;
 pub mod xml;
 

@@ -86,6 +86,18 @@ impl Status {
             Status::Waived => "waived",
         }
     }
+
+    /// The status as people read it in the HTML and Markdown reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "Passed",
+            Status::Fail => "Failed",
+            Status::NotEvaluable => "Not evaluable",
+            Status::NotApplicable => "Not applicable",
+            Status::Error => "Error",
+            Status::Waived => "Waived",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -3,10 +3,12 @@
 # engine-specific builtins: runs the same under regorus and the reference OPA.
 package orgscan.lib.detect
 
+import data.orgscan.lib.util
 import rego.v1
 
-# Settings of a control: METADATA custom.config defaults merged with orgscan.toml.
-params(id) := object.get(object.get(object.get(input, "config", {}), "controls", {}), id, {})
+# Settings of a control, the slim events of an action and whether the audit log was collected
+# are defined once, in lib/util.rego; these names keep `detect.params(…)` etc. readable.
+params(id) := util.params(id)
 
 # The output of a fact the control declared in custom.config.facts (see docs/policy-input.md).
 fact(id, name) := object.get(input, ["facts", "declared", id, name], {})
@@ -18,9 +20,9 @@ items(id, name, list) := object.get(fact(id, name), list, [])
 action_set(name) := object.get(input, ["facts", "action_sets", name, "keys"], [])
 
 # Slim events of one action (declared in custom.data.events).
-events_of(action) := object.get(object.get(input, "events_by_action", {}), action, [])
+events_of(action) := util.events_of(action)
 
-events_available if object.get(object.get(input, "events", {}), "available", false) == true
+events_available if util.events_available
 
 # Why event data is missing, when it is.
 events_unavailable contains reason if {

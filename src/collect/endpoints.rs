@@ -60,17 +60,7 @@ pub struct Fetched {
 }
 
 /// Percent-encodes one path segment (ids come from API data and must not add path parts).
-pub fn segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use crate::uri::encode_segment as segment;
 
 impl Ctx {
     fn v1(&self, rest: &str) -> String {
@@ -340,12 +330,6 @@ fn merge_policies(lists: Vec<(String, Vec<Value>)>) -> Vec<(String, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn segments_are_encoded() {
-        assert_eq!(segment("a-b_c.d~1"), "a-b_c.d~1");
-        assert_eq!(segment("../x y"), "..%2Fx%20y");
-    }
 
     #[test]
     fn v2_attributes_win_and_v1_adds_resources() {

@@ -13,7 +13,7 @@ use crate::snapshot::attestation::{
 };
 use crate::snapshot::{
     ApiKey, ApiToken, Attestation, Domain, DomainAttributes, DomainClaim, Extra, Org,
-    OrgAttributes, Person, Policy, PolicyAttributes, PolicyResource, Relationship,
+    OrgAttributes, OrgPolicy, Person, PolicyAttributes, PolicyResource, Relationship,
     RelationshipLinks, Workspace, WorkspaceAttributes,
 };
 use serde_json::json;
@@ -160,14 +160,14 @@ pub const IP_ALLOWLIST_UPDATED_MS: i64 = utc_ms(2026, 11, 16, 14, 20, 33);
 
 /// Org policies (`/admin/v1/orgs/{id}/policies`): an enabled IP allowlist on one site and the
 /// EU data-residency policy.
-pub fn org_policies() -> Vec<Policy> {
+pub fn org_policies() -> Vec<OrgPolicy> {
     let sites = sites();
     let main = &sites[0];
     let policy = |key: &str, attributes: PolicyAttributes| {
         let mut extra = Extra::new();
         extra.insert("links".into(), json!(null));
         extra.insert("relations".into(), json!(null));
-        Policy {
+        OrgPolicy {
             id: policy_id(key),
             kind: Some("policy".to_string()),
             attributes,
@@ -223,10 +223,10 @@ pub const DATA_SECURITY_DELETED_NAME: &str = "Block public links - Finance";
 
 /// Control API data-security policies: one active with coverage and an export rule, one
 /// draft that was never published.
-pub fn control_policies() -> Vec<Policy> {
+pub fn control_policies() -> Vec<OrgPolicy> {
     let sites = sites();
     let main = &sites[0];
-    let policy = |key: &str, attributes: PolicyAttributes| Policy {
+    let policy = |key: &str, attributes: PolicyAttributes| OrgPolicy {
         id: policy_id(key),
         kind: Some("policy".to_string()),
         attributes,

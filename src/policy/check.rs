@@ -9,47 +9,22 @@
 //!    (a finding without `message`, a score of 2) surface, since regorus reports those only
 //!    when evaluation reaches them;
 //! 4. every call is checked against the builtins of the reference OPA and of regorus
-//!    ([`super::builtins`]): OPA-only builtins fail in orgscan, regorus-only ones fail in OPA,
+//!    ([`super::lint`]): OPA-only builtins fail in orgscan, regorus-only ones fail in OPA,
 //!    wall-clock, random or network builtins make a scan irreproducible, and `sprintf` verbs
 //!    that the two engines format differently (a number under `%s`) are flagged.
 
-use super::builtins::{lint_builtins, lint_shadowing, lint_sprintf};
 use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
 use super::evaluate::{judged, run_rules};
-use super::metadata::{package_of, parse_metadata, CATEGORIES, IMPLEMENTATION_COSTS, USER_IMPACTS};
+use super::lint::{lint_builtins, lint_shadowing, lint_sprintf, scan_calls};
+use super::metadata::{
+    package_of, parse_metadata, validate, MetadataBlock, PolicyMeta, CATEGORIES,
+};
+pub use super::problem::{Level, Problem};
 use super::test_runner::{one_line_error, test_names};
-use crate::results::{Severity, Status};
-use crate::snapshot::Collection;
+use crate::results::Status;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::time::Duration;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Error,
-    Warning,
-}
-
-/// One problem, at a file and line.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Problem {
-    pub file: String,
-    pub line: usize,
-    pub level: Level,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        write!(f, "{}:{}: {level}: {}", self.file, self.line, self.message)
-    }
-}
 
 /// An input document a policy is evaluated on during the check, with the name used in messages.
 #[derive(Clone, Debug)]
@@ -129,44 +104,32 @@ pub fn check_files(
             pack.tests.push((*file).clone());
             continue;
         }
-        let lint = lint_metadata(file);
-        let metadata_ok = lint.is_empty();
-        problems.extend(lint);
-        match parse_metadata(&file.path, &file.text) {
-            Ok(Some(meta)) => {
+        let (meta, meta_problems) = metadata_problems(file);
+        let metadata_ok = !meta_problems.iter().any(|p| p.level == Level::Error);
+        problems.extend(meta_problems);
+        match meta.filter(|_| metadata_ok) {
+            Some(meta) => {
                 report.policies += 1;
-                if metadata_ok {
-                    own_policies.insert(file.path.clone());
-                    pack.policies.push(Policy {
-                        meta,
-                        source: (*file).clone(),
-                    });
-                } else {
-                    unvalidated.extend(with_placeholder_meta(file));
-                }
+                own_policies.insert(file.path.clone());
+                pack.policies.push(Policy {
+                    meta,
+                    source: (*file).clone(),
+                });
             }
-            Ok(None) if is_library(&file.path, &file.text) => {
+            None if !metadata_ok => {
+                report.policies += 1;
+                unvalidated.extend(with_placeholder_meta(file));
+            }
+            None if is_library(&file.path, &file.text) => {
                 report.libraries += 1;
                 pack.libraries.push((*file).clone());
             }
-            Ok(None) => problems.push(Problem {
+            None => problems.push(Problem {
                 file: file.path.clone(),
                 line: 1,
                 level: Level::Error,
                 message: "no `# METADATA` block before `package`; every policy needs one (id, severity, category, points …), or put helper modules under a lib/ folder".into(),
             }),
-            Err(e) => {
-                report.policies += 1;
-                if metadata_ok {
-                    problems.push(Problem {
-                        file: e.file,
-                        line: e.line,
-                        level: Level::Error,
-                        message: e.message,
-                    });
-                }
-                unvalidated.extend(with_placeholder_meta(file));
-            }
         }
     }
 
@@ -200,7 +163,7 @@ pub fn check_files(
             defined_by_package
                 .entry(package)
                 .or_default()
-                .extend(super::builtins::scan_calls(&file.text).defined);
+                .extend(scan_calls(&file.text).defined);
         }
     }
     for file in &parsed_own {
@@ -476,363 +439,46 @@ fn missing_tests(
         .collect()
 }
 
-/// The package-scope `# METADATA` block of a file: the line of `# METADATA` and the YAML.
-fn metadata_block(text: &str) -> Option<(usize, Vec<String>)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim() == "# METADATA" {
-            let start = i;
-            let mut yaml = Vec::new();
-            let mut j = i + 1;
-            while j < lines.len() && lines[j].trim_start().starts_with('#') {
-                let t = lines[j].trim_start();
-                yaml.push(
-                    t.strip_prefix("# ")
-                        .or_else(|| t.strip_prefix('#'))
-                        .unwrap_or("")
-                        .to_string(),
-                );
-                j += 1;
-            }
-            let annotates_package = lines[j..]
-                .iter()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.trim_start().starts_with("package "));
-            if annotates_package {
-                return Some((start + 1, yaml));
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
+/// Every METADATA problem of a policy file: [`validate`]'s, then what only the check says.
+fn metadata_problems(file: &SourceFile) -> (Option<PolicyMeta>, Vec<Problem>) {
+    let (meta, mut problems) = validate(&file.path, &file.text);
+    if meta.is_some() {
+        problems.extend(check_only_metadata(file));
     }
-    None
+    (meta, problems)
 }
 
-const TOP_KEYS: &[&str] = &[
-    "scope",
-    "title",
-    "description",
-    "related_resources",
-    "authors",
-    "organizations",
-    "schemas",
-    "entrypoint",
-    "custom",
-];
-const CUSTOM_KEYS: &[&str] = &[
-    "id",
-    "severity",
-    "category",
-    "points",
-    "kind",
-    "user_impact",
-    "implementation_cost",
-    "remediation",
-    "data",
-    "config",
-    "frameworks",
-    "version",
-];
-const DATA_KEYS: &[&str] = &["api", "attestation", "events", "fields"];
-
-/// Every METADATA problem of a policy file, not only the first. Empty when the block is fine
-/// (or the file has none: a library or test). YAML syntax errors are left to `parse_metadata`.
-pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
-    let Some((start, yaml_lines)) = metadata_block(&file.text) else {
+/// What only `policy check` says about a valid METADATA block, beyond [`validate`]: declared
+/// fact specs the scan would reject (the scan checks them against the snapshot's action
+/// catalogue; here the built-in sets) and event actions too voluminous to read as events.
+fn check_only_metadata(file: &SourceFile) -> Vec<Problem> {
+    let Some(block) = MetadataBlock::of(&file.text) else {
         return Vec::new();
     };
-    let yaml = yaml_lines.join("\n");
-    let Ok(doc) = yaml_serde::from_str::<Value>(&yaml) else {
+    let Ok(doc) = yaml_serde::from_str::<Value>(&block.yaml_lines.join("\n")) else {
+        return Vec::new();
+    };
+    let Some(custom) = doc.get("custom") else {
         return Vec::new();
     };
     let mut problems = Vec::new();
-    // The line of `key:` inside the block, searching from the line of `after` on.
-    let line_of = |key: &str, after: usize| -> usize {
-        yaml_lines
-            .iter()
-            .enumerate()
-            .skip(after)
-            .find(|(_, l)| {
-                let t = l.trim_start().trim_start_matches("- ");
-                t.starts_with(&format!("{key}:"))
-            })
-            .map(|(i, _)| start + 1 + i)
-            .unwrap_or(start)
-    };
-    let custom_at = line_of("custom", 0).saturating_sub(start + 1);
-    let mut err = |line: usize, message: String| {
-        problems.push(Problem {
-            file: file.path.clone(),
-            line,
-            level: Level::Error,
-            message,
-        })
-    };
-    let Value::Object(top) = &doc else {
-        err(start, "METADATA must be a YAML mapping".into());
-        return problems;
-    };
-    for key in top.keys() {
-        if !TOP_KEYS.contains(&key.as_str()) {
-            err(
-                line_of(key, 0),
-                format!(
-                    "METADATA has an unknown field `{key}`; expected {}",
-                    TOP_KEYS.join(", ")
-                ),
-            );
-        }
-    }
-    if let Some(scope) = top.get("scope").and_then(Value::as_str) {
-        if scope != "package" {
-            err(
-                line_of("scope", 0),
-                format!("METADATA before `package` must have scope package, found {scope:?}"),
-            );
-        }
-    }
-    for key in ["title", "description"] {
-        match top.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => {}
-            Some(_) => err(line_of(key, 0), format!("`{key}` must be non-empty text")),
-            None => err(start, format!("METADATA is missing required field `{key}`")),
-        }
-    }
-    if let Some(resources) = top.get("related_resources") {
-        let items = resources.as_array().cloned().unwrap_or_default();
-        if !resources.is_array() {
-            err(
-                line_of("related_resources", 0),
-                "`related_resources` must be a list of `- ref: URL`".into(),
-            );
-        }
-        for item in items {
-            let url = match &item {
-                Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o.get("ref").and_then(Value::as_str).map(str::to_string),
-                _ => None,
-            };
-            match url {
-                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {}
-                Some(u) => err(
-                    line_of("related_resources", 0),
-                    format!("related_resources: {u:?} is not an http(s) URL"),
-                ),
-                None => err(
-                    line_of("related_resources", 0),
-                    "related_resources: each item needs `ref: URL`".into(),
-                ),
-            }
-        }
-    }
-    let Some(custom) = top.get("custom") else {
-        err(
-            start,
-            "METADATA is missing the `custom` section (id, severity, category, points, …)".into(),
-        );
-        return problems;
-    };
-    let Value::Object(custom) = custom else {
-        err(line_of("custom", 0), "`custom` must be a mapping".into());
-        return problems;
-    };
-    let at = |key: &str| line_of(key, custom_at);
-    for key in custom.keys() {
-        if !CUSTOM_KEYS.contains(&key.as_str()) {
-            err(
-                at(key),
-                format!(
-                    "custom: unknown field `{key}`; expected {}",
-                    CUSTOM_KEYS.join(", ")
-                ),
-            );
-        }
-    }
-    let text = |key: &str| custom.get(key).and_then(Value::as_str).map(str::trim);
-    let required_text = |key: &str, allowed: &[&str], err: &mut dyn FnMut(usize, String)| match (
-        custom.get(key),
-        text(key),
+    let custom_at = block.line_of("custom", 0);
+    let at = |key: &str| block.line_of(key, custom_at);
+    if let (Some(id), Some(config)) = (
+        custom.get("id").and_then(Value::as_str),
+        custom.get("config"),
     ) {
-        (None, _) => err(
-            start,
-            format!("METADATA is missing required field `custom.{key}`"),
-        ),
-        (Some(_), None) | (Some(_), Some("")) => {
-            err(at(key), format!("custom.{key} must be non-empty text"))
-        }
-        (Some(_), Some(v)) if !allowed.is_empty() && !allowed.contains(&v) => err(
-            at(key),
-            format!(
-                "custom.{key}: expected one of {}; found {v:?}",
-                allowed.join(", ")
-            ),
-        ),
-        _ => {}
-    };
-    let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
-    required_text("id", &[], &mut err);
-    required_text("severity", &severities, &mut err);
-    required_text("category", &CATEGORIES, &mut err);
-    required_text("user_impact", &USER_IMPACTS, &mut err);
-    required_text("implementation_cost", &IMPLEMENTATION_COSTS, &mut err);
-    if let Some(id) = text("id") {
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            err(
-                at("id"),
-                format!("custom.id {id:?} may hold only letters, digits, '-' and '_'"),
-            );
-        }
-    }
-    if custom.contains_key("kind") {
-        match text("kind") {
-            Some("posture") | Some("detection") => {}
-            _ => err(
-                at("kind"),
-                format!(
-                    "custom.kind: expected posture or detection, found {}",
-                    custom["kind"]
-                ),
-            ),
-        }
-    }
-    match custom.get("points") {
-        None => err(
-            start,
-            "METADATA is missing required field `custom.points`".into(),
-        ),
-        Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p > 0.0 && p.is_finite()) => {}
-        Some(other) => err(
-            at("points"),
-            format!("custom.points must be a number greater than 0, found {other}"),
-        ),
-    }
-    match custom.get("remediation") {
-        None => err(
-            start,
-            "METADATA is missing required field `custom.remediation` (a list of steps)".into(),
-        ),
-        Some(Value::Array(steps))
-            if !steps.is_empty()
-                && steps
-                    .iter()
-                    .all(|s| s.as_str().is_some_and(|s| !s.trim().is_empty())) => {}
-        Some(_) => err(
-            at("remediation"),
-            "custom.remediation must be a non-empty list of steps (text)".into(),
-        ),
-    }
-    if let Some(data) = custom.get("data") {
-        let data_at = at("data").saturating_sub(start + 1);
-        match data {
-            Value::Object(d) => {
-                for (key, value) in d {
-                    let line = line_of(key, data_at);
-                    if !DATA_KEYS.contains(&key.as_str()) {
-                        err(
-                            line,
-                            format!("custom.data: unknown field `{key}`; expected api, attestation, events, fields"),
-                        );
-                        continue;
-                    }
-                    let Some(items) = value.as_array().filter(|a| a.iter().all(Value::is_string))
-                    else {
-                        err(line, format!("custom.data.{key} must be a list of names"));
-                        continue;
-                    };
-                    for item in items.iter().filter_map(Value::as_str) {
-                        match key.as_str() {
-                            "api" if Collection::from_name(item).is_none() => {
-                                let known: Vec<&str> =
-                                    Collection::ALL.iter().map(|c| c.name()).collect();
-                                err(
-                                    line,
-                                    format!(
-                                        "custom.data.api: unknown collection {item:?}; expected one of {}",
-                                        known.join(", ")
-                                    ),
-                                );
-                            }
-                            "events"
-                                if !item.chars().all(|c| {
-                                    c.is_ascii_alphanumeric()
-                                        || c == '_'
-                                        || c == '-'
-                                        || c == '.'
-                                        || c == ':'
-                                }) =>
-                            {
-                                err(line, format!("custom.data.events: {item:?} is not an audit action key (like user_login)"));
-                            }
-                            "attestation" if item.split('.').any(str::is_empty) => {
-                                err(line, format!("custom.data.attestation: {item:?} is not a dotted path (like authentication.two_step_enforced)"));
-                            }
-                            "fields" => {
-                                let api: Vec<String> = d
-                                    .get("api")
-                                    .and_then(Value::as_array)
-                                    .map(|a| {
-                                        a.iter()
-                                            .filter_map(Value::as_str)
-                                            .map(str::to_string)
-                                            .collect()
-                                    })
-                                    .unwrap_or_default();
-                                if let Err(message) = super::metadata::check_field_entry(&api, item)
-                                {
-                                    err(line, message);
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-            }
-            _ => err(
-                at("data"),
-                "custom.data must be a mapping (api, attestation, events, fields)".into(),
-            ),
-        }
-    }
-    if let Some(config) = custom.get("config") {
-        if !config.is_object() {
-            err(
-                at("config"),
-                "custom.config must be a mapping of setting: default".into(),
-            );
-        } else if let (Some(id), Some(_)) = (text("id"), config.get("facts")) {
+        if config.get("facts").is_some() {
             // The scan would reject a bad spec with exit 2; say so here, at the fact's line.
-            let facts_at = line_of("facts", at("config").saturating_sub(start + 1));
-            for e in fact_spec_errors(id, config) {
-                err(
-                    line_of(&e.name, facts_at.saturating_sub(start + 1)),
-                    format!("custom.config.facts.{}: {}", e.name, e.message),
-                );
+            let facts_at = block.line_of("facts", at("config"));
+            for e in fact_spec_errors(id.trim(), config) {
+                problems.push(Problem {
+                    file: file.path.clone(),
+                    line: block.line_of(&e.name, facts_at),
+                    level: Level::Error,
+                    message: format!("custom.config.facts.{}: {}", e.name, e.message),
+                });
             }
-        }
-    }
-    if let Some(frameworks) = custom.get("frameworks") {
-        let ok = frameworks.as_object().is_some_and(|m| {
-            m.values()
-                .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
-        });
-        if !ok {
-            err(
-                at("frameworks"),
-                "custom.frameworks must map a framework to a list of control references, e.g. {cis: [\"5.2\"]}".into(),
-            );
-        }
-    }
-    if let Some(version) = custom.get("version") {
-        if !(version.is_string() || version.is_number()) {
-            err(
-                at("version"),
-                format!("custom.version: expected a number or string, found {version}"),
-            );
         }
     }
     if let Some(events) = custom
@@ -848,7 +494,7 @@ pub fn lint_metadata(file: &SourceFile) -> Vec<Problem> {
         if !heavy.is_empty() {
             problems.push(Problem {
                 file: file.path.clone(),
-                line: line_of("events", at("data").saturating_sub(start + 1)),
+                line: block.line_of("events", at("data")),
                 level: Level::Warning,
                 message: format!(
                     "custom.data.events: {} can be a large share of the audit log, and every listed event becomes a regorus value (~4 KB); aggregate them with a declared fact in custom.config.facts instead (docs/policy-input.md, \"Declared facts\")",
@@ -923,7 +569,8 @@ mod tests {
             "#   remediation: [fix it]\n",
             "#   remediation: [fix it]\n#   data:\n#     events: [user_login, api_token_created]\n#   config:\n#     max: 3\n#     facts:\n#       ok:\n#         kind: count\n#         actions: [set:mcp]\n#         over: $max\n#       bad:\n#         kind: values\n#         actions: [x]\n#         value: colour\n",
         );
-        let got: Vec<String> = lint_metadata(&src("f.rego", &text))
+        let got: Vec<String> = metadata_problems(&src("f.rego", &text))
+            .1
             .iter()
             .map(ToString::to_string)
             .collect();
@@ -948,7 +595,7 @@ mod tests {
             .replace("#   points: 1\n", "#   points: 0\n")
             .replace("#   user_impact: low\n", "")
             .replace("#   id: X-1\n", "#   id: X-1\n#   owner: me\n");
-        let problems = lint_metadata(&src("b.rego", &bad));
+        let problems = metadata_problems(&src("b.rego", &bad)).1;
         let got: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(got.len(), 4, "{got:#?}");
         assert!(got.contains(&"b.rego:6: error: custom: unknown field `owner`; expected id, severity, category, points, kind, user_impact, implementation_cost, remediation, data, config, frameworks, version".to_string()), "{got:#?}");
@@ -975,7 +622,8 @@ mod tests {
             "#   remediation: [fix it]\n",
             "#   remediation: [fix it]\n#   data:\n#     api: [users]\n#     fields: [users.mfaEnabled, users.nope, groups.name]\n",
         );
-        let got: Vec<String> = lint_metadata(&src("f.rego", &bad))
+        let got: Vec<String> = metadata_problems(&src("f.rego", &bad))
+            .1
             .iter()
             .map(ToString::to_string)
             .collect();

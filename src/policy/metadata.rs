@@ -1,6 +1,7 @@
 //! The standard OPA `# METADATA` annotation at package scope, parsed by orgscan because regorus
 //! ignores comments. The YAML is validated into `PolicyMeta`; every problem names file:line.
 
+use super::problem::{Level, Problem};
 use crate::results::{Kind, Severity};
 use crate::snapshot::Collection;
 use serde::{Deserialize, Serialize};
@@ -140,6 +141,7 @@ pub struct MetadataError {
 #[serde(deny_unknown_fields)]
 struct RawAnnotation {
     #[serde(default)]
+    #[allow(dead_code)]
     scope: Option<String>,
     title: Option<String>,
     description: Option<String>,
@@ -188,48 +190,65 @@ struct RawCustom {
     version: Option<Value>,
 }
 
-/// A `# METADATA` block found in a file: its first line and the YAML inside it.
-struct Block {
-    line: usize,
-    yaml: String,
-    /// The first non-comment line after the block (what it annotates).
-    annotates: Option<String>,
+/// The package-scope `# METADATA` block of a file: where it starts and the YAML inside it.
+pub struct MetadataBlock {
+    /// 1-based line of the `# METADATA` comment.
+    pub line: usize,
+    /// The block's YAML, one entry per comment line.
+    pub yaml_lines: Vec<String>,
 }
 
-fn find_blocks(source: &str) -> Vec<Block> {
-    let lines: Vec<&str> = source.lines().collect();
-    let mut blocks = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim() == "# METADATA" {
-            let start = i + 1;
-            let mut yaml = String::new();
-            let mut j = i + 1;
-            while j < lines.len() && lines[j].trim_start().starts_with('#') {
-                let text = lines[j].trim_start();
-                let body = text
-                    .strip_prefix("# ")
-                    .or_else(|| text.strip_prefix('#'))
-                    .unwrap_or("");
-                yaml.push_str(body);
-                yaml.push('\n');
-                j += 1;
+impl MetadataBlock {
+    /// The block that annotates the `package` line, if the file has one.
+    pub fn of(source: &str) -> Option<MetadataBlock> {
+        let lines: Vec<&str> = source.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            if lines[i].trim() == "# METADATA" {
+                let mut yaml_lines = Vec::new();
+                let mut j = i + 1;
+                while j < lines.len() && lines[j].trim_start().starts_with('#') {
+                    let text = lines[j].trim_start();
+                    let body = text
+                        .strip_prefix("# ")
+                        .or_else(|| text.strip_prefix('#'))
+                        .unwrap_or("");
+                    yaml_lines.push(body.to_string());
+                    j += 1;
+                }
+                let annotates_package = lines[j..]
+                    .iter()
+                    .find(|l| !l.trim().is_empty())
+                    .is_some_and(|l| l.trim_start().starts_with("package "));
+                if annotates_package {
+                    return Some(MetadataBlock {
+                        line: i + 1,
+                        yaml_lines,
+                    });
+                }
+                i = j;
+            } else {
+                i += 1;
             }
-            let annotates = lines[j..]
-                .iter()
-                .find(|l| !l.trim().is_empty())
-                .map(|l| l.trim().to_string());
-            blocks.push(Block {
-                line: start,
-                yaml,
-                annotates,
-            });
-            i = j;
-        } else {
-            i += 1;
         }
+        None
     }
-    blocks
+
+    /// The file line of `key:` inside the block, searching from the file line `from` on (the
+    /// line of an enclosing key, so `points` under `custom` is found there); the block's first
+    /// line when it is not there.
+    pub fn line_of(&self, key: &str, from: usize) -> usize {
+        self.yaml_lines
+            .iter()
+            .enumerate()
+            .skip(from.saturating_sub(self.line + 1))
+            .find(|(_, l)| {
+                let t = l.trim_start().trim_start_matches("- ");
+                t.starts_with(&format!("{key}:"))
+            })
+            .map(|(i, _)| self.line + 1 + i)
+            .unwrap_or(self.line)
+    }
 }
 
 /// The package a Rego file declares (`orgscan.identity.admin_mfa`), if any.
@@ -241,159 +260,354 @@ pub fn package_of(source: &str) -> Option<String> {
         .map(|p| p.trim().to_string())
 }
 
-/// Parses the package-scope METADATA of a policy file. `Ok(None)` when the file has none (a
-/// library module or a test).
-pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, MetadataError> {
-    let err = |line: usize, message: String| MetadataError {
-        file: file.to_string(),
-        line,
-        message,
+const TOP_KEYS: &[&str] = &[
+    "scope",
+    "title",
+    "description",
+    "related_resources",
+    "authors",
+    "organizations",
+    "schemas",
+    "entrypoint",
+    "custom",
+];
+const CUSTOM_KEYS: &[&str] = &[
+    "id",
+    "severity",
+    "category",
+    "points",
+    "kind",
+    "user_impact",
+    "implementation_cost",
+    "remediation",
+    "data",
+    "config",
+    "frameworks",
+    "version",
+];
+const DATA_KEYS: &[&str] = &["api", "attestation", "events", "fields"];
+
+/// The one METADATA validator: the policy's metadata when its package-scope block is valid,
+/// and every problem of the block (not only the first). `(None, [])` when the file has no block
+/// (a library or a test). Loading a pack takes the first error ([`parse_metadata`]);
+/// `orgscan policy check` reports them all.
+pub fn validate(file: &str, source: &str) -> (Option<PolicyMeta>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut err = |line: usize, message: String| {
+        problems.push(Problem {
+            file: file.to_string(),
+            line,
+            level: Level::Error,
+            message,
+        })
     };
     let Some(package) = package_of(source) else {
-        return Err(err(1, "no `package` declaration".to_string()));
+        err(1, "no `package` declaration".to_string());
+        return (None, problems);
     };
-    let block = find_blocks(source).into_iter().find(|b| {
-        b.annotates
-            .as_deref()
-            .is_some_and(|a| a.starts_with("package "))
-    });
-    let Some(block) = block else { return Ok(None) };
-    let raw: RawAnnotation = yaml_serde::from_str(&block.yaml).map_err(|e| {
-        let line = e
-            .location()
-            .map(|l| block.line + l.line())
-            .unwrap_or(block.line);
-        err(line, format!("METADATA is not valid: {e}"))
-    })?;
-    if let Some(scope) = &raw.scope {
-        if scope != "package" {
-            return Err(err(
-                block.line,
-                format!("METADATA before `package` must have scope package, found {scope:?}"),
-            ));
-        }
-    }
-    // The line of a key inside the block, so a bad value points at itself.
-    let line_of = |key: &str| {
-        block
-            .yaml
-            .lines()
-            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
-            .map(|i| block.line + 1 + i)
-            .unwrap_or(block.line)
+    let Some(block) = MetadataBlock::of(source) else {
+        return (None, problems);
     };
-    let required = |value: Option<String>, key: &str| -> Result<String, MetadataError> {
-        match value {
-            Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-            _ => Err(err(
-                block.line,
-                format!("METADATA is missing required field `{key}`"),
-            )),
+    let start = block.line;
+    let doc = match yaml_serde::from_str::<Value>(&block.yaml_lines.join("\n")) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let line = e.location().map(|l| start + l.line()).unwrap_or(start);
+            err(line, format!("METADATA is not valid: {e}"));
+            return (None, problems);
         }
     };
-    let title = required(raw.title, "title")?;
-    let description = required(raw.description, "description")?;
-    let Some(custom) = raw.custom else {
-        return Err(err(
-            block.line,
-            "METADATA is missing the `custom` section (id, severity, category, points, …)"
-                .to_string(),
-        ));
+    let Value::Object(top) = &doc else {
+        err(start, "METADATA must be a YAML mapping".into());
+        return (None, problems);
     };
-    let id = required(custom.id, "custom.id")?;
-    if !id
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(err(
-            line_of("id"),
-            format!("custom.id {id:?} may hold only letters, digits, '-' and '_'"),
-        ));
-    }
-    let severity_text = required(custom.severity, "custom.severity")?;
-    let severity = severity_text
-        .parse::<Severity>()
-        .map_err(|m| err(line_of("severity"), format!("custom.severity: {m}")))?;
-    let category = required(custom.category, "custom.category")?;
-    if !CATEGORIES.contains(&category.as_str()) {
-        return Err(err(
-            line_of("category"),
-            format!(
-                "custom.category {category:?} is not one of: {}",
-                CATEGORIES.join(", ")
-            ),
-        ));
-    }
-    let kind = match custom.kind.as_deref().unwrap_or("posture") {
-        "posture" => Kind::Posture,
-        "detection" => Kind::Detection,
-        other => {
-            return Err(err(
-                line_of("kind"),
-                format!("custom.kind: expected posture or detection, found {other:?}"),
-            ))
-        }
-    };
-    let points = match custom.points {
-        Some(p) if p > 0.0 && p.is_finite() => p,
-        Some(p) => {
-            return Err(err(
-                line_of("points"),
-                format!("custom.points must be greater than 0, found {p}"),
-            ))
-        }
-        None => {
-            return Err(err(
-                block.line,
-                "METADATA is missing required field `custom.points`".to_string(),
-            ))
-        }
-    };
-    let user_impact = required(custom.user_impact, "custom.user_impact")?;
-    if !USER_IMPACTS.contains(&user_impact.as_str()) {
-        return Err(err(
-            line_of("user_impact"),
-            format!("custom.user_impact: expected low, moderate or high, found {user_impact:?}"),
-        ));
-    }
-    let implementation_cost = required(custom.implementation_cost, "custom.implementation_cost")?;
-    if !IMPLEMENTATION_COSTS.contains(&implementation_cost.as_str()) {
-        return Err(err(
-            line_of("implementation_cost"),
-            format!("custom.implementation_cost: expected low, moderate or high, found {implementation_cost:?}"),
-        ));
-    }
-    if custom.remediation.is_empty() {
-        return Err(err(
-            block.line,
-            "METADATA is missing required field `custom.remediation` (a list of steps)".to_string(),
-        ));
-    }
-    for name in &custom.data.api {
-        if Collection::from_name(name).is_none() {
-            let known: Vec<&str> = Collection::ALL.iter().map(|c| c.name()).collect();
-            return Err(err(
-                line_of("api"),
+    for key in top.keys() {
+        if !TOP_KEYS.contains(&key.as_str()) {
+            err(
+                block.line_of(key, 0),
                 format!(
-                    "custom.data.api: unknown collection {name:?}; expected one of {}",
-                    known.join(", ")
+                    "METADATA has an unknown field `{key}`; expected {}",
+                    TOP_KEYS.join(", ")
                 ),
-            ));
+            );
         }
     }
-    for entry in &custom.data.fields {
-        check_field_entry(&custom.data.api, entry).map_err(|m| err(line_of("fields"), m))?;
+    if let Some(scope) = top.get("scope").and_then(Value::as_str) {
+        if scope != "package" {
+            err(
+                block.line_of("scope", 0),
+                format!("METADATA before `package` must have scope package, found {scope:?}"),
+            );
+        }
     }
+    for key in ["title", "description"] {
+        match top.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {}
+            Some(_) => err(
+                block.line_of(key, 0),
+                format!("`{key}` must be non-empty text"),
+            ),
+            None => err(start, format!("METADATA is missing required field `{key}`")),
+        }
+    }
+    if let Some(resources) = top.get("related_resources") {
+        let at = block.line_of("related_resources", 0);
+        let items = resources.as_array().cloned().unwrap_or_default();
+        if !resources.is_array() {
+            err(
+                at,
+                "`related_resources` must be a list of `- ref: URL`".into(),
+            );
+        }
+        for item in items {
+            let url = match &item {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => o.get("ref").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            };
+            match url {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {}
+                Some(u) => err(
+                    at,
+                    format!("related_resources: {u:?} is not an http(s) URL"),
+                ),
+                None => err(at, "related_resources: each item needs `ref: URL`".into()),
+            }
+        }
+    }
+    let Some(custom) = top.get("custom") else {
+        err(
+            start,
+            "METADATA is missing the `custom` section (id, severity, category, points, …)".into(),
+        );
+        return (None, problems);
+    };
+    let Value::Object(custom) = custom else {
+        err(
+            block.line_of("custom", 0),
+            "`custom` must be a mapping".into(),
+        );
+        return (None, problems);
+    };
+    let custom_at = block.line_of("custom", 0);
+    let at = |key: &str| block.line_of(key, custom_at);
+    for key in custom.keys() {
+        if !CUSTOM_KEYS.contains(&key.as_str()) {
+            err(
+                at(key),
+                format!(
+                    "custom: unknown field `{key}`; expected {}",
+                    CUSTOM_KEYS.join(", ")
+                ),
+            );
+        }
+    }
+    let text = |key: &str| custom.get(key).and_then(Value::as_str).map(str::trim);
+    let required_text = |key: &str, allowed: &[&str], err: &mut dyn FnMut(usize, String)| match (
+        custom.get(key),
+        text(key),
+    ) {
+        (None, _) => err(
+            start,
+            format!("METADATA is missing required field `custom.{key}`"),
+        ),
+        (Some(_), None) | (Some(_), Some("")) => {
+            err(at(key), format!("custom.{key} must be non-empty text"))
+        }
+        (Some(_), Some(v)) if !allowed.is_empty() && !allowed.contains(&v) => err(
+            at(key),
+            format!(
+                "custom.{key}: expected one of {}; found {v:?}",
+                allowed.join(", ")
+            ),
+        ),
+        _ => {}
+    };
+    let severities: Vec<&str> = Severity::ALL.iter().map(|s| s.as_str()).collect();
+    required_text("id", &[], &mut err);
+    required_text("severity", &severities, &mut err);
+    required_text("category", &CATEGORIES, &mut err);
+    required_text("user_impact", &USER_IMPACTS, &mut err);
+    required_text("implementation_cost", &IMPLEMENTATION_COSTS, &mut err);
+    if let Some(id) = text("id") {
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            err(
+                at("id"),
+                format!("custom.id {id:?} may hold only letters, digits, '-' and '_'"),
+            );
+        }
+    }
+    if custom.contains_key("kind") {
+        match text("kind") {
+            Some("posture") | Some("detection") => {}
+            _ => err(
+                at("kind"),
+                format!(
+                    "custom.kind: expected posture or detection, found {}",
+                    custom["kind"]
+                ),
+            ),
+        }
+    }
+    match custom.get("points") {
+        None => err(
+            start,
+            "METADATA is missing required field `custom.points`".into(),
+        ),
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|p| p > 0.0 && p.is_finite()) => {}
+        Some(other) => err(
+            at("points"),
+            format!("custom.points must be a number greater than 0, found {other}"),
+        ),
+    }
+    match custom.get("remediation") {
+        None => err(
+            start,
+            "METADATA is missing required field `custom.remediation` (a list of steps)".into(),
+        ),
+        Some(Value::Array(steps))
+            if !steps.is_empty()
+                && steps
+                    .iter()
+                    .all(|s| s.as_str().is_some_and(|s| !s.trim().is_empty())) => {}
+        Some(_) => err(
+            at("remediation"),
+            "custom.remediation must be a non-empty list of steps (text)".into(),
+        ),
+    }
+    if let Some(data) = custom.get("data") {
+        let data_at = at("data");
+        match data {
+            Value::Object(d) => {
+                for (key, value) in d {
+                    let line = block.line_of(key, data_at);
+                    if !DATA_KEYS.contains(&key.as_str()) {
+                        err(
+                            line,
+                            format!("custom.data: unknown field `{key}`; expected api, attestation, events, fields"),
+                        );
+                        continue;
+                    }
+                    let Some(items) = value.as_array().filter(|a| a.iter().all(Value::is_string))
+                    else {
+                        err(line, format!("custom.data.{key} must be a list of names"));
+                        continue;
+                    };
+                    for item in items.iter().filter_map(Value::as_str) {
+                        match key.as_str() {
+                            "api" if Collection::from_name(item).is_none() => {
+                                let known: Vec<&str> =
+                                    Collection::ALL.iter().map(|c| c.name()).collect();
+                                err(
+                                    line,
+                                    format!(
+                                        "custom.data.api: unknown collection {item:?}; expected one of {}",
+                                        known.join(", ")
+                                    ),
+                                );
+                            }
+                            "events"
+                                if !item.chars().all(|c| {
+                                    c.is_ascii_alphanumeric()
+                                        || c == '_'
+                                        || c == '-'
+                                        || c == '.'
+                                        || c == ':'
+                                }) =>
+                            {
+                                err(line, format!("custom.data.events: {item:?} is not an audit action key (like user_login)"));
+                            }
+                            "attestation" if item.split('.').any(str::is_empty) => {
+                                err(line, format!("custom.data.attestation: {item:?} is not a dotted path (like authentication.two_step_enforced)"));
+                            }
+                            "fields" => {
+                                let api: Vec<String> = d
+                                    .get("api")
+                                    .and_then(Value::as_array)
+                                    .map(|a| {
+                                        a.iter()
+                                            .filter_map(Value::as_str)
+                                            .map(str::to_string)
+                                            .collect()
+                                    })
+                                    .unwrap_or_default();
+                                if let Err(message) = check_field_entry(&api, item) {
+                                    err(line, message);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => err(
+                at("data"),
+                "custom.data must be a mapping (api, attestation, events, fields)".into(),
+            ),
+        }
+    }
+    if let Some(config) = custom.get("config") {
+        if !config.is_object() {
+            err(
+                at("config"),
+                "custom.config must be a mapping of setting: default".into(),
+            );
+        }
+    }
+    if let Some(frameworks) = custom.get("frameworks") {
+        let ok = frameworks.as_object().is_some_and(|m| {
+            m.values()
+                .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+        });
+        if !ok {
+            err(
+                at("frameworks"),
+                "custom.frameworks must map a framework to a list of control references, e.g. {cis: [\"5.2\"]}".into(),
+            );
+        }
+    }
+    if let Some(version) = custom.get("version") {
+        if !(version.is_string() || version.is_number()) {
+            err(
+                at("version"),
+                format!("custom.version: expected a number or string, found {version}"),
+            );
+        }
+    }
+    if problems.iter().any(|p| p.level == Level::Error) {
+        return (None, problems);
+    }
+    match typed(package, &block, doc) {
+        Ok(meta) => (Some(meta), problems),
+        Err(e) => {
+            problems.push(Problem {
+                file: file.to_string(),
+                line: start,
+                level: Level::Error,
+                message: format!("METADATA is not valid: {e}"),
+            });
+            (None, problems)
+        }
+    }
+}
+
+/// The validated block as `PolicyMeta` (only called once [`validate`] found no error).
+fn typed(package: String, block: &MetadataBlock, doc: Value) -> Result<PolicyMeta, String> {
+    let raw: RawAnnotation = serde_json::from_value(doc).map_err(|e| e.to_string())?;
+    let custom = raw.custom.ok_or("no `custom` section")?;
+    let trimmed = |v: Option<String>| v.unwrap_or_default().trim().to_string();
+    let severity = trimmed(custom.severity).parse::<Severity>()?;
+    let kind = match custom.kind.as_deref().map(str::trim) {
+        Some("detection") => Kind::Detection,
+        _ => Kind::Posture,
+    };
     let version = match custom.version {
         None => "1".to_string(),
         Some(Value::String(s)) => s,
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => {
-            return Err(err(
-                line_of("version"),
-                format!("custom.version: expected a number or string, found {other}"),
-            ))
-        }
+        Some(other) => other.to_string(),
     };
     let references = raw
         .related_resources
@@ -403,25 +617,39 @@ pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, Me
             RawResource::Object { r#ref } => r#ref,
         })
         .collect();
-    Ok(Some(PolicyMeta {
+    Ok(PolicyMeta {
         package,
-        title,
-        description,
+        title: trimmed(raw.title),
+        description: trimmed(raw.description),
         references,
-        id,
+        id: trimmed(custom.id),
         severity,
-        category,
-        points,
+        category: trimmed(custom.category),
+        points: custom.points.unwrap_or_default(),
         kind,
-        user_impact,
-        implementation_cost,
+        user_impact: trimmed(custom.user_impact),
+        implementation_cost: trimmed(custom.implementation_cost),
         remediation: custom.remediation,
         data: custom.data,
         config: custom.config,
         frameworks: custom.frameworks,
         version,
         line: block.line,
-    }))
+    })
+}
+
+/// Parses the package-scope METADATA of a policy file: [`validate`]'s first error, if any.
+/// `Ok(None)` when the file has none (a library module or a test).
+pub fn parse_metadata(file: &str, source: &str) -> Result<Option<PolicyMeta>, MetadataError> {
+    let (meta, problems) = validate(file, source);
+    match problems.into_iter().find(|p| p.level == Level::Error) {
+        Some(p) => Err(MetadataError {
+            file: p.file,
+            line: p.line,
+            message: p.message,
+        }),
+        None => Ok(meta),
+    }
 }
 
 #[cfg(test)]
@@ -464,6 +692,28 @@ import rego.v1
             serde_json::json!(["atlassian/org-admin"])
         );
         assert_eq!(meta.line, 1);
+    }
+
+    #[test]
+    fn validate_reports_every_problem_and_loading_takes_the_first() {
+        let (meta, problems) = validate("p.rego", GOOD);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(meta.map(|m| m.id), Some("ATL-IDN-002".to_string()));
+        let src = GOOD
+            .replace("severity: critical", "severity: urgent")
+            .replace("#   points: 10\n", "#   points: 0\n");
+        let (meta, problems) = validate("p.rego", &src);
+        assert_eq!(meta, None);
+        let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "p.rego:8: error: custom.severity: expected one of info, low, medium, high, critical; found \"urgent\"",
+                "p.rego:10: error: custom.points must be a number greater than 0, found 0",
+            ]
+        );
+        let first = parse_metadata("p.rego", &src).unwrap_err().to_string();
+        assert_eq!(first, "p.rego:8: custom.severity: expected one of info, low, medium, high, critical; found \"urgent\"");
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct Availability {
     /// The attestation as JSON, when there is one.
     pub attestation: Option<Value>,
     /// Lower-case action keys of the org's event catalogue, when it was collected.
-    pub catalogue: Option<BTreeSet<String>>,
+    pub action_catalogue: Option<BTreeSet<String>>,
     /// Read fields that came in an unexpected shape, per collection.
     pub shapes: BTreeMap<Collection, Vec<ShapeWarning>>,
 }
@@ -40,13 +40,13 @@ impl Availability {
             .attestation
             .as_ref()
             .and_then(|a| serde_json::to_value(a).ok());
-        let catalogue = snapshot
+        let action_catalogue = snapshot
             .is_collected(Collection::EventActions)
             .then(|| snapshot.event_actions.iter().map(|a| a.key()).collect());
         Availability {
             collections,
             attestation,
-            catalogue,
+            action_catalogue,
             shapes: snapshot.shape_warnings.clone(),
         }
     }
@@ -81,7 +81,7 @@ pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String
     if !meta.data.events.is_empty() {
         if let Some(Err(reason)) = availability.collections.get(&Collection::Events) {
             reasons.push(reason.clone());
-        } else if let Some(catalogue) = &availability.catalogue {
+        } else if let Some(catalogue) = &availability.action_catalogue {
             let wanted: Vec<String> = meta
                 .data
                 .events
@@ -156,7 +156,7 @@ mod tests {
         );
         a.collections.insert(Collection::Events, Ok(()));
         a.attestation = Some(serde_json::json!({"authentication": {"two_step_enforced": null}}));
-        a.catalogue = Some(["user_login".to_string()].into_iter().collect());
+        a.action_catalogue = Some(["user_login".to_string()].into_iter().collect());
         let m = meta(DataNeeds {
             api: vec!["api_tokens".into()],
             attestation: vec!["authentication.two_step_enforced".into()],

@@ -87,7 +87,7 @@ pub fn ip_allowlist(snapshot: &Snapshot) -> (cidr::CidrList, Vec<Value>) {
     (list, policies)
 }
 
-pub fn catalogue(snapshot: &Snapshot) -> Option<Vec<actionsets::CatalogueEntry>> {
+pub fn action_catalogue(snapshot: &Snapshot) -> Option<Vec<actionsets::CatalogueEntry>> {
     snapshot.is_collected(Collection::EventActions).then(|| {
         snapshot
             .event_actions
@@ -108,7 +108,7 @@ pub fn build_input(
     control_config: BTreeMap<String, Value>,
     org_config: Value,
 ) -> Result<PreparedInput, SnapshotError> {
-    let catalogue = catalogue(snapshot);
+    let catalogue = action_catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
     let (allowlist, allowlist_policies) = ip_allowlist(snapshot);
     let refs = facts::SnapshotRefs {

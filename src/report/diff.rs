@@ -7,6 +7,7 @@
 
 use super::markdown::md_text;
 use super::model::{ControlReport, Report};
+use super::text::clip;
 use crate::results::{Finding, Severity, Status};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -277,16 +278,6 @@ fn plain(text: &str) -> String {
         }
     }
     out
-}
-
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max).collect();
-        s.push('…');
-        s
-    }
 }
 
 fn signed(x: f64) -> String {

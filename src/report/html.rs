@@ -91,17 +91,6 @@ pub fn render_html(report: &Report) -> Result<String, HtmlError> {
         .map_err(|e| HtmlError(e.to_string()))
 }
 
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "Passed",
-        Status::Fail => "Failed",
-        Status::NotEvaluable => "Not evaluable",
-        Status::NotApplicable => "Not applicable",
-        Status::Error => "Error",
-        Status::Waived => "Waived",
-    }
-}
-
 fn fmt_points(p: f64) -> String {
     if p.fract() == 0.0 {
         format!("{p:.0}")
@@ -121,14 +110,7 @@ fn fmt_count(n: f64) -> String {
 
 /// At most `max` characters, with a note of the full length when clipped.
 fn clip(text: &str, max: usize) -> String {
-    let n = text.chars().count();
-    if n <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max).collect();
-        s.push_str(&format!("… ({n} characters in all)"));
-        s
-    }
+    super::text::clip_with(text, max, |n| format!("… ({n} characters in all)"))
 }
 
 fn value_text(v: &Value) -> String {
@@ -253,7 +235,7 @@ fn control_view(
         "severity": c.severity,
         "sevrank": sev_rank(c.severity),
         "status": c.status,
-        "status_label": status_label(c.status),
+        "status_label": c.status.label(),
         "points": fmt_points(c.points),
         "points_achieved": fmt_points(c.points_achieved),
         "points_left": fmt_points(c.points_left),
@@ -723,7 +705,7 @@ fn view_model(report: &Report) -> Value {
         .summary
         .by_status
         .iter()
-        .map(|(s, n)| (status_label(*s).to_string(), *n as f64, n.to_string()))
+        .map(|(s, n)| (s.label().to_string(), *n as f64, n.to_string()))
         .collect();
     let severities: Vec<(String, f64, String)> = report
         .summary
@@ -772,7 +754,7 @@ fn view_model(report: &Report) -> Value {
         .map(|(index, c)| {
             json!({"index": index, "id": clip(&c.id, 200), "title": clip(&c.title, 500),
                    "reasons": c.reasons.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
-                   "status_label": status_label(c.status)})
+                   "status_label": c.status.label()})
         })
         .collect();
     let activity = &report.activity;
@@ -819,7 +801,7 @@ fn view_model(report: &Report) -> Value {
         .summary
         .by_status
         .keys()
-        .map(|s| json!({"value": s, "label": status_label(*s)}))
+        .map(|s| json!({"value": s, "label": s.label()}))
         .collect();
     let gate = &report.gate;
     let gate_class = match gate.outcome {

@@ -5,6 +5,7 @@
 //! entities (so no HTML gets through), and newlines and `|` cannot break a table.
 
 use super::model::Report;
+use super::text::clip;
 use crate::results::{round2, Status};
 use std::fmt::Write;
 
@@ -37,27 +38,6 @@ pub fn md_text(text: &str) -> String {
 }
 
 /// Text shortened to at most `max` characters, with an ellipsis when cut.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut s: String = text.chars().take(max).collect();
-        s.push('…');
-        s
-    }
-}
-
-fn status_label(s: Status) -> &'static str {
-    match s {
-        Status::Pass => "Passed",
-        Status::Fail => "Failed",
-        Status::NotEvaluable => "Not evaluable",
-        Status::NotApplicable => "Not applicable",
-        Status::Error => "Error",
-        Status::Waived => "Waived",
-    }
-}
-
 pub fn render_markdown(report: &Report) -> String {
     let mut md = String::new();
     let org = report.org.name.as_deref().unwrap_or(&report.org.id);
@@ -144,7 +124,7 @@ pub fn render_markdown(report: &Report) -> String {
     }
     md.push_str("| Status | Controls |\n| --- | ---: |\n");
     for (status, n) in &report.summary.by_status {
-        let _ = writeln!(md, "| {} | {n} |", status_label(*status));
+        let _ = writeln!(md, "| {} | {n} |", status.label());
     }
     let _ = writeln!(
         md,
@@ -194,7 +174,7 @@ pub fn render_markdown(report: &Report) -> String {
                 "- **{}** {} ({}): {}",
                 md_text(&c.id),
                 md_text(&clip(&c.title, 120)),
-                status_label(c.status),
+                c.status.label(),
                 md_text(&clip(&c.reasons.join("; "), 300))
             );
         }

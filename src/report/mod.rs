@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod run_files;
 pub mod sarif;
+pub mod text;
 
 pub use model::{build_report, Report, ReportInputs, REPORT_SCHEMA};
 

@@ -55,14 +55,7 @@ pub fn encode_segment(text: &str) -> String {
             &hex::encode(Sha256::digest(text.as_bytes()))[..32]
         );
     }
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let mut out = crate::uri::encode_segment(text);
     if out.is_empty() || out == "." || out == ".." {
         out = out.replace('.', "%2E");
         if out.is_empty() {

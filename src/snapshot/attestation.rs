@@ -5,6 +5,7 @@
 //! a silent pass.
 
 use super::timestamp::Timestamp;
+use super::toml_error::describe_toml_error;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -136,17 +137,6 @@ impl Attestation {
             path: path_for_messages.to_string(),
             message: describe_toml_error(text, &e),
         })
-    }
-}
-
-/// Renders a toml error as `line N: message` (toml's own Display spans several lines).
-pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let line = e
-        .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    match line {
-        Some(line) => format!("line {line}: {}", e.message()),
-        None => e.message().to_string(),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod manifest;
 pub mod schema;
 pub mod shape;
 pub mod timestamp;
+pub mod toml_error;
 pub mod verify;
 pub mod write;
 
@@ -96,8 +97,8 @@ pub struct Snapshot {
     pub users: Vec<DirectoryUser>,
     pub groups: Vec<Group>,
     pub domains: Vec<Domain>,
-    pub org_policies: Vec<Policy>,
-    pub control_policies: Vec<Policy>,
+    pub org_policies: Vec<OrgPolicy>,
+    pub control_policies: Vec<OrgPolicy>,
     pub api_keys: Vec<ApiKey>,
     pub api_tokens: Vec<ApiToken>,
     pub event_actions: Vec<EventAction>,

@@ -206,7 +206,7 @@ pub struct DomainClaim {
 /// An org policy (`/admin/v1/orgs/{id}/policies`) or a Control API policy
 /// (`/admin/control/v1|v2/orgs/{id}/policies`), with its resources folded in.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct Policy {
+pub struct OrgPolicy {
     pub id: String,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

@@ -138,7 +138,7 @@ pub fn check(collection: Collection, items: &[Value]) -> Vec<ShapeWarning> {
         Collection::Users => of::<DirectoryUser>(items),
         Collection::Groups => of::<Group>(items),
         Collection::Domains => of::<Domain>(items),
-        Collection::OrgPolicies | Collection::ControlPolicies => of::<Policy>(items),
+        Collection::OrgPolicies | Collection::ControlPolicies => of::<OrgPolicy>(items),
         Collection::ApiKeys => of::<ApiKey>(items),
         Collection::ApiTokens => of::<ApiToken>(items),
         Collection::EventActions => of::<EventAction>(items),

@@ -4,7 +4,7 @@
 //! (written by `orgscan scan --dump-input`: the demo org, the demo org a year later, small
 //! fixture orgs, and an empty document), and the raw `deny`, `score`, `not_evaluable` and
 //! `not_applicable` outputs must be equal. The shipped `_test.rego` files must pass under OPA
-//! too, and `src/policy/builtins.rs`'s list of OPA builtins must match what OPA knows.
+//! too, and `src/policy/lint/builtins.rs`'s list of OPA builtins must match what OPA knows.
 //!
 //! OPA comes from `scripts/install-opa.sh` (into `.tools/opa-py`), driven through
 //! `scripts/opa_parity.py`. Without it the test fails when `CI` is set and is skipped with a
@@ -12,8 +12,8 @@
 
 use crate::support;
 
-use orgscan::policy::builtins::{in_opa, regorus_builtins, OPA_BUILTINS, OPA_VERSION};
 use orgscan::policy::discover::{base_engine, load_pack, PolicyPack};
+use orgscan::policy::lint::builtins::{in_opa, regorus_builtins, OPA_BUILTINS, OPA_VERSION};
 use orgscan::policy::test_runner::test_names;
 use orgscan::snapshot::Collection;
 use serde_json::{json, Value};
@@ -424,7 +424,7 @@ fn shipped_policies_agree_with_the_reference_opa() {
         let known = known.as_bool().unwrap_or(false);
         if known != in_opa(name) {
             differences.push(format!(
-                "builtin `{name}`: OPA {} it but src/policy/builtins.rs says it {}",
+                "builtin `{name}`: OPA {} it but src/policy/lint/builtins.rs says it {}",
                 if known { "knows" } else { "lacks" },
                 if in_opa(name) { "has" } else { "lacks" }
             ));
