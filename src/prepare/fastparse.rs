@@ -131,25 +131,16 @@ pub fn id_key(id: &str) -> u128 {
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
-/// The 128 bits of a lower-case hyphenated UUID, or `None`.
-fn uuid_bits(id: &str) -> Option<u128> {
+/// The 128 bits of a hyphenated lower-case UUID, or `None`. Parsed by the `uuid` crate, but
+/// only the form `uuid_text` writes back is taken: a UUID id is kept as its bits and shown
+/// again as text in findings, so any other spelling (upper case, braces, no hyphens) stays
+/// text to come back exactly as the org wrote it.
+pub(crate) fn uuid_bits(id: &str) -> Option<u128> {
     let b = id.as_bytes();
-    if b.len() != 36 || b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+    if b.len() != 36 || b.iter().any(u8::is_ascii_uppercase) {
         return None;
     }
-    let mut v: u128 = 0;
-    for (i, &c) in b.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            continue;
-        }
-        let n = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            _ => return None,
-        };
-        v = (v << 4) | u128::from(n);
-    }
-    Some(v)
+    uuid::Uuid::try_parse_ascii(b).ok().map(|u| u.as_u128())
 }
 
 /// A compact event id kept for evidence: 16 bytes for a UUID, the text otherwise. The UUID is
@@ -217,38 +208,9 @@ impl Hasher for MixHasher {
 
 pub type MixState = BuildHasherDefault<MixHasher>;
 
-/// FxHash-style hasher for short strings (actor ids, actions, countries): fast, and the maps
-/// it serves are converted to sorted output, so iteration order never leaks.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(c);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(buf))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        for &c in chunks.remainder() {
-            h = (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        self.0 = h;
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write(&[n]);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub type FxState = BuildHasherDefault<FxHasher>;
+/// FxHash (the `rustc-hash` crate) for short strings (actor ids, actions, countries): fast, and
+/// the maps it serves are converted to sorted output, so iteration order never leaks.
+pub type FxState = rustc_hash::FxBuildHasher;
 
 #[cfg(test)]
 mod tests {
@@ -291,6 +253,17 @@ mod tests {
         assert_eq!(CompactId::new(id).text(), id);
         assert_eq!(CompactId::new("e1").text(), "e1");
         assert_ne!(id_key("e1"), id_key("e2"));
+        // Only the lower-case hyphenated form is kept as bits: others come back as written.
+        for other in [
+            "7BDEDAAF-1A46-4631-B78E-9CBCDBCF556A",
+            "7bdedaaf1a464631b78e9cbcdbcf556a",
+            "{7bdedaaf-1a46-4631-b78e-9cbcdbcf556a}",
+            "7bdedaaf-1a46-4631-b78e-9cbcdbcf556g",
+            "7bdedaaf-1a46-4631-b78e+9cbcdbcf556a",
+        ] {
+            assert_eq!(uuid_bits(other), None, "{other}");
+            assert_eq!(CompactId::new(other).text(), other);
+        }
         assert_eq!(id_key("e1"), id_key("e1"));
     }
 

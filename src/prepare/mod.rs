@@ -215,7 +215,7 @@ pub fn build_input(
             "codes": facts.country_codes,
             "aliases": geo::GeoTable::get().aliases(),
         },
-        "ip_allowlist": {"policies": allowlist_policies, "cidrs": allowlist.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>()},
+        "ip_allowlist": {"policies": allowlist_policies, "cidrs": allowlist.blocks().iter().map(|b| b.text.clone()).collect::<Vec<_>>()},
         "catalogue_available": catalogue.is_some(),
         "ordered": facts.out_of_order == 0,
     });

@@ -205,7 +205,7 @@ impl SpecState {
                 Cond::Matches(f, re) => ev.field(*f).is_some_and(|v| re.is_match(&v)),
                 Cond::Present(f, want) => ev.field(*f).is_some() == *want,
                 Cond::IpIn(list, want) => match ev.field(Field::Ip) {
-                    Some(ip) => list.find(&ip).is_some() == *want,
+                    Some(ip) => list.contains(&ip) == *want,
                     // No address: neither inside nor outside a list.
                     None => false,
                 },

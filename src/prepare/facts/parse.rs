@@ -313,8 +313,7 @@ fn parse_cond(key: &str, v: &Value, ctx: &SpecContext<'_>) -> Result<Cond, Strin
         let mut list = CidrList::default();
         for item in strings(v, ctx, key)? {
             if item == "@ip_allowlist" {
-                list.blocks
-                    .extend(ctx.refs.ip_allowlist.blocks.iter().cloned());
+                list.extend(ctx.refs.ip_allowlist);
             } else if let Some(path) = item.strip_prefix('@') {
                 list.add_file(path)?;
             } else {
@@ -421,7 +420,7 @@ mod tests {
         let Cond::IpIn(list, false) = &specs[0].conds[0] else {
             panic!("{:?}", specs[0].conds)
         };
-        assert_eq!(list.blocks.len(), 3);
+        assert_eq!(list.blocks().len(), 3);
     }
 
     #[test]
