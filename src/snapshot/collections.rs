@@ -261,6 +261,10 @@ mod tests {
     fn the_table_is_in_collection_order_with_unique_names_and_files() {
         let order: Vec<Collection> = COLLECTIONS.iter().map(|s| s.collection).collect();
         assert_eq!(order, Collection::ALL);
+        for (i, spec) in COLLECTIONS.iter().enumerate() {
+            assert_eq!(spec.collection as usize, i, "{} out of place", spec.name);
+            assert!(std::ptr::eq(spec.collection.spec(), spec));
+        }
         let mut names: Vec<&str> = COLLECTIONS.iter().map(|s| s.name).collect();
         let mut files: Vec<&str> = COLLECTIONS.iter().map(|s| s.file).collect();
         names.sort_unstable();
