@@ -14,35 +14,27 @@ fn xml_allowed(c: char) -> bool {
 
 /// Escapes text content.
 pub fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in crate::safe_text::document(text).chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if !xml_allowed(c) => {
-                let _ = write!(out, "\\u{{{:04x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escape(text, false)
 }
 
 /// Escapes an attribute value (double-quoted); whitespace kept as character references so
 /// attribute normalisation does not eat it.
 pub fn xml_attr(text: &str) -> String {
+    escape(text, true)
+}
+
+fn escape(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in crate::safe_text::document(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
             c if !xml_allowed(c) => {
                 let _ = write!(out, "\\u{{{:04x}}}", c as u32);
             }

@@ -22,38 +22,12 @@ use std::path::Path;
 /// The scope a scoped API key needs for a collection (docs/atlassian-api.md, docs/collect.md), for
 /// 403 reasons.
 pub(crate) fn scope_of(collection: Collection) -> Option<&'static str> {
-    Some(match collection {
-        Collection::Org => "read:orgs:admin",
-        Collection::Directories | Collection::Users => "read:directories:admin",
-        Collection::Groups => "read:groups:admin",
-        Collection::Domains => "read:domains:admin",
-        Collection::ControlPolicies => "read:policies:admin",
-        Collection::ApiKeys | Collection::ApiTokens => "read:tokens:admin (or read:keys:admin)",
-        Collection::EventActions | Collection::Events => "read:events:admin",
-        Collection::Workspaces => "read:workspaces:admin",
-        // No scope is documented for v1 org policies; attestations are local.
-        Collection::OrgPolicies | Collection::Attestation => return None,
-    })
+    collection.spec().scope
 }
 
 /// The path recorded for a collection that failed before any page.
 pub(crate) fn primary_path(org: &str, collection: Collection) -> String {
-    let org = endpoints::segment(org);
-    match collection {
-        Collection::Org => format!("/admin/v1/orgs/{org}"),
-        Collection::Directories => format!("/admin/v2/orgs/{org}/directories"),
-        Collection::Users => format!("/admin/v2/orgs/{org}/directories/-/users/search"),
-        Collection::Groups => format!("/admin/v2/orgs/{org}/directories/-/groups/search"),
-        Collection::Domains => format!("/admin/v1/orgs/{org}/domains"),
-        Collection::OrgPolicies => format!("/admin/v1/orgs/{org}/policies"),
-        Collection::ControlPolicies => format!("/admin/control/v2/orgs/{org}/policies"),
-        Collection::ApiKeys => format!("/admin/api-access/v1/orgs/{org}/api-keys"),
-        Collection::ApiTokens => format!("/admin/api-access/v1/orgs/{org}/api-tokens"),
-        Collection::EventActions => format!("/admin/v1/orgs/{org}/event-actions"),
-        Collection::Workspaces => format!("/admin/v2/orgs/{org}/workspaces"),
-        Collection::Events => format!("/admin/v1/orgs/{org}/events-stream"),
-        Collection::Attestation => "attestation".to_string(),
-    }
+    collection.api_path(&endpoints::segment(org))
 }
 
 /// Receives each finished collection and writes it into the staging directory.
@@ -175,16 +149,7 @@ impl Sink<'_> {
                     }
                 }
             }
-            Data::Directories(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::Users(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::Groups(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::Domains(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::OrgPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::ControlPolicies(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::ApiKeys(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::ApiTokens(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::EventActions(f) => write_fetched(self.writer, collection, f, at, self.key)?,
-            Data::Workspaces(f) => write_fetched(self.writer, collection, f, at, self.key)?,
+            Data::Items(f) => write_fetched(self.writer, collection, f, at, self.key)?,
             Data::Events(fetch) => {
                 let empty = Previous {
                     manifest: empty_manifest(self.org, self.now),

@@ -7,18 +7,12 @@ use super::progress::{Bar, Progress};
 use crate::snapshot::{Collection, Timestamp};
 use std::collections::HashMap;
 
+/// What a collection's task fetched. `Fetch::collection` says which collection `Items` are.
 pub(crate) enum Data {
+    /// The org: one object, whose name the manifest records.
     Org(Fetched),
-    Directories(Fetched),
-    Users(Fetched),
-    Groups(Fetched),
-    Domains(Fetched),
-    OrgPolicies(Fetched),
-    ControlPolicies(Fetched),
-    ApiKeys(Fetched),
-    ApiTokens(Fetched),
-    EventActions(Fetched),
-    Workspaces(Fetched),
+    /// The items of any other configuration collection, written as fetched.
+    Items(Fetched),
     Events(EventsFetch),
 }
 
@@ -76,40 +70,40 @@ pub(crate) fn spawn_all(
         resume
     )
     .await);
-    spawn!(Collection::Users, Users, |c, bar| endpoints::users(
+    spawn!(Collection::Users, Items, |c, bar| endpoints::users(
         &c, &bar
     )
     .await);
-    spawn!(Collection::Groups, Groups, |c, bar| endpoints::groups(
+    spawn!(Collection::Groups, Items, |c, bar| endpoints::groups(
         &c, &bar
     )
     .await);
     spawn!(Collection::Org, Org, |c, bar| endpoints::org(&c, &bar)
         .await);
-    spawn!(Collection::Directories, Directories, |c, bar| {
+    spawn!(Collection::Directories, Items, |c, bar| {
         endpoints::directories(&c, &bar).await
     });
-    spawn!(Collection::Domains, Domains, |c, bar| endpoints::domains(
+    spawn!(Collection::Domains, Items, |c, bar| endpoints::domains(
         &c, &bar
     )
     .await);
-    spawn!(Collection::OrgPolicies, OrgPolicies, |c, bar| {
+    spawn!(Collection::OrgPolicies, Items, |c, bar| {
         endpoints::org_policies(&c, &bar).await
     });
-    spawn!(Collection::ControlPolicies, ControlPolicies, |c, bar| {
+    spawn!(Collection::ControlPolicies, Items, |c, bar| {
         endpoints::control_policies(&c, &bar).await
     });
-    spawn!(Collection::ApiKeys, ApiKeys, |c, bar| endpoints::api_keys(
+    spawn!(Collection::ApiKeys, Items, |c, bar| endpoints::api_keys(
         &c, &bar
     )
     .await);
-    spawn!(Collection::ApiTokens, ApiTokens, |c, bar| {
+    spawn!(Collection::ApiTokens, Items, |c, bar| {
         endpoints::api_tokens(&c, &bar).await
     });
-    spawn!(Collection::EventActions, EventActions, |c, bar| {
+    spawn!(Collection::EventActions, Items, |c, bar| {
         endpoints::event_actions(&c, &bar).await
     });
-    spawn!(Collection::Workspaces, Workspaces, |c, bar| {
+    spawn!(Collection::Workspaces, Items, |c, bar| {
         endpoints::workspaces(&c, &bar).await
     });
 

@@ -41,7 +41,9 @@ use crate::snapshot::manifest::{
     Collection, EventWindow, FileEntry, Manifest, OrgIdentity, Provenance, SnapshotSource,
     FORMAT_NAME, FORMAT_VERSION,
 };
-use crate::snapshot::{EventSource, Snapshot, SnapshotError, SnapshotWriter, Timestamp};
+use crate::snapshot::{
+    EventSource, Snapshot, SnapshotError, SnapshotWriter, Timestamp, COLLECTIONS,
+};
 use json::{timestamp, utc_ms, MS_PER_DAY, MS_PER_HOUR};
 use people::Standing;
 use serde::Serialize;
@@ -240,98 +242,11 @@ pub fn write_demo(dir: &Path) -> Result<PathBuf, SnapshotError> {
             .cloned()
             .unwrap_or_else(|| Provenance::unavailable("demo", "not built", None))
     };
-    fn put<T: Serialize>(
-        writer: &mut SnapshotWriter,
-        provenance: Provenance,
-        collection: Collection,
-        value: &T,
-        records: usize,
-    ) -> Result<(), SnapshotError> {
-        writer.write_collection(collection, value, records as u64, provenance)
-    }
-    let s = &snapshot;
-    let w = &mut writer;
-    if let Some(org) = &s.org {
-        put(w, provenance(Collection::Org), Collection::Org, org, 1)?;
-    }
-    put(
-        w,
-        provenance(Collection::Directories),
-        Collection::Directories,
-        &s.directories,
-        s.directories.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::Users),
-        Collection::Users,
-        &s.users,
-        s.users.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::Groups),
-        Collection::Groups,
-        &s.groups,
-        s.groups.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::Domains),
-        Collection::Domains,
-        &s.domains,
-        s.domains.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::OrgPolicies),
-        Collection::OrgPolicies,
-        &s.org_policies,
-        s.org_policies.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::ControlPolicies),
-        Collection::ControlPolicies,
-        &s.control_policies,
-        s.control_policies.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::ApiKeys),
-        Collection::ApiKeys,
-        &s.api_keys,
-        s.api_keys.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::ApiTokens),
-        Collection::ApiTokens,
-        &s.api_tokens,
-        s.api_tokens.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::EventActions),
-        Collection::EventActions,
-        &s.event_actions,
-        s.event_actions.len(),
-    )?;
-    put(
-        w,
-        provenance(Collection::Workspaces),
-        Collection::Workspaces,
-        &s.workspaces,
-        s.workspaces.len(),
-    )?;
-    if let Some(attestation) = &s.attestation {
-        put(
-            w,
-            provenance(Collection::Attestation),
-            Collection::Attestation,
-            attestation,
-            1,
-        )?;
+    for spec in &COLLECTIONS {
+        if let Some((items, records)) = (spec.stored)(&snapshot) {
+            let provenance = provenance(spec.collection);
+            writer.write_collection(spec.collection, &items, records, provenance)?;
+        }
     }
     if let EventSource::Memory(bytes) = &snapshot.events {
         let text = String::from_utf8_lossy(bytes);
@@ -496,64 +411,13 @@ pub fn demo() -> Demo {
     };
 
     // The manifest records what `write_demo` writes, so the demo on disk verifies.
-    let mut files: Vec<(Collection, Vec<u8>, u64)> = Vec::new();
-    if let Some(org) = &snapshot.org {
-        files.push((Collection::Org, collection_bytes(org), 1));
-    }
-    let s = &snapshot;
-    files.push((
-        Collection::Directories,
-        collection_bytes(&s.directories),
-        s.directories.len() as u64,
-    ));
-    files.push((
-        Collection::Users,
-        collection_bytes(&s.users),
-        s.users.len() as u64,
-    ));
-    files.push((
-        Collection::Groups,
-        collection_bytes(&s.groups),
-        s.groups.len() as u64,
-    ));
-    files.push((
-        Collection::Domains,
-        collection_bytes(&s.domains),
-        s.domains.len() as u64,
-    ));
-    files.push((
-        Collection::OrgPolicies,
-        collection_bytes(&s.org_policies),
-        s.org_policies.len() as u64,
-    ));
-    files.push((
-        Collection::ControlPolicies,
-        collection_bytes(&s.control_policies),
-        s.control_policies.len() as u64,
-    ));
-    files.push((
-        Collection::ApiKeys,
-        collection_bytes(&s.api_keys),
-        s.api_keys.len() as u64,
-    ));
-    files.push((
-        Collection::ApiTokens,
-        collection_bytes(&s.api_tokens),
-        s.api_tokens.len() as u64,
-    ));
-    files.push((
-        Collection::EventActions,
-        collection_bytes(&s.event_actions),
-        s.event_actions.len() as u64,
-    ));
-    files.push((
-        Collection::Workspaces,
-        collection_bytes(&s.workspaces),
-        s.workspaces.len() as u64,
-    ));
-    if let Some(attestation) = &s.attestation {
-        files.push((Collection::Attestation, collection_bytes(attestation), 1));
-    }
+    let mut files: Vec<(Collection, Vec<u8>, u64)> = COLLECTIONS
+        .iter()
+        .filter_map(|spec| {
+            let (items, records) = (spec.stored)(&snapshot)?;
+            Some((spec.collection, collection_bytes(&items), records))
+        })
+        .collect();
     files.push((Collection::Events, ndjson.clone(), lines.len() as u64));
     let collected_at = timestamp(COLLECTED_AT_MS);
     for (collection, bytes, records) in files {

@@ -10,8 +10,9 @@ pub mod facts;
 pub mod fastparse;
 pub mod geo;
 
-use crate::snapshot::{Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp};
-use serde::Serialize;
+use crate::snapshot::{
+    Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp, COLLECTIONS,
+};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,10 +55,6 @@ pub struct PreparedInput {
     pub facts: EventFacts,
     /// The report's `activity` block (see `activity::build`).
     pub activity: Value,
-}
-
-fn to_json<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// The CIDRs of the org's enabled IP-allowlist policies (org and control policies).
@@ -221,7 +218,7 @@ pub fn build_input(
     });
     let activity = activity::build(&facts, window, events_available, catalogue.as_deref());
 
-    let json = json!({
+    let mut json = json!({
         "now": now,
         "now_ns": now.epoch_nanos(),
         "org": {
@@ -232,21 +229,25 @@ pub fn build_input(
         },
         "config": {"controls": control_config, "org": org_config},
         "collections": collections,
-        "directories": to_json(&snapshot.directories),
-        "users": to_json(&snapshot.users),
-        "groups": to_json(&snapshot.groups),
-        "domains": to_json(&snapshot.domains),
-        "org_policies": to_json(&snapshot.org_policies),
-        "control_policies": to_json(&snapshot.control_policies),
-        "api_keys": to_json(&snapshot.api_keys),
-        "api_tokens": to_json(&snapshot.api_tokens),
-        "event_actions": catalogue_json,
-        "workspaces": to_json(&snapshot.workspaces),
-        "attestation": to_json(&snapshot.attestation),
-        "events": events_summary,
-        "facts": facts_json,
-        "events_by_action": by_action,
     });
+    if let Value::Object(doc) = &mut json {
+        // Each collection's items under its name, as stored (`null` when absent); the event
+        // actions as the catalogue entries above; the org and the events have their own keys.
+        let mut catalogue_json = Some(catalogue_json);
+        for spec in &COLLECTIONS {
+            let items = match spec.collection {
+                Collection::Org | Collection::Events => continue,
+                Collection::EventActions => Value::Array(catalogue_json.take().unwrap_or_default()),
+                _ => (spec.stored)(snapshot)
+                    .map(|(items, _)| items)
+                    .unwrap_or(Value::Null),
+            };
+            doc.insert(spec.name.to_string(), items);
+        }
+        doc.insert("events".to_string(), events_summary);
+        doc.insert("facts".to_string(), facts_json);
+        doc.insert("events_by_action".to_string(), Value::Object(by_action));
+    }
     timing("prepare: total", started);
     Ok(PreparedInput {
         json,

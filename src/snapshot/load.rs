@@ -7,7 +7,7 @@ use super::manifest::{
     Collection, CollectionStatus, FileEntry, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
 use super::shape::{type_items, type_stored};
-use super::{verify, Attestation, EventSource, Snapshot, SnapshotError};
+use super::{verify, EventSource, Snapshot, SnapshotError};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, BufReader, Read};
@@ -177,59 +177,7 @@ pub fn fill_collection(
     path: &str,
     bytes: &[u8],
 ) -> Result<u64, SnapshotError> {
-    fn typed<T: serde::de::DeserializeOwned>(
-        snapshot: &mut Snapshot,
-        collection: Collection,
-        path: &str,
-        bytes: &[u8],
-    ) -> Result<(Vec<T>, u64), SnapshotError> {
-        let items: Vec<Box<serde_json::value::RawValue>> = parse_json(path, bytes)?;
-        let typed = type_stored::<T>(&items);
-        if !typed.warnings.is_empty() {
-            snapshot.shape_warnings.insert(collection, typed.warnings);
-        }
-        Ok((typed.records, items.len() as u64))
-    }
-    let s = snapshot;
-    let c = collection;
-    macro_rules! put {
-        ($field:ident) => {{
-            let (records, count) = typed(s, c, path, bytes)?;
-            s.$field = records;
-            count
-        }};
-    }
-    let count = match collection {
-        Collection::Org => {
-            let item: serde_json::Value = parse_json(path, bytes)?;
-            let typed = type_items(std::slice::from_ref(&item));
-            if !typed.warnings.is_empty() {
-                s.shape_warnings.insert(c, typed.warnings);
-            }
-            s.org = typed.records.into_iter().next();
-            1
-        }
-        Collection::Directories => put!(directories),
-        Collection::Users => put!(users),
-        Collection::Groups => put!(groups),
-        Collection::Domains => put!(domains),
-        Collection::OrgPolicies => put!(org_policies),
-        Collection::ControlPolicies => put!(control_policies),
-        Collection::ApiKeys => put!(api_keys),
-        Collection::ApiTokens => put!(api_tokens),
-        Collection::EventActions => put!(event_actions),
-        Collection::Workspaces => put!(workspaces),
-        Collection::Attestation => {
-            s.attestation = Some(parse_json::<Attestation>(path, bytes)?);
-            1
-        }
-        // Counted by the event pass.
-        Collection::Events => {
-            s.events = EventSource::Memory(Arc::new(bytes.to_vec()));
-            0
-        }
-    };
-    Ok(count)
+    (collection.spec().load)(snapshot, path, bytes)
 }
 
 /// Streams `events.ndjson` line by line; blank lines are skipped, line numbers are 1-based.
@@ -334,6 +282,37 @@ impl Read for SharedBytes {
         self.pos += n;
         Ok(n)
     }
+}
+
+/// A collection file's items typed as `T` (shape warnings recorded in the snapshot), with the
+/// number of items the file holds.
+pub(super) fn load_items<T: DeserializeOwned>(
+    snapshot: &mut Snapshot,
+    collection: Collection,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(Vec<T>, u64), SnapshotError> {
+    let items: Vec<Box<serde_json::value::RawValue>> = parse_json(path, bytes)?;
+    let typed = type_stored::<T>(&items);
+    if !typed.warnings.is_empty() {
+        snapshot.shape_warnings.insert(collection, typed.warnings);
+    }
+    Ok((typed.records, items.len() as u64))
+}
+
+/// A collection file holding one object (the org), typed as `T`.
+pub(super) fn load_one<T: DeserializeOwned>(
+    snapshot: &mut Snapshot,
+    collection: Collection,
+    path: &str,
+    bytes: &[u8],
+) -> Result<Option<T>, SnapshotError> {
+    let item: serde_json::Value = parse_json(path, bytes)?;
+    let typed = type_items(std::slice::from_ref(&item));
+    if !typed.warnings.is_empty() {
+        snapshot.shape_warnings.insert(collection, typed.warnings);
+    }
+    Ok(typed.records.into_iter().next())
 }
 
 #[cfg(test)]

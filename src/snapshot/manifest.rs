@@ -46,40 +46,13 @@ impl Collection {
         Collection::Attestation,
     ];
 
+    /// Its name (`snapshot/collections.rs` holds the table).
     pub fn name(self) -> &'static str {
-        match self {
-            Collection::Org => "org",
-            Collection::Directories => "directories",
-            Collection::Users => "users",
-            Collection::Groups => "groups",
-            Collection::Domains => "domains",
-            Collection::OrgPolicies => "org_policies",
-            Collection::ControlPolicies => "control_policies",
-            Collection::ApiKeys => "api_keys",
-            Collection::ApiTokens => "api_tokens",
-            Collection::EventActions => "event_actions",
-            Collection::Workspaces => "workspaces",
-            Collection::Events => "events",
-            Collection::Attestation => "attestation",
-        }
+        self.spec().name
     }
 
     pub fn file_name(self) -> &'static str {
-        match self {
-            Collection::Org => "org.json",
-            Collection::Directories => "directories.json",
-            Collection::Users => "users.json",
-            Collection::Groups => "groups.json",
-            Collection::Domains => "domains.json",
-            Collection::OrgPolicies => "org_policies.json",
-            Collection::ControlPolicies => "control_policies.json",
-            Collection::ApiKeys => "api_keys.json",
-            Collection::ApiTokens => "api_tokens.json",
-            Collection::EventActions => "event_actions.json",
-            Collection::Workspaces => "workspaces.json",
-            Collection::Events => "events.ndjson",
-            Collection::Attestation => "attestation.json",
-        }
+        self.spec().file
     }
 
     pub fn from_name(name: &str) -> Option<Collection> {

@@ -3,6 +3,7 @@
 //! produces one atomically.
 
 pub mod attestation;
+pub mod collections;
 pub mod event_line;
 pub mod load;
 pub mod manifest;
@@ -14,6 +15,7 @@ pub mod verify;
 pub mod write;
 
 pub use attestation::Attestation;
+pub use collections::{CollectionSpec, COLLECTIONS};
 pub use load::{load_snapshot, EventLines, OpenEvents};
 pub use manifest::{Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource};
 pub use schema::*;

@@ -128,24 +128,7 @@ pub fn type_one<T: DeserializeOwned>(
 
 /// Warnings for a collection's stored items, typed as the loader types them.
 pub fn check(collection: Collection, items: &[Value]) -> Vec<ShapeWarning> {
-    use super::schema::*;
-    fn of<T: DeserializeOwned>(items: &[Value]) -> Vec<ShapeWarning> {
-        type_items::<T>(items).warnings
-    }
-    match collection {
-        Collection::Org => of::<Org>(items),
-        Collection::Directories => of::<Directory>(items),
-        Collection::Users => of::<DirectoryUser>(items),
-        Collection::Groups => of::<Group>(items),
-        Collection::Domains => of::<Domain>(items),
-        Collection::OrgPolicies | Collection::ControlPolicies => of::<OrgPolicy>(items),
-        Collection::ApiKeys => of::<ApiKey>(items),
-        Collection::ApiTokens => of::<ApiToken>(items),
-        Collection::EventActions => of::<EventAction>(items),
-        Collection::Workspaces => of::<Workspace>(items),
-        // Events are parsed line by line by `prepare`; the attestation is orgscan's own file.
-        Collection::Events | Collection::Attestation => Vec::new(),
-    }
+    (collection.spec().shape)(items)
 }
 
 /// One line per collection for reports and terminals: how many items had a read field in an
