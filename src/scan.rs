@@ -96,6 +96,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let now = request
         .now
         .unwrap_or(request.snapshot.manifest.collected_at);
+    // Kept to write the effective values into each control's text after evaluation.
+    let parameters = control_config.clone();
     let prepared = build_input(
         &request.snapshot,
         pack.wanted_actions(),
@@ -153,6 +155,11 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         ..EvalOptions::default()
     };
     let mut controls = evaluate_pack(&pack, &input, &availability, &options);
+    for c in &mut controls {
+        if let Some(serde_json::Value::Object(params)) = parameters.get(&c.info.id) {
+            c.info.fill_parameters(params);
+        }
+    }
     crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     if let Some(r) = &redactor {
