@@ -34,6 +34,21 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
         Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
         Command::Diff(args) => diff(&args),
+        Command::Schema(args) => match crate::schemas::schema(&args.name) {
+            Some(text) => {
+                print!("{text}");
+                Ok(EXIT_OK)
+            }
+            None => {
+                let names: Vec<&str> = crate::schemas::SCHEMAS.iter().map(|s| s.0).collect();
+                Err(ScanError::Usage(format!(
+                    "schema: no schema called {:?}; expected one of {}",
+                    args.name,
+                    names.join(", ")
+                ))
+                .into())
+            }
+        },
         Command::Completions(args) => {
             crate::cli_docs::write_completions(&args, &mut std::io::stdout().lock())?;
             Ok(EXIT_OK)
