@@ -126,6 +126,8 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
     let eval = &args.evaluation;
     let fail_on: Severity = eval
         .fail_on
+        .trim()
+        .to_ascii_lowercase()
         .parse()
         .map_err(|e| ScanError::Usage(format!("--fail-on: {e}")))?;
     let formats = eval

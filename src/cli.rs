@@ -113,7 +113,8 @@ pub struct EvaluationArgs {
     /// Configuration file (thresholds, waivers). Default: orgscan.toml in the current directory if present.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Exit 1 when a failing control or finding is at or above this severity.
+    /// Exit 1 when a failing control or finding is at or above this severity: info, low,
+    /// medium, high or critical (any case).
     #[arg(long, default_value = "high")]
     pub fail_on: String,
     /// Report only: a failed gate exits 0 and reads `not_enforced` (with the would-be outcome).

@@ -57,6 +57,11 @@ fn exit_1_when_a_finding_reaches_fail_on_and_0_with_exit_zero_or_a_higher_bar() 
     assert_eq!(o.status.code(), Some(0));
     let (o, _t) = scan_custom(body, &["--fail-on", "critical"]);
     assert_eq!(o.status.code(), Some(0));
+    // Any case: `--fail-on CRITICAL` is `critical`, `--fail-on Low` fails on the high finding.
+    let (o, _t) = scan_custom(body, &["--fail-on", "CRITICAL"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (o, _t) = scan_custom(body, &["--fail-on", "Low"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
 #[test]
