@@ -145,6 +145,12 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(eval.config.as_deref())?;
+    if config.implicit {
+        eprintln!(
+            "note: using {} from the current directory (--config PATH names another); the report records its sha256",
+            crate::config::DEFAULT_CONFIG_FILE
+        );
+    }
     let baseline = eval
         .baseline
         .as_deref()
@@ -154,9 +160,6 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         Some(dir) => crate::report::history::load_history(dir)?,
         None => (Vec::new(), Vec::new()),
     };
-    for w in &history_warnings {
-        eprintln!("warning: {w}");
-    }
     let snapshot = load_target(args)?;
     let redact = eval.redact.then(crate::redact::RedactKey::from_environment);
     let outcome = run_scan(ScanRequest {
@@ -164,6 +167,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         policy_dirs: eval.policies.clone(),
         include_shipped: !eval.no_default_policies,
         config,
+        warnings: history_warnings,
         gate: crate::gate::GateRules {
             fail_on,
             exit_zero: eval.exit_zero,

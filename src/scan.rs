@@ -30,6 +30,9 @@ pub struct ScanRequest {
     pub policy_dirs: Vec<PathBuf>,
     pub include_shipped: bool,
     pub config: Config,
+    /// Problems found before the scan (skipped `--history` files): they go into the report's
+    /// `warnings[]` with the scan's own.
+    pub warnings: Vec<String>,
     /// `--fail-on`, `--exit-zero`, `--min-coverage`.
     pub gate: GateRules,
     pub now: Option<Timestamp>,
@@ -191,9 +194,17 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
             .iter()
             .map(|(c, w)| crate::snapshot::shape::summary(*c, w)),
     );
+    report.warnings.extend(request.warnings.iter().cloned());
     if report.is_demo() {
         report.warnings.insert(0, Report::demo_warning());
     }
+    report.config = request.config.source.as_ref().and_then(|path| {
+        Some(crate::report::model::ConfigFileInfo {
+            path: path.clone(),
+            sha256: request.config.sha256()?,
+            implicit: request.config.implicit,
+        })
+    });
     if let Some(baseline) = &request.baseline {
         report.baseline = Some(baseline.compare(&report));
         let this_run = redactor.as_ref().map(|r| r.info());

@@ -1080,6 +1080,7 @@ fn view_model(report: &Report) -> Value {
         "pack_controls": report.policy_pack.controls,
         "attestation": report.snapshot.attestation.as_ref().map(|a| json!({"by": clip(&a.attested_by, 300), "at": a.attested_at.to_rfc3339()})).unwrap_or(Value::Bool(false)),
         "redacted": report.redacted,
+        "config": report.config.as_ref().map(|c| json!({"path": clip(&c.path, 1000), "sha256": clip(&c.sha256, 100), "implicit": c.implicit})).unwrap_or(Value::Bool(false)),
         "demo": if report.is_demo() { Value::String(super::model::DEMO_MARKER.to_string()) } else { Value::Bool(false) },
         "warnings": report.warnings.iter().take(200).map(|w| clip(w, VALUE_CHARS)).collect::<Vec<_>>(),
         "warning_count": report.warnings.len(),

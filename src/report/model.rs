@@ -49,6 +49,20 @@ pub struct Report {
     /// Earlier scores (`--history DIR`) followed by this one, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
+    /// The configuration file the scan read (thresholds, waivers), when it read one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigFileInfo>,
+}
+
+/// Which orgscan.toml a report was made with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigFileInfo {
+    /// As given with `--config`, or `orgscan.toml` when found in the current directory.
+    pub path: String,
+    /// sha256 (hex) of the file's bytes as read.
+    pub sha256: String,
+    /// True when picked up from the current directory without `--config`.
+    pub implicit: bool,
 }
 
 impl Report {
@@ -352,6 +366,7 @@ pub fn assemble_report(
         redaction: None,
         baseline: None,
         trend: Vec::new(),
+        config: None,
     }
 }
 

@@ -49,12 +49,16 @@ fn reports(dir: &Path) -> Vec<PathBuf> {
     ];
     orgscan(dir, &[&demo[..], &["plain"]].concat());
     orgscan(dir, &[&demo[..], &["redacted", "--redact"]].concat());
+    // The last scan reads ./orgscan.toml implicitly: the report records it.
+    std::fs::write(dir.join("orgscan.toml"), "[org]\n").unwrap();
     std::fs::create_dir_all(dir.join("history")).unwrap();
     std::fs::copy(
         dir.join("plain/report.json"),
         dir.join("history/report.json"),
     )
     .unwrap();
+    // Not a report: skipped with a warning that report.json's warnings[] carries too.
+    std::fs::write(dir.join("history/notes.json"), "{}").unwrap();
     orgscan(
         dir,
         &[
@@ -224,6 +228,79 @@ fn the_report_schema_declares_what_the_serde_types_write() {
         undeclared.is_empty(),
         "written but not declared: {undeclared:?}"
     );
+}
+
+/// An implicitly read ./orgscan.toml is recorded (path, sha256) and noted on stderr; a
+/// skipped --history file is a warning in report.json as well as on stderr.
+#[test]
+fn the_report_records_its_config_file_and_history_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("orgscan.toml"), "[org]\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("history")).unwrap();
+    std::fs::write(dir.path().join("history/notes.json"), "{}").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--quiet",
+            "--out",
+            "o",
+        ])
+        .args(["--history", "history"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("note: using orgscan.toml from the current directory"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--history: skipped"), "{stderr}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["config"]["path"], "orgscan.toml");
+    assert_eq!(report["config"]["implicit"], true);
+    // sha256 of "[org]\n".
+    use sha2::Digest;
+    let want: String = sha2::Sha256::digest(b"[org]\n")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(report["config"]["sha256"], want.as_str());
+    let warnings: Vec<&str> = report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("--history: skipped")),
+        "{warnings:?}"
+    );
+    // Named with --config: not implicit, no note.
+    let out = Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--quiet",
+            "--out",
+            "p",
+        ])
+        .args(["--config", "orgscan.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("note: using"));
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("p/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["config"]["implicit"], false);
 }
 
 #[test]
