@@ -305,8 +305,15 @@ fn config_with_a_wrong_type_is_exit_2_naming_file_line_and_field() {
         )
     };
     assert_eq!(o.status.code(), Some(2));
+    // The file was picked up from the current directory: a note says so, then the error.
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.trim().lines().collect();
+    assert!(
+        lines[0].starts_with("note: using orgscan.toml from the current directory"),
+        "{err}"
+    );
     assert_eq!(
-        stderr(&o).trim(),
+        lines[1..].join("\n"),
         "error: orgscan.toml:5: controls.ATL-IDN-002.sso_accounts_exempt: expected a list (like the default []), found \"ada@small.example\""
     );
 }
