@@ -34,6 +34,21 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(PolicyCommand::Check(args)) => crate::policy_cmd::check(&args),
         Command::Policy(PolicyCommand::Doc(args)) => crate::policy_cmd::doc(&args),
         Command::Diff(args) => diff(&args),
+        Command::Schema(args) => match crate::schemas::schema(&args.name) {
+            Some(text) => {
+                print!("{text}");
+                Ok(EXIT_OK)
+            }
+            None => {
+                let names: Vec<&str> = crate::schemas::SCHEMAS.iter().map(|s| s.0).collect();
+                Err(ScanError::Usage(format!(
+                    "schema: no schema called {:?}; expected one of {}",
+                    args.name,
+                    names.join(", ")
+                ))
+                .into())
+            }
+        },
         Command::Completions(args) => {
             crate::cli_docs::write_completions(&args, &mut std::io::stdout().lock())?;
             Ok(EXIT_OK)
@@ -111,6 +126,8 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
     let eval = &args.evaluation;
     let fail_on: Severity = eval
         .fail_on
+        .trim()
+        .to_ascii_lowercase()
         .parse()
         .map_err(|e| ScanError::Usage(format!("--fail-on: {e}")))?;
     let formats = eval
@@ -128,6 +145,12 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         .into());
     }
     let config = Config::load(eval.config.as_deref())?;
+    if config.implicit {
+        eprintln!(
+            "note: using {} from the current directory (--config PATH names another); the report records its sha256",
+            crate::config::DEFAULT_CONFIG_FILE
+        );
+    }
     let baseline = eval
         .baseline
         .as_deref()
@@ -137,9 +160,6 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         Some(dir) => crate::report::history::load_history(dir)?,
         None => (Vec::new(), Vec::new()),
     };
-    for w in &history_warnings {
-        eprintln!("warning: {w}");
-    }
     let snapshot = load_target(args)?;
     let redact = eval.redact.then(crate::redact::RedactKey::from_environment);
     let outcome = run_scan(ScanRequest {
@@ -147,6 +167,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         policy_dirs: eval.policies.clone(),
         include_shipped: !eval.no_default_policies,
         config,
+        warnings: history_warnings,
         gate: crate::gate::GateRules {
             fail_on,
             exit_zero: eval.exit_zero,

@@ -37,10 +37,19 @@ pub enum Command {
     /// Compare two report.json files: new, resolved and regressed findings, status and version
     /// changes, expired waivers, score delta.
     Diff(DiffArgs),
+    /// Print the JSON Schema (draft 2020-12) of a document orgscan writes: report (report.json,
+    /// orgscan.report/v1) or activity (its activity block, orgscan.activity/v1).
+    Schema(SchemaArgs),
     /// Print a shell completion script: bash, zsh, fish or powershell.
     Completions(crate::cli_docs::CompletionsArgs),
     /// Print the man page (roff), or write every page with --out-dir.
     Man(crate::cli_docs::ManArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SchemaArgs {
+    /// report or activity
+    pub name: String,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -104,7 +113,8 @@ pub struct EvaluationArgs {
     /// Configuration file (thresholds, waivers). Default: orgscan.toml in the current directory if present.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Exit 1 when a failing control or finding is at or above this severity.
+    /// Exit 1 when a failing control or finding is at or above this severity: info, low,
+    /// medium, high or critical (any case).
     #[arg(long, default_value = "high")]
     pub fail_on: String,
     /// Report only: a failed gate exits 0 and reads `not_enforced` (with the would-be outcome).

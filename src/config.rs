@@ -24,6 +24,9 @@ pub struct Config {
     pub waivers: Vec<toml::Value>,
     #[serde(skip)]
     pub source: Option<String>,
+    /// True when the file was picked up from the current directory without `--config`.
+    #[serde(skip)]
+    pub implicit: bool,
     #[serde(skip)]
     text: String,
 }
@@ -57,7 +60,22 @@ impl Config {
         let text = std::fs::read_to_string(&path).map_err(|e| ConfigError {
             problems: vec![format!("{shown}: {e}")],
         })?;
-        Config::parse(&shown, &text)
+        let mut config = Config::parse(&shown, &text)?;
+        config.implicit = explicit.is_none();
+        Ok(config)
+    }
+
+    /// sha256 (hex) of the file's text as read, when a file was read: what a report records so
+    /// that a reader can tell which thresholds and waivers it was made with.
+    pub fn sha256(&self) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        self.source.as_ref()?;
+        Some(
+            Sha256::digest(self.text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
     }
 
     /// The configuration file's text as read (the waiver module re-reads it with spans).

@@ -19,6 +19,7 @@ pub mod report;
 pub mod results;
 pub mod safe_text;
 pub mod scan;
+pub mod schemas;
 pub mod snapshot;
 pub mod uri;
 pub mod waiver;

@@ -34,9 +34,11 @@ pub fn list(args: &PolicyListArgs) -> anyhow::Result<u8> {
     let pack = load_pack(args.dirs.is_empty(), &args.dirs)?;
     match args.format.as_str() {
         "json" => {
-            let rows: Vec<Value> = pack
-                .policies
-                .iter()
+            // In id order, like the table.
+            let mut policies: Vec<_> = pack.policies.iter().collect();
+            policies.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+            let rows: Vec<Value> = policies
+                .into_iter()
                 .map(|p| {
                     let m = &p.meta;
                     json!({"id": m.id, "title": m.title, "severity": m.severity, "category": m.category,
@@ -402,23 +404,27 @@ pub fn check(args: &PolicyCheckArgs) -> anyhow::Result<u8> {
     };
     let (own, context) = check_target(&args.dirs)?;
     let report = check_files(&own, &context, &check_inputs);
+    let failing = report.errors() > 0 || (args.strict && report.warnings() > 0);
     let text = if json_output {
         serde_json::to_string_pretty(&report).context("serializing the check report")? + "\n"
     } else {
-        check_text(&report)
+        check_text(&report, args.strict)
     };
     write_stdout(&text, json_output)?;
-    let failing = report.errors() > 0 || (args.strict && report.warnings() > 0);
     Ok(if failing { EXIT_PROBLEMS } else { EXIT_OK })
 }
 
-pub fn check_text(report: &CheckReport) -> String {
+/// The check's findings and a verdict line; under `--strict` warnings fail, and the verdict
+/// says so ("FAILED (--strict: warnings fail)"), never "OK with warnings" with exit 1.
+pub fn check_text(report: &CheckReport, strict: bool) -> String {
     let mut out = String::new();
     for p in &report.problems {
         out.push_str(&format!("{p}\n"));
     }
     let status = if report.errors() > 0 {
         "FAIL"
+    } else if strict && report.warnings() > 0 {
+        "FAILED (--strict: warnings fail)"
     } else if report.warnings() > 0 {
         "OK with warnings"
     } else {

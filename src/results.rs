@@ -190,6 +190,57 @@ pub struct ControlInfo {
     pub frameworks: std::collections::BTreeMap<String, Vec<String>>,
 }
 
+impl ControlInfo {
+    /// Writes each parameter's effective value (METADATA default, then orgscan.toml) where the
+    /// title, description or remediation names it, so that "more than dormant_days days" reads
+    /// "more than 90 days" with the threshold this scan used. A list keeps its name with the
+    /// value beside it ("sso_accounts_exempt (set to: a, b)"), because a bare list rarely
+    /// reads as a sentence.
+    pub fn fill_parameters(&mut self, params: &serde_json::Map<String, Value>) {
+        if params.is_empty() {
+            return;
+        }
+        let fill = |text: &mut String| *text = fill_words(text, params);
+        fill(&mut self.title);
+        fill(&mut self.description);
+        self.remediation.iter_mut().for_each(fill);
+    }
+}
+
+/// `text` with every whole-word occurrence of a (snake_case) parameter name replaced by its
+/// value.
+fn fill_words(text: &str, params: &serde_json::Map<String, Value>) -> String {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| is_word(c)) {
+        out.push_str(&rest[..start]);
+        let word_len = rest[start..]
+            .find(|c: char| !is_word(c))
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        // Only snake_case names: a parameter called `days` must not rewrite the word "days".
+        match params.get(word).filter(|_| word.contains('_')) {
+            Some(Value::String(s)) if !s.is_empty() => out.push_str(s),
+            Some(v @ (Value::Number(_) | Value::Bool(_))) => out.push_str(&v.to_string()),
+            Some(Value::Array(items)) if items.is_empty() => {
+                out.push_str(&format!("{word} (empty)"))
+            }
+            Some(Value::Array(items)) => {
+                let shown: Vec<String> = items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect();
+                out.push_str(&format!("{word} (set to: {})", shown.join(", ")));
+            }
+            _ => out.push_str(word),
+        }
+        rest = &rest[start + word_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ControlResult {
     pub info: ControlInfo,
@@ -354,6 +405,27 @@ pub fn fingerprint(control_id: &str, resource: &Resource) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parameters_read_as_their_values() {
+        let params: serde_json::Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "dormant_days": 90, "approved_x": ["a.com", "b.com"], "exempt_x": [], "the_mode": "strict",
+            "days": 7
+        }))
+        .unwrap();
+        assert_eq!(
+            fill_words(
+                "more than dormant_days days, not dormant_days_x (days).",
+                &params
+            ),
+            "more than 90 days, not dormant_days_x (days)."
+        );
+        assert_eq!(
+            fill_words("listed in approved_x; exempt_x: the_mode", &params),
+            "listed in approved_x (set to: a.com, b.com); exempt_x (empty): strict"
+        );
+        assert_eq!(fill_words("", &params), "");
+    }
+
     use super::*;
 
     fn control(

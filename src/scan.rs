@@ -30,6 +30,9 @@ pub struct ScanRequest {
     pub policy_dirs: Vec<PathBuf>,
     pub include_shipped: bool,
     pub config: Config,
+    /// Problems found before the scan (skipped `--history` files): they go into the report's
+    /// `warnings[]` with the scan's own.
+    pub warnings: Vec<String>,
     /// `--fail-on`, `--exit-zero`, `--min-coverage`.
     pub gate: GateRules,
     pub now: Option<Timestamp>,
@@ -96,6 +99,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let now = request
         .now
         .unwrap_or(request.snapshot.manifest.collected_at);
+    // Kept to write the effective values into each control's text after evaluation.
+    let parameters = control_config.clone();
     let prepared = build_input(
         &request.snapshot,
         pack.wanted_actions(),
@@ -153,6 +158,11 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         ..EvalOptions::default()
     };
     let mut controls = evaluate_pack(&pack, &input, &availability, &options);
+    for c in &mut controls {
+        if let Some(serde_json::Value::Object(params)) = parameters.get(&c.info.id) {
+            c.info.fill_parameters(params);
+        }
+    }
     crate::prepare::timing("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     if let Some(r) = &redactor {
@@ -184,9 +194,17 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
             .iter()
             .map(|(c, w)| crate::snapshot::shape::summary(*c, w)),
     );
+    report.warnings.extend(request.warnings.iter().cloned());
     if report.is_demo() {
         report.warnings.insert(0, Report::demo_warning());
     }
+    report.config = request.config.source.as_ref().and_then(|path| {
+        Some(crate::report::model::ConfigFileInfo {
+            path: path.clone(),
+            sha256: request.config.sha256()?,
+            implicit: request.config.implicit,
+        })
+    });
     if let Some(baseline) = &request.baseline {
         report.baseline = Some(baseline.compare(&report));
         let this_run = redactor.as_ref().map(|r| r.info());

@@ -21,13 +21,29 @@ use std::collections::BTreeMap;
 const TEMPLATE: &str = include_str!("../../reports/report.html.hbs");
 const STYLE: &str = include_str!("../../reports/report.css");
 const SCRIPT: &str = include_str!("../../reports/report.js");
+/// Sections kept in their own files so that each can change without touching the others.
+const PARTIALS: [(&str, &str); 2] = [
+    (
+        "summary",
+        include_str!("../../reports/partials/summary.html.hbs"),
+    ),
+    (
+        "findings_table",
+        include_str!("../../reports/partials/findings_table.html.hbs"),
+    ),
+];
 
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
 /// Findings listed in the whole page.
 pub const FINDINGS_BUDGET: usize = 2000;
-/// Failing controls shown expanded when the page opens (the rest one click away).
+/// Failing controls shown expanded when the page opens (the rest one click away); every
+/// control that fails the gate is open whatever its rank.
 pub const OPEN_CONTROLS: usize = 10;
+/// Findings of one control shown as cards; more are shown as a table, one row each.
+pub const FINDINGS_AS_CARDS: usize = 10;
+/// Actions listed in the summary, most points first.
+pub const SUMMARY_ACTIONS: usize = 5;
 /// Characters of one value shown before it is clipped.
 pub const VALUE_CHARS: usize = 2000;
 /// Items of a list value (event ids…) shown before the rest are counted.
@@ -70,9 +86,11 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// The page's policy: only our own style and script, by hash; no network, no forms, no base.
+/// (`frame-ancestors` is left out: browsers ignore it in a `<meta>` policy, and a directive that
+/// does nothing must not read as a protection; docs/reports.md says how to add it as a header.)
 pub fn content_security_policy() -> String {
     format!(
-        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src {}; script-src {}; img-src data:; base-uri 'none'; form-action 'none'",
         csp_hash(STYLE),
         csp_hash(SCRIPT)
     )
@@ -85,6 +103,10 @@ pub fn render_html(report: &Report) -> Result<String, HtmlError> {
     hb.register_escape_fn(|text| {
         crate::safe_text::document(&handlebars::html_escape(text)).into_owned()
     });
+    for (name, text) in PARTIALS {
+        hb.register_partial(name, text)
+            .map_err(|e| HtmlError(e.to_string()))?;
+    }
     hb.register_template_string("report", TEMPLATE)
         .map_err(|e| HtmlError(e.to_string()))?;
     hb.render("report", &view_model(report))
@@ -161,6 +183,63 @@ fn evidence_rows(f: &Finding, report: &Report) -> Vec<Value> {
     rows
 }
 
+/// A reference as a link when it is a plain http(s) URL; anything else (a `javascript:` or
+/// `data:` URL, a relative path, text with spaces) stays text, so policy metadata can never
+/// put a script or a local file behind a link.
+fn reference_view(text: &str) -> Value {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && t.len() <= 2000
+        && !t
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'));
+    json!({"text": clip(text, 500), "href": if web { t } else { "" }})
+}
+
+/// The evidence in one sentence, before its key/value table: where it was read, what was
+/// observed against what was expected, and what would make it pass, as far as the policy said.
+fn evidence_sentence(f: &Finding) -> String {
+    let Some(e) = &f.evidence else {
+        return String::new();
+    };
+    let text = |k: &str| e.details.get(k).filter(|v| !v.is_null()).map(value_text);
+    let mut parts = Vec::new();
+    let from = match (e.source.as_str(), text("collection")) {
+        ("api", Some(c)) => format!("Read from the {c} collection of the Atlassian API"),
+        ("api", None) => "Read from the Atlassian API".to_string(),
+        ("attestation", _) => "Stated in the attestation".to_string(),
+        ("events", _) | ("audit_events", _) => "Seen in the audit events".to_string(),
+        (other, Some(c)) => format!("From {other} ({c})"),
+        (other, None) => format!("From {other}"),
+    };
+    parts.push(from);
+    match (text("field"), text("observed"), text("expected")) {
+        (Some(field), Some(seen), Some(want)) => {
+            parts.push(format!("{field} is {seen} where {want} is expected"))
+        }
+        (Some(field), Some(seen), None) => parts.push(format!("{field} is {seen}")),
+        (None, Some(seen), Some(want)) => {
+            parts.push(format!("found {seen} where {want} is expected"))
+        }
+        (None, Some(seen), None) => parts.push(format!("found {seen}")),
+        (_, None, Some(want)) => parts.push(format!("expected {want}")),
+        _ => {}
+    }
+    let mut sentence = parts.join(": ");
+    sentence.push('.');
+    if let Some(to_pass) = text("to_pass") {
+        sentence.push_str(&format!(" To pass: {to_pass}."));
+    }
+    clip(&sentence, VALUE_CHARS)
+}
+
+/// `ATL-IDN-002/<fingerprint>`: the finding's anchor, stable across runs and redaction-safe
+/// (the fingerprint is a hash).
+fn finding_anchor(f: &Finding) -> String {
+    clip(&format!("{}/{}", f.control_id, f.fingerprint), 300)
+}
+
 fn finding_view(f: &Finding, report: &Report) -> Value {
     let waived = f.waiver.as_ref().is_some_and(|w| w.suppresses());
     let planned = f.waiver.as_ref().is_some_and(|w| !w.suppresses());
@@ -181,10 +260,15 @@ fn finding_view(f: &Finding, report: &Report) -> Value {
         "resource_id": clip(&f.resource.id, 500),
         "resource_name": f.resource.name.as_deref().map(|n| clip(n, 500)).unwrap_or_default(),
         "evidence": evidence_rows(f, report),
+        "sentence": evidence_sentence(f),
+        "anchor": finding_anchor(f),
+        "status": if waived { "waived" } else if planned { "planned" } else { "open" },
         "waived": waived,
         "planned": planned,
         "waiver": waiver,
         "fingerprint": f.fingerprint,
+        "short_fingerprint": f.fingerprint.chars().take(12).collect::<String>(),
+        "control_id": clip(&f.control_id, 200),
     })
 }
 
@@ -192,11 +276,27 @@ fn sev_rank(s: Severity) -> usize {
     Severity::ALL.iter().position(|x| *x == s).unwrap_or(0)
 }
 
+/// Whether the control is one the gate fails on: failed, with an open finding at or above
+/// `--fail-on` (under `--fail-on-new`, one the baseline did not have).
+fn fails_gate(c: &ControlReport, report: &Report) -> bool {
+    let gate = &report.gate;
+    c.status == Status::Fail
+        && c.findings.iter().any(|f| {
+            !is_waived(f)
+                && f.severity >= gate.fail_on
+                && (!gate.new_only
+                    || report
+                        .baseline
+                        .as_ref()
+                        .is_none_or(|b| b.new_findings.binary_search(&f.fingerprint).is_ok()))
+        })
+}
+
 fn control_view(
     report: &Report,
     c: &ControlReport,
-    index: usize,
     rank: usize,
+    gate_failing: bool,
     budget: &mut usize,
 ) -> Value {
     // Open findings first, then waived ones, each in the policy's order.
@@ -224,11 +324,10 @@ fn control_view(
     };
     let kind = serde_json::to_value(c.kind).unwrap_or(Value::Null);
     json!({
-        "index": index,
         "rank": rank,
         "id": clip(&c.id, 200),
         "title": clip(&c.title, 500),
-        "search": clip(&format!("{} {} {}", c.id, c.title, c.category).to_lowercase(), 1000),
+        "gate_failing": gate_failing,
         "description": clip(&c.description, VALUE_CHARS),
         "category": clip(&c.category, 200),
         "kind": kind,
@@ -243,7 +342,7 @@ fn control_view(
         "user_impact": clip(&c.user_impact, 200),
         "implementation_cost": clip(&c.implementation_cost, 200),
         "remediation": c.remediation.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
-        "references": c.references.iter().map(|r| clip(r, 500)).collect::<Vec<_>>(),
+        "references": c.references.iter().map(|r| reference_view(r)).collect::<Vec<_>>(),
         "frameworks": c.frameworks.iter().flat_map(|(f, refs)| refs.iter().map(move |r| clip(&format!("{f} {r}"), 300))).collect::<Vec<_>>(),
         "to_pass": c.to_pass.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
         "source": clip(&c.source, 500),
@@ -255,7 +354,130 @@ fn control_view(
         "shown_findings": take,
         "hidden_findings": c.finding_count.saturating_sub(take),
         "aggregates": aggregates,
-        "open": (c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS,
+        "table": take > FINDINGS_AS_CARDS,
+        "open": gate_failing
+            || ((c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS),
+    })
+}
+
+/// The plain-language summary at the top of the page: the gate's verdict and why, the score
+/// with its coverage, counts by category, the actions that gain the most points and what could
+/// not be checked.
+fn summary_view(report: &Report) -> Value {
+    let gate = &report.gate;
+    let failing: Vec<&str> = report
+        .controls
+        .iter()
+        .filter(|c| fails_gate(c, report))
+        .map(|c| c.id.as_str())
+        .collect();
+    let failing_text = || {
+        let shown: Vec<&str> = failing.iter().take(8).copied().collect();
+        let more = failing.len().saturating_sub(shown.len());
+        let mut t = shown.join(", ");
+        if more > 0 {
+            t.push_str(&format!(" and {more} more"));
+        }
+        t
+    };
+    let new = if gate.new_only { " new" } else { "" };
+    let verdict = match gate.outcome {
+        crate::gate::Outcome::Pass => format!(
+            "The gate passed: no open{new} finding at or above {} severity, and enough of the points could be evaluated (at least {}% required).",
+            gate.fail_on, fmt_points(gate.min_coverage)
+        ),
+        crate::gate::Outcome::GateFailed => format!(
+            "The gate failed: {} control(s) have open{new} findings at or above {} severity ({}).",
+            failing.len(), gate.fail_on, failing_text()
+        ),
+        crate::gate::Outcome::NotEnforced => format!(
+            "The gate would have failed but was not enforced (--exit-zero): {} control(s) have open{new} findings at or above {} severity ({}).",
+            failing.len(), gate.fail_on, failing_text()
+        ),
+        crate::gate::Outcome::Incomplete => format!(
+            "The scan is incomplete, so the gate cannot pass: {}.",
+            gate.reasons.first().map(|r| clip(r, 500)).unwrap_or_else(|| "too little could be evaluated".into())
+        ),
+    };
+    // Counts per category: passed, failed, not evaluable (error included), waived.
+    let mut by_category: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for c in &report.controls {
+        let row = by_category.entry(c.category.as_str()).or_default();
+        match c.status {
+            Status::Pass => row[0] += 1,
+            Status::Fail => row[1] += 1,
+            Status::NotEvaluable | Status::Error => row[2] += 1,
+            Status::Waived => row[3] += 1,
+            Status::NotApplicable => {}
+        }
+    }
+    let mut totals = [0usize; 4];
+    let categories: Vec<Value> = by_category
+        .iter()
+        .map(|(name, n)| {
+            for (t, v) in totals.iter_mut().zip(n) {
+                *t += v;
+            }
+            let score = report
+                .score
+                .by_category
+                .get(*name)
+                .filter(|t| t.max > 0.0 && t.coverage.unwrap_or(0.0) >= SCORE_SHOWN_FROM_COVERAGE)
+                .map(|t| format!("{:.0}%", t.percent))
+                .unwrap_or_else(|| "n/a".into());
+            json!({"name": clip(name, 200), "score": score,
+                   "pass": n[0], "fail": n[1], "not_evaluable": n[2], "waived": n[3]})
+        })
+        .collect();
+    let mut actions: Vec<&ControlReport> = report
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::Fail && c.kind == Kind::Posture && c.points_left > 0.0)
+        .collect();
+    actions.sort_by(|a, b| {
+        b.points_left
+            .total_cmp(&a.points_left)
+            .then(b.severity.cmp(&a.severity))
+            .then(a.id.cmp(&b.id))
+    });
+    let actions: Vec<Value> = actions
+        .iter()
+        .take(SUMMARY_ACTIONS)
+        .map(|c| {
+            json!({"id": clip(&c.id, 200), "title": clip(&c.title, 500), "severity": c.severity,
+                   "points": fmt_points(c.points_left), "open": c.finding_count.saturating_sub(c.waived_count)})
+        })
+        .collect();
+    // What could not be checked, one line per reason with the controls it blocked.
+    let mut unchecked: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for c in report
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::NotEvaluable || c.status == Status::Error)
+    {
+        let why = if c.reasons.is_empty() {
+            c.status.label().to_string()
+        } else {
+            c.reasons.join("; ")
+        };
+        unchecked.entry(why).or_default().push(c.id.as_str());
+    }
+    let unchecked_count = unchecked.len();
+    let unchecked: Vec<Value> = unchecked
+        .into_iter()
+        .take(SUMMARY_ACTIONS)
+        .map(|(why, ids)| {
+            json!({"reason": clip(&why, 500), "controls": ids.iter().map(|i| clip(i, 200)).collect::<Vec<_>>()})
+        })
+        .collect();
+    json!({
+        "verdict": verdict,
+        "score": report.score.overall.describe(),
+        "categories": categories,
+        "totals": {"pass": totals[0], "fail": totals[1], "not_evaluable": totals[2], "waived": totals[3]},
+        "actions": actions,
+        "unchecked": unchecked,
+        "unchecked_more": unchecked_count.saturating_sub(SUMMARY_ACTIONS),
     })
 }
 
@@ -474,12 +696,27 @@ fn timeline(per_day: &[(String, f64)], gap_days: &[String]) -> Value {
             })),
         }
     }
+    // y-axis: 0, half and the maximum, each with a grid line.
+    let ticks: Vec<Value> = [0.0, 0.5, 1.0]
+        .iter()
+        .filter(|_| max > 0.0)
+        .map(|share| {
+            let y = BASE - share * (BASE - TOP);
+            json!({
+                "y": format!("{y:.1}"),
+                "ty": format!("{:.1}", y + 4.0),
+                "label": fmt_count((max * share * 10.0).round() / 10.0),
+            })
+        })
+        .collect();
     json!({
         "present": true,
         "width": format!("{WIDTH:.0}"), "height": format!("{HEIGHT:.0}"),
         "x0": format!("{X0:.0}"), "x1": format!("{WIDTH:.0}"), "base": format!("{BASE:.0}"),
         "label_y": format!("{:.0}", BASE + 16.0),
         "max": fmt_count(max),
+        "ticks": ticks,
+        "has_gaps": !gaps.is_empty(),
         "first": clip(days.keys().next().map(String::as_str).unwrap_or(""), 40),
         "last": clip(days.keys().next_back().map(String::as_str).unwrap_or(""), 40),
         "bars": bars, "gaps": gaps,
@@ -715,19 +952,26 @@ fn view_model(report: &Report) -> Value {
         .map(|(s, n)| (s.to_string(), *n as f64, n.to_string()))
         .collect();
 
-    // Index = position in the report (stable anchor); rank = position within its list.
+    // Controls that fail the gate first, then the report's order (points left); rank =
+    // position within its list. Anchors are the control ids.
+    let mut ordered: Vec<(bool, &ControlReport)> = report
+        .controls
+        .iter()
+        .map(|c| (fails_gate(c, report), c))
+        .collect();
+    ordered.sort_by_key(|(failing, _)| !failing);
     let mut budget = FINDINGS_BUDGET;
     let mut posture = Vec::new();
     let mut detections = Vec::new();
-    for (index, c) in report.controls.iter().enumerate() {
+    for (failing, c) in ordered {
         match c.kind {
             Kind::Posture => {
                 let rank = posture.len() + 1;
-                posture.push(control_view(report, c, index, rank, &mut budget));
+                posture.push(control_view(report, c, rank, failing, &mut budget));
             }
             Kind::Detection => {
                 let rank = detections.len() + 1;
-                detections.push(control_view(report, c, index, rank, &mut budget));
+                detections.push(control_view(report, c, rank, failing, &mut budget));
             }
         }
     }
@@ -749,10 +993,9 @@ fn view_model(report: &Report) -> Value {
     let not_evaluable: Vec<Value> = report
         .controls
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.status == Status::NotEvaluable || c.status == Status::Error)
-        .map(|(index, c)| {
-            json!({"index": index, "id": clip(&c.id, 200), "title": clip(&c.title, 500),
+        .filter(|c| c.status == Status::NotEvaluable || c.status == Status::Error)
+        .map(|c| {
+            json!({"id": clip(&c.id, 200), "title": clip(&c.title, 500),
                    "reasons": c.reasons.iter().map(|r| clip(r, VALUE_CHARS)).collect::<Vec<_>>(),
                    "status_label": c.status.label()})
         })
@@ -797,12 +1040,18 @@ fn view_model(report: &Report) -> Value {
         .collect();
     filter_categories.sort();
     filter_categories.dedup();
-    let filter_statuses: Vec<Value> = report
-        .summary
-        .by_status
-        .keys()
-        .map(|s| json!({"value": s, "label": s.label()}))
-        .collect();
+    // Every status, present or not, so a filter link (`#status=waived`) always has its option.
+    let filter_statuses: Vec<Value> = [
+        Status::Fail,
+        Status::Error,
+        Status::NotEvaluable,
+        Status::Waived,
+        Status::Pass,
+        Status::NotApplicable,
+    ]
+    .iter()
+    .map(|s| json!({"value": s, "label": s.label()}))
+    .collect();
     let gate = &report.gate;
     let gate_class = match gate.outcome {
         crate::gate::Outcome::Pass => "pass",
@@ -831,6 +1080,7 @@ fn view_model(report: &Report) -> Value {
         "pack_controls": report.policy_pack.controls,
         "attestation": report.snapshot.attestation.as_ref().map(|a| json!({"by": clip(&a.attested_by, 300), "at": a.attested_at.to_rfc3339()})).unwrap_or(Value::Bool(false)),
         "redacted": report.redacted,
+        "config": report.config.as_ref().map(|c| json!({"path": clip(&c.path, 1000), "sha256": clip(&c.sha256, 100), "implicit": c.implicit})).unwrap_or(Value::Bool(false)),
         "demo": if report.is_demo() { Value::String(super::model::DEMO_MARKER.to_string()) } else { Value::Bool(false) },
         "warnings": report.warnings.iter().take(200).map(|w| clip(w, VALUE_CHARS)).collect::<Vec<_>>(),
         "warning_count": report.warnings.len(),
@@ -839,6 +1089,7 @@ fn view_model(report: &Report) -> Value {
             "describe": report.score.overall.describe(),
         },
         "gauge": gauge(&report.score.overall),
+        "summary": summary_view(report),
     });
     let rest = json!({
         "categories": hbar("Score by category", &categories, Some(100.0)),
@@ -921,7 +1172,57 @@ mod tests {
             html.contains("{{title}}"),
             "template syntax in data is text"
         );
-        assert!(!html.contains("src=\"http") && !html.contains("href=\"http"));
+        assert!(!html.contains("src=\"http"));
+        // Links only to the page itself or to a control's own http(s) reference.
+        let report = hostile_report();
+        let references: Vec<&str> = report
+            .controls
+            .iter()
+            .flat_map(|c| c.references.iter().map(String::as_str))
+            .collect();
+        for href in html.split("href=\"").skip(1) {
+            let href = &href[..href.find('"').unwrap()];
+            assert!(
+                href.starts_with('#') || references.contains(&href),
+                "unexpected link {href:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn references_link_only_to_the_web() {
+        assert_eq!(
+            reference_view("https://example.com/a?b=1")["href"],
+            "https://example.com/a?b=1"
+        );
+        for text in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/etc/passwd",
+            "CIS 1.2 https://example.com",
+            "https://example.com/\"onmouseover=x",
+        ] {
+            assert_eq!(reference_view(text)["href"], "", "{text}");
+        }
+    }
+
+    #[test]
+    fn gate_failing_controls_come_first_and_open() {
+        let report = sample_report();
+        let view = view_model(&report);
+        let posture = view["posture"].as_array().unwrap();
+        let failing: Vec<bool> = posture
+            .iter()
+            .map(|c| c["gate_failing"].as_bool().unwrap())
+            .collect();
+        assert!(failing.iter().any(|f| *f), "the sample fails the gate");
+        assert!(
+            failing.windows(2).all(|w| w[0] || !w[1]),
+            "a gate failure after another control: {failing:?}"
+        );
+        for c in posture.iter().filter(|c| c["gate_failing"] == true) {
+            assert_eq!(c["open"], true, "{}", c["id"]);
+        }
     }
 
     #[test]

@@ -49,6 +49,20 @@ pub struct Report {
     /// Earlier scores (`--history DIR`) followed by this one, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trend: Vec<TrendPoint>,
+    /// The configuration file the scan read (thresholds, waivers), when it read one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigFileInfo>,
+}
+
+/// Which orgscan.toml a report was made with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigFileInfo {
+    /// As given with `--config`, or `orgscan.toml` when found in the current directory.
+    pub path: String,
+    /// sha256 (hex) of the file's bytes as read.
+    pub sha256: String,
+    /// True when picked up from the current directory without `--config`.
+    pub implicit: bool,
 }
 
 impl Report {
@@ -352,6 +366,7 @@ pub fn assemble_report(
         redaction: None,
         baseline: None,
         trend: Vec::new(),
+        config: None,
     }
 }
 
@@ -359,17 +374,28 @@ fn is_waived(f: &Finding) -> bool {
     f.waiver.as_ref().is_some_and(|w| w.suppresses())
 }
 
-/// Distinct `expected` values the policy put in its findings' evidence, at most a few.
+/// What the policy said would make its open findings pass, at most a few distinct lines: each
+/// finding's `to_pass` evidence in the policy's words, else the `expected` value of the field
+/// it read ("Expected mfaEnabled: true"), never a bare "Expected: true".
 fn expected_values(control: &ControlResult) -> Vec<String> {
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
     let mut seen = std::collections::BTreeSet::new();
     for f in control.open_findings() {
-        if let Some(v) = f.evidence.as_ref().and_then(|e| e.details.get("expected")) {
-            let text = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            seen.insert(text);
-        }
+        let Some(details) = f.evidence.as_ref().map(|e| &e.details) else {
+            continue;
+        };
+        let line = match (details.get("to_pass"), details.get("expected")) {
+            (Some(to_pass), _) => format!("To pass: {}", text(to_pass)),
+            (None, Some(expected)) => match details.get("field").and_then(Value::as_str) {
+                Some(field) => format!("Expected {field}: {}", text(expected)),
+                None => format!("Expected: {}", text(expected)),
+            },
+            (None, None) => continue,
+        };
+        seen.insert(line);
         if seen.len() >= 5 {
             break;
         }
@@ -395,9 +421,7 @@ fn to_pass(control: &ControlResult) -> Vec<String> {
             out.push(format!(
                 "Resolve the {open} open finding(s) below by following the remediation steps; the control passes when none is left."
             ));
-            for e in expected_values(control) {
-                out.push(format!("Expected: {e}"));
-            }
+            out.extend(expected_values(control));
             out.push("A finding mitigated another way can be waived in orgscan.toml with status resolved_alternate_mitigation or resolved_third_party (these earn the points).".to_string());
         }
         Status::Waived => {

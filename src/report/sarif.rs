@@ -19,6 +19,9 @@ use crate::results::{Finding, Severity, Status};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
+/// `tool.driver.informationUri`: the project's documentation (Cargo.toml `documentation`).
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/tree/main/docs");
+
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const URI_BASE_ID: &str = "ATLASSIAN_ORG";
 pub const FINGERPRINT_KEY: &str = "orgscanFinding/v1";
@@ -316,6 +319,7 @@ pub fn render_sarif(report: &Report) -> String {
         "runs": [{
             "tool": {"driver": {
                 "name": report.tool.name,
+                "informationUri": DOCS_URL,
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
                 "rules": rules,

@@ -32,4 +32,5 @@ mod report_tools;
 mod report_waivers;
 mod run_cli;
 mod scan_cli;
+mod schemas;
 mod verify_cli;

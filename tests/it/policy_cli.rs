@@ -312,8 +312,15 @@ fn policy_check_reports_every_problem_with_its_line() {
         "{}",
         stdout(&o)
     );
+    assert!(stdout(&o).contains("OK with warnings"), "{}", stdout(&o));
     let o = orgscan(&["policy", "check", &warn_s, "--strict"], tmp.path());
     assert_eq!(code(&o), 1, "{}", stdout(&o));
+    // Exit 1 reads as a failure, never "OK with warnings".
+    assert!(
+        stdout(&o).contains("FAILED (--strict: warnings fail)") && !stdout(&o).contains("OK"),
+        "{}",
+        stdout(&o)
+    );
 
     for args in [
         vec!["policy", "check", "--format", "xml"],
@@ -417,6 +424,18 @@ fn policy_list_and_doc() {
     let rows: Value = serde_json::from_str(&stdout(&o)).expect("json");
     assert_eq!(rows[1]["id"], "ACME-KEY-001", "{rows}");
     assert_eq!(rows[1]["config"]["max_lifetime_days"], 365);
+    // The shipped pack too: JSON in id order, like the table.
+    let o = orgscan(&["policy", "list", "--format", "json"], tmp.path());
+    let rows: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let ids: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert!(ids.len() > 40 && ids == sorted, "{ids:?}");
 
     let o = orgscan(&["policy", "list", "--format", "xml"], tmp.path());
     assert_eq!(code(&o), 2);

@@ -345,3 +345,199 @@ fn the_gauge_fits_its_ring_and_never_draws_a_full_score_on_little_data() {
         "{drawn}"
     );
 }
+
+/// Pages of a PDF Chromium printed: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut pages = 0;
+    let mut rest = pdf;
+    while let Some(at) = rest.windows(5).position(|w| w == b"/Type") {
+        rest = &rest[at + 5..];
+        let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let after = &rest[skip..];
+        if after.starts_with(b"/Page") && after.get(5).is_none_or(|b| *b != b's') {
+            pages += 1;
+        }
+    }
+    pages
+}
+
+/// The page as Chromium prints it to an A4 PDF: (pages, bytes).
+fn print_pages(chromium: &Path, dir: &Path, name: &str, page_url: &str) -> (usize, Vec<u8>) {
+    let pdf = dir.join(name);
+    let (_, err) = chromium_run(
+        chromium,
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        page_url,
+    );
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| {
+        panic!(
+            "no PDF ({e}); chromium said:\n{}",
+            err.chars().take(2000).collect::<String>()
+        )
+    });
+    (pdf_pages(&bytes), bytes)
+}
+
+/// The toolbar's "N of M controls".
+fn filter_count(dom: &str) -> String {
+    let s = dom.split("id=\"f-count\"").nth(1).expect("a filter count");
+    s[s.find('>').unwrap() + 1..s.find('<').unwrap()].to_string()
+}
+
+/// The `<details class="control…" id="ID" …>` start tag of a control in the DOM.
+fn control_tag<'a>(dom: &'a str, id: &str) -> &'a str {
+    let at = dom
+        .find(&format!("id=\"{id}\" data-rank"))
+        .unwrap_or_else(|| panic!("no control {id}"));
+    let start = dom[..at].rfind("<details").unwrap();
+    &dom[start..at + dom[at..].find('>').unwrap()]
+}
+
+/// The demo report as an auditor uses it: the critical failure first and open, links and
+/// anchors by id, a search that finds a person, a summary that prints on a few pages.
+/// ORGSCAN_KEEP_SHOTS=DIR keeps screenshots and the printed PDFs there.
+#[test]
+fn demo_report_serves_auditors() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--out",
+            "demo",
+            "--format",
+            "html",
+            "--exit-zero",
+            "--quiet",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = dir.path().join("demo/report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let dom = dump_dom(&chromium, &page);
+    assert_eq!(html_attr(&dom, "data-script"), Some("ran"));
+
+    // The summary comes first and says the verdict, the score and what to do.
+    let summary = dom.find("id=\"summary\"").expect("a summary section");
+    assert!(summary < dom.find("id=\"overview\"").unwrap());
+    assert!(dom.contains("Actions that gain the most points"));
+    assert!(dom.contains("What could not be checked"));
+
+    // The only critical failure fails the gate, is open, and comes before every control
+    // that does not fail the gate.
+    let critical = control_tag(&dom, "ATL-IDN-002");
+    assert!(
+        critical.contains("data-severity=\"critical\"") && critical.contains("open"),
+        "{critical}"
+    );
+    assert!(critical.contains("gate-failing"), "{critical}");
+    let first_passing = dom.find("data-status=\"pass\"").unwrap();
+    assert!(dom.find("id=\"ATL-IDN-002\" data-rank").unwrap() < first_passing);
+    for tag in dom.split("<details class=\"control gate-failing\"").skip(1) {
+        let tag = &tag[..tag.find('>').unwrap()];
+        assert!(tag.contains(" open"), "a gate failure is closed: {tag}");
+    }
+
+    // Anchors by control id and by id/fingerprint; no positional anchors.
+    assert!(!html.contains("id=\"c-") && !html.contains("href=\"#c-"));
+    assert!(html.contains("href=\"#ATL-IDN-002\""));
+    let finding = html.find("id=\"ATL-IDN-002/").expect("a finding anchor");
+    let anchor = &html[finding + 4..finding + 4 + html[finding + 4..].find('"').unwrap()];
+    assert!(html.contains(&format!("href=\"#{anchor}\"")), "{anchor}");
+    // A link to a finding opens its control and shows it.
+    let linked = dump_dom(
+        &chromium,
+        &PathBuf::from(format!("{}#{anchor}", page.display())),
+    );
+    assert!(control_tag(&linked, "ATL-IDN-002").contains("open"));
+
+    // References are links, to http(s) only, without opener or referrer.
+    let links: Vec<&str> = html
+        .split("<a ")
+        .skip(1)
+        .map(|a| &a[..a.find('>').unwrap()])
+        .collect();
+    let external: Vec<&&str> = links.iter().filter(|a| !a.contains("href=\"#")).collect();
+    assert!(external.len() >= 10, "{} external links", external.len());
+    for a in external {
+        assert!(
+            a.contains("href=\"https://") || a.contains("href=\"http://"),
+            "{a}"
+        );
+        assert!(a.contains("rel=\"noopener noreferrer\""), "{a}");
+    }
+
+    // Search reads findings and evidence: a person's name finds the controls naming them,
+    // and the filter lives in the URL hash.
+    let all_count = filter_count(&dom);
+    let total = all_count.split(" of ").nth(1).unwrap().to_string();
+    assert_eq!(
+        all_count,
+        format!("{0} of {0}", total.trim_end_matches(" controls")) + " controls"
+    );
+    for query in ["priya%20raman", "2sv"] {
+        let found = dump_dom(
+            &chromium,
+            &PathBuf::from(format!("{}#q={query}", page.display())),
+        );
+        let count = filter_count(&found);
+        let shown: usize = count.split(' ').next().unwrap().parse().unwrap();
+        assert!(
+            shown >= 1 && count != all_count,
+            "search {query} found {count:?}"
+        );
+        let hit = control_tag(&found, "ATL-IDN-002");
+        assert!(!hit.contains("hidden"), "{query}: {hit}");
+    }
+    // The demo has no waived control: the status filter shows none of them.
+    let status = dump_dom(
+        &chromium,
+        &PathBuf::from(format!("{}#status=waived", page.display())),
+    );
+    assert_eq!(filter_count(&status), format!("0 of {total}"));
+
+    // Print: the summary mode fits on five A4 pages; the default keeps to the summary and the
+    // failed controls, well under everything.
+    let (summary_pages, summary_pdf) = print_pages(
+        &chromium,
+        dir.path(),
+        "summary.pdf",
+        &format!("{}#print=summary", url(&page)),
+    );
+    let (default_pages, _) = print_pages(&chromium, dir.path(), "default.pdf", &url(&page));
+    let (all_pages, _) = print_pages(
+        &chromium,
+        dir.path(),
+        "all.pdf",
+        &format!("{}#print=all", url(&page)),
+    );
+    eprintln!("demo report printed: summary {summary_pages}, default (summary + failed) {default_pages}, everything {all_pages} A4 pages; HTML {} bytes", html.len());
+    assert!(
+        (1..=5).contains(&summary_pages),
+        "summary prints on {summary_pages} pages"
+    );
+    assert!(default_pages < all_pages, "{default_pages} vs {all_pages}");
+
+    if let Some(keep) = std::env::var_os("ORGSCAN_KEEP_SHOTS") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("summary.pdf"), &summary_pdf).unwrap();
+        chromium_run(
+            &chromium,
+            &[
+                "--window-size=1280,1500",
+                &format!("--screenshot={}", keep.join("summary.png").display()),
+            ],
+            &url(&page),
+        );
+    }
+}

@@ -57,6 +57,11 @@ fn exit_1_when_a_finding_reaches_fail_on_and_0_with_exit_zero_or_a_higher_bar() 
     assert_eq!(o.status.code(), Some(0));
     let (o, _t) = scan_custom(body, &["--fail-on", "critical"]);
     assert_eq!(o.status.code(), Some(0));
+    // Any case: `--fail-on CRITICAL` is `critical`, `--fail-on Low` fails on the high finding.
+    let (o, _t) = scan_custom(body, &["--fail-on", "CRITICAL"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (o, _t) = scan_custom(body, &["--fail-on", "Low"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
 #[test]
@@ -300,8 +305,15 @@ fn config_with_a_wrong_type_is_exit_2_naming_file_line_and_field() {
         )
     };
     assert_eq!(o.status.code(), Some(2));
+    // The file was picked up from the current directory: a note says so, then the error.
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.trim().lines().collect();
+    assert!(
+        lines[0].starts_with("note: using orgscan.toml from the current directory"),
+        "{err}"
+    );
     assert_eq!(
-        stderr(&o).trim(),
+        lines[1..].join("\n"),
         "error: orgscan.toml:5: controls.ATL-IDN-002.sso_accounts_exempt: expected a list (like the default []), found \"ada@small.example\""
     );
 }
