@@ -69,7 +69,7 @@ groups := {[e.actor.id, e.local_day]: [x | some x in off; x.actor.id == e.actor.
 deny contains {
 	"resource": detect.actor_resource(group[0]),
 	"message": sprintf("%s granted admin rights %d time(s) outside working hours on %s (%s)", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), count(group), day, cfg.timezone]),
-	"evidence": object.union(detect.group_evidence(group, 20), {
+	"evidence": object.union(detect.group_evidence(group, detect.evidence_cap), {
 		"timezone": cfg.timezone,
 		"working_hours": sprintf("%02d:00-%02d:00 %s", [cfg.work_start_hour, cfg.work_end_hour, concat(",", cfg.workdays)]),
 		"to_pass": "admin grants made within working hours, or approved (waive the finding)",

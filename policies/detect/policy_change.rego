@@ -59,7 +59,7 @@ deny contains {
 	"evidence": object.union(ev, {"to_pass": "each change approved (waive the finding with the change ticket) or reverted"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(changes)
-	ev := detect.group_evidence(group, 20)
+	ev := detect.group_evidence(group, detect.evidence_cap)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

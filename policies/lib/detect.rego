@@ -30,6 +30,10 @@ events_unavailable contains reason if {
 	reason := sprintf("the audit log was not collected: %s", [object.get(object.get(input, "events", {}), "unavailable_reason", "the snapshot has no events")])
 }
 
+# Most event ids a finding's evidence lists (the JSON report keeps them all; the HTML may show
+# fewer with "n more").
+evidence_cap := 1000
+
 # At most n items of a list.
 first_n(list, n) := [x | some i, x in list; i < n]
 
@@ -65,12 +69,14 @@ groups_by_actor_day(events) := {[e.actor.id, substring(e.time, 0, 10)]: group |
 	group := [x | some x in events; x.actor.id == e.actor.id; substring(x.time, 0, 10) == substring(e.time, 0, 10)]
 }
 
-# Evidence of a group of slim events: count, first and last time, a capped list of ids.
+# Evidence of a group of slim events: count, first and last time, per-day counts, and the ids
+# in time order (ties by id), capped.
 group_evidence(group, cap) := {
 	"source": "events",
 	"count": count(group),
 	"first": min({e.time | some e in group}),
 	"last": max({e.time | some e in group}),
-	"event_ids": first_n(sort([e.id | some e in group]), cap),
+	"per_day": {day: count([e | some e in group; substring(e.time, 0, 10) == day]) | some day in {substring(e.time, 0, 10) | some e in group}},
+	"event_ids": first_n([p[1] | some p in sort([[e.time, e.id] | some e in group])], cap),
 	"actions": sort({e.action | some e in group}),
 }
