@@ -4,7 +4,7 @@
 //! (`orgscan::demo::labels`). The real binary scans the demo org; the test prints per-control
 //! recall and false positives and fails unless every label is found and no control case fires.
 
-mod support;
+use crate::support;
 
 use orgscan::demo::demo_facts;
 use orgscan::demo::labels::{Expect, Label};
