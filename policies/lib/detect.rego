@@ -37,19 +37,35 @@ evidence_cap := 1000
 # At most n items of a list.
 first_n(list, n) := [x | some i, x in list; i < n]
 
-# A person's display name: "Name (id)" or the id.
-who(id, name) := sprintf("%s (%s)", [name, id]) if {
+# A person's display name: "Name (id)" or the id; the system actor is named as such.
+who(id, name) := sprintf("%s (%s)", [system_name, id]) if {
+	id in system_actor_ids
+} else := sprintf("%s (%s)", [name, id]) if {
 	is_string(name)
 	name != ""
 } else := id
 
 # The actor resource of a keyed fact item (key.actor / key.user / …).
-key_resource(key, field) := {"type": "user", "id": key[field], "name": object.get(key, sprintf("%s_name", [field]), key[field])}
+key_resource(key, field) := {"type": "system", "id": key[field], "name": system_name} if {
+	key[field] in system_actor_ids
+} else := {"type": "user", "id": key[field], "name": object.get(key, sprintf("%s_name", [field]), key[field])}
+
+# Atlassian's own system actor (org bootstrap, IdP sync, Atlassian-side changes): never a person.
+system_actor_ids := {"atlassian-internal-system"}
+
+is_system(e) if e.actor.id in system_actor_ids
+
+system_name := "Atlassian system actor"
 
 # The resource of a slim event's actor.
-actor_resource(e) := {"type": "user", "id": e.actor.id, "name": object.get(e.actor, "name", e.actor.id)} if {
+actor_resource(e) := {"type": "system", "id": e.actor.id, "name": system_name} if {
+	is_system(e)
+} else := {"type": "user", "id": e.actor.id, "name": object.get(e.actor, "name", e.actor.id)} if {
 	is_string(e.actor.name)
 } else := {"type": "user", "id": e.actor.id}
+
+# How a message names a slim event's actor: the person, or the system actor as such.
+actor_label(e) := who(e.actor.id, object.get(e.actor, "name", ""))
 
 # Country spelling → ISO code, using the bundled table (input.facts.geo.aliases).
 country_code(name) := code if {
