@@ -215,6 +215,39 @@ pub fn labels(events: &[PlantedEvent], people: &BTreeMap<&'static str, String>) 
         event_ids: ids("app_activity_before_deactivation"),
         why: "Slack acting for Greta two days before she left",
     });
+    // Configuration cases.
+    out.push(Label {
+        case: "unmanaged_on_org_domain",
+        control: "ATL-IDN-012",
+        expect: Expect::Report,
+        resource: person("nina"),
+        event_ids: Vec::new(),
+        why: "an unmanaged account on the org's verified domain",
+    });
+    for (domain, why) in [
+        ("acme-labs.io", "a domain added but never verified"),
+        (
+            "acmerobotics.dev",
+            "a domain whose verification token is gone",
+        ),
+    ] {
+        out.push(Label {
+            case: "domain_not_verified",
+            control: "ATL-IDN-013",
+            expect: Expect::Report,
+            resource: Some(domain.to_string()),
+            event_ids: Vec::new(),
+            why,
+        });
+    }
+    out.push(Label {
+        case: "domain_verified",
+        control: "ATL-IDN-013",
+        expect: Expect::Silent,
+        resource: Some("acme-robotics.com".to_string()),
+        event_ids: Vec::new(),
+        why: "the verified domain",
+    });
     out.push(Label {
         case: "unattested_app_activity",
         control: "ATL-APP-007",
