@@ -35,6 +35,7 @@
 #         value: action
 #         limit: 100000
 #         ids: 1000
+#         times: true
 #       state_changes:
 #         kind: values
 #         actions: [set:account_deactivation, set:account_reactivation]

@@ -548,15 +548,15 @@ pub fn planted(people: &[DemoPerson]) -> Vec<Planted> {
             home(greta),
         );
     }
-    // Near miss for ATL-DET-019: GitHub for Jira acting for Greta two days before she left
-    // (legitimate then).
-    let github = b.person("app-github");
+    // Near miss for ATL-DET-019: Slack acting for Greta two days before she left (legitimate
+    // then), with the same action as its activity after her deactivation.
+    let slack_app = b.person("app-slack");
     b.add(
         "app_activity_before_deactivation",
         utc_ms(2026, 10, 28, 11, 15, 40),
-        "jira_app_api_activity",
-        Actor::App(github, greta, auth("auth-token-for-3LO")),
-        vec![endpoint(github, "GET /rest/api/3/search/jql")],
+        "confluence_app_api_activity",
+        Actor::App(slack_app, greta, auth("auth-token-for-3LO")),
+        vec![endpoint(slack_app, "GET /wiki/api/v2/pages")],
         b.site_container(0),
         app_location(),
     );

@@ -213,7 +213,7 @@ pub fn labels(events: &[PlantedEvent], people: &BTreeMap<&'static str, String>) 
         expect: Expect::Silent,
         resource: None,
         event_ids: ids("app_activity_before_deactivation"),
-        why: "Slack acting for Greta two days before she left",
+        why: "Slack acting for Greta two days before she left (same action as after)",
     });
     // Configuration cases.
     out.push(Label {

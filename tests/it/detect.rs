@@ -348,6 +348,20 @@ fn every_detection_fires_once_on_its_planted_incident() {
             .collect();
         assert!(who_all.contains(&&json!(who)), "{id}: {c:#}");
     }
+    // "gone" has no deactivation event and no deactivatedOn: the finding says the change time
+    // is unknown, and the values fact carries each kept id's time for the split.
+    let gone = &control(&report, "ATL-DET-019")["findings"][0];
+    assert_eq!(
+        gone["evidence"]["inactive_since_source"], "unknown",
+        "{gone:#}"
+    );
+    assert_eq!(gone["evidence"]["count_exact"], false, "{gone:#}");
+    let per_user = &input["facts"]["declared"]["ATL-DET-019"]["per_user"]["items"][0];
+    assert_eq!(
+        per_user["event_times"].as_array().map(Vec::len),
+        per_user["event_ids"].as_array().map(Vec::len),
+        "{per_user:#}"
+    );
     // No failed-login action in the catalogue: not evaluable, with the reason.
     let failed = control(&report, "ATL-DET-007");
     assert_eq!(failed["status"], "not_evaluable");
