@@ -23,10 +23,18 @@
 #     - Review the OAuth and MCP apps already connected and remove those not approved; update oauth.* and connected_apps in the attestation.
 #   data:
 #     attestation: [oauth.block_user_installed_apps]
+#   config:
+#     facts:
+#       installs_after_attestation:
+#         kind: select
+#         actions: [set:oauth_install]
+#         where: {after: "@attested_at"}
+#         limit: 1000
 #   frameworks: {cis-controls-v8: ["2.5"]}
 #   version: 1
 package orgscan.apps.oauth_user_installs
 
+import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
@@ -69,4 +77,32 @@ deny contains {
 	util.att("oauth", "block_user_installed_apps") == false
 	count(approved) > 0
 	count(unapproved) > 0
+}
+
+# The audit log contradicts an attested block: people who are not admins installed or first
+# authorized an OAuth / MCP app after the attestation was answered.
+installs_by_users := [e |
+	some e in object.get(input, ["facts", "declared", "ATL-APP-001", "installs_after_attestation", "events"], [])
+	not e.actor.id in admin_ids
+]
+
+admin_ids := {u.accountId | some u in util.admins_of(object.get(input, "users", []))}
+
+deny contains {
+	"resource": setting,
+	"message": sprintf("The attestation says user-installed apps are blocked, but %d OAuth/MCP app install(s) by people who are not admins came after it (%s, first %s)", [count(installs_by_users), concat(", ", sort({detect.who(e.actor.id, object.get(e.actor, "name", "")) | some e in installs_by_users})), installs_by_users[0].time]),
+	"evidence": {
+		"source": "events",
+		"attestation_path": "oauth.block_user_installed_apps",
+		"attested": true,
+		"attested_at": object.get(input, ["attestation", "attested_at"], null),
+		"event_ids": [e.id | some e in installs_by_users],
+		"actions": sort({e.action | some e in installs_by_users}),
+		"first": installs_by_users[0].time,
+		"last": installs_by_users[count(installs_by_users) - 1].time,
+		"to_pass": "block user-installed apps in admin.atlassian.com and answer the attestation again, or correct it to false",
+	},
+} if {
+	util.att("oauth", "block_user_installed_apps") == true
+	count(installs_by_users) > 0
 }

@@ -26,7 +26,7 @@ import rego.v1
 deny contains {
 	"resource": detect.actor_resource(group[0]),
 	"message": sprintf("%s created admin API key(s) %d time(s) on %s", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), count(group), day]),
-	"evidence": object.union(detect.group_evidence(group, 20), {"to_pass": "each event expected (waive the finding) or its effect reverted"}),
+	"evidence": object.union(detect.group_evidence(group, detect.evidence_cap), {"to_pass": "each event expected (waive the finding) or its effect reverted"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(detect.events_of("api_token_created"))
 }

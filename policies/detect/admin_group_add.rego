@@ -46,7 +46,7 @@ group_names(group) := sort({name |
 deny contains {
 	"resource": detect.actor_resource(group[0]),
 	"message": sprintf("%s added members to admin group(s) %s %d time(s) on %s", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), concat(", ", group_names(group)), count(group), day]),
-	"evidence": object.union(detect.group_evidence(group, 20), {"groups": group_names(group), "to_pass": "every addition to an admin group approved (waive the finding) or reverted"}),
+	"evidence": object.union(detect.group_evidence(group, detect.evidence_cap), {"groups": group_names(group), "to_pass": "every addition to an admin group approved (waive the finding) or reverted"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(additions)
 }

@@ -30,3 +30,21 @@ test_weekend_grant_fires if {
 test_not_evaluable_without_events if {
 	count(admin_role_off_hours.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+# A new org's bootstrap, as the audit log records it: Atlassian's system actor makes the
+# creator org admin (here on a Saturday night) and creates the default authentication policy.
+system := {"id": "atlassian-internal-system", "name": "Atlassian Internal System"}
+
+bootstrap_grant := object.union(ev("b1", "2026-11-14T01:30:12.000Z"), {"actor": system, "context": [{"id": "creator", "type": "users"}]})
+
+test_the_system_actors_bootstrap_grant_is_not_an_off_hours_grant if {
+	count(admin_role_off_hours.deny) == 0 with input as inp([bootstrap_grant])
+}
+
+test_a_person_granting_at_the_same_hour_still_fires if {
+	findings := admin_role_off_hours.deny with input as inp([bootstrap_grant, ev("p1", "2026-11-14T01:35:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.resource == {"type": "user", "id": "adm", "name": "Ada"}
+	f.evidence.event_ids == ["p1"]
+}

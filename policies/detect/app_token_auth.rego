@@ -51,7 +51,7 @@ groups := {[person(e), substring(e.time, 0, 10)]: [x | some x in calls; person(x
 deny contains {
 	"resource": {"type": "user", "id": who},
 	"message": sprintf("%d MCP/app call(s) for %s authenticated with an API token on %s (actor %s)", [count(group), who, day, detect.who(group[0].actor.id, object.get(group[0].actor, "name", ""))]),
-	"evidence": object.union(detect.group_evidence(group, 20), {"token_ids": tokens(group), "actors": sort({e.actor.id | some e in group}), "action_keys": keys, "to_pass": "MCP and app activity authenticated through OAuth, not API tokens"}),
+	"evidence": object.union(detect.group_evidence(group, detect.evidence_cap), {"token_ids": tokens(group), "actors": sort({e.actor.id | some e in group}), "action_keys": keys, "to_pass": "MCP and app activity authenticated through OAuth, not API tokens"}),
 } if {
 	some [who, day], group in groups
 }

@@ -24,6 +24,7 @@
 #     facts:
 #       bursts:
 #         kind: count
+#         ids: 1000
 #         actions: [set:failed_login]
 #         by: [actor]
 #         window_minutes: $window_minutes

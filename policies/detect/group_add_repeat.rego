@@ -1,9 +1,12 @@
 # METADATA
 # title: No user added to groups repeatedly in a short time
 # description: >-
-#   A person added to groups again and again within a short window is a sign of an attacker
-#   granting itself access step by step, or of a broken provisioning loop. One finding per
-#   person and burst (Sumo Logic "user added to group more than once in a window").
+#   Group additions within a short window, counted two ways: per person added (an attacker
+#   granting an account access step by step, or a broken provisioning loop) and per person who
+#   adds (one actor spreading privileges to several accounts, each added once). Provisioning
+#   actors (SCIM/IdP sync and Atlassian's internal system actor) add people in bulk by design
+#   and are exempt, configurably. One finding per person and burst (Sumo Logic "User addition
+#   to group", Count > 1).
 # related_resources:
 #   - ref: https://support.atlassian.com/user-management/docs/create-and-update-groups/
 # custom:
@@ -20,14 +23,26 @@
 #   config:
 #     window_minutes: 60
 #     max_additions: 1
+#     provisioning_actors: [atlassian-internal-system, Atlassian]
+#     provisioning_actions: [scim_group_add_member]
 #     facts:
 #       additions:
 #         kind: count
 #         actions: [user_added_to_group, scim_group_add_member]
 #         by: [target_user]
+#         where: {actor_not: $provisioning_actors, actor_name_not: $provisioning_actors, action_not: $provisioning_actions}
 #         window_minutes: $window_minutes
 #         over: $max_additions
-#   version: 1
+#         ids: 1000
+#       by_actor:
+#         kind: count
+#         actions: [user_added_to_group, scim_group_add_member]
+#         by: [actor]
+#         where: {actor_not: $provisioning_actors, actor_name_not: $provisioning_actors, action_not: $provisioning_actions}
+#         window_minutes: $window_minutes
+#         over: $max_additions
+#         ids: 1000
+#   version: 2
 package orgscan.detect.group_add_repeat
 
 import data.orgscan.lib.detect
@@ -35,21 +50,55 @@ import rego.v1
 
 id := "ATL-DET-002"
 
+cfg := detect.params(id)
+
+# Bursts above the threshold (the fact applies it too; checked here so a test can pin it).
+over(b) if b.peak > cfg.max_additions
+
+target_bursts := [b | some b in detect.items(id, "additions", "bursts"); over(b)]
+
+# Event ids already reported per person added: an actor's burst made only of them (one person
+# added to several groups) is the same story and is not reported twice.
+target_ids := {x | some b in target_bursts; some x in b.event_ids}
+
 deny contains {
 	"resource": detect.key_resource(b.key, "target_user"),
-	"message": sprintf("%s was added to groups %d times between %s and %s (more than %d within %d minutes)", [b.key.target_user, b.count, b.first, b.last, detect.params(id).max_additions, detect.params(id).window_minutes]),
-	"evidence": {
-		"source": "events",
-		"fact": "additions",
-		"count": b.count,
-		"peak": b.peak,
-		"first": b.first,
-		"last": b.last,
-		"event_ids": b.event_ids,
-		"to_pass": "no more than max_additions group additions per person within window_minutes",
-	},
+	"message": sprintf("%s was added to groups %d times between %s and %s (more than %d within %d minutes)", [detect.who(b.key.target_user, object.get(b.key, "target_user_name", "")), b.count, b.first, b.last, cfg.max_additions, cfg.window_minutes]),
+	"evidence": evidence(b, "additions", "per person added"),
 } if {
-	some b in detect.items(id, "additions", "bursts")
+	some b in target_bursts
+}
+
+deny contains {
+	"resource": detect.key_resource(b.key, "actor"),
+	"message": sprintf("%s added people to groups %d times between %s and %s (more than %d within %d minutes)", [detect.who(b.key.actor, object.get(b.key, "actor_name", "")), b.count, b.first, b.last, cfg.max_additions, cfg.window_minutes]),
+	"evidence": evidence(b, "by_actor", "per actor"),
+} if {
+	some b in detect.items(id, "by_actor", "bursts")
+	over(b)
+	not explained_by_targets(b)
+}
+
+explained_by_targets(b) if {
+	count(b.event_ids) == b.count
+	every x in b.event_ids {
+		x in target_ids
+	}
+}
+
+evidence(b, fact, grouping) := {
+	"source": "events",
+	"fact": fact,
+	"grouping": grouping,
+	"count": b.count,
+	"peak": b.peak,
+	"first": b.first,
+	"last": b.last,
+	"event_ids": b.event_ids,
+	"threshold": cfg.max_additions,
+	"window_minutes": cfg.window_minutes,
+	"exempt_actors": cfg.provisioning_actors,
+	"to_pass": "no more than max_additions group additions per person added, or per actor, within window_minutes (provisioning actors exempt)",
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

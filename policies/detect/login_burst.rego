@@ -1,7 +1,12 @@
 # METADATA
 # title: No sign-in bursts beyond the set limit
 # description: >-
-#   Many sign-ins by one account within an hour suggest scripted credential use or session hijacking attempts. One finding per account and burst (Sumo Logic "logins exceeding set parameters").
+#   Many sign-ins by one account within an hour suggest scripted credential use or session
+#   hijacking attempts. An hour counts as a burst when it holds more sign-ins than both an
+#   absolute floor and a multiple of the account's own typical hourly count (its mean over its
+#   earlier active hours), so a person who normally signs in a few times a day is flagged at a
+#   dozen, while a service account that signs in every few minutes is not flagged for doing so.
+#   One finding per account and hour (Sumo Logic "Login exceeds set parameters").
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/track-organization-activities-from-the-audit-log/
 # custom:
@@ -17,41 +22,55 @@
 #     - If the burst was an approved bulk change, waive the finding with the ticket reference.
 #   config:
 #     window_minutes: 60
-#     max_logins: 20
+#     max_logins: 5
+#     factor: 3
 #     facts:
-#       bursts:
-#         kind: count
+#       hours:
+#         kind: baseline
 #         actions: [user_login]
 #         by: [actor]
-#         window_minutes: $window_minutes
-#         over: $max_logins
-#   version: 1
+#         bucket_minutes: $window_minutes
+#         factor: 0
+#         min_count: $max_logins
+#         min_history: 0
+#         ids: 1000
+#   version: 2
 package orgscan.detect.login_burst
 
 import data.orgscan.lib.detect
+import data.orgscan.lib.util
 import rego.v1
 
 id := "ATL-DET-009"
 
 cfg := detect.params(id)
 
+# More than the floor and more than factor x the account's mean of its earlier active hours.
+threshold(h) := max([cfg.max_logins, round((cfg.factor * h.baseline) * 100) / 100])
+
 deny contains {
-	"resource": detect.key_resource(b.key, "actor"),
-	"message": sprintf("%s signed in %d times between %s and %s (more than %d within %d minutes)", [detect.who(b.key.actor, object.get(b.key, "actor_name", "")), b.count, b.first, b.last, cfg.max_logins, cfg.window_minutes]),
+	"resource": detect.key_resource(h.key, "actor"),
+	"message": sprintf("%s signed in %d times between %s and %s (more than %s: the larger of the floor %d and %s x the account's typical %s per earlier active hour)", [detect.who(h.key.actor, object.get(h.key, "actor_name", "")), h.count, h.first, h.last, util.fixed1(threshold(h)), cfg.max_logins, util.fixed1(cfg.factor), util.fixed1(h.baseline)]),
 	"evidence": {
 		"source": "events",
-		"fact": "bursts",
-		"count": b.count,
-		"peak": b.peak,
-		"first": b.first,
-		"last": b.last,
-		"event_ids": b.event_ids,
-		"threshold": cfg.max_logins,
+		"fact": "hours",
+		"count": h.count,
+		"first": h.first,
+		"last": h.last,
+		"hour": h.bucket_start,
+		"per_day": {substring(h.first, 0, 10): h.count},
+		"baseline": h.baseline,
+		"history_hours": h.history_buckets,
+		"event_ids": h.event_ids,
+		"threshold": threshold(h),
+		"floor": cfg.max_logins,
+		"factor": cfg.factor,
 		"window_minutes": cfg.window_minutes,
-		"to_pass": "no more than max_logins events per account within window_minutes",
+		"to_pass": "no more than max(max_logins, factor x the account's mean per earlier active hour) sign-ins per account within one window",
 	},
 } if {
-	some b in detect.items(id, "bursts", "bursts")
+	some h in detect.items(id, "hours", "spikes")
+	h.count > threshold(h)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

@@ -44,7 +44,17 @@ import rego.v1
 
 id := "ATL-DET-008"
 
-allowlist := object.get(input, ["facts", "ip_allowlist", "cidrs"], [])
+# The org-policy and the Control API list the same policy: one entry per policy id, and each
+# CIDR once.
+allowlist := sort({c | some c in object.get(input, ["facts", "ip_allowlist", "cidrs"], [])})
+
+allowlist_policies := [{"id": pid, "name": name_of(pid), "cidrs": sort({c | some q in policies; q.id == pid; some c in object.get(q, "cidrs", [])})} |
+	some pid in sort({q.id | some q in policies})
+]
+
+name_of(pid) := [object.get(q, "name", null) | some q in policies; q.id == pid][0]
+
+policies := [p | some p in object.get(input, ["facts", "ip_allowlist", "policies"], []); object.get(p, "enabled", false) == true]
 
 deny contains {
 	"resource": detect.key_resource(item.key, "actor"),
@@ -59,6 +69,7 @@ deny contains {
 		"last": item.last,
 		"event_ids": item.event_ids,
 		"allowlist": allowlist,
+		"allowlist_policies": allowlist_policies,
 		"to_pass": "sign-ins only from addresses inside an enabled ip-allowlist policy",
 	},
 } if {

@@ -33,3 +33,19 @@ test_not_applicable_without_allowlist if {
 test_not_evaluable_without_events if {
 	count(login_outside_allowlist.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_the_same_policy_from_both_apis_is_listed_once if {
+	# The org-policy and the Control API copy of one policy: each CIDR once, one policy entry.
+	copy := {"id": "p1", "name": "Office", "enabled": true, "cidrs": ["203.0.113.0/24", "198.51.100.0/28"]}
+	doc := {
+		"events": {"available": true},
+		"facts": {
+			"ip_allowlist": {"cidrs": array.concat(copy.cidrs, copy.cidrs), "policies": [copy, copy]},
+			"declared": {"ATL-DET-008": {"outside": {"items": [item]}}},
+		},
+	}
+	findings := login_outside_allowlist.deny with input as doc
+	some f in findings
+	f.evidence.allowlist == ["198.51.100.0/28", "203.0.113.0/24"]
+	f.evidence.allowlist_policies == [{"id": "p1", "name": "Office", "cidrs": ["198.51.100.0/28", "203.0.113.0/24"]}]
+}

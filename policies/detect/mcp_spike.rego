@@ -27,6 +27,7 @@
 #     facts:
 #       spikes:
 #         kind: baseline
+#         ids: 1000
 #         actions: [set:mcp_tool]
 #         by: [user]
 #         bucket_minutes: $bucket_minutes

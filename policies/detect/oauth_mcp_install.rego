@@ -45,7 +45,7 @@ apps(group) := sort({name |
 deny contains {
 	"resource": detect.actor_resource(group[0]),
 	"message": sprintf("%s installed or first authorized OAuth/MCP app(s) %s on %s", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), concat(", ", apps(group)), day]),
-	"evidence": object.union(detect.group_evidence(group, 20), {"apps": apps(group), "action_keys": keys, "to_pass": "each app install approved (waive the finding) or the app removed"}),
+	"evidence": object.union(detect.group_evidence(group, detect.evidence_cap), {"apps": apps(group), "action_keys": keys, "to_pass": "each app install approved (waive the finding) or the app removed"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(detect.items(id, "installs", "events"))
 }

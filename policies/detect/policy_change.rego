@@ -47,19 +47,27 @@ changes := [e | some a in actions; some e in detect.events_of(a)]
 
 weakening := {a | some a in object.get(detect.params(id), "weakening", [])}
 
-severity(group) := "high" if {
+# The system actor's changes (the default authentication policy created with the org, and
+# Atlassian-side changes) are kept, as information: nobody in the org made them.
+severity(group) := "info" if {
+	detect.is_system(group[0])
+} else := "high" if {
 	some e in group
 	e.action in weakening
 } else := "medium"
 
 deny contains {
 	"resource": detect.actor_resource(group[0]),
-	"message": sprintf("%s made %d security policy change(s) on %s: %s", [detect.who(group[0].actor.id, object.get(group[0].actor, "name", "")), count(group), day, concat(", ", ev.actions)]),
+	"message": sprintf("%s made %d security policy change(s) on %s: %s%s", [detect.actor_label(group[0]), count(group), day, concat(", ", ev.actions), system_note(group)]),
 	"severity": severity(group),
 	"evidence": object.union(ev, {"to_pass": "each change approved (waive the finding with the change ticket) or reverted"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(changes)
-	ev := detect.group_evidence(group, 20)
+	ev := detect.group_evidence(group, detect.evidence_cap)
 }
+
+system_note(group) := " (Atlassian's own change, such as the org's bootstrap: informational)" if {
+	detect.is_system(group[0])
+} else := ""
 
 not_evaluable contains reason if some reason in detect.events_unavailable

@@ -22,3 +22,24 @@ test_near_miss_views_are_not_changes if {
 test_not_evaluable_without_events if {
 	count(policy_change.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+# A new org's bootstrap: Atlassian's system actor creates the default authentication policy.
+bootstrap := object.union(ev("b2", "auth_policy_created", "2026-11-14T01:30:13.000Z"), {"actor": {"id": "atlassian-internal-system", "name": "Atlassian Internal System"}})
+
+test_the_system_actors_bootstrap_policy_is_informational_and_named_as_the_system if {
+	findings := policy_change.deny with input as {"config": cfg, "events": {"available": true}, "events_by_action": {"auth_policy_created": [bootstrap]}}
+	count(findings) == 1
+	some f in findings
+	f.severity == "info"
+	f.resource == {"type": "system", "id": "atlassian-internal-system", "name": "Atlassian system actor"}
+	f.message == "Atlassian system actor (atlassian-internal-system) made 1 security policy change(s) on 2026-11-14: auth_policy_created (Atlassian's own change, such as the org's bootstrap: informational)"
+}
+
+test_a_persons_change_on_the_same_day_is_a_separate_finding_at_its_own_severity if {
+	findings := policy_change.deny with input as {"config": cfg, "events": {"available": true}, "events_by_action": {
+		"auth_policy_created": [bootstrap],
+		"twosv_unenforced": [ev("p2", "twosv_unenforced", "2026-11-14T09:00:00.000Z")],
+	}}
+	count(findings) == 2
+	{f.severity | some f in findings} == {"info", "high"}
+}

@@ -21,6 +21,7 @@
 #     facts:
 #       bursts:
 #         kind: count
+#         ids: 1000
 #         actions: [user_granted_product_access]
 #         by: [actor]
 #         window_minutes: $window_minutes

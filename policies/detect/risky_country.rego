@@ -25,6 +25,7 @@
 #     facts:
 #       countries_per_actor:
 #         kind: values
+#         ids: 1000
 #         actions: ["*"]
 #         by: [actor]
 #         value: country

@@ -26,6 +26,7 @@
 #     facts:
 #       listed:
 #         kind: values
+#         ids: 1000
 #         actions: ["*"]
 #         by: [actor]
 #         value: ip

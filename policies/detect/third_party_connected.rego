@@ -39,7 +39,7 @@ deny contains {
 	"evidence": object.union(ev, {"action_keys": keys, "to_pass": "each connection approved (waive the finding) or disconnected"}),
 } if {
 	some [_, day], group in detect.groups_by_actor_day(detect.items(id, "connections", "events"))
-	ev := detect.group_evidence(group, 20)
+	ev := detect.group_evidence(group, detect.evidence_cap)
 }
 
 not_evaluable contains "the org's event-action catalogue has no third-party connection action" if {

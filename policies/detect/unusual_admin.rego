@@ -27,6 +27,7 @@
 #     facts:
 #       spikes:
 #         kind: baseline
+#         ids: 1000
 #         actions: [set:admin]
 #         by: [actor]
 #         bucket_minutes: $bucket_minutes

@@ -45,7 +45,7 @@ why := {
 
 deny contains {
 	"resource": {"type": "domain", "id": d.id, "name": name(d)},
-	"message": sprintf("Domain %s %s (claim.status %s)", [name(d), object.get(why, status(d), "is not verified"), status(d)]),
+	"message": sprintf("Domain %s %s (claim.status %s)%s", [name(d), object.get(why, status(d), "is not verified"), status(d), impact_text(impact(d))]),
 	"evidence": {
 		"source": "api",
 		"collection": "domains",
@@ -53,12 +53,32 @@ deny contains {
 		"observed": util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", null),
 		"expected": "verified",
 		"claim_type": util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "type", null),
+		"impact": impact(d),
 		"to_pass": "verify the domain again (DNS TXT or HTTPS), or remove it from the organization",
 	},
 } if {
 	some d in input.domains
 	status(d) != "verified"
 }
+
+# The active people whose email is on the domain: none of them can be claimed while it is not
+# verified, so all are outside the org's authentication policy, 2SV enforcement and offboarding.
+people := util.humans(util.active(object.get(input, "users", [])))
+
+admin_ids := {u.accountId | some u in util.admins_of(people)}
+
+impact(d) := {
+	"accounts": count(ids),
+	"account_ids": ids,
+	"admins": count([x | some x in ids; x in admin_ids]),
+} if {
+	domain := lower(name(d))
+	ids := sort([u.accountId | some u in people; util.email_domain(u) == domain])
+}
+
+impact_text(i) := "" if {
+	i.accounts == 0
+} else := sprintf(": %d account(s) on it cannot be claimed (%d admin(s))", [i.accounts, i.admins])
 
 score := count([d | some d in input.domains; status(d) == "verified"]) / count(input.domains) if count(input.domains) > 0
 

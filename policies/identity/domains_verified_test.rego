@@ -27,3 +27,16 @@ test_score if {
 test_not_applicable_without_domains if {
 	count(p.not_applicable) == 1 with input as {"domains": []}
 }
+
+test_an_unverified_domain_lists_the_accounts_on_it_as_its_impact if {
+	doms := [{"id": "d2", "attributes": {"name": "acme-labs.io", "claim": {"type": "http", "status": "unverified"}}}]
+	users := [
+		{"accountId": "l1", "email": "L1@Acme-Labs.io", "status": "active", "accountType": "atlassian", "claimStatus": "unmanaged", "platformRoles": ["atlassian/site-admin"]},
+		{"accountId": "l2", "email": "l2@acme-labs.io", "status": "active", "accountType": "atlassian", "claimStatus": "unmanaged"},
+		{"accountId": "x", "email": "x@gmail.com", "status": "active", "accountType": "atlassian", "claimStatus": "unmanaged"},
+	]
+	findings := p.deny with input as {"domains": doms, "users": users}
+	some f in findings
+	f.evidence.impact == {"accounts": 2, "account_ids": ["l1", "l2"], "admins": 1}
+	endswith(f.message, ": 2 account(s) on it cannot be claimed (1 admin(s))")
+}

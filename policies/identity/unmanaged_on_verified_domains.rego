@@ -5,7 +5,9 @@
 #   escapes your authentication policies (2SV, SSO, session length) and you cannot deactivate
 #   it when the person leaves. After a domain is verified, Atlassian accounts on it are
 #   normally claimed; any still unmanaged (for example automatic claiming was off, or the
-#   account was created later) should be claimed.
+#   account was created later) should be claimed. Accounts on a domain the organization added
+#   but has not verified (or whose verification token is missing) cannot be claimed at all and
+#   are reported too, with "verify the domain, then claim" as the fix.
 # related_resources:
 #   - ref: https://support.atlassian.com/user-management/docs/verify-a-domain-to-manage-accounts/
 #   - ref: https://support.atlassian.com/user-management/docs/what-are-managed-accounts/
@@ -30,16 +32,29 @@ package orgscan.identity.unmanaged_on_verified_domains
 import data.orgscan.lib.util
 import rego.v1
 
-verified := {lower(name) |
+# Every domain the org has added, by lower-case name, with its verification state.
+domain_state := {lower(name): state |
 	some d in input.domains
-	lower(util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", "")) == "verified"
 	name := util.val(util.val(d, "attributes", {}), "name", d.id)
 	is_string(name)
+	state := claim_state(d)
 }
+
+claim_state(d) := lower(s) if {
+	s := util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", null)
+	is_string(s)
+} else := "unknown"
+
+verified := {name | some name, state in domain_state; state == "verified"}
+
+# What gets the account under the org's policies, per domain state.
+remedy(state) := "claim the account from the verified domain (Settings > Domains > Claim accounts)" if {
+	state == "verified"
+} else := "verify the domain (Settings > Domains; its DNS TXT record or HTML file), then claim the account"
 
 deny contains {
 	"resource": {"type": "user", "id": u.accountId, "name": util.display(u)},
-	"message": sprintf("%s uses the verified domain %s but is not managed by the organization", [util.val(u, "email", util.display(u)), util.email_domain(u)]),
+	"message": sprintf("%s uses the organization's %s domain %s but is not managed by the organization: outside its authentication policy, 2SV enforcement and offboarding", [util.val(u, "email", util.display(u)), state_word(domain_state[util.email_domain(u)]), util.email_domain(u)]),
 	"evidence": {
 		"source": "api",
 		"collection": "users",
@@ -48,26 +63,43 @@ deny contains {
 		"expected": "managed",
 		"email": util.val(u, "email", null),
 		"domain": util.email_domain(u),
-		"to_pass": "claim the account from the verified domain (Settings > Domains > Claim accounts)",
+		"domain_status": domain_state[util.email_domain(u)],
+		"to_pass": remedy(domain_state[util.email_domain(u)]),
 	},
 } if {
-	some u in on_verified
+	some u in on_org_domains
 }
 
-on_verified := [u |
-	count(verified) > 0
-	some u in util.claimed(util.humans(util.active(input.users)), "unmanaged")
+state_word(state) := "verified" if state == "verified"
+
+state_word(state) := "unverified" if state == "unverified"
+
+state_word(state) := sprintf("unverified (%s)", [state]) if not state in {"verified", "unverified"}
+
+# Unmanaged people on any domain the org added; on an unverified domain an account cannot be
+# claimed at all, whatever its claimStatus says.
+on_org_domains := [u |
+	count(domain_state) > 0
+	some u in util.humans(util.active(input.users))
 	email := object.get(u, "email", null)
 	is_string(email)
 	parts := split(lower(email), "@")
 	count(parts) == 2
-	parts[1] in verified
+	state := domain_state[parts[1]]
+	unmanaged(u, state)
 ]
 
-not_applicable contains "the org has no verified domain" if count(verified) == 0
+unmanaged(u, "verified") if util.lower_of(u, "claimStatus") == "unmanaged"
+
+unmanaged(u, state) if {
+	state != "verified"
+	not util.lower_of(u, "claimStatus") in {"", "managed"}
+}
+
+not_applicable contains "the org has added no domain" if count(domain_state) == 0
 
 not_evaluable contains util.claims_missing_reason if {
-	count(verified) > 0
+	count(domain_state) > 0
 	count(object.get(input, "users", [])) > 0
 	not util.claims_collected(object.get(input, "users", []))
 }

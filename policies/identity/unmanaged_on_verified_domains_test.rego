@@ -11,8 +11,25 @@ domains := [
 user(id, email, claim) := {"accountId": id, "name": id, "email": email, "status": "active", "accountType": "atlassian", "claimStatus": claim}
 
 test_managed_and_external_accounts_pass if {
-	users := [user("a", "a@acme.com", "managed"), user("c", "c@gmail.com", "unmanaged"), user("l", "l@acme-labs.io", "unmanaged")]
+	users := [user("a", "a@acme.com", "managed"), user("c", "c@gmail.com", "unmanaged")]
 	count(p.deny) == 0 with input as {"users": users, "domains": domains}
+}
+
+test_unmanaged_on_an_unverified_org_domain_fails_with_verify_then_claim if {
+	findings := p.deny with input as {"users": [user("l", "l@acme-labs.io", "unmanaged")], "domains": domains}
+	count(findings) == 1
+	some f in findings
+	f.evidence.domain_status == "unverified"
+	f.evidence.to_pass == "verify the domain (Settings > Domains; its DNS TXT record or HTML file), then claim the account"
+	f.message == "l@acme-labs.io uses the organization's unverified domain acme-labs.io but is not managed by the organization: outside its authentication policy, 2SV enforcement and offboarding"
+}
+
+test_a_domain_with_a_missing_token_counts_as_unverified if {
+	missing := [{"id": "acme.dev", "attributes": {"name": "acme.dev", "claim": {"type": "dns", "status": "missing_token"}}}]
+	findings := p.deny with input as {"users": [user("m", "m@acme.dev", "unmanaged")], "domains": missing}
+	count(findings) == 1
+	some f in findings
+	f.evidence.domain_status == "missing_token"
 }
 
 test_unmanaged_on_verified_domain_fails_case_insensitively if {
@@ -32,8 +49,9 @@ test_deactivated_and_unknown_claim_are_ignored if {
 	count(p.deny) == 0 with input as {"users": users, "domains": domains}
 }
 
-test_not_applicable_without_verified_domain if {
-	count(p.not_applicable) == 1 with input as {"users": [], "domains": [domains[1]]}
+test_not_applicable_without_any_domain if {
+	count(p.not_applicable) == 1 with input as {"users": [], "domains": []}
+	count(p.not_applicable) == 0 with input as {"users": [], "domains": [domains[1]]}
 }
 
 test_not_evaluable_when_claim_status_was_not_collected if {

@@ -22,9 +22,17 @@
 #     - Turn off "Allow users to create API tokens" for policies whose members do not need tokens, or write the business reason in the attestation's api_tokens.justification.
 #   data:
 #     attestation: [api_tokens.users_can_create]
+#   config:
+#     facts:
+#       created_after_attestation:
+#         kind: select
+#         actions: [ts_api_token_creation]
+#         where: {after: "@attested_at"}
+#         limit: 1000
 #   version: 1
 package orgscan.keys.token_creation_open
 
+import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
@@ -47,4 +55,26 @@ deny contains {
 } if {
 	util.att("api_tokens", "users_can_create") == true
 	not justified
+}
+
+# The audit log contradicts an attested "users cannot create API tokens": tokens were created
+# after the attestation was answered.
+created := object.get(input, ["facts", "declared", "ATL-KEY-011", "created_after_attestation", "events"], [])
+
+deny contains {
+	"resource": {"type": "setting", "id": "api_tokens.users_can_create", "name": "Allow users to create API tokens"},
+	"message": sprintf("The attestation says users cannot create API tokens, but %d token(s) were created after it (%s, first %s)", [count(created), concat(", ", sort({detect.who(e.actor.id, object.get(e.actor, "name", "")) | some e in created})), created[0].time]),
+	"evidence": {
+		"source": "events",
+		"attestation_path": "api_tokens.users_can_create",
+		"attested": false,
+		"attested_at": object.get(input, ["attestation", "attested_at"], null),
+		"event_ids": [e.id | some e in created],
+		"first": created[0].time,
+		"last": created[count(created) - 1].time,
+		"to_pass": "turn off API token creation for managed accounts and answer the attestation again, or correct it to true",
+	},
+} if {
+	util.att("api_tokens", "users_can_create") == false
+	count(created) > 0
 }

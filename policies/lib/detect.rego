@@ -30,22 +30,42 @@ events_unavailable contains reason if {
 	reason := sprintf("the audit log was not collected: %s", [object.get(object.get(input, "events", {}), "unavailable_reason", "the snapshot has no events")])
 }
 
+# Most event ids a finding's evidence lists (the JSON report keeps them all; the HTML may show
+# fewer with "n more").
+evidence_cap := 1000
+
 # At most n items of a list.
 first_n(list, n) := [x | some i, x in list; i < n]
 
-# A person's display name: "Name (id)" or the id.
-who(id, name) := sprintf("%s (%s)", [name, id]) if {
+# A person's display name: "Name (id)" or the id; the system actor is named as such.
+who(id, name) := sprintf("%s (%s)", [system_name, id]) if {
+	id in system_actor_ids
+} else := sprintf("%s (%s)", [name, id]) if {
 	is_string(name)
 	name != ""
 } else := id
 
 # The actor resource of a keyed fact item (key.actor / key.user / …).
-key_resource(key, field) := {"type": "user", "id": key[field], "name": object.get(key, sprintf("%s_name", [field]), key[field])}
+key_resource(key, field) := {"type": "system", "id": key[field], "name": system_name} if {
+	key[field] in system_actor_ids
+} else := {"type": "user", "id": key[field], "name": object.get(key, sprintf("%s_name", [field]), key[field])}
+
+# Atlassian's own system actor (org bootstrap, IdP sync, Atlassian-side changes): never a person.
+system_actor_ids := {"atlassian-internal-system"}
+
+is_system(e) if e.actor.id in system_actor_ids
+
+system_name := "Atlassian system actor"
 
 # The resource of a slim event's actor.
-actor_resource(e) := {"type": "user", "id": e.actor.id, "name": object.get(e.actor, "name", e.actor.id)} if {
+actor_resource(e) := {"type": "system", "id": e.actor.id, "name": system_name} if {
+	is_system(e)
+} else := {"type": "user", "id": e.actor.id, "name": object.get(e.actor, "name", e.actor.id)} if {
 	is_string(e.actor.name)
 } else := {"type": "user", "id": e.actor.id}
+
+# How a message names a slim event's actor: the person, or the system actor as such.
+actor_label(e) := who(e.actor.id, object.get(e.actor, "name", ""))
 
 # Country spelling → ISO code, using the bundled table (input.facts.geo.aliases).
 country_code(name) := code if {
@@ -65,12 +85,14 @@ groups_by_actor_day(events) := {[e.actor.id, substring(e.time, 0, 10)]: group |
 	group := [x | some x in events; x.actor.id == e.actor.id; substring(x.time, 0, 10) == substring(e.time, 0, 10)]
 }
 
-# Evidence of a group of slim events: count, first and last time, a capped list of ids.
+# Evidence of a group of slim events: count, first and last time, per-day counts, and the ids
+# in time order (ties by id), capped.
 group_evidence(group, cap) := {
 	"source": "events",
 	"count": count(group),
 	"first": min({e.time | some e in group}),
 	"last": max({e.time | some e in group}),
-	"event_ids": first_n(sort([e.id | some e in group]), cap),
+	"per_day": {day: count([e | some e in group; substring(e.time, 0, 10) == day]) | some day in {substring(e.time, 0, 10) | some e in group}},
+	"event_ids": first_n([p[1] | some p in sort([[e.time, e.id] | some e in group])], cap),
 	"actions": sort({e.action | some e in group}),
 }

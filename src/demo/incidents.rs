@@ -16,6 +16,9 @@ use crate::snapshot::{
 };
 use serde_json::{json, Value};
 
+/// The actor id Atlassian's own system events carry (docs/atlassian-api.md).
+pub const SYSTEM_ACTOR_ID: &str = "atlassian-internal-system";
+
 /// One planted event, rendered.
 pub struct Planted {
     pub fact: PlantedEvent,
@@ -36,6 +39,8 @@ enum Actor<'a> {
     PersonVia(&'a DemoPerson, EventAuth, Option<&'a DemoPerson>),
     /// An app acting on a person's behalf.
     App(&'a DemoPerson, &'a DemoPerson, EventAuth),
+    /// Atlassian's internal system actor (IdP sync, org bootstrap).
+    System,
 }
 
 fn auth(kind: &str) -> EventAuth {
@@ -193,6 +198,19 @@ impl<'a> Builder<'a> {
                     extra: Extra::new(),
                 },
                 p.id.clone(),
+            ),
+            Actor::System => (
+                EventActor {
+                    id: SYSTEM_ACTOR_ID.to_string(),
+                    name: Some("Atlassian".to_string()),
+                    email: None,
+                    auth: None,
+                    on_behalf_of: None,
+                    app: None,
+                    links: None,
+                    extra: Extra::new(),
+                },
+                SYSTEM_ACTOR_ID.to_string(),
             ),
             Actor::App(app, p, auth) => (
                 EventActor {
@@ -530,6 +548,18 @@ pub fn planted(people: &[DemoPerson]) -> Vec<Planted> {
             home(greta),
         );
     }
+    // Near miss for ATL-DET-019: Slack acting for Greta two days before she left (legitimate
+    // then), with the same action as its activity after her deactivation.
+    let slack_app = b.person("app-slack");
+    b.add(
+        "app_activity_before_deactivation",
+        utc_ms(2026, 10, 28, 11, 15, 40),
+        "confluence_app_api_activity",
+        Actor::App(slack_app, greta, auth("auth-token-for-3LO")),
+        vec![endpoint(slack_app, "GET /wiki/api/v2/pages")],
+        b.site_container(0),
+        app_location(),
+    );
     b.add(
         "greta_deactivated",
         utc_ms(2026, 10, 30, 16, 0, 0),
@@ -593,6 +623,70 @@ pub fn planted(people: &[DemoPerson]) -> Vec<Planted> {
             )],
             b.site_container(0),
             app_location(),
+        );
+    }
+
+    // Privilege spread: Sam adds three people to groups within ten minutes, each once
+    // (ATL-DET-002 per actor). Near miss: the IdP sync (Atlassian's system actor) adds six
+    // people to a group within a minute, by design.
+    let sam_admin = b.person("sam");
+    for (n, (key, group)) in [
+        ("ava", "engineering"),
+        ("mia", "operations"),
+        ("leo", "product"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let target = b.person(key);
+        b.add(
+            "privilege_spread",
+            utc_ms(2026, 11, 16, 14, 3, 20) + n as i64 * 4 * MS_PER_MINUTE,
+            "user_added_to_group",
+            Actor::Person(sam_admin),
+            vec![user_object(target), group_object(group)],
+            vec![b.org_container()],
+            home(sam_admin),
+        );
+    }
+    for (n, key) in ["ahmed", "lisa", "tom", "sofia", "rachel", "tara"]
+        .iter()
+        .enumerate()
+    {
+        let target = b.person(key);
+        b.add(
+            "provisioning_group_sync",
+            utc_ms(2026, 11, 16, 3, 0, 5) + n as i64 * 7 * MS_PER_SECOND,
+            "scim_group_add_member",
+            Actor::System,
+            vec![user_object(target), group_object("jira-users")],
+            vec![b.org_container()],
+            None,
+        );
+    }
+
+    // A sign-in burst: Karin, who signs in a few times a day, signs in twelve times within one
+    // hour (ATL-DET-009). Near miss: Tom signs in five times within one hour (the floor).
+    let karin = b.person("karin");
+    for n in 0..12i64 {
+        login(
+            &mut b,
+            "login_burst",
+            "karin",
+            utc_ms(2026, 11, 18, 9, 2, 11) + n * 4 * MS_PER_MINUTE + n * 1_337,
+            &karin.ip,
+            &karin.city,
+        );
+    }
+    let tom = b.person("tom");
+    for n in 0..5i64 {
+        login(
+            &mut b,
+            "login_at_floor",
+            "tom",
+            utc_ms(2026, 11, 18, 13, 5, 42) + n * 9 * MS_PER_MINUTE,
+            &tom.ip,
+            &tom.city,
         );
     }
     b.out

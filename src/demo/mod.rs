@@ -31,6 +31,7 @@ pub mod events;
 pub mod geo;
 mod incidents;
 pub mod json;
+pub mod labels;
 mod org;
 mod people;
 pub mod rng;
@@ -131,6 +132,8 @@ pub struct DemoFacts {
     pub events: Vec<PlantedEvent>,
     /// Number of events in the snapshot (baseline + planted).
     pub total_events: usize,
+    /// What each control must report, or must stay silent about (tests/accuracy.rs).
+    pub labels: Vec<labels::Label>,
 }
 
 impl DemoFacts {
@@ -467,6 +470,9 @@ fn facts(
     };
     let mut events: Vec<PlantedEvent> = planted.iter().map(|p| p.fact.clone()).collect();
     events.sort_by(|a, b| (a.time, &a.id).cmp(&(b.time, &b.id)));
+    let people_by_key: BTreeMap<&'static str, String> =
+        people.iter().map(|p| (p.key, p.id.clone())).collect();
+    let labels = labels::labels(&events, &people_by_key);
     DemoFacts {
         org_id: ORG_ID.to_string(),
         collected_at: timestamp(COLLECTED_AT_MS),
@@ -509,6 +515,7 @@ fn facts(
         app_without_owner: "Tempo Timesheets",
         events,
         total_events,
+        labels,
     }
 }
 

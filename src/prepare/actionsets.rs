@@ -80,6 +80,25 @@ const RULES: &[SetRule] = &[
         not: Some(r"(?i)disconnect|delet|remov|disabl|updat|fail|invites_"),
         not_groups: None,
     },
+    // When an account stopped (or resumed) being active, for detections that only count what
+    // happened after the change (ATL-DET-019). Group, role, policy and token removals are
+    // about something else than the account itself.
+    SetRule {
+        name: "account_deactivation",
+        description: "An account stopped being active: deactivated, suspended, closed, deleted, removed from the org or its product access revoked",
+        any: r"(?i)(account|user)\w*[ _-].*(deactivat|suspend|clos|delet|remov|revoked_product_access)|(deactivat|suspend|clos|delet|remov)\w*[ _-].*(account|user)",
+        also: None,
+        not: Some(r"(?i)group|role|polic|token|api[ _-]?key|app|admin|domain|email|password|invit|reactivat|restor"),
+        not_groups: None,
+    },
+    SetRule {
+        name: "account_reactivation",
+        description: "An account became active again: reactivated, restored or unsuspended",
+        any: r"(?i)(account|user)\w*[ _-].*(reactivat|restor|unsuspend)|(reactivat|restor|unsuspend)\w*[ _-].*(account|user)",
+        also: None,
+        not: Some(r"(?i)group|role|polic|token|api[ _-]?key|app|domain|password"),
+        not_groups: None,
+    },
     SetRule {
         name: "admin",
         description: "Administrative actions: catalogue groups SETTINGS, SECURITY POLICIES, USER MANAGEMENT, USER ACCESS SETTINGS, IDENTITY PERMISSIONS, ORGANIZATIONS (or the documented admin key families), minus end-user self-service",
@@ -295,6 +314,74 @@ mod tests {
         );
         assert!(keys("admin").contains(&"added_org_admin".to_string()));
         assert!(!keys("admin").contains(&"ts_api_token_creation".to_string()));
+    }
+
+    #[test]
+    fn account_state_changes_resolve_without_group_or_policy_changes() {
+        let cat = vec![
+            entry(
+                "managed_account_deactivated",
+                "Deactivated account",
+                &["ATLASSIAN ACCOUNTS"],
+            ),
+            entry(
+                "managed_account_reactivated",
+                "Reactivated account",
+                &["ATLASSIAN ACCOUNTS"],
+            ),
+            entry(
+                "managed_account_deleted",
+                "Deleted account permanently",
+                &["ATLASSIAN ACCOUNTS"],
+            ),
+            entry(
+                "user_removed_from_org",
+                "Removed user from organization",
+                &["USER MANAGEMENT"],
+            ),
+            entry(
+                "user_revoked_product_access",
+                "Revoked product access from user",
+                &["USER MANAGEMENT"],
+            ),
+            entry(
+                "scim_user_delete",
+                "Removed user from identity provider",
+                &["USER PROVISIONING"],
+            ),
+            entry(
+                "user_removed_from_group",
+                "Removed user from group",
+                &["USER MANAGEMENT"],
+            ),
+            entry(
+                "user_revoked_role",
+                "Revoked role from user for product",
+                &["USER MANAGEMENT"],
+            ),
+            entry(
+                "data_security_policy_deactivated",
+                "Deactivated data security policy",
+                &["SECURITY POLICIES"],
+            ),
+            entry("ts_api_token_revoked", "Revoked API token", &["SETTINGS"]),
+        ];
+        let s = ActionSets::resolve(Some(&cat));
+        let keys = |n: &str| s.resolved[n].keys.iter().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            keys("account_deactivation"),
+            vec![
+                "managed_account_deactivated",
+                "managed_account_deleted",
+                "scim_user_delete",
+                "user_removed_from_org",
+                "user_revoked_product_access",
+            ]
+        );
+        assert_eq!(
+            keys("account_reactivation"),
+            vec!["managed_account_reactivated"]
+        );
     }
 
     #[test]

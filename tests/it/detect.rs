@@ -143,11 +143,11 @@ fn events() -> Vec<String> {
     let mut e = Ev::new(0, &t(14, 10, 0), "user_login", "u4");
     e.location = berlin("198.51.100.9");
     push(e, &mut evs);
-    // Login burst: 21 sign-ins in 40 minutes by "u5"; near miss: 20 by "u6".
+    // Login burst: 21 sign-ins in 40 minutes by "u5"; near miss: 5 (the floor) by "u6".
     for i in 0..21 {
         push(Ev::new(0, &t(15, 10, i * 2), "user_login", "u5"), &mut evs);
     }
-    for i in 0..20 {
+    for i in 0..5 {
         push(Ev::new(0, &t(15, 12, i * 2), "user_login", "u6"), &mut evs);
     }
     // Admin baseline: 2 admin actions a day for 4 days, then a day of 30 (incl. 6 grants/hour).
@@ -348,6 +348,20 @@ fn every_detection_fires_once_on_its_planted_incident() {
             .collect();
         assert!(who_all.contains(&&json!(who)), "{id}: {c:#}");
     }
+    // "gone" has no deactivation event and no deactivatedOn: the finding says the change time
+    // is unknown, and the values fact carries each kept id's time for the split.
+    let gone = &control(&report, "ATL-DET-019")["findings"][0];
+    assert_eq!(
+        gone["evidence"]["inactive_since_source"], "unknown",
+        "{gone:#}"
+    );
+    assert_eq!(gone["evidence"]["count_exact"], false, "{gone:#}");
+    let per_user = &input["facts"]["declared"]["ATL-DET-019"]["per_user"]["items"][0];
+    assert_eq!(
+        per_user["event_times"].as_array().map(Vec::len),
+        per_user["event_ids"].as_array().map(Vec::len),
+        "{per_user:#}"
+    );
     // No failed-login action in the catalogue: not evaluable, with the reason.
     let failed = control(&report, "ATL-DET-007");
     assert_eq!(failed["status"], "not_evaluable");
@@ -423,11 +437,11 @@ fn config_overrides_reach_the_rust_facts() {
         2,
         "{outside:#}"
     );
-    // The raised threshold makes the 21-login burst a near miss.
+    // The raised floor makes the 21-login hour a near miss, and reaches the Rust fact.
     assert_eq!(control(&report, "ATL-DET-009")["status"], "pass");
     assert_eq!(
-        input["facts"]["declared"]["ATL-DET-009"]["bursts"]["max_peak"],
-        21
+        input["facts"]["declared"]["ATL-DET-009"]["hours"]["min_count"],
+        25
     );
 }
 

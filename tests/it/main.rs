@@ -4,6 +4,7 @@
 
 mod support;
 
+mod accuracy;
 mod api_shapes;
 mod architecture;
 mod catalogue;

@@ -256,6 +256,7 @@ fn parse_one(
         "min_days_before",
         "max_share",
         "per_key",
+        "times",
         "key_default",
     ];
     if let Some(k) = spec.keys().find(|k| !KNOWN.contains(&k.as_str())) {

@@ -15,6 +15,9 @@ pub struct Values {
     pub min_days_before: f64,
     pub max_share: f64,
     pub per_key: bool,
+    /// Also keep each kept event id's time (`event_times`, beside `event_ids`), for rules that
+    /// split a value's events at a moment they only learn in Rego (ATL-DET-019: a deactivation).
+    pub times: bool,
 }
 
 impl Values {
@@ -24,6 +27,7 @@ impl Values {
             min_days_before: p.number("min_days_before", Some(0.0))?,
             max_share: p.number("max_share", Some(1.0))?,
             per_key: p.flag("per_key")?,
+            times: p.flag("times")?,
             value: p.field("value")?,
         })
     }
@@ -54,6 +58,8 @@ struct ValueAcc {
     last: i64,
     before: u64,
     ids: Vec<CompactId>,
+    /// Times of the kept ids (only with `times: true`).
+    times: Vec<i64>,
 }
 
 #[derive(Default, Debug)]
@@ -113,6 +119,7 @@ impl Accumulator for ValueSets {
                 last: time,
                 before,
                 ids: Vec::new(),
+                times: Vec::new(),
             }),
         };
         acc.count += 1;
@@ -120,6 +127,9 @@ impl Accumulator for ValueSets {
         acc.last = acc.last.max(time);
         if acc.ids.len() < ids_cap {
             acc.ids.push(CompactId::new(ev.id()));
+            if self.params.times {
+                acc.times.push(time);
+            }
         }
     }
 
@@ -130,6 +140,7 @@ impl Accumulator for ValueSets {
             min_days_before,
             max_share,
             per_key,
+            times,
         } = self.params;
         let mut out = Finished::default();
         let mut keys: Vec<(&String, &KeyState)> = self.keys.iter().collect();
@@ -158,7 +169,7 @@ impl Accumulator for ValueSets {
                     continue;
                 }
                 out.total += 1;
-                out.items.push(json!({
+                let mut item = json!({
                     "key": key_object(key),
                     "value": v,
                     "count": acc.count,
@@ -170,7 +181,12 @@ impl Accumulator for ValueSets {
                     "key_first_ns": k.first,
                     "key_events_before": acc.before,
                     "event_ids": acc.ids.iter().map(CompactId::text).collect::<Vec<_>>(),
-                }));
+                });
+                if times {
+                    item["event_times"] =
+                        json!(acc.times.iter().map(|t| format_ns(*t)).collect::<Vec<_>>());
+                }
+                out.items.push(item);
             }
             if per_key && !grouped.is_empty() {
                 // One item per key: the kept values, their total, first and last.
