@@ -23,7 +23,12 @@
 #     - Review the OAuth and MCP apps already connected and remove those not approved; update oauth.* and connected_apps in the attestation.
 #   data:
 #     attestation: [oauth.block_user_installed_apps]
-#   frameworks: {cis-controls-v8: ["2.5"]}
+#   frameworks:
+#     cis-controls-v8: ["2.5"]
+#     iso27001-2022: ["8.19"]
+#     soc2: ["CC6.8"]
+#     nist-800-53-r5: ["CM-11"]
+#     nist-csf-2: ["PR.PS-05"]
 #   version: 1
 package orgscan.apps.oauth_user_installs
 

@@ -22,6 +22,12 @@
 #     - Turn off "Allow users to create API tokens" for policies whose members do not need tokens, or write the business reason in the attestation's api_tokens.justification.
 #   data:
 #     attestation: [api_tokens.users_can_create]
+#   frameworks:
+#     cis-controls-v8: ["6.8"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-6", "IA-5"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.keys.token_creation_open
 
