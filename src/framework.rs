@@ -220,7 +220,7 @@ pub fn select(ids: &[String]) -> Result<Vec<Framework>, FrameworkError> {
 
 /// Where the controls' mappings (`custom.frameworks`, given as control id → framework →
 /// requirement ids) and the framework files disagree; empty when they agree. Checked by the
-/// drift test over the shipped pack (tests/compliance_drift.rs):
+/// drift test over the shipped pack (tests/it/compliance_drift.rs):
 /// - a mapping names a framework or a requirement that has no file or entry;
 /// - a control has no mapping for a framework and the framework's `unmapped` gives no reason
 ///   (or gives one for a control that is mapped after all, or that does not exist);

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 const TEMPLATE: &str = include_str!("../../reports/report.html.hbs");
 const STYLE: &str = include_str!("../../reports/report.css");
 const SCRIPT: &str = include_str!("../../reports/report.js");
+const COMPLIANCE_TEMPLATE: &str = include_str!("../../reports/compliance.html.hbs");
 
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
@@ -79,6 +80,15 @@ pub fn content_security_policy() -> String {
 }
 
 pub fn render_html(report: &Report) -> Result<String, HtmlError> {
+    render_html_with(report, &[])
+}
+
+/// The report with a compliance section per framework (`--compliance`), none when `compliance`
+/// is empty.
+pub fn render_html_with(
+    report: &Report,
+    compliance: &[super::compliance::ComplianceReport],
+) -> Result<String, HtmlError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     // HTML escaping, then control characters as visible `\u{1b}` text (safe_text).
@@ -87,8 +97,25 @@ pub fn render_html(report: &Report) -> Result<String, HtmlError> {
     });
     hb.register_template_string("report", TEMPLATE)
         .map_err(|e| HtmlError(e.to_string()))?;
-    hb.render("report", &view_model(report))
+    hb.register_partial("compliance", COMPLIANCE_TEMPLATE)
+        .map_err(|e| HtmlError(e.to_string()))?;
+    let mut view = view_model(report);
+    let anchor = |id: &str| control_anchor(report, id);
+    let section = super::compliance_html::compliance_view(compliance, &anchor);
+    if let Value::Object(v) = &mut view {
+        v.insert("compliance".into(), Value::Array(section));
+    }
+    hb.render("report", &view)
         .map_err(|e| HtmlError(e.to_string()))
+}
+
+/// The HTML id of a control's entry (`control_view`'s `index`: its position in the report).
+fn control_anchor(report: &Report, id: &str) -> Option<String> {
+    report
+        .controls
+        .iter()
+        .position(|c| c.id == id)
+        .map(|index| format!("c-{index}"))
 }
 
 fn fmt_points(p: f64) -> String {
@@ -109,7 +136,7 @@ fn fmt_count(n: f64) -> String {
 }
 
 /// At most `max` characters, with a note of the full length when clipped.
-fn clip(text: &str, max: usize) -> String {
+pub(super) fn clip(text: &str, max: usize) -> String {
     super::text::clip_with(text, max, |n| format!("… ({n} characters in all)"))
 }
 

@@ -10,6 +10,8 @@ mod catalogue;
 mod cli_docs;
 mod closed_pipe_cli;
 mod collect;
+mod compliance_cli;
+mod compliance_drift;
 mod collect_cli;
 mod collect_durable;
 mod collect_shapes;
