@@ -115,6 +115,35 @@ fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// `--compliance`, else `[compliance] frameworks` from the configuration; an unknown id is a
+/// usage error naming where it came from.
+fn compliance_frameworks(
+    eval: &crate::cli::EvaluationArgs,
+    config: &Config,
+) -> Result<Vec<crate::framework::Framework>, ScanError> {
+    let (ids, origin) = if eval.compliance.is_empty() {
+        let source = config
+            .source
+            .as_deref()
+            .unwrap_or(crate::config::DEFAULT_CONFIG_FILE);
+        (
+            &config.compliance.frameworks,
+            format!("{source}: compliance.frameworks"),
+        )
+    } else {
+        (&eval.compliance, "--compliance".to_string())
+    };
+    crate::framework::select(ids).map_err(|e| {
+        ScanError::Usage(
+            e.problems
+                .iter()
+                .map(|p| format!("{origin}: {p}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
+}
+
 fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
     match &args.snapshot {
         Some(dir) => Ok(load_snapshot(dir)?),
@@ -151,6 +180,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
             crate::config::DEFAULT_CONFIG_FILE
         );
     }
+    let compliance = compliance_frameworks(eval, &config)?;
     let baseline = eval
         .baseline
         .as_deref()
@@ -182,6 +212,7 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         fail_on_new: eval.fail_on_new,
         history,
         redact,
+        compliance,
     })?;
     for w in &outcome.report.warnings {
         eprintln!("warning: {w}");

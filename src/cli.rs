@@ -142,6 +142,11 @@ pub struct EvaluationArgs {
     /// with a random key for this run (then not comparable with other runs).
     #[arg(long)]
     pub redact: bool,
+    /// Compliance views to write, comma separated: cis-controls-v8, iso27001-2022, soc2,
+    /// nist-800-53-r5, nist-csf-2. Each writes compliance-<id>.json and .csv and a section of
+    /// report.html. Default: `[compliance] frameworks` in orgscan.toml, else none.
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK")]
+    pub compliance: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

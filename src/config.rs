@@ -22,6 +22,10 @@ pub struct Config {
     /// Accepted risks and alternate mitigations (validated by the waiver module).
     #[serde(default)]
     pub waivers: Vec<toml::Value>,
+    /// `[compliance] frameworks = [...]`: the compliance views a scan writes when
+    /// `--compliance` is not given.
+    #[serde(default)]
+    pub compliance: ComplianceConfig,
     #[serde(skip)]
     pub source: Option<String>,
     /// True when the file was picked up from the current directory without `--config`.
@@ -29,6 +33,14 @@ pub struct Config {
     pub implicit: bool,
     #[serde(skip)]
     text: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplianceConfig {
+    /// Framework ids (`crate::framework`), checked when the scan starts.
+    #[serde(default)]
+    pub frameworks: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

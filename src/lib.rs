@@ -10,6 +10,7 @@ pub mod cli_docs;
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod framework;
 pub mod gate;
 pub mod policy;
 pub mod policy_cmd;

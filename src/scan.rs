@@ -5,7 +5,7 @@ use crate::config::{Config, ConfigError};
 use crate::gate::{decide, GateRules, Outcome};
 use crate::policy::{evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError};
 use crate::prepare::build_input;
-use crate::report::{build_report, write_reports, Format, Report, ReportError, ReportInputs};
+use crate::report::{build_report, write_report_set, Format, Report, ReportError, ReportInputs};
 use crate::results::ControlResult;
 use crate::snapshot::{Snapshot, SnapshotError, Timestamp};
 use std::path::PathBuf;
@@ -23,6 +23,8 @@ pub enum ScanError {
     Report(#[from] ReportError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Framework(#[from] crate::framework::FrameworkError),
 }
 
 pub struct ScanRequest {
@@ -49,6 +51,8 @@ pub struct ScanRequest {
     /// `--redact`: pseudonymise people, addresses and credentials in every output, and key
     /// the fingerprints, with this key.
     pub redact: Option<crate::redact::RedactKey>,
+    /// `--compliance`: the frameworks whose views are written beside the reports.
+    pub compliance: Vec<crate::framework::Framework>,
 }
 
 pub struct ScanOutcome {
@@ -222,7 +226,13 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     if let Some(r) = &redactor {
         report = r.redact_report(&report);
     }
-    let files = write_reports(&report, &request.formats, &request.out)?;
+    // From the report as written (redacted when asked), so the views say no more than it.
+    let compliance: Vec<_> = request
+        .compliance
+        .iter()
+        .map(|f| crate::report::compliance::build_compliance(&report, f))
+        .collect();
+    let files = write_report_set(&report, &request.formats, &compliance, &request.out)?;
     Ok(ScanOutcome {
         report,
         controls,

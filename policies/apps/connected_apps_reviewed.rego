@@ -24,6 +24,12 @@
 #     attestation: [connected_apps]
 #   config:
 #     max_review_age_days: 180
+#   frameworks:
+#     cis-controls-v8: ["2.1", "15.1"]
+#     iso27001-2022: ["5.9", "5.22"]
+#     soc2: ["CC9.2"]
+#     nist-800-53-r5: ["CM-8", "SA-9"]
+#     nist-csf-2: ["ID.AM-02"]
 #   version: 1
 package orgscan.apps.connected_apps_reviewed
 

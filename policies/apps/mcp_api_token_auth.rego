@@ -21,6 +21,12 @@
 #     - Turn off API token authentication so tools must use OAuth 2.1, or record why it is needed in the attestation's mcp.api_token_auth_justification.
 #   data:
 #     attestation: [mcp.enabled]
+#   frameworks:
+#     cis-controls-v8: ["6.3"]
+#     iso27001-2022: ["8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 1
 package orgscan.apps.mcp_api_token_auth
 

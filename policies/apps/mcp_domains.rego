@@ -29,6 +29,12 @@
 #     approved_mcp_domains: []
 #     accept_atlassian_supported_domains: true
 #     risky_domain_suffixes: [ngrok.io, ngrok-free.app, ngrok.app, trycloudflare.com, loca.lt, localtunnel.me, serveo.net, pipedream.net, webhook.site, requestbin.com, herokuapp.com, vercel.app, netlify.app, workers.dev, pages.dev, glitch.me, repl.co]
+#   frameworks:
+#     cis-controls-v8: ["2.5"]
+#     iso27001-2022: ["5.23", "8.3"]
+#     soc2: ["CC6.6"]
+#     nist-800-53-r5: ["AC-20"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.apps.mcp_domains
 

@@ -29,6 +29,12 @@
 #   config:
 #     mcp_action_pattern: (?i)mcp
 #     logging_tiers: [premium, enterprise]
+#   frameworks:
+#     cis-controls-v8: ["8.2", "8.5"]
+#     iso27001-2022: ["8.15"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-2", "AU-12"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.apps.mcp_logging
 

@@ -24,6 +24,12 @@
 #     - Set data_security.mcp_app_blocked_on_sensitive = true in the attestation.
 #   data:
 #     attestation: [mcp.enabled]
+#   frameworks:
+#     cis-controls-v8: ["3.3"]
+#     iso27001-2022: ["5.15", "8.3"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-3"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.apps.mcp_sensitive_content
 

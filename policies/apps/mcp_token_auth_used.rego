@@ -51,6 +51,12 @@
 #           auth_type: [api-token]
 #           app_present: true
 #           after: "@attested_at"
+#   frameworks:
+#     cis-controls-v8: ["6.3"]
+#     iso27001-2022: ["8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 2
 package orgscan.apps.mcp_token_auth_used
 

@@ -30,7 +30,12 @@
 #         actions: [set:oauth_install]
 #         where: {after: "@attested_at"}
 #         limit: 1000
-#   frameworks: {cis-controls-v8: ["2.5"]}
+#   frameworks:
+#     cis-controls-v8: ["2.5"]
+#     iso27001-2022: ["8.19"]
+#     soc2: ["CC6.8"]
+#     nist-800-53-r5: ["CM-11"]
+#     nist-csf-2: ["PR.PS-05"]
 #   version: 1
 package orgscan.apps.oauth_user_installs
 

@@ -69,6 +69,12 @@
 #         kind: select
 #         actions: [set:oauth_install]
 #         limit: 10000
+#   frameworks:
+#     cis-controls-v8: ["2.3"]
+#     iso27001-2022: ["5.9"]
+#     soc2: ["CC6.8"]
+#     nist-800-53-r5: ["CM-8"]
+#     nist-csf-2: ["ID.AM-02"]
 #   version: 2
 package orgscan.apps.unattested_apps
 

@@ -23,6 +23,12 @@
 #     - Record data_security.app_access_rule = true in the attestation.
 #   data:
 #     attestation: [data_security.app_access_rule]
+#   frameworks:
+#     cis-controls-v8: ["3.3"]
+#     iso27001-2022: ["5.15", "8.3"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-3"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.data.app_access_rule
 

@@ -24,6 +24,12 @@
 #     - Check after the move that the product shows as pinned to that location.
 #   data:
 #     api: [org_policies, workspaces]
+#   frameworks:
+#     cis-controls-v8: ["3.1"]
+#     iso27001-2022: ["5.23", "5.31", "5.34"]
+#     soc2: ["C1.1"]
+#     nist-800-53-r5: ["SA-9(5)"]
+#     nist-csf-2: ["GV.OC-03"]
 #   version: 1
 package orgscan.data.data_residency
 

@@ -21,7 +21,12 @@
 #     - Choose the coverage (classification levels, spaces or projects, or whole sites), add the rules you need (export, public links, anonymous access, app access), and publish the policy.
 #   data:
 #     api: [control_policies]
-#   frameworks: {cis-controls-v8: ["3.3"]}
+#   frameworks:
+#     cis-controls-v8: ["3.3", "3.13"]
+#     iso27001-2022: ["8.12"]
+#     soc2: ["C1.1"]
+#     nist-800-53-r5: ["AC-4"]
+#     nist-csf-2: ["PR.DS-10"]
 #   version: 1
 package orgscan.data.dsp_active
 

@@ -20,6 +20,12 @@
 #     - Under Coverage, add the classification levels, spaces, projects or sites it should protect, and save.
 #   data:
 #     api: [control_policies]
+#   frameworks:
+#     cis-controls-v8: ["3.3"]
+#     iso27001-2022: ["8.12"]
+#     soc2: ["C1.1"]
+#     nist-800-53-r5: ["AC-4"]
+#     nist-csf-2: ["PR.DS-10"]
 #   version: 1
 package orgscan.data.dsp_coverage
 

@@ -22,6 +22,12 @@
 #     api: [control_policies]
 #   config:
 #     draft_grace_days: 0
+#   frameworks:
+#     cis-controls-v8: ["4.1"]
+#     iso27001-2022: ["8.9"]
+#     soc2: ["CC8.1"]
+#     nist-800-53-r5: ["CM-6"]
+#     nist-csf-2: ["PR.PS-01"]
 #   version: 1
 package orgscan.data.dsp_drafts
 

@@ -20,6 +20,12 @@
 #     - Select Add rule > Export, set it to block exports, and save.
 #   data:
 #     api: [control_policies]
+#   frameworks:
+#     cis-controls-v8: ["3.13"]
+#     iso27001-2022: ["8.12"]
+#     soc2: ["C1.1"]
+#     nist-800-53-r5: ["AC-4"]
+#     nist-csf-2: ["PR.DS-10"]
 #   version: 1
 package orgscan.data.dsp_export_rule
 

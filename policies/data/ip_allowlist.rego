@@ -22,7 +22,12 @@
 #     - For a resource stuck in failed or applying, open the allowlist, re-save it and check the status becomes Applied.
 #   data:
 #     api: [org_policies]
-#   frameworks: {cis-controls-v8: ["13.5"]}
+#   frameworks:
+#     cis-controls-v8: ["13.5"]
+#     iso27001-2022: ["8.20"]
+#     soc2: ["CC6.6"]
+#     nist-800-53-r5: ["AC-17", "SC-7"]
+#     nist-csf-2: ["PR.IR-01"]
 #   version: 1
 package orgscan.data.ip_allowlist
 

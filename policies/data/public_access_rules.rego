@@ -24,6 +24,12 @@
 #     - Update data_security.public_links_blocked and anonymous_access_blocked in the attestation.
 #   data:
 #     attestation: [data_security]
+#   frameworks:
+#     cis-controls-v8: ["3.3"]
+#     iso27001-2022: ["5.15", "8.3"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-3", "AC-22"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.data.public_access_rules
 

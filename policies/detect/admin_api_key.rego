@@ -17,6 +17,12 @@
 #     - Give every key an expiry date and an owner, and store it in a secrets manager.
 #   data:
 #     events: [api_token_created]
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-2(4)"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.admin_api_key
 

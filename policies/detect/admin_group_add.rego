@@ -26,6 +26,12 @@
 #         actions: [user_added_to_group, scim_group_add_member]
 #         where:
 #           group_matches: $admin_group_pattern
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.2", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-6(9)"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.admin_group_add
 

@@ -26,6 +26,12 @@
 #     work_start_hour: 8
 #     work_end_hour: 18
 #     workdays: [Monday, Tuesday, Wednesday, Thursday, Friday]
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.2", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-2(4)", "AC-6(9)"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.admin_role_off_hours
 

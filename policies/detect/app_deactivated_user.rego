@@ -42,6 +42,12 @@
 #         by: [target_user]
 #         value: action
 #         limit: 100000
+#   frameworks:
+#     cis-controls-v8: ["6.2", "8.11"]
+#     iso27001-2022: ["5.18", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-2", "SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 2
 package orgscan.detect.app_deactivated_user
 

@@ -27,6 +27,12 @@
 #         actions: [set:mcp, set:app_activity]
 #         where:
 #           auth_type: $auth_types
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.5", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["IA-2", "SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.app_token_auth
 

@@ -29,6 +29,12 @@
 #         by: [actor]
 #         window_minutes: $window_minutes
 #         over: $max_failures
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.5", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-7", "SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.failed_logins
 

@@ -42,6 +42,12 @@
 #         window_minutes: $window_minutes
 #         over: $max_additions
 #         ids: 1000
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-2(4)"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 2
 package orgscan.detect.group_add_repeat
 

@@ -17,6 +17,12 @@
 #     - Limit who holds the org-admin role and review this log monthly.
 #   data:
 #     events: [user_logged_in_as_user]
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.2", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AC-6(9)"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.impersonation
 

@@ -31,6 +31,12 @@
 #         by: [actor]
 #         min_kmh: $max_kmh
 #         min_km: $min_km
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.AE-02"]
 #   version: 1
 package orgscan.detect.impossible_travel
 

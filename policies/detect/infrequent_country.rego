@@ -34,6 +34,12 @@
 #         min_days_before: $baseline_days
 #         max_share: $max_share
 #         limit: 100000
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.AE-02"]
 #   version: 1
 package orgscan.detect.infrequent_country
 

@@ -34,6 +34,12 @@
 #         min_count: $max_logins
 #         min_history: 0
 #         ids: 1000
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 2
 package orgscan.detect.login_burst
 

@@ -36,6 +36,12 @@
 #           ip_not_in: ["@ip_allowlist", $trusted_ips]
 #         per_key: true
 #         limit: 100000
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16", "8.20"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4", "AC-17"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 2
 package orgscan.detect.login_outside_allowlist
 

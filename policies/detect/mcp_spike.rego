@@ -34,6 +34,12 @@
 #         factor: $factor
 #         min_count: $min_count
 #         min_history: $min_history
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.mcp_spike
 

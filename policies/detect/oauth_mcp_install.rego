@@ -25,6 +25,12 @@
 #       installs:
 #         kind: select
 #         actions: [set:oauth_install]
+#   frameworks:
+#     cis-controls-v8: ["2.3"]
+#     iso27001-2022: ["8.16", "8.19"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["CM-11", "SI-4"]
+#     nist-csf-2: ["DE.CM-09"]
 #   version: 1
 package orgscan.detect.oauth_mcp_install
 

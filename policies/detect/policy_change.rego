@@ -23,6 +23,12 @@
 #   config:
 #     # Actions that weaken protection: findings holding one are raised to high severity.
 #     weakening: [policy_deleted, policy_disabled, auth_policy_deleted, twosv_unenforced, twosv_disabled_for_user, saml_policy_deleted, saml_config_deleted, data_security_policy_deleted, data_security_policy_deactivated, data_security_policy_rule_removed, data_security_policy_all_coverage_removed, user_created_activity_disabled]
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.16", "8.32"]
+#     soc2: ["CC7.2", "CC8.1"]
+#     nist-800-53-r5: ["AU-6", "CM-3"]
+#     nist-csf-2: ["DE.CM-09"]
 #   version: 1
 package orgscan.detect.policy_change
 

@@ -32,6 +32,12 @@
 #         where:
 #           country_code: $countries
 #         limit: 100000
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.risky_country
 

@@ -32,6 +32,12 @@
 #         value: ip
 #         where:
 #           ip_in: $suspicious_ips
+#   frameworks:
+#     cis-controls-v8: ["13.1"]
+#     iso27001-2022: ["5.7", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["SI-4"]
+#     nist-csf-2: ["DE.CM-03", "DE.AE-02"]
 #   version: 1
 package orgscan.detect.suspicious_ip
 

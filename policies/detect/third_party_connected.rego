@@ -23,6 +23,12 @@
 #       connections:
 #         kind: select
 #         actions: [set:third_party_connect]
+#   frameworks:
+#     cis-controls-v8: ["15.6"]
+#     iso27001-2022: ["5.22", "8.16"]
+#     soc2: ["CC9.2"]
+#     nist-800-53-r5: ["SA-9", "SI-4"]
+#     nist-csf-2: ["DE.CM-06"]
 #   version: 1
 package orgscan.detect.third_party_connected
 

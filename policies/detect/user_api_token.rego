@@ -17,6 +17,12 @@
 #     - Consider blocking users from creating API tokens and prefer OAuth apps with scoped access.
 #   data:
 #     events: [ts_api_token_creation]
+#   frameworks:
+#     cis-controls-v8: ["8.11"]
+#     iso27001-2022: ["8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-6"]
+#     nist-csf-2: ["DE.CM-03"]
 #   version: 1
 package orgscan.detect.user_api_token
 

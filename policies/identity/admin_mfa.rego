@@ -27,7 +27,12 @@
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.accountId, users.name, users.email, users.groups.name, users.claimStatus, users.mfaEnabled]
 #   config:
 #     sso_accounts_exempt: []
-#   frameworks: {cis-controls-v8: ["6.5"]}
+#   frameworks:
+#     cis-controls-v8: ["6.5"]
+#     iso27001-2022: ["8.2", "8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2(1)"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 2
 package orgscan.identity.admin_mfa
 

@@ -22,6 +22,12 @@
 #   data:
 #     api: [users, api_tokens]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.platformRoles, users.accountId, users.name, users.email]
+#   frameworks:
+#     cis-controls-v8: ["5.2"]
+#     iso27001-2022: ["5.17", "8.2"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-5"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.admin_tokens_without_expiry
 

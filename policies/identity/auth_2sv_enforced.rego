@@ -24,7 +24,12 @@
 #     - Update the attestation (authentication.two_step_enforced) and collect again.
 #   data:
 #     attestation: [authentication]
-#   frameworks: {cis-controls-v8: ["6.3"]}
+#   frameworks:
+#     cis-controls-v8: ["6.3"]
+#     iso27001-2022: ["8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2(1)", "IA-2(2)"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 1
 package orgscan.identity.auth_2sv_enforced
 

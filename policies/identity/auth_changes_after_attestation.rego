@@ -25,6 +25,12 @@
 #   data:
 #     attestation: [attested_at]
 #     events: [twosv_unenforced, twosv_enforced, twosv_disabled_for_user, auth_policy_created, auth_policy_updated, auth_policy_deleted, auth_policy_type_updated, default_auth_policy_updated, set_session_policy, password_policy_changed, saml_config_created, saml_config_updated, saml_config_deleted, saml_policy_changed, saml_policy_deleted, gsync_sso_enabled, gsync_sso_disabled]
+#   frameworks:
+#     cis-controls-v8: ["4.1"]
+#     iso27001-2022: ["8.9", "8.32"]
+#     soc2: ["CC8.1"]
+#     nist-800-53-r5: ["CM-3", "CM-6"]
+#     nist-csf-2: ["PR.PS-01"]
 #   version: 1
 package orgscan.identity.auth_changes_after_attestation
 

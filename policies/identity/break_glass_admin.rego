@@ -25,6 +25,12 @@
 #     api: [users]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.platformRoles, users.accountId, users.name, users.email, users.groups.name]
 #     attestation: [authentication.sso_enforced]
+#   frameworks:
+#     cis-controls-v8: ["5.4"]
+#     iso27001-2022: ["8.2"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-2"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.identity.break_glass_admin
 

@@ -22,6 +22,12 @@
 #     - Remove domains the company no longer owns.
 #   data:
 #     api: [domains]
+#   frameworks:
+#     cis-controls-v8: ["5.6"]
+#     iso27001-2022: ["5.16"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-4"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.domains_verified
 

@@ -27,7 +27,12 @@
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.accountId, users.name, users.email, users.groups.name, users.lastActive, users.productAccess, users.addedToOrg, users.claimStatus, users.platformRoles]
 #   config:
 #     dormant_days: 90
-#   frameworks: {cis-controls-v8: ["5.3"]}
+#   frameworks:
+#     cis-controls-v8: ["5.3"]
+#     iso27001-2022: ["5.18"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2(3)"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.dormant_accounts
 

@@ -26,7 +26,12 @@
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.accountId, users.name, users.email, users.groups.name, users.lastActive, users.productAccess, users.addedToOrg]
 #   config:
 #     dormant_days: 90
-#   frameworks: {cis-controls-v8: ["5.3"]}
+#   frameworks:
+#     cis-controls-v8: ["5.3"]
+#     iso27001-2022: ["5.18", "8.2"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2(3)"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.identity.dormant_admins
 

@@ -23,7 +23,12 @@
 #     attestation: [authentication.idle_session_timeout_minutes]
 #   config:
 #     max_idle_session_minutes: 480
-#   frameworks: {cis-controls-v8: ["4.3"]}
+#   frameworks:
+#     cis-controls-v8: ["4.3"]
+#     iso27001-2022: ["8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-12"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 1
 package orgscan.identity.idle_session
 

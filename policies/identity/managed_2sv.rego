@@ -27,7 +27,12 @@
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.claimStatus, users.accountId, users.name, users.email, users.groups.name, users.mfaEnabled]
 #   config:
 #     exempt_accounts: []
-#   frameworks: {cis-controls-v8: ["6.3", "6.4"]}
+#   frameworks:
+#     cis-controls-v8: ["6.3", "6.4"]
+#     iso27001-2022: ["8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2", "IA-2(2)"]
+#     nist-csf-2: ["PR.AA-03"]
 #   version: 1
 package orgscan.identity.managed_2sv
 

@@ -29,7 +29,12 @@
 #     max_org_admins: 5
 #     max_org_admin_share: 0.1
 #     min_users_for_share: 20
-#   frameworks: {cis-controls-v8: ["5.4"]}
+#   frameworks:
+#     cis-controls-v8: ["5.4"]
+#     iso27001-2022: ["8.2"]
+#     soc2: ["CC6.3"]
+#     nist-800-53-r5: ["AC-6(5)"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.identity.org_admin_count
 

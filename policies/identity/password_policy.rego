@@ -26,7 +26,12 @@
 #   config:
 #     min_password_length: 12
 #     min_password_strength: good
-#   frameworks: {cis-controls-v8: ["5.2"]}
+#   frameworks:
+#     cis-controls-v8: ["5.2"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-5(1)"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.password_policy
 

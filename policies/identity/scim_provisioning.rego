@@ -23,7 +23,12 @@
 #     - Set sso.scim_provisioning = true in the attestation.
 #   data:
 #     attestation: [sso]
-#   frameworks: {cis-controls-v8: ["5.3", "6.2"]}
+#   frameworks:
+#     cis-controls-v8: ["5.3", "5.6", "6.2"]
+#     iso27001-2022: ["5.16", "5.18"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2(1)"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.scim_provisioning
 

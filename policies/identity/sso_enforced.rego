@@ -23,7 +23,12 @@
 #     - Keep a break-glass org admin on a separate policy without SSO (with 2SV) and list it in the attestation's exempt_accounts.
 #   data:
 #     attestation: [authentication.sso_enforced]
-#   frameworks: {cis-controls-v8: ["6.7", "12.5"]}
+#   frameworks:
+#     cis-controls-v8: ["6.7", "12.5"]
+#     iso27001-2022: ["5.16", "8.5"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-2", "IA-8"]
+#     nist-csf-2: ["PR.AA-03", "PR.AA-04"]
 #   version: 1
 package orgscan.identity.sso_enforced
 

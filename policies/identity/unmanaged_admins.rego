@@ -23,7 +23,12 @@
 #   data:
 #     api: [users]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.platformRoles, users.claimStatus, users.accountId, users.name, users.email]
-#   frameworks: {cis-controls-v8: ["5.4", "6.5"]}
+#   frameworks:
+#     cis-controls-v8: ["5.4", "6.5"]
+#     iso27001-2022: ["8.2"]
+#     soc2: ["CC6.3"]
+#     nist-800-53-r5: ["AC-2", "AC-6(5)"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.identity.unmanaged_admins
 

@@ -26,6 +26,12 @@
 #   data:
 #     api: [users, domains]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountType, users.claimStatus, users.accountId, users.name, users.email]
+#   frameworks:
+#     cis-controls-v8: ["5.1", "5.6"]
+#     iso27001-2022: ["5.16"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.identity.unmanaged_on_verified_domains
 

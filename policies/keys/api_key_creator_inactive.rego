@@ -22,6 +22,12 @@
 #   data:
 #     api: [users, api_keys]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountId, users.name, users.email, users.platformRoles]
+#   frameworks:
+#     cis-controls-v8: ["6.2"]
+#     iso27001-2022: ["5.18"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2", "PS-4"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.api_key_creator_inactive
 

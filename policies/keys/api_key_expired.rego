@@ -19,6 +19,12 @@
 #     - Check that nothing still depends on the listed key (its integration should have a newer key), then revoke it.
 #   data:
 #     api: [api_keys]
+#   frameworks:
+#     cis-controls-v8: ["5.5"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["IA-5"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.api_key_expired
 

@@ -22,7 +22,12 @@
 #     api: [api_keys]
 #   config:
 #     max_lifetime_months: 12
-#   frameworks: {cis-controls-v8: ["5.2"]}
+#   frameworks:
+#     cis-controls-v8: ["5.2"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-5"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.api_key_lifetime
 

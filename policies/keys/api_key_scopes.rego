@@ -21,7 +21,12 @@
 #     - Switch the integration to the new key and revoke the listed key without scopes.
 #   data:
 #     api: [api_keys]
-#   frameworks: {cis-controls-v8: ["6.8"]}
+#   frameworks:
+#     cis-controls-v8: ["6.8"]
+#     iso27001-2022: ["8.2"]
+#     soc2: ["CC6.3"]
+#     nist-800-53-r5: ["AC-6"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.keys.api_key_scopes
 

@@ -29,6 +29,12 @@
 #         actions: [ts_api_token_creation]
 #         where: {after: "@attested_at"}
 #         limit: 1000
+#   frameworks:
+#     cis-controls-v8: ["6.8"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["AC-6", "IA-5"]
+#     nist-csf-2: ["PR.AA-05"]
 #   version: 1
 package orgscan.keys.token_creation_open
 

@@ -22,7 +22,12 @@
 #   data:
 #     api: [users, api_tokens]
 #     fields: [users.status, users.accountStatus, users.membershipStatus, users.forDeletion, users.accountId, users.name, users.email, users.deactivatedOn]
-#   frameworks: {cis-controls-v8: ["5.3", "6.2"]}
+#   frameworks:
+#     cis-controls-v8: ["5.3", "6.2"]
+#     iso27001-2022: ["5.18"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2", "PS-4"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.token_owner_inactive
 

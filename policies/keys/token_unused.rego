@@ -21,7 +21,12 @@
 #     api: [api_tokens]
 #   config:
 #     unused_days: 90
-#   frameworks: {cis-controls-v8: ["5.3"]}
+#   frameworks:
+#     cis-controls-v8: ["5.3"]
+#     iso27001-2022: ["5.18"]
+#     soc2: ["CC6.2"]
+#     nist-800-53-r5: ["AC-2(3)"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.token_unused
 

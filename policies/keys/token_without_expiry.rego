@@ -21,7 +21,12 @@
 #     - Ask each owner to create a replacement token with an expiry date at id.atlassian.com > Security > API tokens, then revoke the listed legacy token.
 #   data:
 #     api: [api_tokens]
-#   frameworks: {cis-controls-v8: ["5.2"]}
+#   frameworks:
+#     cis-controls-v8: ["5.2"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-5"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.token_without_expiry
 

@@ -22,6 +22,12 @@
 #     api: [api_tokens]
 #   config:
 #     max_tokens_per_user: 3
+#   frameworks:
+#     cis-controls-v8: ["5.5"]
+#     iso27001-2022: ["5.17"]
+#     soc2: ["CC6.1"]
+#     nist-800-53-r5: ["IA-5"]
+#     nist-csf-2: ["PR.AA-01"]
 #   version: 1
 package orgscan.keys.tokens_per_user
 

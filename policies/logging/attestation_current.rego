@@ -23,6 +23,12 @@
 #     attestation: [attested_at]
 #   config:
 #     max_age_days: 180
+#   frameworks:
+#     cis-controls-v8: ["4.1"]
+#     iso27001-2022: ["5.36"]
+#     soc2: ["CC4.1"]
+#     nist-800-53-r5: ["CA-7"]
+#     nist-csf-2: ["PR.PS-01"]
 #   version: 1
 package orgscan.logging.attestation_current
 

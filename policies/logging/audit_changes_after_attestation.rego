@@ -23,6 +23,12 @@
 #   data:
 #     attestation: [attested_at]
 #     events: [user_created_activity_disabled, user_created_activity_enabled, audit_log_webhook_created, audit_log_webhook_updated, audit_log_webhook_deleted]
+#   frameworks:
+#     cis-controls-v8: ["8.1"]
+#     iso27001-2022: ["8.15", "8.32"]
+#     soc2: ["CC8.1"]
+#     nist-800-53-r5: ["AU-9", "CM-3"]
+#     nist-csf-2: ["PR.PS-01"]
 #   version: 1
 package orgscan.logging.audit_changes_after_attestation
 

@@ -24,7 +24,12 @@
 #     api: [events]
 #   config:
 #     max_silence_hours: 24
-#   frameworks: {cis-controls-v8: ["8.2"]}
+#   frameworks:
+#     cis-controls-v8: ["8.2"]
+#     iso27001-2022: ["8.15"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-12"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.logging.audit_log_fresh
 

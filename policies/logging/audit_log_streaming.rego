@@ -22,7 +22,12 @@
 #     - Set audit_log.streaming_enabled = true and streaming_destination in the attestation.
 #   data:
 #     attestation: [audit_log.streaming_enabled]
-#   frameworks: {cis-controls-v8: ["8.9"]}
+#   frameworks:
+#     cis-controls-v8: ["8.9"]
+#     iso27001-2022: ["8.15", "8.16"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-9(2)"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.logging.audit_log_streaming
 

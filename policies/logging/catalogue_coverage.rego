@@ -25,6 +25,12 @@
 #     api: [event_actions]
 #   config:
 #     required_actions: [user_login, added_org_admin, removed_org_admin, user_granted_role, twosv_enforced, twosv_unenforced, auth_policy_updated, set_session_policy, password_policy_changed, saml_config_updated, api_token_created, ts_api_token_creation, policy_updated, policy_deleted, data_security_policy_deactivated, data_security_policy_deleted, user_created_activity_disabled, audit_log_webhook_deleted, managed_account_deactivated, user_added_to_group, user_logged_in_as_user, group_granted_admin_access, role_assignment_added_to_group, twosv_disabled_for_user, saml_config_deleted, policy_disabled, data_security_policy_rule_removed, jira_app_api_activity, confluence_app_api_activity]
+#   frameworks:
+#     cis-controls-v8: ["8.5"]
+#     iso27001-2022: ["8.15"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-2"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.logging.catalogue_coverage
 

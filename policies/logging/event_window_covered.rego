@@ -25,7 +25,12 @@
 #   config:
 #     min_avg_daily_events: 20
 #     weekend_factor: 10
-#   frameworks: {cis-controls-v8: ["8.2", "8.10"]}
+#   frameworks:
+#     cis-controls-v8: ["8.2", "8.10"]
+#     iso27001-2022: ["8.15"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-11"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.logging.event_window_covered
 

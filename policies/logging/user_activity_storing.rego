@@ -20,7 +20,12 @@
 #   remediation:
 #     - In admin.atlassian.com go to Insights > Audit log (Security > Audit log) and select Settings.
 #     - Turn on storing user-created activity (in-app data) for Jira and Confluence, then update audit_log.user_created_activity_enabled in the attestation.
-#   frameworks: {cis-controls-v8: ["8.2", "8.5"]}
+#   frameworks:
+#     cis-controls-v8: ["8.2", "8.5"]
+#     iso27001-2022: ["8.15"]
+#     soc2: ["CC7.2"]
+#     nist-800-53-r5: ["AU-2", "AU-3"]
+#     nist-csf-2: ["PR.PS-04"]
 #   version: 1
 package orgscan.logging.user_activity_storing
 

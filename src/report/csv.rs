@@ -45,7 +45,7 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
-fn row(out: &mut String, fields: &[&str]) {
+pub(super) fn row(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -22,7 +22,7 @@ const TEMPLATE: &str = include_str!("../../reports/report.html.hbs");
 const STYLE: &str = include_str!("../../reports/report.css");
 const SCRIPT: &str = include_str!("../../reports/report.js");
 /// Sections kept in their own files so that each can change without touching the others.
-const PARTIALS: [(&str, &str); 2] = [
+const PARTIALS: [(&str, &str); 3] = [
     (
         "summary",
         include_str!("../../reports/partials/summary.html.hbs"),
@@ -31,7 +31,12 @@ const PARTIALS: [(&str, &str); 2] = [
         "findings_table",
         include_str!("../../reports/partials/findings_table.html.hbs"),
     ),
+    (
+        "compliance",
+        include_str!("../../reports/partials/compliance.html.hbs"),
+    ),
 ];
+
 
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
@@ -97,6 +102,15 @@ pub fn content_security_policy() -> String {
 }
 
 pub fn render_html(report: &Report) -> Result<String, HtmlError> {
+    render_html_with(report, &[])
+}
+
+/// The report with a compliance section per framework (`--compliance`), none when `compliance`
+/// is empty.
+pub fn render_html_with(
+    report: &Report,
+    compliance: &[super::compliance::ComplianceReport],
+) -> Result<String, HtmlError> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     // HTML escaping, then control characters as visible `\u{1b}` text (safe_text).
@@ -109,8 +123,24 @@ pub fn render_html(report: &Report) -> Result<String, HtmlError> {
     }
     hb.register_template_string("report", TEMPLATE)
         .map_err(|e| HtmlError(e.to_string()))?;
-    hb.render("report", &view_model(report))
+    let mut view = view_model(report);
+    let anchor = |id: &str| control_anchor(report, id);
+    let section = super::compliance_html::compliance_view(compliance, &anchor);
+    if let Value::Object(v) = &mut view {
+        v.insert("compliance".into(), Value::Array(section));
+    }
+    hb.render("report", &view)
         .map_err(|e| HtmlError(e.to_string()))
+}
+
+/// The HTML id of a control's entry: the control id itself (`#ATL-IDN-002`), when the report
+/// holds that control.
+fn control_anchor(report: &Report, id: &str) -> Option<String> {
+    report
+        .controls
+        .iter()
+        .any(|c| c.id == id)
+        .then(|| id.to_string())
 }
 
 fn fmt_points(p: f64) -> String {
@@ -131,7 +161,7 @@ fn fmt_count(n: f64) -> String {
 }
 
 /// At most `max` characters, with a note of the full length when clipped.
-fn clip(text: &str, max: usize) -> String {
+pub(super) fn clip(text: &str, max: usize) -> String {
     super::text::clip_with(text, max, |n| format!("… ({n} characters in all)"))
 }
 

@@ -38,6 +38,16 @@ pub fn md_text(text: &str) -> String {
 }
 
 /// Text shortened to at most `max` characters, with an ellipsis when cut.
+/// A control's framework references on one line: `soc2 CC6.1; nist-csf-2 PR.AA-03, PR.AA-05`.
+fn framework_refs(frameworks: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    frameworks
+        .iter()
+        .filter(|(_, refs)| !refs.is_empty())
+        .map(|(f, refs)| format!("{f} {}", refs.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 pub fn render_markdown(report: &Report) -> String {
     let mut md = String::new();
     let org = report.org.name.as_deref().unwrap_or(&report.org.id);
@@ -139,16 +149,17 @@ pub fn render_markdown(report: &Report) -> String {
         .collect();
     if !failed.is_empty() {
         md.push_str("### Failed controls, by points left\n\n");
-        md.push_str("| Control | Title | Severity | Open findings | Points left |\n| --- | --- | --- | ---: | ---: |\n");
+        md.push_str("| Control | Title | Severity | Open findings | Points left | Frameworks |\n| --- | --- | --- | ---: | ---: | --- |\n");
         for c in failed.iter().take(ROWS_SHOWN) {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 md_text(&c.id),
                 md_text(&clip(&c.title, 120)),
                 c.severity,
                 c.finding_count - c.waived_count,
-                round2(c.points_left)
+                round2(c.points_left),
+                md_text(&clip(&framework_refs(&c.frameworks), 400))
             );
         }
         if failed.len() > ROWS_SHOWN {

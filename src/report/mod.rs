@@ -1,5 +1,7 @@
 //! Report renderers. `model` defines the public JSON document; each format renders from it.
 
+pub mod compliance;
+pub mod compliance_html;
 pub mod csv;
 pub mod diff;
 pub mod fixture;
@@ -116,24 +118,52 @@ pub fn write_reports(
     formats: &[Format],
     out: &Path,
 ) -> Result<WrittenReports, ReportError> {
+    write_report_set(report, formats, &[], out)
+}
+
+/// `write_reports` plus, per compliance view (`--compliance`), `compliance-<id>.json` and
+/// `compliance-<id>.csv`, and a compliance section in report.html.
+pub fn write_report_set(
+    report: &Report,
+    formats: &[Format],
+    compliance: &[compliance::ComplianceReport],
+    out: &Path,
+) -> Result<WrittenReports, ReportError> {
     let mut unique: Vec<Format> = Vec::new();
     for f in formats {
         if !unique.contains(f) {
             unique.push(*f);
         }
     }
-    let rendered: Vec<(Format, String)> = unique
+    let mut rendered: Vec<(String, String)> = unique
         .iter()
-        .map(|f| render(report, *f).map(|text| (*f, text)))
+        .map(|f| {
+            let text = match f {
+                Format::Html => Ok(html::render_html_with(report, compliance)?),
+                _ => render(report, *f),
+            };
+            text.map(|text| (f.file_name().to_string(), text))
+        })
         .collect::<Result<_, _>>()?;
+    for view in compliance {
+        let id = &view.framework.id;
+        rendered.push((
+            compliance::json_file_name(id),
+            compliance::render_compliance_json(view)?,
+        ));
+        rendered.push((
+            compliance::csv_file_name(id),
+            compliance::render_compliance_csv(view),
+        ));
+    }
     std::fs::create_dir_all(out).map_err(|source| ReportError::Io {
         path: out.display().to_string(),
         source,
     })?;
     let mut written = Vec::new();
-    for (format, text) in rendered {
-        let path = out.join(format.file_name());
-        let tmp = out.join(format!(".{}.tmp", format.file_name()));
+    for (name, text) in &rendered {
+        let path = out.join(name);
+        let tmp = out.join(format!(".{name}.tmp"));
         std::fs::write(&tmp, text.as_bytes()).map_err(|source| ReportError::Io {
             path: tmp.display().to_string(),
             source,
@@ -144,7 +174,7 @@ pub fn write_reports(
         })?;
         written.push(path);
     }
-    let names: Vec<&str> = unique.iter().map(|f| f.file_name()).collect();
+    let names: Vec<&str> = rendered.iter().map(|(name, _)| name.as_str()).collect();
     let removed = run_files::record_run(out, &names)?;
     Ok(WrittenReports { written, removed })
 }

@@ -2,8 +2,8 @@
 //! next run removes those it does not write again, so an old `report.sarif` never sits beside
 //! a newer `report.json` as if both described the same scan.
 //!
-//! Only names orgscan itself writes (`Format::file_name`) are ever removed: a user's own file
-//! in the directory stays, and a damaged or hostile list (`../x`, `/etc/passwd`, `notes.txt`)
+//! Only names orgscan itself writes (`Format::file_name`, `compliance-<id>.json|csv`) are ever
+//! removed: a user's own file in the directory stays, and a damaged or hostile list (`../x`, `/etc/passwd`, `notes.txt`)
 //! removes nothing. An unreadable list is treated as empty: when in doubt, keep files.
 
 use super::{Format, ReportError};
@@ -31,6 +31,7 @@ fn io_error(path: &Path, source: std::io::Error) -> ReportError {
 /// True for a name some orgscan run writes into a report directory.
 fn is_report_name(name: &str) -> bool {
     Format::ALL.iter().any(|f| f.file_name() == name)
+        || super::compliance::is_compliance_file_name(name)
 }
 
 /// The files an earlier run listed in `out`, or none when there is no readable list.

@@ -14,6 +14,8 @@ mod collect;
 mod collect_cli;
 mod collect_durable;
 mod collect_shapes;
+mod compliance_cli;
+mod compliance_drift;
 mod control_chars_cli;
 mod coverage_gate;
 mod detect;
