@@ -91,6 +91,7 @@ fn run_collect_then_scan(args: &crate::cli::RunArgs) -> anyhow::Result<u8> {
         dump_input: None,
         quiet: args.collect.quiet,
         evaluation: args.evaluation.clone(),
+        fleet: Default::default(),
     };
     let scan_code = scan(&scan_args)?;
     Ok(if collect_code == EXIT_INCOMPLETE {
@@ -140,13 +141,12 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
     for w in &history_warnings {
         eprintln!("warning: {w}");
     }
-    let snapshot = load_target(args)?;
-    let redact = eval.redact.then(crate::redact::RedactKey::from_environment);
-    let outcome = run_scan(ScanRequest {
+    // One org's request; a fleet scan makes one per org.
+    let request = |snapshot: Snapshot, out: std::path::PathBuf| ScanRequest {
         snapshot,
         policy_dirs: eval.policies.clone(),
         include_shipped: !eval.no_default_policies,
-        config,
+        config: config.clone(),
         gate: crate::gate::GateRules {
             fail_on,
             exit_zero: eval.exit_zero,
@@ -154,13 +154,24 @@ fn scan(args: &ScanArgs) -> anyhow::Result<u8> {
         },
         now,
         timeout: Duration::from_secs_f64(eval.policy_timeout),
-        formats,
-        out: args.out.clone(),
+        formats: formats.clone(),
+        out,
+        dump_input: None,
+        baseline: None,
+        fail_on_new: false,
+        history: Vec::new(),
+        redact: eval.redact.then(crate::redact::RedactKey::from_environment),
+    };
+    if args.fleet.fleet.is_some() {
+        return crate::fleet_cmd::scan(args, &request);
+    }
+    let snapshot = load_target(args)?;
+    let outcome = run_scan(ScanRequest {
         dump_input: args.dump_input.clone(),
         baseline,
         fail_on_new: eval.fail_on_new,
         history,
-        redact,
+        ..request(snapshot, args.out.clone())
     })?;
     for w in &outcome.report.warnings {
         eprintln!("warning: {w}");

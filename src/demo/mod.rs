@@ -28,6 +28,7 @@
 
 pub mod catalogue;
 pub mod events;
+pub mod fleet;
 pub mod geo;
 mod incidents;
 pub mod json;
@@ -230,7 +231,12 @@ pub fn demo_facts() -> DemoFacts {
 /// Writes the demo to `dir` through `SnapshotWriter`, so `load_snapshot(dir)` reads back the
 /// same collections and the same event bytes. Returns the directory written.
 pub fn write_demo(dir: &Path) -> Result<PathBuf, SnapshotError> {
-    let snapshot = demo_snapshot();
+    write_demo_snapshot(&demo_snapshot(), dir)
+}
+
+/// Writes a generated snapshot (the demo org, or a demo fleet member from `fleet`) to `dir`;
+/// a collection the manifest marks unavailable is recorded as such, not written.
+pub fn write_demo_snapshot(snapshot: &Snapshot, dir: &Path) -> Result<PathBuf, SnapshotError> {
     let mut writer = SnapshotWriter::create(dir)?;
     let provenance = |collection: Collection| {
         snapshot
@@ -247,9 +253,13 @@ pub fn write_demo(dir: &Path) -> Result<PathBuf, SnapshotError> {
         value: &T,
         records: usize,
     ) -> Result<(), SnapshotError> {
+        if provenance.status != crate::snapshot::CollectionStatus::Collected {
+            writer.mark_unavailable(collection, provenance);
+            return Ok(());
+        }
         writer.write_collection(collection, value, records as u64, provenance)
     }
-    let s = &snapshot;
+    let s = snapshot;
     let w = &mut writer;
     if let Some(org) = &s.org {
         put(w, provenance(Collection::Org), Collection::Org, org, 1)?;
