@@ -96,6 +96,27 @@ pub struct ScanArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub evaluation: EvaluationArgs,
+    #[command(flatten)]
+    pub fleet: FleetScanArgs,
+}
+
+/// `scan --fleet`: many orgs at once and the portfolio report (README, "Many organizations").
+#[derive(Debug, Args, Clone, Default)]
+pub struct FleetScanArgs {
+    /// Scan a fleet: a directory of snapshot directories, or several snapshot directories.
+    /// Each org's reports go to OUT/<org-id>/, the portfolio to OUT/portfolio.json and .html.
+    #[arg(long, num_args = 0.., value_name = "DIR", conflicts_with = "snapshot",
+          value_parser = clap::builder::OsStringValueParser::new().try_map(snapshot_dir))]
+    pub fleet: Option<Vec<PathBuf>>,
+    /// With --fleet and no DIR: scan seeded demo orgs of different postures instead.
+    #[arg(long, requires = "fleet")]
+    pub demo: bool,
+    /// With --demo: how many demo orgs (postures repeat after three).
+    #[arg(long, value_name = "N", requires = "demo", default_value_t = 3)]
+    pub demo_orgs: usize,
+    /// With --fleet: orgs scanned at the same time (default: the number of CPU cores).
+    #[arg(long, value_name = "N", requires = "fleet")]
+    pub parallel: Option<usize>,
 }
 
 /// How a snapshot is evaluated and reported: shared by `scan` and `run`.

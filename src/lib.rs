@@ -10,6 +10,8 @@ pub mod cli_docs;
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod fleet;
+pub mod fleet_cmd;
 pub mod framework;
 pub mod gate;
 pub mod policy;

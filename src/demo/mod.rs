@@ -28,6 +28,7 @@
 
 pub mod catalogue;
 pub mod events;
+pub mod fleet;
 pub mod geo;
 mod incidents;
 pub mod json;
@@ -235,7 +236,12 @@ pub fn demo_facts() -> DemoFacts {
 /// Writes the demo to `dir` through `SnapshotWriter`, so `load_snapshot(dir)` reads back the
 /// same collections and the same event bytes. Returns the directory written.
 pub fn write_demo(dir: &Path) -> Result<PathBuf, SnapshotError> {
-    let snapshot = demo_snapshot();
+    write_demo_snapshot(&demo_snapshot(), dir)
+}
+
+/// Writes a generated snapshot (the demo org, or a demo fleet member from `fleet`) to `dir`;
+/// a collection the manifest marks unavailable is recorded as such, not written.
+pub fn write_demo_snapshot(snapshot: &Snapshot, dir: &Path) -> Result<PathBuf, SnapshotError> {
     let mut writer = SnapshotWriter::create(dir)?;
     let provenance = |collection: Collection| {
         snapshot
@@ -246,8 +252,12 @@ pub fn write_demo(dir: &Path) -> Result<PathBuf, SnapshotError> {
             .unwrap_or_else(|| Provenance::unavailable("demo", "not built", None))
     };
     for spec in &COLLECTIONS {
-        if let Some((items, records)) = (spec.stored)(&snapshot) {
-            let provenance = provenance(spec.collection);
+        let provenance = provenance(spec.collection);
+        if provenance.status != crate::snapshot::CollectionStatus::Collected {
+            writer.mark_unavailable(spec.collection, provenance);
+            continue;
+        }
+        if let Some((items, records)) = (spec.stored)(snapshot) {
             writer.write_collection(spec.collection, &items, records, provenance)?;
         }
     }

@@ -11,6 +11,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod portfolio;
+pub mod portfolio_html;
 pub mod run_files;
 pub mod sarif;
 pub mod text;

@@ -20,6 +20,7 @@ mod control_chars_cli;
 mod coverage_gate;
 mod detect;
 mod distribution;
+mod fleet_cli;
 mod hostile_events;
 mod import_cli;
 mod opa_parity;
