@@ -3,6 +3,7 @@
 //! produces one atomically.
 
 pub mod attestation;
+pub mod event_file;
 pub mod event_line;
 pub mod load;
 pub mod manifest;
