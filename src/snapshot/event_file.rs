@@ -11,9 +11,10 @@
 use super::SnapshotError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 pub const PLAIN_FILE: &str = "events.ndjson";
 pub const ZSTD_FILE: &str = "events.ndjson.zst";
@@ -116,7 +117,13 @@ impl Frames {
                 let rx = std::sync::Arc::clone(&work_rx);
                 let tx = done_tx.clone();
                 std::thread::spawn(move || {
-                    let mut compressor = match zstd::bulk::Compressor::new(ZSTD_LEVEL) {
+                    // Each frame carries its content checksum: a damaged frame fails to
+                    // decode instead of yielding other text.
+                    let made = zstd::bulk::Compressor::new(ZSTD_LEVEL).and_then(|mut c| {
+                        c.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
+                        Ok(c)
+                    });
+                    let mut compressor = match made {
                         Ok(c) => Some(c),
                         Err(e) => {
                             let _ = tx.send((0, Err(e)));
@@ -288,6 +295,94 @@ impl EventFileWriter {
     }
 }
 
+/// The events file a manifest lists (either form), with its entry.
+pub fn listed(
+    files: &BTreeMap<String, super::FileEntry>,
+) -> Option<(EventsFormat, &super::FileEntry)> {
+    EventsFormat::ALL
+        .into_iter()
+        .find_map(|f| files.get(f.file_name()).map(|entry| (f, entry)))
+}
+
+/// The form of a stored events file, told by its name.
+pub fn format_of_path(path: &Path) -> EventsFormat {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .and_then(EventsFormat::of_file_name)
+        .unwrap_or(EventsFormat::Ndjson)
+}
+
+struct Tap {
+    raw: Box<dyn Read + Send>,
+    hasher: Sha256,
+    /// A read failed: the hash does not cover the whole file.
+    failed: bool,
+}
+
+/// The stored bytes of an events file, hashed in file order as any reader (the decoder)
+/// pulls them: verifying the file against the manifest costs no second read.
+#[derive(Clone)]
+pub struct StoredBytes(Arc<Mutex<Tap>>);
+
+impl Read for StoredBytes {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let mut tap = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("events reader poisoned"))?;
+        match tap.raw.read(out) {
+            Ok(n) => {
+                tap.hasher.update(&out[..n]);
+                Ok(n)
+            }
+            Err(e) => {
+                tap.failed |= e.kind() != std::io::ErrorKind::Interrupted;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl StoredBytes {
+    /// The sha256 of the whole stored file. What a stopped pass (a bad line, a damaged frame)
+    /// left unread is read here, hashed only, so a damaged file is named by its hash; `None`
+    /// when the file could not be read to its end.
+    pub fn finish(mut self) -> Option<String> {
+        let mut buf = vec![0u8; 256 << 10];
+        loop {
+            match self.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        let tap = self.0.lock().ok()?;
+        if tap.failed {
+            return None;
+        }
+        Some(hex::encode(tap.hasher.clone().finalize()))
+    }
+}
+
+/// Opens stored events bytes `raw` in `format`: the NDJSON they hold, and the tap that hashes
+/// the stored bytes. zstd frames are decoded one after another (any number of them).
+pub fn decode(
+    raw: Box<dyn Read + Send>,
+    format: EventsFormat,
+) -> std::io::Result<(Box<dyn Read + Send>, StoredBytes)> {
+    let stored = StoredBytes(Arc::new(Mutex::new(Tap {
+        raw,
+        hasher: Sha256::new(),
+        failed: false,
+    })));
+    let ndjson: Box<dyn Read + Send> = match format {
+        EventsFormat::Ndjson => Box::new(stored.clone()),
+        EventsFormat::Zstd => Box::new(zstd::stream::read::Decoder::new(stored.clone())?),
+    };
+    Ok((ndjson, stored))
+}
+
 /// Splits `bytes` (the start of a compressed events file, or all of it) into whole zstd frames:
 /// the length of the first frame when it is complete in `bytes`, `Ok(None)` when more bytes are
 /// needed, or an error when the bytes are not a zstd frame.
@@ -353,6 +448,47 @@ mod tests {
             };
             assert_eq!(text, expected, "{format:?}");
         }
+    }
+
+    #[test]
+    fn decoding_hashes_the_stored_bytes_even_of_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text: String = lines(20_000).iter().map(|l| format!("{l}\n")).collect();
+        for format in EventsFormat::ALL {
+            let path = dir.path().join(format.file_name());
+            let mut w = EventFileWriter::create(&path, format).unwrap();
+            for l in text.lines() {
+                w.write_line(l).unwrap();
+            }
+            let written = w.finish().unwrap();
+            assert_eq!(format_of_path(&path), format);
+            let file = std::fs::File::open(&path).unwrap();
+            let (mut ndjson, stored) = decode(Box::new(file), format).unwrap();
+            let mut out = String::new();
+            ndjson.read_to_string(&mut out).unwrap();
+            assert_eq!(out, text);
+            assert_eq!(stored.finish(), Some(written.sha256.clone()));
+            // Stopped early: the rest is hashed by `finish`.
+            let file = std::fs::File::open(&path).unwrap();
+            let (mut ndjson, stored) = decode(Box::new(file), format).unwrap();
+            ndjson.read_exact(&mut [0u8; 100]).unwrap();
+            assert_eq!(stored.finish(), Some(written.sha256));
+        }
+        // A flipped byte in a compressed file: decoding fails, the hash still covers it all.
+        let path = dir.path().join(ZSTD_FILE);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0xff;
+        let (mut ndjson, stored) = decode(
+            Box::new(std::io::Cursor::new(bytes.clone())),
+            EventsFormat::Zstd,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        let read = ndjson.read_to_end(&mut out);
+        let expected = hex::encode(Sha256::digest(&bytes));
+        assert_eq!(stored.finish(), Some(expected));
+        assert!(read.is_err() || out != text.as_bytes());
     }
 
     #[test]
