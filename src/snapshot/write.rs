@@ -202,6 +202,7 @@ impl SnapshotWriter {
             FileEntry {
                 sha256: sha256_hex(&bytes),
                 records: record_count,
+                compression: None,
             },
         );
         self.collections.insert(collection, provenance);
@@ -253,6 +254,7 @@ impl SnapshotWriter {
             FileEntry {
                 sha256: written.sha256,
                 records: count,
+                compression: format.compression(),
             },
         );
         self.collections.insert(Collection::Events, provenance);

@@ -13,6 +13,7 @@ mod collect;
 mod collect_cli;
 mod collect_durable;
 mod collect_shapes;
+mod compressed_snapshot;
 mod control_chars_cli;
 mod coverage_gate;
 mod detect;
