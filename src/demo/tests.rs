@@ -704,12 +704,10 @@ fn write_demo_round_trips_collection_by_collection() {
     assert_eq!(written, dir);
     let loaded = load_snapshot(&dir).unwrap();
     let demo = &shared().0.snapshot;
-    // On disk the events are compressed (the default); in memory they are the NDJSON itself.
+    // On disk the events are stored in the default format; in memory they are the NDJSON.
+    let format = crate::snapshot::event_file::EventsFormat::DEFAULT;
     let mut on_disk = loaded.manifest.clone();
-    let stored = on_disk
-        .files
-        .remove("events.ndjson.zst")
-        .expect("compressed events");
+    let stored = on_disk.files.remove(format.file_name()).expect("events");
     let mut in_memory = demo.manifest.clone();
     let plain = in_memory
         .files
@@ -717,7 +715,7 @@ fn write_demo_round_trips_collection_by_collection() {
         .expect("demo events");
     assert_eq!(on_disk, in_memory);
     assert_eq!(stored.records, plain.records);
-    assert_eq!(stored.compression.as_deref(), Some("zstd"));
+    assert_eq!(stored.compression, format.compression());
     assert_eq!(loaded.org, demo.org);
     assert_eq!(loaded.directories, demo.directories);
     assert_eq!(loaded.users, demo.users);
@@ -734,11 +732,7 @@ fn write_demo_round_trips_collection_by_collection() {
         panic!("events on disk");
     };
     let file = std::fs::File::open(path).unwrap();
-    let (mut decoded, _) = crate::snapshot::event_file::decode(
-        Box::new(file),
-        crate::snapshot::event_file::EventsFormat::Zstd,
-    )
-    .unwrap();
+    let (mut decoded, _) = crate::snapshot::event_file::decode(Box::new(file), format).unwrap();
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut decoded, &mut bytes).unwrap();
     assert_eq!(bytes, ndjson(demo));

@@ -38,7 +38,7 @@ pub enum EventsFormat {
 
 impl EventsFormat {
     /// What `collect`, `import-events` and `demo` write unless told otherwise.
-    pub const DEFAULT: EventsFormat = EventsFormat::Zstd;
+    pub const DEFAULT: EventsFormat = EventsFormat::Ndjson;
     pub const ALL: [EventsFormat; 2] = [EventsFormat::Zstd, EventsFormat::Ndjson];
 
     pub fn file_name(self) -> &'static str {
