@@ -6,6 +6,13 @@
 #                                 #   takes more than OPA_LIMIT seconds (default 600)
 #   SIZES="1000000" OPA_SIZES="10000 100000" bench/scan.sh
 #   PACK_ARGS="--no-default-policies --policies DIR" bench/scan.sh   # another pack
+#   SIZES="1000000 10000000 100000000" OPA_SIZES= bench/scan.sh       # with the 10^8 row
+#   FORMATS="zstd ndjson" SIZES=1000000 OPA_SIZES= bench/scan.sh     # compressed vs plain
+#
+# Snapshots store their events as FORMATS says (default zstd: the generator writes
+# events.ndjson.zst directly, ~150 bytes/event, so 10^8 needs ~16 GB instead of 125 GB). Before
+# generating one, the free space in bench-out/ is checked against what it needs; a size that
+# does not fit is refused with both numbers.
 #
 # Prints a table: events, wall, CPU (user+sys), peak RSS, events/s; then the OPA rows and the ratio
 # OPA wall / orgscan wall at the largest size OPA finished. Peak RSS and times come from
@@ -19,6 +26,7 @@ OPA_SIZES=${OPA_SIZES-"1000 10000 100000 1000000"}
 OPA_LIMIT=${OPA_LIMIT:-600}
 # Extra `orgscan scan` arguments, e.g. a pack without one policy (word-split on purpose).
 PACK_ARGS=${PACK_ARGS:-}
+FORMATS=${FORMATS:-zstd}
 OUT=bench-out
 mkdir -p "$OUT"
 
@@ -26,12 +34,39 @@ cargo build --release --quiet --bin orgscan --example bench_snapshot
 BIN=target/release/orgscan
 GEN=target/release/examples/bench_snapshot
 
-snapshot() { # N -> dir
-  local n=$1 dir="$OUT/snap-$1"
+# Bytes a snapshot of N events needs on disk in FORMAT (measured: ~120 B/event compressed,
+# ~1,400 plain; with a margin).
+need_bytes() { # N FORMAT
+  case $2 in zstd) echo $(( $1 * 170 + 50000000 ));; *) echo $(( $1 * 1500 + 50000000 ));; esac
+}
+
+snapshot() { # N [FORMAT] -> dir
+  local n=$1 fmt=${2:-zstd}
+  local dir="$OUT/snap-$n"
+  [ "$fmt" = zstd ] || dir="$OUT/snap-$n-$fmt"
   if [ ! -f "$dir/manifest.json" ] || ! grep -q "\"records\": $n" "$dir/manifest.json"; then
-    "$GEN" --count "$n" --out "$dir" >&2
+    local need free
+    need=$(need_bytes "$n" "$fmt")
+    free=$(( $(df --output=avail -k "$OUT" | tail -1) * 1024 ))
+    printf "snapshot of %s events (%s) needs ~%s MB in %s; %s MB free\n" "$n" "$fmt" \
+      "$(( need / 1000000 ))" "$OUT" "$(( free / 1000000 ))" >&2
+    if [ "$need" -gt "$free" ]; then
+      echo "not enough disk for $n events: free $(( free / 1000000 )) MB, need $(( need / 1000000 )) MB" >&2
+      return 1
+    fi
+    rm -rf "$dir"
+    "$GEN" --count "$n" --out "$dir" --events-format "$fmt" >&2
   fi
   echo "$dir"
+}
+
+# Bytes of the stored events file of a snapshot dir.
+stored_bytes() {
+  local f
+  for f in "$1/events.ndjson.zst" "$1/events.ndjson"; do
+    [ -f "$f" ] && { stat -c %s "$f"; return; }
+  done
+  echo 0
 }
 
 # Runs a command under /usr/bin/time -v; prints "wall_s cpu_s rss_mb".
@@ -54,20 +89,23 @@ PY
 }
 
 printf "machine: %s cores, load average %s\n\n" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-10s %-9s %9s %9s %11s %12s\n" engine events wall_s cpu_s peak_rss_mb events/s
-declare -A ORG_WALL
+printf "%-10s %-6s %-9s %10s %7s %9s %9s %11s %12s\n" engine format events stored_mb B/event wall_s cpu_s peak_rss_mb events/s
 for n in $SIZES; do
-  dir=$(snapshot "$n")
-  read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n" --format json --exit-zero -q)
-  ORG_WALL[$n]=$wall
-  printf "%-10s %-9s %9s %9s %11s %12.0f\n" orgscan "$n" "$wall" "$cpu" "$rss" "$(python3 -c "print($n/max($wall,0.001))")"
+  for fmt in $FORMATS; do
+    dir=$(snapshot "$n" "$fmt") || continue
+    bytes=$(stored_bytes "$dir")
+    read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n-$fmt" --format json --exit-zero -q)
+    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f\n" orgscan "$fmt" "$n" \
+      "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$wall" "$cpu" "$rss" \
+      "$(python3 -c "print($n/max($wall,0.001))")"
+  done
 done
 
 bench/install-opa.sh >/dev/null
 last_opa=""
 timed_out=""
 for n in $OPA_SIZES; do
-  dir=$(snapshot "$n")
+  dir=$(snapshot "$n" ndjson)
   if ! res=$(timeout "$OPA_LIMIT" python3 bench/opa/run_raw.py "$dir"); then
     printf "%-10s %-9s %9s\n" opa "$n" ">${OPA_LIMIT}"
     timed_out=$n

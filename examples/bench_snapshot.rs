@@ -1,31 +1,44 @@
 //! Writes a benchmark snapshot: the demo org's configuration (users, policies, IP allowlist,
-//! event-action catalogue with the MCP/OAuth actions, …) with `events.ndjson` replaced by N
+//! event-action catalogue with the MCP/OAuth actions, …) with its events replaced by N
 //! seeded synthetic events from the demo's `EventGenerator` (≈1 KB each, 2,000 people, 30
 //! days), and the manifest updated (record count, sha256, window). Used by `bench/scan.sh`.
+//! The events are written compressed (`events.ndjson.zst`, straight from the generator: 10^8
+//! events need ~15 GB, not 125 GB) unless `--events-format ndjson`.
 //!
-//! `cargo run --release --example bench_snapshot -- --count 1000000 --out bench-out/snap-1000000`
+//! `cargo run --release --example bench_snapshot -- --count 1000000 --out bench-out/snap-1000000 [--events-format ndjson]`
 
 use orgscan::demo::json::MS_PER_DAY;
 use orgscan::demo::{EventGenerator, GeneratorConfig, COLLECTED_AT_MS};
+use orgscan::snapshot::event_file::{EventFileWriter, EventsFormat};
 use orgscan::snapshot::manifest::{Collection, EventWindow, FileEntry, Manifest, MANIFEST_FILE};
 use orgscan::snapshot::Timestamp;
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::PathBuf;
 
-struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Sha256,
+/// The generator's NDJSON bytes, handed to the events file writer a line at a time.
+struct Lines {
+    out: EventFileWriter,
+    carry: Vec<u8>,
 }
 
-impl<W: Write> Write for HashingWriter<W> {
+impl Write for Lines {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
+        self.carry.extend_from_slice(buf);
+        let Some(end) = self.carry.iter().rposition(|&b| b == b'\n') else {
+            return Ok(buf.len());
+        };
+        let rest = self.carry.split_off(end + 1);
+        let whole = std::mem::replace(&mut self.carry, rest);
+        let text = std::str::from_utf8(&whole).map_err(std::io::Error::other)?;
+        for line in text.lines() {
+            self.out
+                .write_line(line)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+        }
+        Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
+        Ok(())
     }
 }
 
@@ -40,6 +53,7 @@ fn run() -> Result<(), String> {
     let mut count: u64 = 1_000_000;
     let mut out = PathBuf::from("bench-out/snap");
     let mut actors = 2_000usize;
+    let mut format = EventsFormat::Zstd;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -52,6 +66,13 @@ fn run() -> Result<(), String> {
             }
             "--out" => out = PathBuf::from(value),
             "--actors" => actors = value.parse().map_err(|e| format!("--actors: {e}"))?,
+            "--events-format" => {
+                format = match value.as_str() {
+                    "zstd" => EventsFormat::Zstd,
+                    "ndjson" => EventsFormat::Ndjson,
+                    _ => return Err(format!("--events-format: zstd or ndjson, not {value}")),
+                }
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -63,26 +84,35 @@ fn run() -> Result<(), String> {
     let start = end - 30 * MS_PER_DAY;
     let config = GeneratorConfig::synthetic(7, actors, start, end);
     let generator = EventGenerator::new(&config);
-    let events_path = out.join(Collection::Events.file_name());
-    let file = std::fs::File::create(&events_path).map_err(|e| e.to_string())?;
-    let mut w = HashingWriter {
-        inner: std::io::BufWriter::with_capacity(1 << 20, file),
-        hasher: Sha256::new(),
+    for old in EventsFormat::ALL {
+        let _ = std::fs::remove_file(out.join(old.file_name()));
+    }
+    let events_path = out.join(format.file_name());
+    let mut w = Lines {
+        out: EventFileWriter::create(&events_path, format).map_err(|e| e.to_string())?,
+        carry: Vec::new(),
     };
     let started = std::time::Instant::now();
-    let bytes = generator
+    generator
         .write_ndjson(&mut w, count)
         .map_err(|e| e.to_string())?;
-    w.flush().map_err(|e| e.to_string())?;
-    let sha = hex::encode(w.hasher.finalize());
+    if !w.carry.is_empty() {
+        return Err("the generator's last line has no newline".to_string());
+    }
+    let written = w.out.finish().map_err(|e| e.to_string())?;
+    let bytes = written.ndjson_bytes;
     let manifest_path = out.join(MANIFEST_FILE);
     let text = std::fs::read_to_string(&manifest_path).map_err(|e| e.to_string())?;
     let mut manifest: Manifest = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    for old in EventsFormat::ALL {
+        manifest.files.remove(old.file_name());
+    }
     manifest.files.insert(
-        Collection::Events.file_name().to_string(),
+        format.file_name().to_string(),
         FileEntry {
-            sha256: sha,
+            sha256: written.sha256.clone(),
             records: count,
+            compression: format.compression(),
         },
     );
     if let Some(p) = manifest.collections.get_mut(&Collection::Events) {
@@ -99,9 +129,11 @@ fn run() -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     eprintln!(
-        "{}: {count} events, {:.0} MB in {:.1} s",
+        "{}: {count} events, {:.0} MB of NDJSON stored in {:.0} MB ({:.0} bytes/event) in {:.1} s",
         out.display(),
         bytes as f64 / 1e6,
+        written.stored_bytes as f64 / 1e6,
+        written.stored_bytes as f64 / count.max(1) as f64,
         started.elapsed().as_secs_f64()
     );
     Ok(())

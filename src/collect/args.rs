@@ -2,8 +2,35 @@
 //! key is deliberately not an argument: it comes from `ATLASSIAN_API_KEY` or `--api-key-file`,
 //! so it never shows in shell history or the process list.
 
-use clap::{Args, Subcommand};
+use crate::snapshot::event_file::EventsFormat;
+use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// `--events-format`: how a snapshot stores its audit events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormatArg {
+    /// `events.ndjson.zst`: zstd frames of whole lines (about 10x smaller).
+    Zstd,
+    /// `events.ndjson`: plain NDJSON, one event per line.
+    Ndjson,
+}
+
+impl EventsFormatArg {
+    pub fn format(self) -> EventsFormat {
+        match self {
+            EventsFormatArg::Zstd => EventsFormat::Zstd,
+            EventsFormatArg::Ndjson => EventsFormat::Ndjson,
+        }
+    }
+
+    /// The argument's default: the snapshot floor's.
+    pub fn default_arg() -> EventsFormatArg {
+        match EventsFormat::DEFAULT {
+            EventsFormat::Zstd => EventsFormatArg::Zstd,
+            EventsFormat::Ndjson => EventsFormatArg::Ndjson,
+        }
+    }
+}
 
 /// The environment variable holding the org admin API key.
 pub const API_KEY_ENV: &str = "ATLASSIAN_API_KEY";
@@ -42,6 +69,10 @@ pub struct CollectArgs {
     /// recorded as unavailable in the manifest either way.
     #[arg(long)]
     pub allow_partial: bool,
+    /// How to store the audit events: `zstd` (`events.ndjson.zst`) or `ndjson` (plain
+    /// `events.ndjson`). `scan` reads both.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = EventsFormatArg::default_arg())]
+    pub events_format: EventsFormatArg,
     /// Log each request (method, path, status, timing; never the key).
     #[arg(long, short)]
     pub verbose: bool,
@@ -77,6 +108,10 @@ pub struct ImportEventsArgs {
     /// Org id for a new snapshot (default: the org in the events' container).
     #[arg(long, value_name = "ORG_ID")]
     pub org: Option<String>,
+    /// How to store the audit events: `zstd` (`events.ndjson.zst`) or `ndjson` (plain
+    /// `events.ndjson`). `scan` reads both.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = EventsFormatArg::default_arg())]
+    pub events_format: EventsFormatArg,
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -77,6 +77,8 @@ pub struct CollectConfig {
     pub late_overlap: chrono::Duration,
     /// Where request lines go instead of stderr (tests capture them here).
     pub log: Option<LogSink>,
+    /// How the snapshot stores its events.
+    pub events_format: crate::snapshot::event_file::EventsFormat,
 }
 
 impl std::fmt::Debug for CollectConfig {
@@ -111,6 +113,7 @@ impl CollectConfig {
             quiet: false,
             late_overlap: DEFAULT_LATE_OVERLAP,
             log: None,
+            events_format: crate::snapshot::event_file::EventsFormat::DEFAULT,
         }
     }
 
@@ -141,6 +144,7 @@ impl CollectConfig {
         config.resume_from = args.resume_from.clone();
         config.attestation = args.attestation.clone();
         config.allow_partial = args.allow_partial;
+        config.events_format = args.events_format.format();
         config.verbose = args.verbose;
         if let Some(text) = &args.late_overlap {
             config.late_overlap =
@@ -330,6 +334,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         now,
     };
     let (mut writer, checkpoint, resumed) = Checkpoint::open(&config.out, &intent, &notice)?;
+    writer.set_events_format(config.events_format);
     let checkpoint = std::sync::Arc::new(checkpoint);
     let (plan, window_from, done, walk, resumed_org_name) = match resumed {
         Some(r) => {

@@ -6,7 +6,7 @@
 
 use super::collection_bytes;
 use crate::snapshot::manifest::{FileEntry, Provenance};
-use crate::snapshot::{Collection, Snapshot};
+use crate::snapshot::{Collection, Snapshot, COLLECTIONS};
 use std::path::{Path, PathBuf};
 
 /// How a demo fleet member differs from the demo org.
@@ -109,43 +109,23 @@ fn unavailable(s: &mut Snapshot, collection: Collection) {
     );
 }
 
-/// Re-hashes every configuration collection still listed, as `demo()` does.
+/// Re-hashes every configuration collection still listed, as `demo()` does (from the one
+/// table of collections, so a new collection needs nothing here).
 fn reseal(s: &mut Snapshot) {
-    let bytes = |c: Collection| -> Option<(Vec<u8>, usize)> {
-        Some(match c {
-            Collection::Org => (collection_bytes(s.org.as_ref()?), 1),
-            Collection::Directories => (collection_bytes(&s.directories), s.directories.len()),
-            Collection::Users => (collection_bytes(&s.users), s.users.len()),
-            Collection::Groups => (collection_bytes(&s.groups), s.groups.len()),
-            Collection::Domains => (collection_bytes(&s.domains), s.domains.len()),
-            Collection::OrgPolicies => (collection_bytes(&s.org_policies), s.org_policies.len()),
-            Collection::ControlPolicies => (
-                collection_bytes(&s.control_policies),
-                s.control_policies.len(),
-            ),
-            Collection::ApiKeys => (collection_bytes(&s.api_keys), s.api_keys.len()),
-            Collection::ApiTokens => (collection_bytes(&s.api_tokens), s.api_tokens.len()),
-            Collection::EventActions => (collection_bytes(&s.event_actions), s.event_actions.len()),
-            Collection::Workspaces => (collection_bytes(&s.workspaces), s.workspaces.len()),
-            Collection::Attestation => (collection_bytes(s.attestation.as_ref()?), 1),
-            _ => return None,
-        })
-    };
-    let listed: Vec<Collection> = s
-        .read_files
-        .keys()
-        .filter_map(|name| Collection::ALL.into_iter().find(|c| c.file_name() == name))
-        .collect();
     let mut updates = Vec::new();
-    for c in listed {
-        if let Some((data, records)) = bytes(c) {
-            updates.push((c, data, records as u64));
+    for spec in &COLLECTIONS {
+        if !s.read_files.contains_key(spec.collection.file_name()) {
+            continue;
+        }
+        if let Some((items, records)) = (spec.stored)(s) {
+            updates.push((spec.collection, collection_bytes(&items), records));
         }
     }
     for (c, data, records) in updates {
         let entry = FileEntry {
             sha256: crate::snapshot::load::sha256_hex(&data),
             records,
+            compression: None,
         };
         s.read_files
             .insert(c.file_name().to_string(), entry.clone());

@@ -437,6 +437,7 @@ pub fn demo() -> Demo {
         let entry = FileEntry {
             sha256: crate::snapshot::load::sha256_hex(&bytes),
             records,
+            compression: None,
         };
         // The configuration is "read" from these bytes; the events are hashed by the pass.
         if collection != Collection::Events {

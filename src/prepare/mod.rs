@@ -144,7 +144,8 @@ pub fn build_input(
                     .unwrap_or(2)
             })
             .clamp(1, 8);
-        let expected = snapshot.manifest.files.get(Collection::Events.file_name());
+        let expected =
+            crate::snapshot::event_file::listed(&snapshot.manifest.files).map(|(_, e)| e);
         let facts = events::scan_source(&snapshot.events, plan, threads, expected)?;
         timing("prepare: event pass", started);
         facts

@@ -3,6 +3,7 @@
 //! both is refused), each parse error naming file, line and field. Events are not read here:
 //! the event pass of `prepare` hashes and counts them as it streams them.
 
+use super::event_file::{decode, format_of_path, listed, EventsFormat, StoredBytes};
 use super::manifest::{
     Collection, CollectionStatus, FileEntry, Manifest, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE,
 };
@@ -124,9 +125,15 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
         .map(|(c, _)| *c)
         .collect();
     for collection in collected {
-        let file = dir.join(collection.file_name());
+        // Events are stored plain or compressed: the manifest lists which.
+        let name = match collection {
+            Collection::Events => listed(&snapshot.manifest.files)
+                .map_or(collection.file_name(), |(format, _)| format.file_name()),
+            _ => collection.file_name(),
+        };
+        let file = dir.join(name);
         let shown = file.display().to_string();
-        let Some(expected) = snapshot.manifest.files.get(collection.file_name()).cloned() else {
+        let Some(expected) = snapshot.manifest.files.get(name).cloned() else {
             return Err(SnapshotError::Unverifiable {
                 path: dir.join(MANIFEST_FILE).display().to_string(),
                 collection: collection.name().to_string(),
@@ -160,6 +167,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
             FileEntry {
                 sha256: found_sha256,
                 records: found_records.unwrap_or_default(),
+                compression: None,
             },
         );
     }
@@ -188,12 +196,16 @@ pub struct EventLines {
     buffer: String,
 }
 
-/// An events file opened for reading: how it is named in messages, and its bytes (`None`
-/// when the snapshot has no events). The one opener of `events.ndjson`, for every reader
-/// (`EventLines` here, the block reader of `prepare`).
+/// An events file opened for reading: how it is named in messages, its NDJSON (`None` when
+/// the snapshot has no events), and for a compressed file the tap hashing its stored bytes.
+/// The one opener of the events file (`events.ndjson` or `events.ndjson.zst`), for every
+/// reader (`EventLines` here, the block reader of `prepare`).
 pub struct OpenEvents {
     pub path: String,
     pub reader: Option<Box<dyn Read + Send>>,
+    /// The stored bytes when they are not the NDJSON itself (zstd): their sha256 is what the
+    /// manifest records. For plain NDJSON the reader's bytes are the stored bytes.
+    pub stored: Option<StoredBytes>,
 }
 
 impl EventSource {
@@ -202,15 +214,28 @@ impl EventSource {
             EventSource::None => OpenEvents {
                 path: "events.ndjson".to_string(),
                 reader: None,
+                stored: None,
             },
             EventSource::File(p) => {
-                let file = std::fs::File::open(p).map_err(|source| SnapshotError::Io {
+                let fail = |source| SnapshotError::Io {
                     path: p.display().to_string(),
                     source,
-                })?;
-                OpenEvents {
-                    path: p.display().to_string(),
-                    reader: Some(Box::new(file)),
+                };
+                let file = std::fs::File::open(p).map_err(fail)?;
+                match format_of_path(p) {
+                    EventsFormat::Ndjson => OpenEvents {
+                        path: p.display().to_string(),
+                        reader: Some(Box::new(file)),
+                        stored: None,
+                    },
+                    format => {
+                        let (reader, stored) = decode(Box::new(file), format).map_err(fail)?;
+                        OpenEvents {
+                            path: p.display().to_string(),
+                            reader: Some(reader),
+                            stored: Some(stored),
+                        }
+                    }
                 }
             }
             EventSource::Memory(bytes) => OpenEvents {
@@ -219,6 +244,7 @@ impl EventSource {
                     bytes: bytes.clone(),
                     pos: 0,
                 })),
+                stored: None,
             },
         })
     }
@@ -226,7 +252,7 @@ impl EventSource {
 
 impl EventLines {
     pub fn open(source: &EventSource) -> Result<EventLines, SnapshotError> {
-        let OpenEvents { path, reader } = source.open()?;
+        let OpenEvents { path, reader, .. } = source.open()?;
         Ok(EventLines {
             path,
             reader: reader

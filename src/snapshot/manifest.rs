@@ -101,8 +101,12 @@ pub struct EventWindow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileEntry {
+    /// Of the bytes on disk (for a compressed file, the compressed bytes).
     pub sha256: String,
     pub records: u64,
+    /// How the file is compressed (`zstd` for `events.ndjson.zst`); absent when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 
 pub mod attestation;
 pub mod collections;
+pub mod event_file;
 pub mod event_line;
 pub mod load;
 pub mod manifest;

@@ -59,6 +59,7 @@ mod tests {
         FileEntry {
             sha256: sha256.to_string(),
             records,
+            compression: None,
         }
     }
 

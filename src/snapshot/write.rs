@@ -2,13 +2,12 @@
 //! destination, the manifest (with hashes and counts) last, then one rename swaps it in. A
 //! crash at any point leaves the previous snapshot at the destination untouched.
 
+use super::event_file::{EventFileWriter, EventsFormat};
 use super::load::sha256_hex;
 use super::manifest::{Collection, FileEntry, Manifest, Provenance, FORMAT_NAME, MANIFEST_FILE};
 use super::SnapshotError;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Checks that `dir` may be replaced by a snapshot write: absent, an empty directory, or an
@@ -52,8 +51,11 @@ pub fn check_replaceable(dir: &Path) -> Result<(), SnapshotError> {
             "{MANIFEST_FILE} does not say \"format\": \"{FORMAT_NAME}\""
         )));
     }
-    let ours =
-        |name: &str| name == MANIFEST_FILE || Collection::ALL.iter().any(|c| c.file_name() == name);
+    let ours = |name: &str| {
+        name == MANIFEST_FILE
+            || Collection::ALL.iter().any(|c| c.file_name() == name)
+            || EventsFormat::of_file_name(name).is_some()
+    };
     names.sort();
     let foreign: Vec<&String> = names.iter().filter(|n| !ours(n)).collect();
     if let Some(first) = foreign.first() {
@@ -79,6 +81,8 @@ pub struct SnapshotWriter {
     finished: bool,
     /// A checkpoint: left in place when the writer is dropped unfinished.
     keep_staging: bool,
+    /// How the events file is stored (compressed unless asked otherwise).
+    events_format: EventsFormat,
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
@@ -124,6 +128,7 @@ impl SnapshotWriter {
             collections: BTreeMap::new(),
             finished: false,
             keep_staging: false,
+            events_format: EventsFormat::DEFAULT,
         })
     }
 
@@ -142,7 +147,13 @@ impl SnapshotWriter {
             collections: BTreeMap::new(),
             finished: false,
             keep_staging: true,
+            events_format: EventsFormat::DEFAULT,
         })
+    }
+
+    /// Stores the events as `format` (default: zstd, `events.ndjson.zst`).
+    pub fn set_events_format(&mut self, format: EventsFormat) {
+        self.events_format = format;
     }
 
     /// Registers a collection file already in the staging directory (written by an earlier,
@@ -191,6 +202,7 @@ impl SnapshotWriter {
             FileEntry {
                 sha256: sha256_hex(&bytes),
                 records: record_count,
+                compression: None,
             },
         );
         self.collections.insert(collection, provenance);
@@ -226,32 +238,23 @@ impl SnapshotWriter {
             &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
         ) -> Result<(), SnapshotError>,
     ) -> Result<u64, SnapshotError> {
-        let path = self.staging.join(Collection::Events.file_name());
-        let file = std::fs::File::create(&path).map_err(|e| io_error(&path, e))?;
-        let mut out = std::io::BufWriter::new(file);
-        let mut hasher = Sha256::new();
-        let mut count = 0u64;
-        let mut emit = |line: &str| -> Result<(), SnapshotError> {
-            let line = line.trim_end_matches(['\n', '\r']);
-            out.write_all(line.as_bytes())
-                .map_err(|e| io_error(&path, e))?;
-            out.write_all(b"\n").map_err(|e| io_error(&path, e))?;
-            hasher.update(line.as_bytes());
-            hasher.update(b"\n");
-            count += 1;
-            Ok(())
-        };
-        fill(&mut emit)?;
-        out.flush().map_err(|e| io_error(&path, e))?;
-        out.into_inner()
-            .map_err(|e| io_error(&path, e.into_error()))?
-            .sync_all()
-            .map_err(|e| io_error(&path, e))?;
+        let format = self.events_format;
+        let path = self.staging.join(format.file_name());
+        // One events file: a format written earlier into this staging directory goes.
+        for other in EventsFormat::ALL.into_iter().filter(|f| *f != format) {
+            self.files.remove(other.file_name());
+            let _ = std::fs::remove_file(self.staging.join(other.file_name()));
+        }
+        let mut out = EventFileWriter::create(&path, format)?;
+        fill(&mut |line: &str| out.write_line(line))?;
+        let written = out.finish()?;
+        let count = written.records;
         self.files.insert(
-            Collection::Events.file_name().to_string(),
+            format.file_name().to_string(),
             FileEntry {
-                sha256: hex::encode(hasher.finalize()),
+                sha256: written.sha256,
                 records: count,
+                compression: format.compression(),
             },
         );
         self.collections.insert(Collection::Events, provenance);

@@ -29,7 +29,14 @@ fn golden(name: &str) -> PathBuf {
 fn import(cwd: &Path, files: &[&Path], into: &str) -> std::process::Output {
     let mut args: Vec<String> = vec!["import-events".into()];
     args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
-    args.extend(["--into".into(), into.into()]);
+    // Plain NDJSON, compared with the goldens byte for byte (compressed:
+    // tests/it/compressed_snapshot.rs).
+    args.extend([
+        "--into".into(),
+        into.into(),
+        "--events-format".into(),
+        "ndjson".into(),
+    ]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     orgscan(&args, cwd)
 }

@@ -16,6 +16,7 @@ mod collect_durable;
 mod collect_shapes;
 mod compliance_cli;
 mod compliance_drift;
+mod compressed_snapshot;
 mod control_chars_cli;
 mod coverage_gate;
 mod detect;

@@ -19,7 +19,8 @@ use super::events::{
     check_snapshot_events, each_stored_line, merge_stream_into, EventRecord, StoredEvents,
 };
 use super::CollectError;
-use crate::snapshot::event_line::read_event_line;
+use crate::snapshot::event_file::EventsFormat;
+use crate::snapshot::event_line::{read_event_line, TextStart};
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
 use crate::snapshot::{
@@ -59,7 +60,12 @@ impl ImportOutcome {
 
 /// The CLI entry: imports and prints the summary unless `--quiet`.
 pub fn run_import_events(args: &ImportEventsArgs) -> Result<ImportOutcome, CollectError> {
-    let outcome = import_events(&args.files, &args.into, args.org.as_deref())?;
+    let outcome = import_events_as(
+        &args.files,
+        &args.into,
+        args.org.as_deref(),
+        args.events_format.format(),
+    )?;
     if !args.quiet {
         eprintln!("{}", outcome.summary());
     }
@@ -110,33 +116,46 @@ pub struct ExportEvent<'a> {
     container: Option<&'a serde_json::value::RawValue>,
 }
 
+/// Framed events handed from the framing thread to the parsing one: their bytes back to back.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    events: Vec<(std::ops::Range<usize>, TextStart, bool)>,
+}
+
+/// Bytes of framed events per batch: big enough that the hand-over costs nothing per event.
+const BATCH_BYTES: usize = 1 << 20;
+
 /// Streams every event of one export file to `f`, in file order. Errors name the file, line,
 /// column and (for an event) the field, as `scan` does.
+///
+/// Reading, decompressing and framing run on a thread of their own, the parse and `f` on the
+/// caller's: the two halves cost about the same, so an import keeps two cores busy.
 pub fn each_export_event(
     path: &Path,
     mut f: impl FnMut(ExportEvent<'_>) -> Result<(), CollectError>,
 ) -> Result<(), CollectError> {
     let shown = path.display().to_string();
     let reader = open::open_export(path)?;
-    let framed = |event: frame::FramedEvent<'_>| -> Result<(), CollectError> {
-        let text = std::str::from_utf8(event.text).map_err(|e| {
-            let valid = &event.text[..e.valid_up_to()];
+    let mut handle = |text: &[u8], at: TextStart, canonical: bool| -> Result<(), CollectError> {
+        let text = std::str::from_utf8(text).map_err(|e| {
+            let valid = &text[..e.valid_up_to()];
             let newlines = valid.iter().filter(|&&b| b == b'\n').count();
             let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let (line, column) = event.at.offset(newlines + 1, column + 1);
+            let (line, column) = at.offset(newlines + 1, column + 1);
             input_error(
                 path,
                 format!("line {line}, column {column}: not UTF-8 (expected UTF-8 JSON)"),
             )
         })?;
-        let (raw, time_ns) = read_event_line(&shown, event.at, text).map_err(event_error)?;
-        let line = if event.canonical {
+        let (raw, time_ns) = read_event_line(&shown, at, text).map_err(event_error)?;
+        let line = if canonical {
             std::borrow::Cow::Borrowed(text)
         } else {
             // Pretty-printed, other escapes or number forms: stored as serde_json writes it,
             // as `collect` stores what the API sends.
             let value: Value = serde_json::from_str(text)
-                .map_err(|e| input_error(path, format!("line {}: {e}", event.at.line)))?;
+                .map_err(|e| input_error(path, format!("line {}: {e}", at.line)))?;
             std::borrow::Cow::Owned(value.to_string())
         };
         f(ExportEvent {
@@ -146,9 +165,48 @@ pub fn each_export_event(
             container: raw.attributes.container,
         })
     };
-    frame::each_event(reader, framed).map_err(|stop| match stop {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let (handled, framed) = std::thread::scope(|scope| {
+        let framer = scope.spawn(move || {
+            let mut batch = Batch::default();
+            let result = frame::each_event(reader, |event: frame::FramedEvent<'_>| {
+                let start = batch.bytes.len();
+                batch.bytes.extend_from_slice(event.text);
+                batch
+                    .events
+                    .push((start..batch.bytes.len(), event.at, event.canonical));
+                if batch.bytes.len() >= BATCH_BYTES {
+                    // A closed channel: the parsing side stopped at an error of its own.
+                    tx.send(std::mem::take(&mut batch)).map_err(|_| ())?;
+                }
+                Ok(())
+            });
+            // The events before a framing error are parsed first: one of them may be wrong
+            // earlier in the file.
+            if !batch.events.is_empty() {
+                let _ = tx.send(batch);
+            }
+            result
+        });
+        let mut handled = Ok(());
+        'batches: for batch in rx.iter() {
+            for (range, at, canonical) in &batch.events {
+                handled = handle(&batch.bytes[range.clone()], *at, *canonical);
+                if handled.is_err() {
+                    break 'batches;
+                }
+            }
+        }
+        drop(rx);
+        let framed = framer
+            .join()
+            .unwrap_or_else(|_| Err(frame::Stop::Event(())));
+        (handled, framed)
+    });
+    handled?;
+    framed.map_err(|stop| match stop {
         frame::Stop::Frame(e) => input_error(path, e.to_string()),
-        frame::Stop::Event(e) => e,
+        frame::Stop::Event(()) => input_error(path, "the framing thread stopped"),
         frame::Stop::Read(at, e) => input_error(
             path,
             format!(
@@ -322,11 +380,22 @@ impl Iterator for Survivors<'_> {
     }
 }
 
-/// Imports `files` into the snapshot at `into` (created when absent).
+/// Imports `files` into the snapshot at `into` (created when absent), its events stored in
+/// the default format.
 pub fn import_events(
     files: &[PathBuf],
     into: &Path,
     org: Option<&str>,
+) -> Result<ImportOutcome, CollectError> {
+    import_events_as(files, into, org, EventsFormat::DEFAULT)
+}
+
+/// [`import_events`], the events stored as `format`.
+pub fn import_events_as(
+    files: &[PathBuf],
+    into: &Path,
+    org: Option<&str>,
+    format: EventsFormat,
 ) -> Result<ImportOutcome, CollectError> {
     crate::snapshot::write::check_replaceable(into)
         .map_err(|e| input_error(into, e.to_string()))?;
@@ -469,6 +538,7 @@ pub fn import_events(
             .peekable(),
     };
     let mut writer = SnapshotWriter::create(into).map_err(CollectError::Write)?;
+    writer.set_events_format(format);
     let manifest = match &existing {
         Some((snapshot, _)) => {
             copy_collections(&mut writer, snapshot)?;

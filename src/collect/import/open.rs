@@ -38,7 +38,7 @@ fn by_magic(head: &[u8]) -> Compression {
 }
 
 /// The export's decompressed bytes.
-pub fn open_export(path: &Path) -> Result<Box<dyn BufRead>, CollectError> {
+pub fn open_export(path: &Path) -> Result<Box<dyn BufRead + Send>, CollectError> {
     let file =
         std::fs::File::open(path).map_err(|e| input_error(path, format!("cannot read: {e}")))?;
     let mut reader = BufReader::with_capacity(BUFFER, file);

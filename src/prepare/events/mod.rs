@@ -11,7 +11,9 @@
 //! block); one aggregator folds the blocks in file order, so the result does not depend on
 //! thread timing. Parsing is most of the work, so it is what runs in parallel. The reader also
 //! hashes the bytes as it reads them and the aggregator counts the events, so the file is
-//! checked against the manifest's sha256 and record count without a second read.
+//! checked against the manifest's sha256 and record count without a second read. A compressed
+//! `events.ndjson.zst` is decoded by the reader (`snapshot::event_file::decode`), which hashes
+//! the stored bytes for the manifest check and the NDJSON for the content hash.
 
 mod facts;
 mod read;
@@ -63,7 +65,11 @@ fn scan_blocks(
     block_bytes: usize,
     expected: Option<&FileEntry>,
 ) -> Result<EventFacts, SnapshotError> {
-    let OpenEvents { path, reader } = source.open()?;
+    let OpenEvents {
+        path,
+        reader,
+        stored,
+    } = source.open()?;
     let mut s = Scanner::new(plan);
     let Some(reader) = reader else {
         return Ok(s.finish());
@@ -88,6 +94,7 @@ fn scan_blocks(
     let mut failure: Option<SnapshotError> = None;
     let mut records = 0u64;
     let mut found_sha256: Option<String> = None;
+    let mut ndjson_sha256: Option<String> = None;
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let rx = Arc::clone(&work_rx);
@@ -127,7 +134,14 @@ fn scan_blocks(
             }
             // Let the parsers finish before hashing whatever a stopped pass left unread.
             drop(work_tx);
-            (error, blocks.reader.finish())
+            let ndjson = blocks.reader.finish();
+            // A compressed file: the manifest hashes the stored bytes, the content hash the
+            // NDJSON (so reports of the same events are the same however they were stored).
+            let stored = match stored {
+                Some(stored) => stored.finish(),
+                None => ndjson.clone(),
+            };
+            (error, stored, ndjson)
         });
         let aggregator_cpu = thread_cpu_seconds();
         let mut pending: BTreeMap<u64, Block> = BTreeMap::new();
@@ -160,11 +174,12 @@ fn scan_blocks(
         // A read error comes after every block before it (a parse error in one of those
         // blocks is earlier in the file, so it wins).
         match reader.join() {
-            Ok((error, sha256)) => {
+            Ok((error, stored, ndjson)) => {
                 if failure.is_none() {
                     failure = error;
                 }
-                found_sha256 = sha256;
+                found_sha256 = stored;
+                ndjson_sha256 = ndjson;
             }
             Err(_) => {
                 failure.get_or_insert(SnapshotError::Invalid {
@@ -188,14 +203,18 @@ fn scan_blocks(
     if let Some(e) = failure {
         return Err(e);
     }
-    let Some(sha256) = found_sha256 else {
+    let Some(sha256) = found_sha256.and(ndjson_sha256) else {
         return Err(SnapshotError::Invalid {
             path,
             message: "could not be read to its end".to_string(),
         });
     };
     let mut facts = s.finish();
-    facts.file = Some(FileEntry { sha256, records });
+    facts.file = Some(FileEntry {
+        sha256,
+        records,
+        compression: None,
+    });
     Ok(facts)
 }
 
@@ -276,6 +295,7 @@ mod tests {
         let expected = FileEntry {
             sha256: sha256(&bytes),
             records: 150,
+            compression: None,
         };
         // Small blocks on three threads: the hash must not depend on how the file is cut.
         for (threads, block) in [(1, 1 << 20), (3, 97)] {
@@ -299,6 +319,7 @@ mod tests {
         let collected = FileEntry {
             sha256: sha256(lines.join("\n").as_bytes()),
             records: 100,
+            compression: None,
         };
         let scan = |lines: &[String]| {
             scan_blocks(
@@ -330,6 +351,7 @@ mod tests {
         // Same bytes, different count in the manifest.
         let miscounted = FileEntry {
             records: 99,
+            compression: None,
             ..collected.clone()
         };
         let err = scan_blocks(

@@ -67,6 +67,8 @@ pub fn write_snapshot(
 ) -> PathBuf {
     let at = ts(COLLECTED_AT);
     let mut w = SnapshotWriter::create(dir).expect("create snapshot");
+    // Plain NDJSON: tests edit event lines by hand (compression: tests/it/compressed_snapshot.rs).
+    w.set_events_format(orgscan::snapshot::event_file::EventsFormat::Ndjson);
     for (c, value) in collections {
         let n = value.as_array().map(|a| a.len() as u64).unwrap_or(1);
         w.write_collection(*c, value, n, Provenance::collected("test", at, 1, n))
