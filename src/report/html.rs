@@ -37,7 +37,6 @@ const PARTIALS: [(&str, &str); 3] = [
     ),
 ];
 
-
 /// Findings listed per control before the rest are summarised by counts.
 pub const FINDINGS_SHOWN: usize = 200;
 /// Findings listed in the whole page.

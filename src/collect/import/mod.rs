@@ -198,9 +198,7 @@ pub fn each_export_event(
             }
         }
         drop(rx);
-        let framed = framer
-            .join()
-            .unwrap_or_else(|_| Err(frame::Stop::Event(())));
+        let framed = framer.join().unwrap_or(Err(frame::Stop::Event(())));
         (handled, framed)
     });
     handled?;
