@@ -38,13 +38,29 @@ package orgscan.identity.unmanaged_on_verified_domains
 import data.orgscan.lib.util
 import rego.v1
 
-# Every domain the org has added, by lower-case name, with its verification state.
-domain_state := {lower(name): state |
+# Every domain the org has added, by lower-case name, with its verification state. The same
+# name can be listed more than once (different case, or once per directory): it counts as
+# verified when any listing is, so a second listing can never raise a conflict or a finding.
+domain_state := {name: merged_state(states) |
+	some name in domain_names
+	states := {claim_state(d) | some d in input.domains; lower(domain_name(d)) == name}
+}
+
+domain_names := {lower(name) |
 	some d in input.domains
+	name := domain_name(d)
+}
+
+domain_name(d) := name if {
 	name := util.val(util.val(d, "attributes", {}), "name", d.id)
 	is_string(name)
-	state := claim_state(d)
 }
+
+merged_state(states) := "verified" if {
+	"verified" in states
+} else := "unverified" if {
+	"unverified" in states
+} else := sort(states)[0]
 
 claim_state(d) := lower(s) if {
 	s := util.val(util.val(util.val(d, "attributes", {}), "claim", {}), "status", null)

@@ -57,3 +57,28 @@ test_not_applicable_without_any_domain if {
 test_not_evaluable_when_claim_status_was_not_collected if {
 	count(p.not_evaluable) == 1 with input as {"users": [user("x", "x@acme.com", null)], "domains": domains}
 }
+
+# The same domain listed twice with different states (another case, another directory) is
+# verified if any listing is: one finding, the verified remedy, and no conflict error.
+test_a_domain_listed_twice_counts_as_verified_when_any_listing_is if {
+	twice := [
+		{"id": "d1", "attributes": {"name": "Acme.com", "claim": {"type": "dns", "status": "unverified"}}},
+		{"id": "d2", "attributes": {"name": "acme.com", "claim": {"type": "dns", "status": "verified"}}},
+	]
+	findings := p.deny with input as {"users": [user("n", "n@acme.com", "unmanaged")], "domains": twice}
+	count(findings) == 1
+	some f in findings
+	f.evidence.domain_status == "verified"
+}
+
+# Near miss: listed twice, neither verified, the account still counts as on an unverified domain.
+test_a_domain_listed_twice_unverified_stays_unverified if {
+	twice := [
+		{"id": "d1", "attributes": {"name": "acme.dev", "claim": {"type": "dns", "status": "missing_token"}}},
+		{"id": "d2", "attributes": {"name": "ACME.dev", "claim": {"type": "dns", "status": "unverified"}}},
+	]
+	findings := p.deny with input as {"users": [user("m", "m@acme.dev", "unmanaged")], "domains": twice}
+	count(findings) == 1
+	some f in findings
+	f.evidence.domain_status == "unverified"
+}

@@ -142,7 +142,11 @@ fn check_scale(what: &str, report: &Report) {
         .and_then(|v| v.parse().ok())
         .expect("the page recorded its load time");
     eprintln!("10^5 findings ({what}): Chromium load event after {load_ms} ms");
-    assert!(load_ms < 2000, "the page took {load_ms} ms to load");
+    // A bound that catches pathological page work (a quadratic script, a layout per finding:
+    // tens of seconds at 10^5), not a speed measurement: on a quiet machine the 40-control page
+    // loads in about 1 s, and CI runs this beside other tests on 2 cores. The printed figure is
+    // the measurement.
+    assert!(load_ms < 5000, "the page took {load_ms} ms to load");
     assert!(dom.contains("Page 1 of"), "long findings lists are paged");
 }
 
