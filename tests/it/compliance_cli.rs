@@ -53,35 +53,6 @@ fn json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden/compliance").join(name);
-    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it compliance_cli::",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{} differs at line {}:\n  golden: {:?}\n  actual: {:?}\n(ORGSCAN_UPDATE_GOLDEN=1 to accept)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>"),
-            actual.lines().nth(line).unwrap_or("<end>")
-        );
-    }
-}
-
 /// The compliance section of a rendered report (the rest of the page has its own goldens).
 fn compliance_section(html: &str) -> &str {
     let start = html
@@ -456,4 +427,8 @@ document.documentElement.setAttribute('data-probe', JSON.stringify({
     }
     assert_eq!(probe["failed_header"], probe["failed_rows"], "{probe}");
     assert_eq!(probe["manual_header"], probe["manual_rows"], "{probe}");
+}
+
+fn golden(name: &str, actual: &str) {
+    crate::support::check_golden_file(&format!("compliance/{name}"), actual, "compliance_cli");
 }

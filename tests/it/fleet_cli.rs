@@ -12,35 +12,6 @@ use serde_json::Value;
 use std::path::Path;
 use support::*;
 
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden/fleet").join(name);
-    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it fleet_cli::",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{} differs at line {}:\n  golden: {:?}\n  actual: {:?}\n(ORGSCAN_UPDATE_GOLDEN=1 to accept)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line)
-        );
-    }
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -200,4 +171,8 @@ fn fleet_usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(!tmp.path().join("orgscan-report").exists(), "{args:?}");
     }
+}
+
+fn golden(name: &str, actual: &str) {
+    crate::support::check_golden_file(&format!("fleet/{name}"), actual, "fleet_cli");
 }

@@ -60,37 +60,6 @@ fn pack_hash(tmp: &Path, out: &str) -> String {
     report["policy_pack"]["hash"].as_str().unwrap().to_string()
 }
 
-fn golden(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/cli")
-        .join(name);
-    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_cli::",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "{} differs at line {}:\n  golden: {:?}\n  actual: {:?}\n(ORGSCAN_UPDATE_GOLDEN=1 to accept)",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line).unwrap_or("<end>").chars().take(300).collect::<String>(),
-            actual.lines().nth(line).unwrap_or("<end>").chars().take(300).collect::<String>()
-        );
-    }
-}
-
 #[test]
 fn every_format_from_the_cli_matches_its_golden_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -508,4 +477,8 @@ fn redact_replaces_people_and_addresses_consistently() {
             "{file}"
         );
     }
+}
+
+fn golden(name: &str, actual: &str) {
+    crate::support::check_golden_file(&format!("cli/{name}"), actual, "report_cli");
 }

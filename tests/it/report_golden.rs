@@ -4,43 +4,6 @@
 
 use orgscan::report::fixture::sample_report;
 use orgscan::report::{render, Format};
-use std::path::PathBuf;
-
-fn golden_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-/// Compares `actual` with the golden file, or writes it when `ORGSCAN_UPDATE_GOLDEN` is set.
-pub fn check_golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_golden::",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map(|i| i + 1)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()) + 1);
-        panic!(
-            "{} differs from the rendered output first at line {line}:\n  golden: {:?}\n  actual: {:?}\nIf the change is intended, run ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it report_golden:: and review the diff.",
-            path.display(),
-            expected.lines().nth(line - 1).unwrap_or("<end>"),
-            actual.lines().nth(line - 1).unwrap_or("<end>"),
-        );
-    }
-}
 
 #[test]
 fn every_format_matches_its_golden_file() {
@@ -48,7 +11,7 @@ fn every_format_matches_its_golden_file() {
     for format in Format::ALL {
         let text = render(&report, format).unwrap();
         let name = format!("sample.{}", format.file_name());
-        check_golden(&name, &text);
+        crate::support::check_golden_file(&name, &text, "report_golden");
     }
 }
 

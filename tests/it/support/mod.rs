@@ -134,3 +134,41 @@ pub fn orgscan_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
         .output()
         .expect("run orgscan")
 }
+
+/// Compares `actual` with the golden file `tests/golden/<relative>`, or writes it when
+/// `ORGSCAN_UPDATE_GOLDEN` is set. `module` is the test module whose run regenerates it, named in
+/// the failure message. The first differing line is shown, clipped to 300 characters.
+pub fn check_golden_file(relative: &str, actual: &str, module: &str) {
+    let path = report::root().join("tests/golden").join(relative);
+    let regenerate = format!("ORGSCAN_UPDATE_GOLDEN=1 cargo test --test it {module}::");
+    if std::env::var_os("ORGSCAN_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().expect("golden files sit in a folder"))
+            .expect("create the golden folder");
+        std::fs::write(&path, actual).expect("write the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run {regenerate}", path.display()));
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        let clip = |text: &str| -> String {
+            text.lines()
+                .nth(line)
+                .unwrap_or("<end>")
+                .chars()
+                .take(300)
+                .collect()
+        };
+        panic!(
+            "{} differs from the output first at line {}:\n  golden: {:?}\n  actual: {:?}\nIf the change is intended, run {regenerate} and review the diff.",
+            path.display(),
+            line + 1,
+            clip(&expected),
+            clip(actual),
+        );
+    }
+}
