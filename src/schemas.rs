@@ -4,7 +4,7 @@
 //! types. Data only: nothing here reads or writes a file.
 
 /// (name, what it describes, the schema text).
-pub const SCHEMAS: [(&str, &str, &str); 2] = [
+pub const SCHEMAS: [(&str, &str, &str); 4] = [
     (
         "report",
         "orgscan.report/v1: report.json",
@@ -14,6 +14,16 @@ pub const SCHEMAS: [(&str, &str, &str); 2] = [
         "activity",
         "orgscan.activity/v1: the activity block of report.json",
         include_str!("../schemas/activity.v1.schema.json"),
+    ),
+    (
+        "compliance",
+        "orgscan.compliance/v1: compliance-<framework>.json (scan --compliance)",
+        include_str!("../schemas/compliance.v1.schema.json"),
+    ),
+    (
+        "portfolio",
+        "orgscan.portfolio/v1: portfolio.json (scan --fleet)",
+        include_str!("../schemas/portfolio.v1.schema.json"),
     ),
 ];
 

@@ -2,7 +2,7 @@
 //! requirement, built from the (possibly redacted) report and the framework data
 //! (`crate::framework`). Written as `compliance-<id>.json` and `compliance-<id>.csv`, and shown
 //! as a section of the HTML report (`compliance_html`). The JSON Schema is
-//! `docs/schemas/compliance-v1.schema.json`; docs/compliance.md explains the statuses.
+//! `schemas/compliance.v1.schema.json`; docs/compliance.md explains the statuses.
 
 use super::csv::row as csv_row;
 use super::model::{ControlReport, Report};

@@ -1,5 +1,5 @@
 //! The portfolio report, `orgscan.portfolio/v1`: one row per org of a fleet scan, built from
-//! each org's report alone (schema: docs/schemas/portfolio.schema.json). Like the report it is
+//! each org's report alone (schema: schemas/portfolio.v1.schema.json). Like the report it is
 //! deterministic: orgs in id order, no wall clock (snapshot ages are counted from `as_of`, the
 //! newest evaluation time of the fleet), sorted maps.
 

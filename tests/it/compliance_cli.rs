@@ -67,7 +67,7 @@ fn check_jsonschema() -> Option<PathBuf> {
     require_tool("check-jsonschema", Some(path).filter(|p| p.is_file()))
 }
 
-/// Validates `files` against the published schema (docs/schemas/compliance-v1.schema.json).
+/// Validates `files` against the published schema (schemas/compliance.v1.schema.json).
 fn assert_schema_valid(files: &[PathBuf]) {
     let Some(check) = check_jsonschema() else {
         return;
@@ -75,7 +75,7 @@ fn assert_schema_valid(files: &[PathBuf]) {
     let out = Command::new(check)
         .env("PYTHONPATH", root().join(".tools/lint"))
         .arg("--schemafile")
-        .arg(root().join("docs/schemas/compliance-v1.schema.json"))
+        .arg(root().join("schemas/compliance.v1.schema.json"))
         .args(files)
         .output()
         .expect("running check-jsonschema");

@@ -24,7 +24,7 @@ fn check_schema(portfolio: &Path) {
     let out = std::process::Command::new(tool)
         .env("PYTHONPATH", root().join(".tools/lint"))
         .arg("--schemafile")
-        .arg(root().join("docs/schemas/portfolio.schema.json"))
+        .arg(root().join("schemas/portfolio.v1.schema.json"))
         .arg(portfolio)
         .output()
         .unwrap();
@@ -166,10 +166,19 @@ fn fleet_usage_errors_exit_2() {
         vec!["scan", "--demo"],
         vec!["scan", "--fleet", "--demo", "--parallel", "0"],
         vec!["scan", "--fleet", "--demo", "--dump-input", "x.json"],
+        // The portfolio names every org: a redacted fleet run is refused until it redacts them.
+        vec!["scan", "--fleet", "--demo", "--redact"],
     ] {
         let out = orgscan(&args, tmp.path());
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(!tmp.path().join("orgscan-report").exists(), "{args:?}");
+        if args.contains(&"--redact") {
+            assert!(
+                stderr(&out).contains("--redact with --fleet"),
+                "{}",
+                stderr(&out)
+            );
+        }
     }
 }
 
