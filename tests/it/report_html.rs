@@ -178,25 +178,7 @@ fn demo_report_screenshot() {
     // ORGSCAN_KEEP_DEMO_SCREENSHOT=path keeps the PNG for a look.
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
-        .args([
-            "scan",
-            "--out",
-            "demo",
-            "--format",
-            "html",
-            "--exit-zero",
-            "--quiet",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "demo scan failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let page = dir.path().join("demo/report.html");
+    let page = demo_report_html(dir.path());
     let dom = dump_dom(&chromium, &page);
     assert_eq!(html_attr(&dom, "data-script"), Some("ran"));
     assert!(title(&dom).starts_with("orgscan report — "));
@@ -407,25 +389,7 @@ fn control_tag<'a>(dom: &'a str, id: &str) -> &'a str {
 fn demo_report_serves_auditors() {
     let Some(chromium) = chromium() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
-        .args([
-            "scan",
-            "--out",
-            "demo",
-            "--format",
-            "html",
-            "--exit-zero",
-            "--quiet",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let page = dir.path().join("demo/report.html");
+    let page = demo_report_html(dir.path());
     let html = std::fs::read_to_string(&page).unwrap();
     let dom = dump_dom(&chromium, &page);
     assert_eq!(html_attr(&dom, "data-script"), Some("ran"));
@@ -544,4 +508,28 @@ fn demo_report_serves_auditors() {
             &url(&page),
         );
     }
+}
+
+/// Scans the bundled demo org with the real binary into `DIR/demo/` (HTML only) and returns
+/// the path of its report.html.
+fn demo_report_html(dir: &std::path::Path) -> std::path::PathBuf {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args([
+            "scan",
+            "--out",
+            "demo",
+            "--format",
+            "html",
+            "--exit-zero",
+            "--quiet",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "demo scan failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("demo/report.html")
 }
