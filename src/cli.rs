@@ -233,7 +233,8 @@ pub struct PolicyCheckArgs {
 pub struct PolicyDocArgs {
     /// Policy folders to document instead of the shipped pack.
     pub dirs: Vec<PathBuf>,
-    /// Where the catalogue goes; `-` for standard output.
+    /// Where the catalogue goes; `-` for standard output. An existing file is replaced only when
+    /// `policy doc` wrote it (its generated-catalogue marker); any other file is refused.
     #[arg(long, default_value = "policies/README.md")]
     pub out: PathBuf,
     /// Write nothing; exit 1 when the file differs from what would be written.

@@ -472,6 +472,7 @@ pub fn doc(args: &PolicyDocArgs) -> anyhow::Result<u8> {
     if stdout {
         write_stdout(&text, false)?;
     } else {
+        refuse_foreign_file(&args.out)?;
         if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("{}: cannot create the folder", parent.display()))?;
@@ -485,6 +486,26 @@ pub fn doc(args: &PolicyDocArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(EXIT_OK)
+}
+
+/// A file at `out` that `policy doc` did not write (no generated-by marker near its top) is
+/// somebody's own document: refuse (exit 2) rather than replace it.
+fn refuse_foreign_file(out: &Path) -> anyhow::Result<()> {
+    let Ok(current) = std::fs::read(out) else {
+        return Ok(());
+    };
+    let current = String::from_utf8_lossy(&current);
+    let generated = current
+        .lines()
+        .take(5)
+        .any(|line| line.starts_with(crate::policy::catalogue::GENERATED_MARKER));
+    if current.trim().is_empty() || generated {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "{}: exists and was not written by `orgscan policy doc` (no generated-catalogue marker in its first lines); refusing to overwrite it: choose another --out, or move the file away",
+        out.display()
+    )))
 }
 
 /// Writes to stdout (terminal-safe, JSON kept valid; a closed pipe is not an error).

@@ -10,6 +10,10 @@ use serde_json::Value;
 use std::fmt::Write as _;
 
 /// How to regenerate `policies/README.md`, quoted in the document and in the drift test.
+/// How a catalogue this module wrote begins its second line: `policy doc` overwrites only a file
+/// that carries it, never a README somebody wrote by hand.
+pub const GENERATED_MARKER: &str = "<!-- Generated from the policies' METADATA";
+
 pub const REGENERATE: &str = "ORGSCAN_UPDATE_CATALOGUE=1 cargo test --test it catalogue::";
 
 /// Renders the catalogue of every policy in `pack`, grouped by category (in the report's
@@ -32,7 +36,7 @@ pub fn render_catalogue(pack: &PolicyPack) -> String {
     let mut out = String::new();
     out.push_str("# orgscan policy catalogue\n\n");
     out.push_str(&format!(
-        "<!-- Generated from the policies' METADATA by `orgscan::policy::catalogue::render_catalogue`. Do not edit by hand: run `{REGENERATE}`. -->\n\n"
+        "{GENERATED_MARKER} by `orgscan::policy::catalogue::render_catalogue`. Do not edit by hand: run `{REGENERATE}`. -->\n\n"
     ));
     let posture_points: f64 = policies
         .iter()

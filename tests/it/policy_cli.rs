@@ -473,4 +473,34 @@ fn policy_list_and_doc() {
     );
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("out of date"), "{}", stdout(&o));
+
+    // A README somebody wrote is never replaced: exit 2, the file untouched. The catalogue it
+    // generated itself is rewritten as before.
+    let own = tmp.path().join("own/README.md");
+    std::fs::create_dir_all(own.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&own, "# Our policies\n\nHand-written notes.\n").expect("write");
+    let o = orgscan(
+        &["policy", "doc", &examples(), "--out", "own/README.md"],
+        tmp.path(),
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not written by"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&own).expect("read"),
+        "# Our policies\n\nHand-written notes.\n"
+    );
+    // "stale" above carries no marker either; a catalogue orgscan wrote is rewritten.
+    std::fs::remove_file(tmp.path().join("cat/README.md")).expect("remove");
+    for _ in 0..2 {
+        let o = orgscan(
+            &["policy", "doc", &examples(), "--out", "cat/README.md"],
+            tmp.path(),
+        );
+        assert_eq!(
+            code(&o),
+            0,
+            "a generated catalogue is rewritten: {}",
+            stderr(&o)
+        );
+    }
 }
