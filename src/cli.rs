@@ -91,7 +91,8 @@ pub struct ScanArgs {
     /// Write the prepared input the policies see to this file (JSON).
     #[arg(long)]
     pub dump_input: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// No summary on stdout. Errors and warnings still go to stderr (a CI log should show why a
+    /// result may be incomplete); the warnings are also in report.json `warnings[]`.
     #[arg(long, short)]
     pub quiet: bool,
     #[command(flatten)]
