@@ -1,6 +1,7 @@
 //! Pieces of URIs built from org data. A leaf utility: the collector puts API ids into request
-//! paths (`collect/endpoints.rs`) and SARIF puts resource ids into location URIs
-//! (`report/sarif.rs`), both with this one encoding.
+//! paths (`collect/endpoints.rs`), SARIF puts resource ids into location URIs
+//! (`report/sarif.rs`) and the portfolio links each org's report folder
+//! (`report/portfolio_html.rs`), all with this one encoding.
 
 /// Percent-encodes everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), so
 /// an id taken from API data stays one path segment (a `/` cannot add path parts).

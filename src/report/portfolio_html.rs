@@ -20,19 +20,11 @@ fn esc(text: &str) -> String {
 /// A relative link to an org's report: each path segment percent-encoded, so an org directory
 /// name can never leave the portfolio's folder or become a scheme.
 fn href(dir: &str, file: &str) -> String {
-    let mut out = String::from("./");
-    for segment in [dir, file] {
-        for b in segment.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-                out.push(b as char);
-            } else {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-        out.push('/');
-    }
-    out.pop();
-    out
+    format!(
+        "./{}/{}",
+        crate::uri::encode_segment(dir),
+        crate::uri::encode_segment(file)
+    )
 }
 
 pub fn content_security_policy() -> String {

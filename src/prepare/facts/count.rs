@@ -3,7 +3,7 @@
 
 use super::hits::{ids, Hit, Hits};
 use super::{Accumulator, FactKind, FieldSource, Finished, Params, Spec, NS_PER_MIN};
-use crate::prepare::fastparse::{format_ns, CompactId};
+use crate::prepare::fastparse::format_ns;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
@@ -51,11 +51,7 @@ impl Accumulator for Counting {
         _is_first: bool,
         _is_then: bool,
     ) {
-        let hit = Hit {
-            time: ev.time_ns(),
-            id: CompactId::new(ev.id()),
-            tag: 0,
-        };
+        let hit = Hit::of(ev, 0);
         self.hits.push(key, hit);
     }
 

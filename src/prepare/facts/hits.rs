@@ -14,6 +14,17 @@ pub(super) struct Hit {
     pub tag: u32,
 }
 
+impl Hit {
+    /// The event `ev` as a hit with the kind's `tag` (0 where the kind has none).
+    pub fn of(ev: &dyn super::FieldSource<'_>, tag: u32) -> Hit {
+        Hit {
+            time: ev.time_ns(),
+            id: CompactId::new(ev.id()),
+            tag,
+        }
+    }
+}
+
 /// Hits per key.
 #[derive(Default)]
 pub(super) struct Hits(HashMap<String, Vec<Hit>, FxState>);

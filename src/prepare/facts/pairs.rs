@@ -3,7 +3,7 @@
 
 use super::hits::{Hit, Hits};
 use super::{Accumulator, FactKind, FieldSource, Finished, Params, Spec, NS_PER_MIN};
-use crate::prepare::fastparse::{format_ns, CompactId};
+use crate::prepare::fastparse::format_ns;
 use serde_json::{json, Value};
 use std::borrow::Cow;
 
@@ -69,11 +69,7 @@ impl Accumulator for Pairing {
     ) {
         let tag =
             u32::from(is_then) | (u32::from(is_first) << 1) | (self.action_tag(ev.action()) << 2);
-        let hit = Hit {
-            time: ev.time_ns(),
-            id: CompactId::new(ev.id()),
-            tag,
-        };
+        let hit = Hit::of(ev, tag);
         self.hits.push(key, hit);
     }
 

@@ -3,7 +3,7 @@
 
 use super::hits::{Hit, Hits};
 use super::{Accumulator, FactKind, FieldSource, Finished, Params, Spec, SEP};
-use crate::prepare::fastparse::{format_ns, CompactId, FxState};
+use crate::prepare::fastparse::{format_ns, FxState};
 use crate::prepare::geo::{distance_km, GeoTable, Point};
 use serde_json::{json, Value};
 use std::borrow::Cow;
@@ -95,11 +95,7 @@ impl Accumulator for Trips {
         let Some(idx) = self.location(country, city, geo) else {
             return;
         };
-        let hit = Hit {
-            time: ev.time_ns(),
-            id: CompactId::new(ev.id()),
-            tag: idx,
-        };
+        let hit = Hit::of(ev, idx);
         self.hits.push(key, hit);
     }
 
