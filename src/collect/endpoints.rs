@@ -1,36 +1,30 @@
-//! One function per configuration collection (docs/atlassian-api.md): which endpoint, which
-//! parameters, which paging rule, and how its items become snapshot records. Records keep the
-//! API's order, which is meaningful for configuration (e.g. policy precedence).
+//! How each configuration collection is fetched (docs/atlassian-api.md): one arm of `fetch` per
+//! collection, at the API path its `COLLECTIONS` row declares, with the parameters it needs.
+//! The few that need more than one listing (users, Control API policies) have a function
+//! below. Records keep the API's order, which is meaningful for configuration (e.g. policy
+//! precedence).
 
 use super::client::{ApiClient, ApiError, RequestSpec};
 use super::paginate::{StopRule, Walker};
 use super::progress::Bar;
-use crate::snapshot::Timestamp;
+use crate::snapshot::{Collection, Timestamp};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
 /// Page sizes asked for. The admin APIs document defaults (50 users, 20 groups, 200 stream
-/// events) but no maxima except 500 for events (3P HTH); 100 is accepted by every v2 listing.
+/// events) but no maxima except 500 for events (3P HTH); 100 is accepted by every v2 listing,
+/// so every configuration listing asks for it.
 #[derive(Clone, Debug)]
 pub struct PageSizes {
-    pub directories: u32,
-    pub users: u32,
-    pub groups: u32,
-    pub api_tokens: u32,
-    pub api_keys: u32,
-    pub workspaces: u32,
+    /// Every paged configuration listing.
+    pub listing: u32,
     pub events: u32,
 }
 
 impl Default for PageSizes {
     fn default() -> Self {
         PageSizes {
-            directories: 100,
-            users: 100,
-            groups: 100,
-            api_tokens: 100,
-            api_keys: 100,
-            workspaces: 100,
+            listing: 100,
             events: 500,
         }
     }
@@ -63,20 +57,21 @@ pub struct Fetched {
 pub use crate::uri::encode_segment as segment;
 
 impl Ctx {
-    fn v1(&self, rest: &str) -> String {
-        format!("/admin/v1/orgs/{}{rest}", segment(&self.org))
+    /// The collection's API path, from its `COLLECTIONS` row, for this org.
+    fn path(&self, collection: Collection) -> String {
+        collection.api_path(&segment(&self.org))
     }
 
-    fn v2(&self, rest: &str) -> String {
-        format!("/admin/v2/orgs/{}{rest}", segment(&self.org))
+    fn v1(&self, rest: &str) -> String {
+        format!("/admin/v1/orgs/{}{rest}", segment(&self.org))
     }
 
     fn control(&self, version: &str, rest: &str) -> String {
         format!("/admin/control/{version}/orgs/{}{rest}", segment(&self.org))
     }
 
-    fn api_access(&self, rest: &str) -> String {
-        format!("/admin/api-access/v1/orgs/{}{rest}", segment(&self.org))
+    fn limit(&self) -> String {
+        self.sizes.listing.to_string()
     }
 
     /// Walks a listing and returns its raw items.
@@ -110,16 +105,59 @@ fn spec_path(spec: &RequestSpec) -> String {
     }
 }
 
-/// `GET /admin/v1/orgs/{orgId}`.
-pub async fn org(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    ctx.list(RequestSpec::get(ctx.v1("")), bar).await
+/// Fetches one configuration collection: one row per collection. Events (their own walk in
+/// `collect::events`) and the attestation (a local file) are not fetched here.
+pub async fn fetch(collection: Collection, ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
+    use Collection as C;
+    let get = |c| RequestSpec::get(ctx.path(c));
+    let post = |c, body| RequestSpec::post(ctx.path(c), body);
+    match collection {
+        C::Org => ctx.list(get(C::Org), bar).await,
+        C::Directories => {
+            ctx.list(get(C::Directories).query("limit", ctx.limit()), bar)
+                .await
+        }
+        // Admin roles, product access and group membership are what the policies read.
+        C::Users => users(ctx, bar).await,
+        C::Groups => {
+            let body = json!({ "limit": ctx.sizes.listing, "expand": ["counts.users", "counts.resources"] });
+            ctx.list(post(C::Groups, body), bar).await
+        }
+        // Next page as a full URL.
+        C::Domains => ctx.list(get(C::Domains), bar).await,
+        // Every policy type.
+        C::OrgPolicies => ctx.list(get(C::OrgPolicies), bar).await,
+        C::ControlPolicies => control_policies(ctx, bar).await,
+        C::ApiKeys => {
+            ctx.list(get(C::ApiKeys).query("pageSize", ctx.limit()), bar)
+                .await
+        }
+        C::ApiTokens => {
+            ctx.list(get(C::ApiTokens).query("pageSize", ctx.limit()), bar)
+                .await
+        }
+        // Not paged.
+        C::EventActions => ctx.list(get(C::EventActions), bar).await,
+        // Sites and products.
+        C::Workspaces => {
+            ctx.list(
+                post(C::Workspaces, json!({ "limit": ctx.sizes.listing })),
+                bar,
+            )
+            .await
+        }
+        C::Events | C::Attestation => Err(ApiError::Shape {
+            endpoint: collection.name().to_string(),
+            message: "not a configuration listing".to_string(),
+        }),
+    }
 }
 
-/// `GET /admin/v2/orgs/{orgId}/directories`.
-pub async fn directories(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    let spec =
-        RequestSpec::get(ctx.v2("/directories")).query("limit", ctx.sizes.directories.to_string());
-    ctx.list(spec, bar).await
+/// The collections `fetch` reads from the API, in the order they are started.
+pub fn fetched_collections() -> impl Iterator<Item = Collection> {
+    Collection::ALL
+        .into_iter()
+        .filter(|c| !matches!(c, Collection::Events | Collection::Attestation))
 }
 
 /// `POST /admin/v2/orgs/{orgId}/directories/-/users/search`, every directory, with the expands
@@ -127,11 +165,11 @@ pub async fn directories(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
 /// activity exists only in the v1 managed-accounts list (`GET /admin/v1/orgs/{orgId}/users`,
 /// scope `read:accounts:admin`), read at the same time and merged by account id; without it
 /// the users are still complete, with a warning.
-pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
+async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let spec = RequestSpec::post(
-        ctx.v2("/directories/-/users/search"),
+        ctx.path(Collection::Users),
         json!({
-            "limit": ctx.sizes.users,
+            "limit": ctx.sizes.listing,
             "expand": ["platformRoles", "productAccess", "groups"],
         }),
     );
@@ -178,61 +216,10 @@ pub async fn users(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     Ok(fetched)
 }
 
-/// `POST /admin/v2/orgs/{orgId}/directories/-/groups/search` with member and resource counts.
-pub async fn groups(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    let spec = RequestSpec::post(
-        ctx.v2("/directories/-/groups/search"),
-        json!({
-            "limit": ctx.sizes.groups,
-            "expand": ["counts.users", "counts.resources"],
-        }),
-    );
-    ctx.list(spec, bar).await
-}
-
-/// `GET /admin/v1/orgs/{orgId}/domains` (next page as a full URL).
-pub async fn domains(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    ctx.list(RequestSpec::get(ctx.v1("/domains")), bar).await
-}
-
-/// `GET /admin/v1/orgs/{orgId}/policies`, every type.
-pub async fn org_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    ctx.list(RequestSpec::get(ctx.v1("/policies")), bar).await
-}
-
-/// `GET /admin/api-access/v1/orgs/{orgId}/api-tokens` (user API tokens).
-pub async fn api_tokens(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    let spec = RequestSpec::get(ctx.api_access("/api-tokens"))
-        .query("pageSize", ctx.sizes.api_tokens.to_string());
-    ctx.list(spec, bar).await
-}
-
-/// `GET /admin/api-access/v1/orgs/{orgId}/api-keys` (admin API keys).
-pub async fn api_keys(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    let spec = RequestSpec::get(ctx.api_access("/api-keys"))
-        .query("pageSize", ctx.sizes.api_keys.to_string());
-    ctx.list(spec, bar).await
-}
-
-/// `GET /admin/v1/orgs/{orgId}/event-actions` (not paged).
-pub async fn event_actions(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    ctx.list(RequestSpec::get(ctx.v1("/event-actions")), bar)
-        .await
-}
-
-/// `POST /admin/v2/orgs/{orgId}/workspaces` (sites and products).
-pub async fn workspaces(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
-    let spec = RequestSpec::post(
-        ctx.v2("/workspaces"),
-        json!({ "limit": ctx.sizes.workspaces }),
-    );
-    ctx.list(spec, bar).await
-}
-
 /// Control API policies: v2 ("rules and status") and v1 ("rules and resources") merged by id,
 /// v2's attributes winning, each with its resources from `…/policies/{id}/resources`. One
 /// version missing (403/404) is a warning; both missing makes the collection unavailable.
-pub async fn control_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
+async fn control_policies(ctx: &Ctx, bar: &Bar) -> Result<Fetched, ApiError> {
     let mut warnings = Vec::new();
     let mut pages = 0;
     let mut sources = Vec::new();

@@ -41,7 +41,7 @@ pub(crate) fn spawn_all(
     let mut set = tokio::task::JoinSet::new();
     let mut ids = HashMap::new();
     macro_rules! spawn {
-        ($collection:expr, $variant:ident, |$ctx:ident, $bar:ident| $fetch:expr) => {{
+        ($collection:expr, |$ctx:ident, $bar:ident| $fetch:expr) => {{
             if done.contains(&$collection) {
                 // Not fetched again: the checkpoint holds it.
             } else {
@@ -52,7 +52,7 @@ pub(crate) fn spawn_all(
                     finish_bar(&$bar, &result);
                     Fetch {
                         collection: $collection,
-                        result: result.map(Data::$variant),
+                        result,
                         at: Timestamp(chrono::Utc::now()),
                     }
                 });
@@ -62,50 +62,24 @@ pub(crate) fn spawn_all(
     }
     // Events first: in production it is the longest walk (10 requests a minute).
     let plan = plan.clone();
-    spawn!(Collection::Events, Events, |c, bar| events::collect(
+    spawn!(Collection::Events, |c, bar| events::collect(
         &c,
         &plan,
         &bar,
         Some(&speculate),
         resume
     )
-    .await);
-    spawn!(Collection::Users, Items, |c, bar| endpoints::users(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::Groups, Items, |c, bar| endpoints::groups(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::Org, Org, |c, bar| endpoints::org(&c, &bar)
-        .await);
-    spawn!(Collection::Directories, Items, |c, bar| {
-        endpoints::directories(&c, &bar).await
-    });
-    spawn!(Collection::Domains, Items, |c, bar| endpoints::domains(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::OrgPolicies, Items, |c, bar| {
-        endpoints::org_policies(&c, &bar).await
-    });
-    spawn!(Collection::ControlPolicies, Items, |c, bar| {
-        endpoints::control_policies(&c, &bar).await
-    });
-    spawn!(Collection::ApiKeys, Items, |c, bar| endpoints::api_keys(
-        &c, &bar
-    )
-    .await);
-    spawn!(Collection::ApiTokens, Items, |c, bar| {
-        endpoints::api_tokens(&c, &bar).await
-    });
-    spawn!(Collection::EventActions, Items, |c, bar| {
-        endpoints::event_actions(&c, &bar).await
-    });
-    spawn!(Collection::Workspaces, Items, |c, bar| {
-        endpoints::workspaces(&c, &bar).await
-    });
+    .await
+    .map(Data::Events));
+    for collection in endpoints::fetched_collections() {
+        spawn!(collection, |c, bar| endpoints::fetch(collection, &c, &bar)
+            .await
+            .map(|f| if collection == Collection::Org {
+                Data::Org(f)
+            } else {
+                Data::Items(f)
+            }));
+    }
 
     Running { set, ids }
 }
@@ -139,23 +113,16 @@ impl Running {
     }
 }
 
-trait Counted {
-    fn count(&self) -> usize;
-}
-
-impl Counted for Fetched {
+impl Data {
     fn count(&self) -> usize {
-        self.records.len()
+        match self {
+            Data::Org(f) | Data::Items(f) => f.records.len(),
+            Data::Events(e) => e.records.len(),
+        }
     }
 }
 
-impl Counted for EventsFetch {
-    fn count(&self) -> usize {
-        self.records.len()
-    }
-}
-
-fn finish_bar<T: Counted>(bar: &Bar, result: &Result<T, ApiError>) {
+fn finish_bar(bar: &Bar, result: &Result<Data, ApiError>) {
     match result {
         Ok(data) => bar.finish(&format!("{} records", data.count())),
         Err(e) if e.is_permission() => bar.finish(&format!("unavailable: {e}")),
