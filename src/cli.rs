@@ -1,8 +1,10 @@
-//! Command-line surface (clap derive). Each subcommand's arguments live here; the work lives in
-//! the library modules that `app` calls.
+//! Command-line surface (clap derive): every subcommand's arguments live here, and nowhere
+//! else. What a subcommand does with them is in `cmd/<command>.rs`; the work itself in the
+//! library modules those call.
 
+use crate::snapshot::event_file::EventsFormat;
 use clap::builder::TypedValueParser;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -28,12 +30,12 @@ pub enum Command {
     Policy(PolicyCommand),
     /// Read an org through the Atlassian admin APIs into a snapshot directory.
     /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
-    Collect(crate::collect::CollectArgs),
+    Collect(CollectArgs),
     /// Attestations for the settings no API exposes.
     #[command(subcommand)]
-    Attest(crate::collect::AttestCommand),
+    Attest(AttestCommand),
     /// Add exported audit events (API page JSON or NDJSON) to a snapshot, creating it if needed.
-    ImportEvents(crate::collect::ImportEventsArgs),
+    ImportEvents(ImportEventsArgs),
     /// Compare two report.json files: new, resolved and regressed findings, status and version
     /// changes, expired waivers, score delta.
     Diff(DiffArgs),
@@ -41,9 +43,9 @@ pub enum Command {
     /// orgscan.report/v1) or activity (its activity block, orgscan.activity/v1).
     Schema(SchemaArgs),
     /// Print a shell completion script: bash, zsh, fish or powershell.
-    Completions(crate::cli_docs::CompletionsArgs),
+    Completions(CompletionsArgs),
     /// Print the man page (roff), or write every page with --out-dir.
-    Man(crate::cli_docs::ManArgs),
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -248,10 +250,144 @@ pub struct PolicyDocArgs {
 #[derive(Debug, Args, Clone)]
 pub struct RunArgs {
     #[command(flatten)]
-    pub collect: crate::collect::CollectArgs,
+    pub collect: CollectArgs,
     /// Where the reports go.
     #[arg(long, value_name = "DIR", default_value = "orgscan-report")]
     pub report_dir: PathBuf,
     #[command(flatten)]
     pub evaluation: EvaluationArgs,
+}
+
+/// `--events-format`: how a snapshot stores its audit events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EventsFormatArg {
+    /// `events.ndjson.zst`: zstd frames of whole lines (about 10x smaller).
+    Zstd,
+    /// `events.ndjson`: plain NDJSON, one event per line.
+    Ndjson,
+}
+
+impl EventsFormatArg {
+    pub fn format(self) -> EventsFormat {
+        match self {
+            EventsFormatArg::Zstd => EventsFormat::Zstd,
+            EventsFormatArg::Ndjson => EventsFormat::Ndjson,
+        }
+    }
+
+    /// The argument's default: the snapshot floor's.
+    pub fn default_arg() -> EventsFormatArg {
+        match EventsFormat::DEFAULT {
+            EventsFormat::Zstd => EventsFormatArg::Zstd,
+            EventsFormat::Ndjson => EventsFormatArg::Ndjson,
+        }
+    }
+}
+
+// `collect`. The API key is deliberately not an argument: it comes from `ATLASSIAN_API_KEY` or
+// `--api-key-file`, so it never shows in shell history or the process list. (A `//` comment: a
+// doc comment here would become the help text of every command that flattens these.)
+#[derive(Debug, Args, Clone)]
+pub struct CollectArgs {
+    /// Organization id (admin.atlassian.com/o/ORG_ID/…).
+    #[arg(long, value_name = "ORG_ID")]
+    pub org: String,
+    /// Snapshot directory to write (replaced atomically when it exists).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Base URL of the Atlassian admin APIs.
+    #[arg(long, value_name = "URL", default_value = crate::collect::client::DEFAULT_API_URL)]
+    pub api_url: String,
+    /// Read the API key from this file instead of ATLASSIAN_API_KEY.
+    #[arg(long, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+    /// Start of the event window: a duration back from now (90d, 12h, 2w) or a date/time
+    /// (2026-08-01, RFC 3339). Default 30d.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// A previous snapshot: fetch only events newer than its stream cursor and carry its
+    /// events forward.
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub resume_from: Option<PathBuf>,
+    /// Without `/events-stream`, how far before the previous snapshot's end an incremental
+    /// run re-queries `/events` for events the API made visible late (24h, 90m, 2d).
+    /// Default 24h.
+    #[arg(long, value_name = "DURATION")]
+    pub late_overlap: Option<String>,
+    /// Attestation TOML for the settings no API exposes (template: `orgscan attest init`).
+    #[arg(long, value_name = "FILE")]
+    pub attestation: Option<PathBuf>,
+    /// Exit 0 even when some collections were refused (403) or absent (404); they are
+    /// recorded as unavailable in the manifest either way.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// How to store the audit events: `zstd` (`events.ndjson.zst`) or `ndjson` (plain
+    /// `events.ndjson`). `scan` reads both.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = EventsFormatArg::default_arg())]
+    pub events_format: EventsFormatArg,
+    /// Log each request (method, path, status, timing; never the key).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// No progress display and no summary; errors only.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum AttestCommand {
+    /// Print a commented attestation template (TOML) for every console-only setting.
+    Init(AttestInitArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AttestInitArgs {
+    /// Pre-fill `attested_by` (email or name).
+    #[arg(long, value_name = "WHO")]
+    pub by: Option<String>,
+    /// Write to this file instead of standard output (refuses to overwrite).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportEventsArgs {
+    /// Exported events: API page JSON (`{"data":[…]}`), a JSON array, or NDJSON.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Snapshot to add them to; created (source `import`) when it does not exist.
+    #[arg(long, value_name = "SNAPSHOT")]
+    pub into: PathBuf,
+    /// Org id for a new snapshot (default: the org in the events' container).
+    #[arg(long, value_name = "ORG_ID")]
+    pub org: Option<String>,
+    /// How to store the audit events: `zstd` (`events.ndjson.zst`) or `ndjson` (plain
+    /// `events.ndjson`). `scan` reads both.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = EventsFormatArg::default_arg())]
+    pub events_format: EventsFormatArg,
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The shells the release archives carry completions for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// Write orgscan.1 and one page per subcommand (orgscan-scan.1, orgscan-policy-test.1, …)
+    /// into this directory instead of printing orgscan.1 to standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }

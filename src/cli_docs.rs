@@ -3,43 +3,19 @@
 //! The release archives ship both; `docs/man/` holds the pages of the current CLI (a test
 //! regenerates them and fails on any difference).
 
-use clap::{Args, CommandFactory, ValueEnum};
+use crate::cli::{CompletionShell, CompletionsArgs, ManArgs};
+use clap::CommandFactory;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-#[derive(Debug, Args, Clone)]
-pub struct CompletionsArgs {
-    /// The shell to complete for.
-    #[arg(value_enum)]
-    pub shell: CompletionShell,
-}
-
-/// The shells the release archives carry completions for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompletionShell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
-
-impl CompletionShell {
-    fn generator(self) -> clap_complete::Shell {
-        match self {
-            Self::Bash => clap_complete::Shell::Bash,
-            Self::Zsh => clap_complete::Shell::Zsh,
-            Self::Fish => clap_complete::Shell::Fish,
-            Self::Powershell => clap_complete::Shell::PowerShell,
-        }
+/// The clap_complete generator of a shell the release archives carry completions for.
+fn generator(shell: CompletionShell) -> clap_complete::Shell {
+    match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+        CompletionShell::Powershell => clap_complete::Shell::PowerShell,
     }
-}
-
-#[derive(Debug, Args, Clone)]
-pub struct ManArgs {
-    /// Write orgscan.1 and one page per subcommand (orgscan-scan.1, orgscan-policy-test.1, …)
-    /// into this directory instead of printing orgscan.1 to standard output.
-    #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +36,7 @@ fn command() -> clap::Command {
 pub fn completion_script(shell: CompletionShell) -> Vec<u8> {
     let mut cmd = command();
     let mut script = Vec::new();
-    clap_complete::generate(shell.generator(), &mut cmd, "orgscan", &mut script);
+    clap_complete::generate(generator(shell), &mut cmd, "orgscan", &mut script);
     script
 }
 
@@ -133,6 +109,7 @@ fn write_man_dir(dir: &Path) -> Result<(), CliDocsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::ValueEnum;
 
     #[test]
     fn every_shell_gets_a_script_that_names_the_subcommands() {

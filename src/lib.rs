@@ -4,18 +4,16 @@
 // First, so its print macros replace the standard ones in every module below.
 #[macro_use]
 pub mod terminal;
-pub mod app;
 pub mod cli;
 pub mod cli_docs;
+pub mod cmd;
 pub mod collect;
 pub mod config;
 pub mod demo;
 pub mod fleet;
-pub mod fleet_cmd;
 pub mod framework;
 pub mod gate;
 pub mod policy;
-pub mod policy_cmd;
 pub mod prepare;
 pub mod redact;
 pub mod report;

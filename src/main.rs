@@ -4,19 +4,12 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match orgscan::cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    match orgscan::cli::Cli::try_parse() {
+        Ok(cli) => orgscan::cmd::main(cli),
         Err(e) => {
             let _ = e.print();
             // clap uses 0 for --help/--version and 2 for usage errors, matching ours.
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
-        }
-    };
-    match orgscan::app::run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            orgscan::terminal::eprint(&format!("error: {e:#}\n"));
-            ExitCode::from(orgscan::app::exit_code_for_error(&e))
+            ExitCode::from(e.exit_code().clamp(0, 255) as u8)
         }
     }
 }

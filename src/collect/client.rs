@@ -160,6 +160,10 @@ pub fn parse_api_url(text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// The environment variable holding the org admin API key (read by the command line, never
+/// by the library: see `cmd/collect.rs`).
+pub const API_KEY_ENV: &str = "ATLASSIAN_API_KEY";
+
 /// Where `--verbose` lines go (stderr through the progress display, or a buffer in tests).
 pub type LogSink = Arc<dyn Fn(&str) + Send + Sync>;
 

@@ -2,8 +2,8 @@
 //! naming the flag or file at fault. Per-collection API failures are not here: they become
 //! "unavailable" entries in the manifest (see `CollectOutcome`).
 
-use super::args::API_KEY_ENV;
 use super::client::ApiError;
+use super::client::API_KEY_ENV;
 use crate::snapshot::SnapshotError;
 
 #[derive(Debug, thiserror::Error)]

@@ -3,11 +3,12 @@
 //! rate-limit budget), a refused collection is recorded as unavailable with its reason, and
 //! the snapshot is written atomically, so an interrupted run leaves the previous one intact.
 //!
-//! Entry points for the binary: [`run_collect`], [`run_attest`], [`run_import_events`]; for
-//! embedding (`orgscan run`, the benchmark, tests): [`CollectConfig`] and [`collect`].
+//! Entry points: [`CollectConfig`] and [`collect`] (or [`collect_blocking`]); `import`'s
+//! [`import::import_events_as`]; `attest`'s template. The command line (`cmd/collect.rs`,
+//! `cmd/run.rs`, `cmd/attest.rs`, `cmd/import_events.rs`) builds the configuration from its
+//! arguments and prints the outcome.
 
 mod api_error;
-pub mod args;
 mod assemble;
 pub mod attest;
 pub mod checkpoint;
@@ -26,12 +27,13 @@ pub mod signals;
 mod stats;
 pub mod window;
 
-pub use args::{AttestCommand, AttestInitArgs, CollectArgs, ImportEventsArgs, API_KEY_ENV};
 pub use assemble::remove_stale_staging;
-pub use client::{ApiClient, ApiError, ApiKey, ClientConfig, LogSink, RetryPolicy, StatsSnapshot};
+pub use client::{
+    ApiClient, ApiError, ApiKey, ClientConfig, LogSink, RetryPolicy, StatsSnapshot, API_KEY_ENV,
+};
 pub use endpoints::PageSizes;
 pub use error::CollectError;
-pub use import::{run_import_events, ImportOutcome};
+pub use import::ImportOutcome;
 pub use outcome::{CollectOutcome, Unavailable};
 pub use progress::ProgressMode;
 pub use resume::DEFAULT_LATE_OVERLAP;
@@ -51,8 +53,8 @@ use std::path::{Path, PathBuf};
 /// Default bound on pages per listing: 10 000 pages of 500 events is five million events.
 pub const DEFAULT_PAGE_CAP: u64 = 10_000;
 
-/// Everything one collection run needs. Build it with [`CollectConfig::from_args`] (CLI) or
-/// [`CollectConfig::new`] (library defaults) and adjust the fields.
+/// Everything one collection run needs. Build it with [`CollectConfig::new`] (library
+/// defaults) and adjust the fields (the command line does so from its arguments).
 #[derive(Clone)]
 pub struct CollectConfig {
     pub org: String,
@@ -116,49 +118,6 @@ impl CollectConfig {
             events_format: crate::snapshot::event_file::EventsFormat::DEFAULT,
         }
     }
-
-    /// From the command line, the key from `--api-key-file` or `ATLASSIAN_API_KEY`.
-    pub fn from_args(args: &CollectArgs) -> Result<CollectConfig, CollectError> {
-        let key = load_key(
-            args.api_key_file.as_deref(),
-            std::env::var(API_KEY_ENV).ok(),
-        )?;
-        let url = client::parse_api_url(&args.api_url).map_err(|message| CollectError::ApiUrl {
-            url: args.api_url.clone(),
-            message,
-        })?;
-        let now = Timestamp(chrono::Utc::now());
-        let since = match &args.since {
-            Some(text) => {
-                Some(
-                    window::parse_since(text, now).map_err(|message| CollectError::Since {
-                        value: text.clone(),
-                        message,
-                    })?,
-                )
-            }
-            None => None,
-        };
-        let mut config = CollectConfig::new(&args.org, &args.out, url, key);
-        config.since = since;
-        config.resume_from = args.resume_from.clone();
-        config.attestation = args.attestation.clone();
-        config.allow_partial = args.allow_partial;
-        config.events_format = args.events_format.format();
-        config.verbose = args.verbose;
-        if let Some(text) = &args.late_overlap {
-            config.late_overlap =
-                window::parse_duration(text).map_err(|message| CollectError::Input {
-                    path: "--late-overlap".to_string(),
-                    message: format!("{text:?}: {message}"),
-                })?;
-        }
-        if args.quiet {
-            config.progress = ProgressMode::Hidden;
-            config.quiet = true;
-        }
-        Ok(config)
-    }
 }
 
 /// The key from a file (preferred when given) or the environment value.
@@ -210,24 +169,6 @@ fn validate_org(org: &str) -> Result<(), CollectError> {
     }
 }
 
-/// `orgscan collect`: collects, prints the summary (unless `--quiet`), returns the outcome;
-/// map it with [`CollectOutcome::exit_code`], an error with [`CollectError::exit_code`].
-pub fn run_collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
-    let config = CollectConfig::from_args(args)?;
-    let outcome = collect_blocking(config)?;
-    if !args.quiet {
-        eprintln!("{}", outcome.summary());
-    } else if let Some(kept) = &outcome.kept_previous {
-        // Even with -q: the snapshot at --out is not this run's, the user must know where it is.
-        eprintln!(
-            "the previous snapshot {} was kept unchanged; this incomplete run's result is in {}",
-            kept.display(),
-            outcome.snapshot.display()
-        );
-    }
-    Ok(outcome)
-}
-
 /// [`collect`] on a runtime of its own (for synchronous callers such as `orgscan run`).
 /// Inside an async runtime, await [`collect`] instead (a nested runtime cannot block).
 pub fn collect_blocking(config: CollectConfig) -> Result<CollectOutcome, CollectError> {
@@ -242,37 +183,6 @@ pub fn collect_blocking(config: CollectConfig) -> Result<CollectOutcome, Collect
         .build()
         .map_err(|e| CollectError::Setup(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(collect(config))
-}
-
-/// `orgscan attest init`: the template on stdout, or in `--out` (never overwriting).
-pub fn run_attest(command: &AttestCommand) -> Result<(), CollectError> {
-    match command {
-        AttestCommand::Init(args) => {
-            let text = attest::template(args.by.as_deref(), Timestamp(chrono::Utc::now()));
-            match &args.out {
-                // `attest init | head` is not an error (see `terminal`).
-                None => crate::terminal::print(&text)
-                    .map_err(|e| CollectError::Setup(format!("cannot write: {e}"))),
-                Some(path) => {
-                    use std::io::Write;
-                    let shown = path.display().to_string();
-                    let mut file = std::fs::OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .open(path)
-                        .map_err(|e| CollectError::Input {
-                            path: shown.clone(),
-                            message: format!("cannot create ({e}); it is never overwritten"),
-                        })?;
-                    file.write_all(text.as_bytes())
-                        .map_err(|e| CollectError::Input {
-                            path: shown,
-                            message: format!("cannot write: {e}"),
-                        })
-                }
-            }
-        }
-    }
 }
 
 /// Collects into `config.out`: validates the inputs (attestation, previous snapshot) before

@@ -1,15 +1,14 @@
 //! The command-line surface of `collect`, `attest init` and `import-events`: clap parsing into
-//! the real `Command` enum and the `run_*` entry points the binary calls, with their exit codes.
+//! the real `Command` enum and the `cmd::` entry points the binary calls, with their exit codes.
 
 use crate::support::fake_atlassian;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use clap::Parser;
 use fake_atlassian::{Dataset, FakeConfig, FakeServer};
-use orgscan::cli::{Cli, Command};
-use orgscan::collect::{
-    load_key, run_attest, run_collect, run_import_events, AttestCommand, CollectError,
-};
+use orgscan::cli::{AttestCommand, Cli, Command};
+use orgscan::cmd;
+use orgscan::collect::{load_key, CollectError};
 use orgscan::snapshot::{load_snapshot, Attestation, SnapshotSource};
 
 const KEY: &str = "cli-KEY-93b1f0aa";
@@ -93,7 +92,7 @@ fn key_sources_and_their_errors() {
     assert_eq!(err.exit_code(), 2);
 }
 
-fn args(extra: &[&str]) -> orgscan::collect::CollectArgs {
+fn args(extra: &[&str]) -> orgscan::cli::CollectArgs {
     let mut all = vec!["collect", "--org", ORG];
     all.extend_from_slice(extra);
     match parse(&all).unwrap() {
@@ -151,7 +150,7 @@ fn bad_flags_are_usage_errors_before_any_request() {
         } else {
             "http://127.0.0.1:9".into()
         };
-        let err = run_collect(&a).unwrap_err();
+        let err = cmd::collect::collect(&a).unwrap_err();
         assert_eq!(err.exit_code(), 2, "{err}");
         assert!(err.to_string().contains(needle), "{err}");
         assert!(!err.to_string().contains(KEY));
@@ -164,7 +163,7 @@ fn bad_flags_are_usage_errors_before_any_request() {
     std::fs::write(home.join("thesis.tex"), "precious").unwrap();
     let mut a = args(&["--out", home.to_str().unwrap(), "--api-key-file", key]);
     a.api_url = "http://127.0.0.1:9".into();
-    let err = run_collect(&a).unwrap_err();
+    let err = cmd::collect::collect(&a).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(
         err.to_string()
@@ -174,7 +173,7 @@ fn bad_flags_are_usage_errors_before_any_request() {
     assert!(home.join("thesis.tex").exists());
     let mut a = args(&["--out", out, "--api-key-file", key]);
     a.org = "../etc".into();
-    assert_eq!(run_collect(&a).unwrap_err().exit_code(), 2);
+    assert_eq!(cmd::collect::collect(&a).unwrap_err().exit_code(), 2);
 }
 
 #[test]
@@ -204,7 +203,7 @@ fn collect_then_import_through_the_cli_entry_points() {
         "30d",
         "-q",
     ]);
-    let outcome = run_collect(&a).unwrap();
+    let outcome = cmd::collect::collect(&a).unwrap();
     assert_eq!(outcome.exit_code(), 0, "{}", outcome.summary());
     assert_eq!(outcome.events_total, 120);
 
@@ -227,7 +226,7 @@ fn collect_then_import_through_the_cli_entry_points() {
     .unwrap() else {
         unreachable!()
     };
-    let result = run_import_events(&ia).unwrap();
+    let result = cmd::import_events::import(&ia).unwrap();
     assert!(result.created);
     assert_eq!((result.read, result.added, result.duplicates), (80, 40, 40));
     let snap = load_snapshot(&into).unwrap();
@@ -267,7 +266,7 @@ fn attest_init_writes_a_template_that_parses_back_and_never_overwrites() {
     .unwrap() else {
         unreachable!()
     };
-    run_attest(&cmd).unwrap();
+    cmd::attest::write_template(&cmd).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let att = Attestation::from_toml("attestation.toml", &text).unwrap();
     assert_eq!(att.attested_by, "jane@acme.com");
@@ -283,7 +282,7 @@ fn attest_init_writes_a_template_that_parses_back_and_never_overwrites() {
     ] {
         assert!(text.contains(section), "{section}");
     }
-    let err = run_attest(&cmd).unwrap_err();
+    let err = cmd::attest::write_template(&cmd).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }

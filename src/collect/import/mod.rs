@@ -14,7 +14,6 @@ mod frame;
 mod open;
 mod spool;
 
-use super::args::ImportEventsArgs;
 use super::events::{
     check_snapshot_events, each_stored_line, merge_stream_into, EventRecord, StoredEvents,
 };
@@ -56,20 +55,6 @@ impl ImportOutcome {
             self.total
         )
     }
-}
-
-/// The CLI entry: imports and prints the summary unless `--quiet`.
-pub fn run_import_events(args: &ImportEventsArgs) -> Result<ImportOutcome, CollectError> {
-    let outcome = import_events_as(
-        &args.files,
-        &args.into,
-        args.org.as_deref(),
-        args.events_format.format(),
-    )?;
-    if !args.quiet {
-        eprintln!("{}", outcome.summary());
-    }
-    Ok(outcome)
 }
 
 fn input_error(path: &Path, message: impl Into<String>) -> CollectError {

@@ -1,21 +1,19 @@
-//! The command line of the fleet (`orgscan scan --fleet`): turns the arguments into a
-//! `fleet::scan_fleet` call and prints one line per org and the fleet's gate.
+//! `orgscan scan --fleet`: turns the arguments into a `fleet::scan_fleet` call and prints one
+//! line per org and the fleet's gate.
 
+use super::usage;
 use crate::cli::ScanArgs;
 use crate::fleet::{discover, scan_fleet, FleetScanRequest, FleetSource};
-use crate::scan::{ScanError, ScanRequest};
+use crate::scan::ScanRequest;
 use crate::snapshot::Snapshot;
 use std::path::PathBuf;
-
-fn usage(text: impl Into<String>) -> anyhow::Error {
-    ScanError::Usage(text.into()).into()
-}
+use std::process::ExitCode;
 
 /// `scan --fleet`: `request` is the single-org request `scan` would make, used for every org.
-pub fn scan(
+pub fn run(
     args: &ScanArgs,
     request: &(dyn Fn(Snapshot, PathBuf) -> ScanRequest + Sync),
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<ExitCode> {
     let fleet = &args.fleet;
     let eval = &args.evaluation;
     // Per-org baselines and history are not wired through a fleet yet: refuse rather than
@@ -102,5 +100,5 @@ pub fn scan(
             format!(", {} not scanned", p.unscanned.len())
         }
     );
-    Ok(p.gate.exit_code)
+    Ok(ExitCode::from(p.gate.exit_code))
 }

@@ -1,0 +1,75 @@
+//! `orgscan collect`: the collection configuration from the arguments and the environment
+//! (the API key from `--api-key-file` or `ATLASSIAN_API_KEY`), the collection, and its summary
+//! on stderr.
+
+use super::exit_u8;
+use crate::cli::CollectArgs;
+use crate::collect::{
+    client, collect_blocking, load_key, window, CollectConfig, CollectError, CollectOutcome,
+    ProgressMode, API_KEY_ENV,
+};
+use crate::snapshot::Timestamp;
+use std::process::ExitCode;
+
+pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
+    Ok(ExitCode::from(exit_u8(collect(args)?.exit_code())))
+}
+
+/// Collects, prints the summary (unless `--quiet`), returns the outcome; map it with
+/// [`CollectOutcome::exit_code`], an error with [`CollectError::exit_code`].
+pub fn collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
+    let config = config(args, std::env::var(API_KEY_ENV).ok())?;
+    let outcome = collect_blocking(config)?;
+    if !args.quiet {
+        eprintln!("{}", outcome.summary());
+    } else if let Some(kept) = &outcome.kept_previous {
+        // Even with -q: the snapshot at --out is not this run's, the user must know where it is.
+        eprintln!(
+            "the previous snapshot {} was kept unchanged; this incomplete run's result is in {}",
+            kept.display(),
+            outcome.snapshot.display()
+        );
+    }
+    Ok(outcome)
+}
+
+/// The collection configuration of `args`, the key from `--api-key-file` or else `key_env`
+/// (the value of `ATLASSIAN_API_KEY`).
+pub fn config(args: &CollectArgs, key_env: Option<String>) -> Result<CollectConfig, CollectError> {
+    let key = load_key(args.api_key_file.as_deref(), key_env)?;
+    let url = client::parse_api_url(&args.api_url).map_err(|message| CollectError::ApiUrl {
+        url: args.api_url.clone(),
+        message,
+    })?;
+    let now = Timestamp(chrono::Utc::now());
+    let since = match &args.since {
+        Some(text) => {
+            Some(
+                window::parse_since(text, now).map_err(|message| CollectError::Since {
+                    value: text.clone(),
+                    message,
+                })?,
+            )
+        }
+        None => None,
+    };
+    let mut config = CollectConfig::new(&args.org, &args.out, url, key);
+    config.since = since;
+    config.resume_from = args.resume_from.clone();
+    config.attestation = args.attestation.clone();
+    config.allow_partial = args.allow_partial;
+    config.events_format = args.events_format.format();
+    config.verbose = args.verbose;
+    if let Some(text) = &args.late_overlap {
+        config.late_overlap =
+            window::parse_duration(text).map_err(|message| CollectError::Input {
+                path: "--late-overlap".to_string(),
+                message: format!("{text:?}: {message}"),
+            })?;
+    }
+    if args.quiet {
+        config.progress = ProgressMode::Hidden;
+        config.quiet = true;
+    }
+    Ok(config)
+}
