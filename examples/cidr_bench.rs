@@ -163,7 +163,8 @@ fn pass(source: &EventSource, spec: &Value, threads: usize) -> Result<u64, Strin
         specs: specs.into_iter().map(SpecState::new).collect(),
         sets: ActionSets::resolve(None),
     };
-    let facts = scan_source(source, plan, threads, None).map_err(|e| e.to_string())?;
+    let facts =
+        scan_source(source, plan, threads, None, &Default::default()).map_err(|e| e.to_string())?;
     Ok(facts.declared["BENCH"]["f"]["total"]
         .as_u64()
         .unwrap_or_default())

@@ -19,7 +19,7 @@ mod fake_atlassian;
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer, Logged};
 use orgscan::collect::ratelimit::RateLimitConfig;
-use orgscan::collect::{collect, ApiKey, CollectConfig, CollectOutcome, ProgressMode};
+use orgscan::collect::{collect, ApiKey, CollectConfig, CollectOutcome};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -138,7 +138,6 @@ async fn main() {
         let url = reqwest::Url::parse(&server.base_url).expect("url");
         let mut c = CollectConfig::new(ORG, out, url, ApiKey::new(KEY).expect("key"));
         c.client.rate_limit = RateLimitConfig::documented(o.scale);
-        c.progress = ProgressMode::Hidden;
         if o.verbose {
             // Request lines with the time since the start, to see where time goes.
             let t0 = Instant::now();

@@ -30,7 +30,8 @@ use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-/// The environment variable that holds the redaction key.
+/// The environment variable that holds the redaction key (read by the command line, which
+/// passes its value to [`RedactKey::from_value`]).
 pub const KEY_VARIABLE: &str = "ORGSCAN_REDACT_KEY";
 
 /// Keys whose values are vocabulary, not org data: never rewritten.
@@ -91,9 +92,10 @@ pub struct RedactKey {
 }
 
 impl RedactKey {
-    /// `ORGSCAN_REDACT_KEY` when set and not empty, else 32 random bytes for this run.
-    pub fn from_environment() -> RedactKey {
-        match std::env::var(KEY_VARIABLE).ok().filter(|k| !k.is_empty()) {
+    /// `value` (that of `ORGSCAN_REDACT_KEY`) when set and not empty, else 32 random bytes
+    /// for this run.
+    pub fn from_value(value: Option<&str>) -> RedactKey {
+        match value.filter(|k| !k.is_empty()) {
             Some(k) => RedactKey::given(k.as_bytes()),
             None => RedactKey::per_run(),
         }

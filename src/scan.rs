@@ -53,6 +53,8 @@ pub struct ScanRequest {
     pub redact: Option<crate::redact::RedactKey>,
     /// `--compliance`: the frameworks whose views are written beside the reports.
     pub compliance: Vec<crate::framework::Framework>,
+    /// Parser threads and phase timings (`ORGSCAN_PARSE_THREADS`, `ORGSCAN_TIMINGS`).
+    pub prepare: crate::prepare::PrepareOptions,
 }
 
 pub struct ScanOutcome {
@@ -111,6 +113,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         now,
         control_config,
         request.config.org_settings(),
+        &request.prepare,
     )?;
     // Only the input document and the activity block are used from here on: the event pass's
     // maps and slim events are released now, and the JSON input once the engine has its copy
@@ -156,7 +159,10 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let availability = Availability::of(&request.snapshot);
     let started = std::time::Instant::now();
     let input = regorus::Value::from(input_json);
-    crate::prepare::timing("input to regorus value", started);
+    request
+        .prepare
+        .timings
+        .phase("input to regorus value", started);
     let options = EvalOptions {
         timeout: request.timeout,
         ..EvalOptions::default()
@@ -167,7 +173,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
             c.info.fill_parameters(params);
         }
     }
-    crate::prepare::timing("input + evaluation", started);
+    request.prepare.timings.phase("input + evaluation", started);
     let waived = crate::waiver::apply_waivers(&waivers, &mut controls, now);
     if let Some(r) = &redactor {
         r.key_fingerprints(&mut controls);

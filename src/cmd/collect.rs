@@ -3,10 +3,11 @@
 //! on stderr.
 
 use super::exit_u8;
+use super::progress::StderrProgress;
 use crate::cli::CollectArgs;
 use crate::collect::{
     client, collect_blocking, load_key, window, CollectConfig, CollectError, CollectOutcome,
-    ProgressMode, API_KEY_ENV,
+    API_KEY_ENV,
 };
 use crate::snapshot::Timestamp;
 use std::process::ExitCode;
@@ -67,9 +68,12 @@ pub fn config(args: &CollectArgs, key_env: Option<String>) -> Result<CollectConf
                 message: format!("{text:?}: {message}"),
             })?;
     }
-    if args.quiet {
-        config.progress = ProgressMode::Hidden;
-        config.quiet = true;
-    }
+    // `--quiet`: no bars and no notices, but `--verbose` request lines still go to stderr.
+    config.quiet = args.quiet;
+    config.progress = Some(std::sync::Arc::new(if args.quiet {
+        StderrProgress::lines_only()
+    } else {
+        StderrProgress::on_stderr()
+    }));
     Ok(config)
 }

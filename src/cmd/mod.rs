@@ -1,4 +1,5 @@
-//! The command-line edge: one file per subcommand, each `run(args) -> anyhow::Result<ExitCode>`.
+//! The command-line edge: one file per subcommand, each `run(args) -> anyhow::Result<ExitCode>`
+//! (and `progress.rs`, the collect progress display `collect` and `run` share).
 //! Here, and only here, arguments are validated and turned into library calls, environment
 //! variables are read, and what the library returns (outcomes, progress, warnings) is printed.
 //! The library below keeps its typed (thiserror) errors; anyhow starts here.
@@ -11,6 +12,7 @@ pub mod fleet;
 pub mod import_events;
 pub mod man;
 pub mod policy;
+pub mod progress;
 pub mod run;
 pub mod scan;
 pub mod schema;

@@ -6,6 +6,8 @@ use super::usage;
 use crate::cli::{EvaluationArgs, ScanArgs};
 use crate::config::Config;
 use crate::gate::Outcome;
+use crate::prepare::timing::{Timing, Timings};
+use crate::prepare::PrepareOptions;
 use crate::report::Format;
 use crate::results::{Severity, Status};
 use crate::scan::{parse_now, run_scan, ScanError, ScanRequest};
@@ -87,6 +89,8 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         Some(dir) => crate::report::history::load_history(dir)?,
         None => (Vec::new(), Vec::new()),
     };
+    let prepare = prepare_options_from_environment();
+    let redact_key = std::env::var(crate::redact::KEY_VARIABLE).ok();
     // One org's request; a fleet scan makes one per org.
     let request = |snapshot: Snapshot, out: std::path::PathBuf| ScanRequest {
         snapshot,
@@ -107,8 +111,11 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         baseline: None,
         fail_on_new: false,
         history: Vec::new(),
-        redact: eval.redact.then(crate::redact::RedactKey::from_environment),
+        redact: eval
+            .redact
+            .then(|| crate::redact::RedactKey::from_value(redact_key.as_deref())),
         compliance: compliance.clone(),
+        prepare: prepare.clone(),
     };
     if args.fleet.fleet.is_some() {
         if eval.redact {
@@ -136,6 +143,54 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         print_summary(&outcome);
     }
     Ok(ExitCode::from(outcome.outcome.exit_code()))
+}
+
+/// `ORGSCAN_PARSE_THREADS=N`: the event pass's parser threads (default one per core).
+/// `ORGSCAN_TIMINGS=1`: phase durations on stderr (for `bench/scan.sh`), with the process's
+/// current and peak resident memory where Linux reports them, so a phase that grows memory can
+/// be found without a profiler.
+fn prepare_options_from_environment() -> PrepareOptions {
+    let parse_threads = std::env::var("ORGSCAN_PARSE_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok());
+    let timings = match std::env::var_os("ORGSCAN_TIMINGS") {
+        Some(_) => Timings::new(|timing| {
+            match timing {
+            Timing::Phase { what, elapsed } => eprintln!(
+                "timing: {what}: {:.3} s{}",
+                elapsed.as_secs_f64(),
+                memory_note()
+            ),
+            Timing::AggregatorCpu { seconds, threads } => eprintln!(
+                "timing: event pass aggregator thread CPU: {seconds:.2} s ({threads} parser threads)"
+            ),
+        }
+        }),
+        None => Timings::default(),
+    };
+    PrepareOptions {
+        parse_threads,
+        timings,
+    }
+}
+
+/// `, rss N MB, peak N MB` from /proc/self/status, or nothing elsewhere.
+fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(", rss {rss} MB, peak {peak} MB"),
+        _ => String::new(),
+    }
 }
 
 fn print_summary(outcome: &crate::scan::ScanOutcome) {

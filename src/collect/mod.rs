@@ -35,7 +35,7 @@ pub use endpoints::PageSizes;
 pub use error::CollectError;
 pub use import::ImportOutcome;
 pub use outcome::{CollectOutcome, Unavailable};
-pub use progress::ProgressMode;
+pub use progress::Reporter;
 pub use resume::DEFAULT_LATE_OVERLAP;
 
 use crate::snapshot::load::load_manifest;
@@ -70,7 +70,9 @@ pub struct CollectConfig {
     pub page_cap: u64,
     /// When to prepare the events file during rate-limit waits.
     pub speculation: events::SpeculationPolicy,
-    pub progress: ProgressMode,
+    /// Where progress, notices and `--verbose` lines go; `None`: nowhere (the library never
+    /// prints).
+    pub progress: Option<std::sync::Arc<dyn Reporter>>,
     pub verbose: bool,
     /// No notices (resumed or removed checkpoints) on stderr.
     pub quiet: bool,
@@ -110,7 +112,7 @@ impl CollectConfig {
             sizes: PageSizes::default(),
             page_cap: DEFAULT_PAGE_CAP,
             speculation: events::SpeculationPolicy::default(),
-            progress: ProgressMode::Auto,
+            progress: None,
             verbose: false,
             quiet: false,
             late_overlap: DEFAULT_LATE_OVERLAP,
@@ -201,7 +203,7 @@ pub async fn collect(config: CollectConfig) -> Result<CollectOutcome, CollectErr
         None => None,
     };
 
-    let progress = Progress::new(config.progress);
+    let progress = Progress::new(config.progress.clone());
     let log = config
         .log
         .clone()

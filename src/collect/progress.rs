@@ -1,55 +1,50 @@
-//! What the user sees while collecting: one indicatif line per collection on a terminal,
-//! nothing when stderr is not a terminal (CI), `--verbose` request lines either way.
+//! What a collection run reports while it works: a line of progress per collection, notices
+//! (a resumed or removed checkpoint) and `--verbose` request lines. The library never prints:
+//! it hands all of it to the [`Reporter`] the caller passes in `CollectConfig::progress` (the
+//! command line's draws on stderr, `cmd/progress.rs`); without one a run is silent.
 
 use super::client::LogSink;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::sync::Arc;
-use std::time::Duration;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProgressMode {
-    /// Bars when stderr is a terminal.
-    Auto,
-    Hidden,
+/// Receives a collection run's progress; implemented by the caller.
+pub trait Reporter: Send + Sync {
+    /// A line for one collection, updated as its pages arrive ([`Bar::hidden`] for none).
+    fn collection(&self, name: &str) -> Bar;
+    /// A line the user reads (a notice, a `--verbose` request line).
+    fn line(&self, line: &str);
 }
 
-#[derive(Clone)]
+/// One collection's progress as the caller shows it.
+pub trait CollectionLine: Send + Sync {
+    /// `pages` pages holding `records` records so far.
+    fn page(&self, pages: u64, records: u64);
+    /// The collection is done: `message` says how (`N records`, `unavailable: …`).
+    fn finish(&self, message: &str);
+}
+
+/// The run's reporter, or none (silent). Cheap to clone.
+#[derive(Clone, Default)]
 pub struct Progress {
-    multi: Option<MultiProgress>,
+    reporter: Option<Arc<dyn Reporter>>,
 }
 
 impl Progress {
-    pub fn new(mode: ProgressMode) -> Progress {
-        let show = mode == ProgressMode::Auto && std::io::stderr().is_terminal();
-        Progress {
-            multi: show.then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr())),
+    pub fn new(reporter: Option<Arc<dyn Reporter>>) -> Progress {
+        Progress { reporter }
+    }
+
+    /// A line for one collection (a no-op handle when silent).
+    pub fn collection(&self, name: &str) -> Bar {
+        match &self.reporter {
+            Some(reporter) => reporter.collection(name),
+            None => Bar::hidden(),
         }
     }
 
-    /// A line for one collection (a no-op handle when hidden).
-    pub fn collection(&self, name: &str) -> Bar {
-        let Some(multi) = &self.multi else {
-            return Bar { bar: None };
-        };
-        let bar = multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:<17} {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_prefix(name.to_string());
-        bar.set_message("waiting");
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Bar { bar: Some(bar) }
-    }
-
-    /// Prints a line without tearing the bars (stderr).
+    /// A line for the user (nowhere when silent).
     pub fn println(&self, line: &str) {
-        match &self.multi {
-            Some(multi) => {
-                let _ = multi.println(crate::safe_text::terminal(line));
-            }
-            None => eprintln!("{line}"),
+        if let Some(reporter) = &self.reporter {
+            reporter.line(line);
         }
     }
 
@@ -60,26 +55,30 @@ impl Progress {
     }
 }
 
-/// One collection's line (cheap to clone: the bar is shared).
+/// One collection's line (cheap to clone: the line is shared).
 #[derive(Clone)]
 pub struct Bar {
-    bar: Option<ProgressBar>,
+    line: Option<Arc<dyn CollectionLine>>,
 }
 
 impl Bar {
+    pub fn new(line: Arc<dyn CollectionLine>) -> Bar {
+        Bar { line: Some(line) }
+    }
+
     pub fn hidden() -> Bar {
-        Bar { bar: None }
+        Bar { line: None }
     }
 
     pub fn page(&self, pages: u64, records: u64) {
-        if let Some(bar) = &self.bar {
-            bar.set_message(format!("{records} records, {pages} pages"));
+        if let Some(line) = &self.line {
+            line.page(pages, records);
         }
     }
 
     pub fn finish(&self, message: &str) {
-        if let Some(bar) = &self.bar {
-            bar.finish_with_message(message.to_string());
+        if let Some(line) = &self.line {
+            line.finish(message);
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod facts;
 pub mod fastparse;
 pub mod geo;
+pub mod timing;
 
 use crate::snapshot::{
     Collection, CollectionStatus, Snapshot, SnapshotError, Timestamp, COLLECTIONS,
@@ -18,36 +19,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::EventFacts;
 
-/// With `ORGSCAN_TIMINGS=1`, phase durations go to stderr (for `bench/scan.sh`), with the
-/// process's current and peak resident memory where Linux reports them, so a phase that grows
-/// memory can be found without a profiler.
-pub fn timing(what: &str, since: std::time::Instant) {
-    if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
-        eprintln!(
-            "timing: {what}: {:.3} s{}",
-            since.elapsed().as_secs_f64(),
-            memory_note()
-        );
-    }
-}
-
-/// `, rss N MB, peak N MB` from /proc/self/status, or nothing elsewhere.
-fn memory_note() -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return String::new();
-    };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|kb| kb.parse::<u64>().ok())
-            .map(|kb| kb / 1024)
-    };
-    match (field("VmRSS:"), field("VmHWM:")) {
-        (Some(rss), Some(peak)) => format!(", rss {rss} MB, peak {peak} MB"),
-        _ => String::new(),
-    }
+/// How the input is prepared, set by the caller (the command line reads
+/// `ORGSCAN_PARSE_THREADS` and `ORGSCAN_TIMINGS` into it; the library reads no environment).
+#[derive(Clone, Debug, Default)]
+pub struct PrepareOptions {
+    /// Parser threads of the event pass; `None`: one per CPU core. Clamped to 1..=8.
+    pub parse_threads: Option<usize>,
+    /// Where the phases' durations go (nowhere by default).
+    pub timings: timing::Timings,
 }
 
 pub struct PreparedInput {
@@ -104,6 +83,7 @@ pub fn build_input(
     now: Timestamp,
     control_config: BTreeMap<String, Value>,
     org_config: Value,
+    options: &PrepareOptions,
 ) -> Result<PreparedInput, SnapshotError> {
     let catalogue = action_catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
@@ -135,9 +115,8 @@ pub fn build_input(
     let events_available = snapshot.is_collected(Collection::Events);
     let started = std::time::Instant::now();
     let facts = if events_available {
-        let threads = std::env::var("ORGSCAN_PARSE_THREADS")
-            .ok()
-            .and_then(|v| v.parse::<usize>().ok())
+        let threads = options
+            .parse_threads
             .unwrap_or_else(|| {
                 std::thread::available_parallelism()
                     .map(|n| n.get())
@@ -146,8 +125,9 @@ pub fn build_input(
             .clamp(1, 8);
         let expected =
             crate::snapshot::event_file::listed(&snapshot.manifest.files).map(|(_, e)| e);
-        let facts = events::scan_source(&snapshot.events, plan, threads, expected)?;
-        timing("prepare: event pass", started);
+        let facts =
+            events::scan_source(&snapshot.events, plan, threads, expected, &options.timings)?;
+        options.timings.phase("prepare: event pass", started);
         facts
     } else {
         EventFacts {
@@ -249,7 +229,7 @@ pub fn build_input(
         doc.insert("facts".to_string(), facts_json);
         doc.insert("events_by_action".to_string(), Value::Object(by_action));
     }
-    timing("prepare: total", started);
+    options.timings.phase("prepare: total", started);
     Ok(PreparedInput {
         json,
         facts,

@@ -141,6 +141,59 @@ fn imports_run_one_way() {
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
 }
 
+/// The lines of `text` before its test module (by convention the rest of the file), comments
+/// stripped, numbered from 1.
+fn code_lines(text: &str) -> Vec<(usize, &str)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut code = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let next = lines.get(i + 1).map_or("", |l| l.trim_start());
+        if line.trim_start().starts_with("#[cfg(test)]") && next.starts_with("mod ") {
+            break;
+        }
+        code.push((i + 1, line.split("//").next().unwrap_or("")));
+    }
+    code
+}
+
+/// Printing and reading the environment happen at the command-line edge (`src/cmd/`, and
+/// `main.rs` and `terminal.rs`, which it prints through): the library takes values and
+/// returns what is to be shown (docs/architecture.md, "The command-line edge").
+#[test]
+fn the_library_neither_prints_nor_reads_the_environment() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let edge = |file: &Path| {
+        let rel = file.strip_prefix(&src).expect("under src");
+        rel.starts_with("cmd") || rel == Path::new("main.rs") || rel == Path::new("terminal.rs")
+    };
+    let forbidden = [
+        "println!",
+        "print!(",
+        "eprintln!",
+        "eprint!(",
+        "dbg!(",
+        "std::io::stdout",
+        "std::io::stderr",
+        "env::var",
+        "var_os(",
+    ];
+    let mut problems = Vec::new();
+    for file in files.iter().filter(|f| !edge(f)) {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for (n, code) in code_lines(&text) {
+            for word in forbidden.iter().filter(|w| code.contains(*w)) {
+                let shown = file.strip_prefix(root).unwrap_or(file).display();
+                problems.push(format!("{shown}:{n}: {word} outside src/cmd/"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
 #[test]
 fn the_check_sees_an_upward_import() {
     let doc = "## Floors\n\n| floor | modules |\n|---|---|\n| 0 | `snapshot/`, `results.rs` |\n| 3 | `policy/` |\n\n## Next\n";

@@ -7,9 +7,7 @@ use crate::support::fake_atlassian;
 use chrono::{Duration as ChronoDuration, Utc};
 use fake_atlassian::{Dataset, FakeConfig, FakeServer, Fault, RetryAfter};
 use orgscan::collect::ratelimit::RateLimitConfig;
-use orgscan::collect::{
-    collect, ApiKey, CollectConfig, CollectError, CollectOutcome, ProgressMode, RetryPolicy,
-};
+use orgscan::collect::{collect, ApiKey, CollectConfig, CollectError, CollectOutcome, RetryPolicy};
 use orgscan::snapshot::{load_snapshot, Collection, CollectionStatus, Timestamp};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -76,7 +74,6 @@ impl Env {
         };
         c.client.timeout = Duration::from_secs(5);
         c.since = Some(self.since);
-        c.progress = ProgressMode::Hidden;
         c.verbose = true;
         let logs = self.logs.clone();
         c.log = Some(Arc::new(move |line: &str| {

@@ -4,7 +4,7 @@ use crate::cli::PolicyCheckArgs;
 use crate::cmd::{print_stdout, usage, EXIT_OK, EXIT_PROBLEMS};
 use crate::policy::check::{check_files, CheckReport, NamedInput};
 use crate::policy::discover::{files_in, shipped_files, PolicyPack, SourceFile};
-use crate::prepare::build_input;
+use crate::prepare::{build_input, PrepareOptions};
 use anyhow::Context;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -53,7 +53,14 @@ pub fn demo_input(pack: &PolicyPack) -> anyhow::Result<Value> {
     let snapshot = crate::demo::demo_snapshot();
     let controls = pack.default_parameters();
     let now = snapshot.manifest.collected_at;
-    let prepared = build_input(&snapshot, pack.wanted_actions(), now, controls, json!({}))?;
+    let prepared = build_input(
+        &snapshot,
+        pack.wanted_actions(),
+        now,
+        controls,
+        json!({}),
+        &PrepareOptions::default(),
+    )?;
     Ok(prepared.json)
 }
 

@@ -26,6 +26,7 @@ pub use record::EventRef;
 pub use scan::ScanPlan;
 pub use view::{is_error_status, product_of, slim};
 
+use super::timing::{Timing, Timings};
 use crate::snapshot::{verify, EventSource, FileEntry, OpenEvents, SnapshotError};
 use read::{BlockReader, HashingReader, BLOCK_BYTES};
 use record::{parse_block, Block};
@@ -34,7 +35,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::{mpsc, Arc, Mutex};
 
-/// CPU seconds the calling thread has used (Linux; 0 elsewhere), for `ORGSCAN_TIMINGS`.
+/// CPU seconds the calling thread has used (Linux; 0 elsewhere), for the phase timings.
 fn thread_cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
         return 0.0;
@@ -48,14 +49,16 @@ fn thread_cpu_seconds() -> f64 {
 
 /// Streams every event once, parsing on `threads` threads (at least one). With `expected`
 /// (the manifest's entry for the file), the bytes read and the events counted must match it:
-/// a mismatch is an error naming both, and wins over a parse error it explains.
+/// a mismatch is an error naming both, and wins over a parse error it explains. The
+/// aggregator thread's CPU time goes to `timings`.
 pub fn scan_source(
     source: &EventSource,
     plan: ScanPlan,
     threads: usize,
     expected: Option<&FileEntry>,
+    timings: &Timings,
 ) -> Result<EventFacts, SnapshotError> {
-    scan_blocks(source, plan, threads, BLOCK_BYTES, expected)
+    scan_blocks(source, plan, threads, BLOCK_BYTES, expected, timings)
 }
 
 fn scan_blocks(
@@ -64,6 +67,7 @@ fn scan_blocks(
     threads: usize,
     block_bytes: usize,
     expected: Option<&FileEntry>,
+    timings: &Timings,
 ) -> Result<EventFacts, SnapshotError> {
     let OpenEvents {
         path,
@@ -165,11 +169,11 @@ fn scan_blocks(
             }
         }
         drop(done_rx);
-        if std::env::var_os("ORGSCAN_TIMINGS").is_some() {
-            eprintln!(
-                "timing: event pass aggregator thread CPU: {:.2} s ({threads} parser threads)",
-                thread_cpu_seconds() - aggregator_cpu
-            );
+        if timings.enabled() {
+            timings.report(Timing::AggregatorCpu {
+                seconds: thread_cpu_seconds() - aggregator_cpu,
+                threads,
+            });
         }
         // A read error comes after every block before it (a parse error in one of those
         // blocks is earlier in the file, so it wins).
@@ -248,8 +252,16 @@ mod tests {
         lines.push(lines[5].clone());
         lines.insert(50, String::new());
         let plan = || ScanPlan::simple(["user_login".to_string()].into_iter().collect());
-        let one = scan_blocks(&source(&lines), plan(), 1, 1 << 20, None).unwrap();
-        let many = scan_blocks(&source(&lines), plan(), 3, 97, None).unwrap();
+        let one = scan_blocks(
+            &source(&lines),
+            plan(),
+            1,
+            1 << 20,
+            None,
+            &Timings::default(),
+        )
+        .unwrap();
+        let many = scan_blocks(&source(&lines), plan(), 3, 97, None, &Timings::default()).unwrap();
         assert_eq!(one.total, 200);
         assert_eq!(one.duplicates, 1);
         assert_eq!(many.total, one.total);
@@ -271,6 +283,7 @@ mod tests {
             2,
             64,
             None,
+            &Timings::default(),
         )
         .unwrap_err()
         .to_string();
@@ -305,6 +318,7 @@ mod tests {
                 threads,
                 block,
                 Some(&expected),
+                &Timings::default(),
             )
             .unwrap();
             assert_eq!(facts.file.as_ref(), Some(&expected));
@@ -328,6 +342,7 @@ mod tests {
                 2,
                 64,
                 Some(&collected),
+                &Timings::default(),
             )
             .unwrap_err()
             .to_string()
@@ -360,6 +375,7 @@ mod tests {
             1,
             1 << 20,
             Some(&miscounted),
+            &Timings::default(),
         )
         .unwrap_err()
         .to_string();
