@@ -23,3 +23,11 @@ test_near_miss_other_actions_pass if {
 test_not_evaluable_without_events if {
 	count(admin_api_key.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_one_creation_is_one_finding if {
+	findings := admin_api_key.deny with input as inp([ev("e1", "a1", "2026-11-01T10:00:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 1
+	f.evidence.per_day == {"2026-11-01": 1}
+}

@@ -22,3 +22,18 @@ test_near_miss_no_admin_group_additions if {
 test_not_evaluable_without_events if {
 	count(admin_group_add.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_one_addition_is_enough if {
+	# Unlike ATL-DET-002 (more than one), a single addition to an admin group is a finding.
+	findings := admin_group_add.deny with input as inp([ev("e1", "2026-11-01T10:00:00.000Z", "jira-administrators")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 1
+	f.resource.id == "adm"
+}
+
+test_additions_either_side_of_midnight_utc_are_two_findings if {
+	findings := admin_group_add.deny with input as inp([ev("e1", "2026-11-01T23:59:59.000Z", "org-admins"), ev("e2", "2026-11-02T00:00:00.000Z", "org-admins")])
+	count(findings) == 2
+	{f.evidence.first | some f in findings} == {"2026-11-01T23:59:59.000Z", "2026-11-02T00:00:00.000Z"}
+}

@@ -48,3 +48,17 @@ test_a_person_granting_at_the_same_hour_still_fires if {
 	f.resource == {"type": "user", "id": "adm", "name": "Ada"}
 	f.evidence.event_ids == ["p1"]
 }
+
+test_the_last_minute_of_working_hours_is_inside if {
+	# 16:59 UTC is 17:59 in Berlin: inside; 17:00 UTC is 18:00, the end hour: outside.
+	count(admin_role_off_hours.deny) == 0 with input as inp([ev("e4", "2026-11-04T16:59:00.000Z")])
+	findings := admin_role_off_hours.deny with input as inp([ev("e5", "2026-11-04T17:00:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.event_ids == ["e5"]
+}
+
+test_the_minute_before_working_hours_is_outside if {
+	# 06:59 UTC is 07:59 in Berlin.
+	count(admin_role_off_hours.deny) == 1 with input as inp([ev("e6", "2026-11-04T06:59:00.000Z")])
+}

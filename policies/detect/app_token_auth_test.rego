@@ -22,3 +22,18 @@ test_near_miss_oauth_calls_pass if {
 test_not_evaluable_without_mcp_or_app_actions if {
 	count(app_token_auth.not_evaluable) == 1 with input as inp([], [])
 }
+
+test_calls_by_an_app_for_the_person_join_the_persons_finding if {
+	by_app := object.union(ev("e3", "2026-11-01T11:00:00.000Z"), {"actor": {"id": "app-1", "on_behalf_of": "u1", "auth_type": "api-token", "token_id": "tok-2"}})
+	findings := app_token_auth.deny with input as inp(["rovo_mcp_tool_invoked"], [ev("e1", "2026-11-01T10:00:00.000Z"), by_app])
+	count(findings) == 1
+	some f in findings
+	f.resource.id == "u1"
+	f.evidence.token_ids == ["tok-1", "tok-2"]
+	f.evidence.actors == ["app-1", "u1"]
+}
+
+test_calls_on_two_days_are_two_findings if {
+	findings := app_token_auth.deny with input as inp(["rovo_mcp_tool_invoked"], [ev("e1", "2026-11-01T23:59:00.000Z"), ev("e2", "2026-11-02T00:01:00.000Z")])
+	count(findings) == 2
+}

@@ -61,6 +61,7 @@ deny contains {
 	},
 } if {
 	some b in detect.items(id, "bursts", "bursts")
+	detect.burst_over(b, cfg.max_failures)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

@@ -29,3 +29,17 @@ test_not_evaluable_without_a_failed_login_action if {
 	some r in reasons
 	contains(r, "no failed-login action")
 }
+
+burst_of(peak) := object.union(burst, {"count": peak, "peak": peak})
+
+test_exactly_at_the_threshold_is_no_finding if {
+	count(failed_logins.deny) == 0 with input as inp(["user_login_failed"], [burst_of(5)])
+}
+
+test_one_above_the_threshold_fires if {
+	findings := failed_logins.deny with input as inp(["user_login_failed"], [burst_of(6)])
+	count(findings) == 1
+	some f in findings
+	f.evidence.peak == 6
+	f.resource.id == "a1"
+}

@@ -23,3 +23,10 @@ test_near_miss_other_actions_pass if {
 test_not_evaluable_without_events if {
 	count(impersonation.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_one_use_is_one_finding if {
+	findings := impersonation.deny with input as inp([ev("e1", "a1", "2026-11-01T10:00:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.event_ids == ["e1"]
+}

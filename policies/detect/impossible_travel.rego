@@ -45,6 +45,8 @@ import rego.v1
 
 id := "ATL-DET-013"
 
+cfg := detect.params(id)
+
 place(p) := sprintf("%s, %s", [p.city, p.country]) if {
 	is_string(p.city)
 } else := p.country
@@ -66,6 +68,7 @@ deny contains {
 	},
 } if {
 	some t in detect.items(id, "travel", "transitions")
+	detect.travel_impossible(t, cfg.min_km, cfg.max_kmh)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

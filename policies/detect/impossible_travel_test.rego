@@ -10,7 +10,13 @@ t := {
 	"distance_km": 16090, "min_distance_km": 16030, "hours": 2, "speed_kmh": 8015,
 }
 
-inp(ts) := {"events": {"available": true}, "facts": {"declared": {"ATL-DET-013": {"travel": {"transitions": ts}}}}}
+inp(ts) := {
+	"config": {"controls": {"ATL-DET-013": {"max_kmh": 1000, "min_km": 500}}},
+	"events": {"available": true},
+	"facts": {"declared": {"ATL-DET-013": {"travel": {"transitions": ts}}}},
+}
+
+trip(km, kmh) := object.union(t, {"min_distance_km": km, "speed_kmh": kmh})
 
 test_berlin_to_sydney_in_two_hours_fires if {
 	findings := impossible_travel.deny with input as inp([t])
@@ -26,4 +32,21 @@ test_near_miss_reachable_travel_passes if {
 
 test_not_evaluable_without_events if {
 	count(impossible_travel.not_evaluable) == 1 with input as {"events": {"available": false}}
+}
+
+test_just_below_the_speed_is_no_finding if {
+	count(impossible_travel.deny) == 0 with input as inp([trip(900, 999)])
+}
+
+test_exactly_at_the_speed_fires if {
+	# The thresholds are inclusive, as in the fact: 1,000 km/h is impossible.
+	findings := impossible_travel.deny with input as inp([trip(900, 1000)])
+	count(findings) == 1
+	some f in findings
+	f.evidence.speed_kmh == 1000
+}
+
+test_a_short_hop_is_no_finding_at_any_speed if {
+	count(impossible_travel.deny) == 0 with input as inp([trip(499, "instant")])
+	count(impossible_travel.deny) == 1 with input as inp([trip(500, "instant")])
 }

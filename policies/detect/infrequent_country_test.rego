@@ -36,3 +36,21 @@ test_near_miss_country_used_often if {
 test_not_evaluable_without_events if {
 	count(infrequent_country.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_one_event_short_of_the_history_floor_is_no_finding if {
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 2, 19, 19)])
+}
+
+test_exactly_at_the_history_floor_fires if {
+	# min_prior_events and baseline_days are inclusive: 20 earlier events, 7 days.
+	findings := infrequent_country.deny with input as inp([item("Brazil", 2, 20, 7)])
+	count(findings) == 1
+	some f in findings
+	f.evidence.events_before == 20
+}
+
+test_exactly_at_the_share_fires_and_one_above_does_not if {
+	# 10 of 200 events is 5 %: still infrequent; 11 is not.
+	count(infrequent_country.deny) == 1 with input as inp([item("Brazil", 10, 150, 19)])
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 11, 150, 19)])
+}

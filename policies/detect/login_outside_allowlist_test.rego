@@ -49,3 +49,12 @@ test_the_same_policy_from_both_apis_is_listed_once if {
 	f.evidence.allowlist == ["198.51.100.0/28", "203.0.113.0/24"]
 	f.evidence.allowlist_policies == [{"id": "p1", "name": "Office", "cidrs": ["198.51.100.0/28", "203.0.113.0/24"]}]
 }
+
+test_before_an_allowlist_is_enabled_the_same_sign_ins_are_not_applicable_after_they_fire if {
+	# State change: the org's only ip-allowlist policy disabled (no CIDRs reach the fact), then enabled.
+	count(login_outside_allowlist.deny) == 0 with input as inp([], [item])
+	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item])
+	count(findings) == 1
+	some f in findings
+	f.evidence.allowlist == ["203.0.113.0/24"]
+}

@@ -48,6 +48,8 @@ import rego.v1
 
 id := "ATL-DET-017"
 
+cfg := detect.params(id)
+
 keys := detect.action_set("mcp_tool")
 
 deny contains {
@@ -68,6 +70,7 @@ deny contains {
 	},
 } if {
 	some s in detect.items(id, "spikes", "spikes")
+	detect.baseline_spike(s, cfg)
 }
 
 not_evaluable contains "the org's event-action catalogue has no Rovo MCP tool action (no group or name mentioning MCP with tool or invoke)" if {

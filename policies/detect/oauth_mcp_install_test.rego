@@ -23,3 +23,10 @@ test_near_miss_no_install_passes if {
 test_not_evaluable_without_the_action if {
 	count(oauth_mcp_install.not_evaluable) == 1 with input as inp([], [])
 }
+
+test_installs_on_two_days_are_two_findings if {
+	later := object.union(ev, {"id": "e2", "time": "2026-11-04T09:00:00.000Z"})
+	findings := oauth_mcp_install.deny with input as inp(["oauth_app_first_installed"], [ev, later])
+	count(findings) == 2
+	{f.evidence.event_ids[0] | some f in findings} == {"e1", "e2"}
+}

@@ -43,3 +43,11 @@ test_a_persons_change_on_the_same_day_is_a_separate_finding_at_its_own_severity 
 	count(findings) == 2
 	{f.severity | some f in findings} == {"info", "high"}
 }
+
+test_one_ordinary_change_is_one_medium_finding if {
+	findings := policy_change.deny with input as {"config": cfg, "events": {"available": true}, "events_by_action": {"set_session_policy": [ev("e2", "set_session_policy", "2026-11-01T11:00:00.000Z")]}}
+	count(findings) == 1
+	some f in findings
+	f.severity == "medium"
+	f.evidence.count == 1
+}

@@ -59,6 +59,7 @@ deny contains {
 	},
 } if {
 	some b in detect.items(id, "bursts", "bursts")
+	detect.burst_over(b, cfg.max_grants)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

@@ -19,9 +19,24 @@ test_a_burst_is_one_finding if {
 	f.resource.name == "Ann"
 }
 
-test_near_miss_at_the_threshold_passes if {
-	# max_peak equals the threshold: Rust emits no burst.
-	count(product_access_burst.deny) == 0 with input as inp([])
+burst_of(peak) := object.union(burst, {"count": peak, "peak": peak})
+
+test_exactly_at_the_threshold_is_no_finding if {
+	# Five grants within the hour: Sumo's "Count > 5" is not met.
+	count(product_access_burst.deny) == 0 with input as inp([burst_of(5)])
+}
+
+test_one_above_the_threshold_fires if {
+	findings := product_access_burst.deny with input as inp([burst_of(6)])
+	count(findings) == 1
+	some f in findings
+	f.evidence.peak == 6
+	f.evidence.threshold == 5
+}
+
+test_a_raised_threshold_is_applied_by_the_rule if {
+	raised := object.union(inp([burst_of(6)]), {"config": {"controls": {"ATL-DET-006": {"max_grants": 6}}}})
+	count(product_access_burst.deny) == 0 with input as raised
 }
 
 test_not_evaluable_without_events if {

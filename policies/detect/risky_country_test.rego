@@ -29,3 +29,12 @@ test_near_miss_other_countries_pass if {
 test_not_evaluable_without_events if {
 	count(risky_country.not_evaluable) == 1 with input as {"events": {"available": false, "unavailable_reason": "403"}}
 }
+
+test_the_non_risky_neighbour_country_is_not_reported if {
+	# Iraq borders Iran but is not in the list: only the Iranian events are a finding.
+	findings := risky_country.deny with input as inp([item("Iraq", 7), item("Iran", 1)])
+	count(findings) == 1
+	some f in findings
+	f.evidence.country == "Iran"
+	f.evidence.count == 1
+}

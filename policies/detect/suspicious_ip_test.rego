@@ -23,3 +23,10 @@ test_near_miss_nothing_listed_matched if {
 test_not_evaluable_without_a_list if {
 	count(suspicious_ip.not_evaluable) == 1 with input as inp([], [])
 }
+
+test_one_finding_per_listed_address if {
+	other := object.union(item, {"value": "185.220.101.9", "count": 1, "event_ids": ["e7"]})
+	findings := suspicious_ip.deny with input as inp(["185.220.101.0/24"], [item, other])
+	count(findings) == 2
+	{f.evidence.ip | some f in findings} == {"185.220.101.4", "185.220.101.9"}
+}

@@ -19,3 +19,12 @@ test_near_miss_disconnections_are_not_selected if {
 test_not_evaluable_without_the_action if {
 	count(third_party_connected.not_evaluable) == 1 with input as inp([], [])
 }
+
+test_one_connection_is_one_finding_naming_the_action if {
+	findings := third_party_connected.deny with input as inp(["third_party_integration_connected"], [ev])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 1
+	f.evidence.actions == ["third_party_integration_connected"]
+	f.resource.id == "adm"
+}

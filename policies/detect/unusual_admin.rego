@@ -48,6 +48,8 @@ import rego.v1
 
 id := "ATL-DET-014"
 
+cfg := detect.params(id)
+
 deny contains {
 	"resource": detect.key_resource(s.key, "actor"),
 	"message": sprintf("%s did %d admin actions between %s and %s, %v times their usual %v", [detect.who(s.key.actor, object.get(s.key, "actor_name", "")), s.count, s.bucket_start, s.bucket_end, s.ratio, s.baseline]),
@@ -65,6 +67,7 @@ deny contains {
 	},
 } if {
 	some s in detect.items(id, "spikes", "spikes")
+	detect.baseline_spike(s, cfg)
 }
 
 not_evaluable contains reason if some reason in detect.events_unavailable

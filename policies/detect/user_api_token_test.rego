@@ -23,3 +23,11 @@ test_near_miss_other_actions_pass if {
 test_not_evaluable_without_events if {
 	count(user_api_token.not_evaluable) == 1 with input as {"events": {"available": false}}
 }
+
+test_one_creation_is_one_finding if {
+	findings := user_api_token.deny with input as inp([ev("e1", "a1", "2026-11-01T10:00:00.000Z")])
+	count(findings) == 1
+	some f in findings
+	f.evidence.count == 1
+	f.resource.id == "a1"
+}

@@ -30,6 +30,43 @@ events_unavailable contains reason if {
 	reason := sprintf("the audit log was not collected: %s", [object.get(object.get(input, "events", {}), "unavailable_reason", "the snapshot has no events")])
 }
 
+# The threshold checks below repeat what a declared fact applied while the events streamed, with
+# the control's settings: the rule decides on what it is given, so its unit tests can fail at the
+# boundary, and a fact spec edited apart from the rule cannot loosen it.
+
+# A `count` fact's burst: some window held more than `over` events (the fact's `over`).
+burst_over(b, over) if b.peak > over
+
+# A `baseline` fact's spike still meets the control's inclusive thresholds: at least `min_count`
+# events, at least `min_history` earlier active buckets, and at least `factor` times their mean.
+# The fact rounds the ratio to two decimals, which never turns a ratio at or above the factor
+# into one below it.
+baseline_spike(s, cfg) if {
+	s.count >= cfg.min_count
+	s.history_buckets >= cfg.min_history
+	not below_factor(s, cfg.factor)
+}
+
+below_factor(s, factor) if {
+	s.baseline > 0
+	s.ratio < factor
+}
+
+# A `travel` fact's transition still at least `min_km` apart (lower bound) at `min_kmh` or more.
+# The fact rounds distance and speed to whole numbers; rounding the thresholds the same way keeps
+# the comparison exact.
+travel_impossible(t, min_km, min_kmh) if {
+	t.min_distance_km >= round(min_km)
+	fast(t.speed_kmh, min_kmh)
+}
+
+fast(speed, _) if speed == "instant"
+
+fast(speed, min_kmh) if {
+	is_number(speed)
+	speed >= round(min_kmh)
+}
+
 # Most event ids a finding's evidence lists (the JSON report keeps them all; the HTML may show
 # fewer with "n more").
 evidence_cap := 1000

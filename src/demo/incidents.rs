@@ -689,7 +689,199 @@ pub fn planted(people: &[DemoPerson]) -> Vec<Planted> {
             &tom.city,
         );
     }
+    near_misses(&mut b);
     b.out
+}
+
+/// Seoul, for the sign-in from a country that borders a listed one without being listed.
+const SEOUL: City = City {
+    city: "Seoul",
+    region: "Seoul",
+    country: "South Korea",
+    geo: "37.5665,126.9780",
+    ip_prefix: [211, 45],
+    weight: 0,
+    tz: "Asia/Seoul",
+};
+
+/// Near-miss control cases (issue 13): events one step short of a detection, which the labeled
+/// accuracy test requires to stay silent. Each sits next to the rule's boundary: at the
+/// threshold, just inside working hours, the neighbouring action or country.
+fn near_misses(b: &mut Builder) {
+    let org = |b: &Builder| vec![b.org_container()];
+    // ATL-DET-001: Uma (Tokyo) signs in from South Korea, which borders North Korea but is not
+    // on the list. She signs in rarely, so she has no baseline for ATL-DET-012 either.
+    let uma = b.person("uma");
+    b.add(
+        "neighbour_country_login",
+        utc_ms(2026, 11, 15, 6, 20, 13),
+        "user_login",
+        Actor::Person(uma),
+        vec![],
+        org(b),
+        location("211.45.62.18", &SEOUL),
+    );
+    // ATL-DET-013: Jakob signs in at home in Munich, then from the Berlin office 95 minutes
+    // later: about 500 km, a domestic flight, and less than 500 km once the places' precision
+    // is taken off.
+    let jakob = b.person("jakob");
+    let t = utc_ms(2026, 11, 10, 6, 5, 27);
+    b.add(
+        "domestic_trip",
+        t,
+        "user_login",
+        Actor::Person(jakob),
+        vec![],
+        org(b),
+        home(jakob),
+    );
+    b.add(
+        "domestic_trip",
+        t + 95 * MS_PER_MINUTE,
+        "user_login",
+        Actor::Person(jakob),
+        vec![],
+        org(b),
+        location("203.0.113.41", &geo::CITIES[geo::HQ]),
+    );
+    // ATL-DET-004 and ATL-DET-005: revoking a key or a token is the neighbouring action.
+    let marcus = b.person("marcus");
+    b.add(
+        "admin_key_revoked",
+        utc_ms(2026, 11, 9, 10, 14, 33),
+        "api_token_revoked",
+        Actor::Person(marcus),
+        vec![],
+        org(b),
+        home(marcus),
+    );
+    let kevin = b.person("kevin");
+    b.add(
+        "user_token_deleted",
+        utc_ms(2026, 11, 13, 12, 0, 5),
+        "ts_api_token_deletion",
+        Actor::Person(kevin),
+        vec![],
+        org(b),
+        home(kevin),
+    );
+    // ATL-DET-006 at the threshold: Sam grants product access five times within 50 minutes.
+    let sam = b.person("sam");
+    let main = b.sites[0].id.clone();
+    for (n, key) in ["ava", "noah", "mia", "leo", "tara"].iter().enumerate() {
+        let target = b.person(key);
+        let product = object(
+            &format!("ari:cloud:jira::site/{main}"),
+            "products",
+            json!({ "productKey": "jira", "productName": "Jira" }),
+        );
+        b.add(
+            "product_access_at_threshold",
+            utc_ms(2026, 11, 10, 14, 5, 9) + n as i64 * 10 * MS_PER_MINUTE,
+            "user_granted_product_access",
+            Actor::Person(sam),
+            vec![user_object(target), product],
+            b.site_container(0),
+            home(sam),
+        );
+    }
+    // ATL-DET-010: viewing the org's policies on the day Marcus unenforced 2SV is not a change.
+    b.add(
+        "policies_viewed",
+        utc_ms(2026, 11, 12, 16, 50, 2),
+        "organization_policies_viewed",
+        Actor::Person(marcus),
+        vec![],
+        org(b),
+        home(marcus),
+    );
+    // ATL-DET-014: Dana, who does a few admin actions a day, lists and searches the directory
+    // thirty times in one evening. Near miss: Priya does nineteen in a day, one short of the
+    // floor of twenty.
+    let dana = b.person("dana");
+    for n in 0..30i64 {
+        let action = if n % 5 == 4 {
+            "api_admin_users_search"
+        } else {
+            "organization_users_viewed"
+        };
+        b.add(
+            "admin_spike",
+            utc_ms(2026, 11, 19, 19, 2, 40) + n * 70 * MS_PER_SECOND,
+            action,
+            Actor::Person(dana),
+            vec![],
+            org(b),
+            home(dana),
+        );
+    }
+    let priya = b.person("priya");
+    for n in 0..19i64 {
+        b.add(
+            "admin_day_below_floor",
+            utc_ms(2026, 11, 15, 10, 0, 31) + n * 3 * MS_PER_MINUTE,
+            "organization_users_viewed",
+            Actor::Person(priya),
+            vec![],
+            org(b),
+            home(priya),
+        );
+    }
+    // ATL-DET-016: Rachel uninstalls Zapier: the neighbouring action of a first install.
+    let rachel = b.person("rachel");
+    let zapier = b.person("app-zapier");
+    let zapier_app = super::events::app(SEED, &zapier.name, app_vendor(zapier), false);
+    b.add(
+        "oauth_app_uninstalled",
+        utc_ms(2026, 11, 20, 8, 15, 0),
+        "oauth_app_uninstalled",
+        Actor::Person(rachel),
+        vec![object(
+            &zapier_app.app_id,
+            "apps",
+            json!({ "name": "Zapier", "vendor": "Zapier Inc." }),
+        )],
+        b.site_container(0),
+        home(rachel),
+    );
+    // ATL-DET-017 one short of the floor: Ava's agent makes 29 tool calls in one hour.
+    let ava = b.person("ava");
+    let mcp_app = b.person("app-mcp");
+    for n in 0..29i64 {
+        b.add(
+            "mcp_hour_below_floor",
+            utc_ms(2026, 11, 18, 20, 1, 15) + n * 2 * MS_PER_MINUTE,
+            "rovo_mcp_tool_invoked",
+            Actor::PersonVia(ava, auth("auth-token-for-3LO"), Some(mcp_app)),
+            vec![mcp_tool("getJiraIssue")],
+            b.site_container(0),
+            home(ava),
+        );
+    }
+    // ATL-DET-020: disconnecting an integration is not a connection.
+    b.add(
+        "integration_disconnected",
+        utc_ms(2026, 11, 2, 10, 0, 44),
+        "third_party_integration_disconnected",
+        Actor::Person(dana),
+        vec![object(
+            "slack",
+            "third-party-integration",
+            json!({ "name": "Slack" }),
+        )],
+        org(b),
+        home(dana),
+    );
+    // ATL-DET-021 just inside working hours: a Wednesday, 17:59 UTC.
+    b.add(
+        "admin_grant_in_hours",
+        utc_ms(2026, 11, 18, 17, 59, 20),
+        "group_granted_admin_access",
+        Actor::Person(dana),
+        vec![group_object("confluence-admins")],
+        org(b),
+        home(dana),
+    );
 }
 
 fn mcp_tool(tool: &str) -> EventObject {

@@ -137,6 +137,98 @@ const EVENT_CASES: &[(&str, &str, Expect, &str)] = &[
         Expect::Report,
         "org admin granted at 02:31 Berlin on a Saturday",
     ),
+    (
+        "risky_country_login",
+        "ATL-DET-008",
+        Expect::Report,
+        "sign-ins from Iran and North Korea, outside the office allowlist",
+    ),
+    (
+        "admin_spike",
+        "ATL-DET-014",
+        Expect::Report,
+        "thirty directory views and searches in one evening by an admin who does a few a day",
+    ),
+];
+
+/// (planted label, control, why): near misses; no finding of the control may cite any of the
+/// case's events (whoever it is about: the actor may have other, real findings).
+const NEAR_MISSES: &[(&str, &str, &str)] = &[
+    (
+        "neighbour_country_login",
+        "ATL-DET-001",
+        "a sign-in from South Korea, the unlisted neighbour of North Korea",
+    ),
+    (
+        "privilege_spread",
+        "ATL-DET-003",
+        "additions to ordinary groups (engineering, operations, product)",
+    ),
+    (
+        "provisioning_group_sync",
+        "ATL-DET-003",
+        "the IdP sync adds people to jira-users, not an admin group",
+    ),
+    (
+        "admin_key_revoked",
+        "ATL-DET-004",
+        "an admin API key revoked, not created",
+    ),
+    (
+        "user_token_deleted",
+        "ATL-DET-005",
+        "a user API token revoked, not created",
+    ),
+    (
+        "product_access_at_threshold",
+        "ATL-DET-006",
+        "five product grants within an hour: exactly Sumo's Count > 5",
+    ),
+    (
+        "policies_viewed",
+        "ATL-DET-010",
+        "viewing the org's policies on the day of a real change",
+    ),
+    (
+        "neighbour_country_login",
+        "ATL-DET-012",
+        "a new country for someone with fewer than 20 earlier events: no baseline",
+    ),
+    (
+        "domestic_trip",
+        "ATL-DET-013",
+        "Munich, then Berlin 95 minutes later: under 500 km once the places' precision is off",
+    ),
+    (
+        "admin_day_below_floor",
+        "ATL-DET-014",
+        "nineteen admin actions in a day, one short of the floor of twenty",
+    ),
+    (
+        "oauth_app_uninstalled",
+        "ATL-DET-016",
+        "an OAuth app uninstalled, not installed",
+    ),
+    (
+        "mcp_hour_below_floor",
+        "ATL-DET-017",
+        "29 MCP tool calls in an hour, one short of the floor of 30",
+    ),
+    (
+        "mcp_spike",
+        "ATL-DET-018",
+        "the MCP spike's calls are authenticated through OAuth (3LO), not an API token",
+    ),
+    (
+        "integration_disconnected",
+        "ATL-DET-020",
+        "an integration disconnected, not connected",
+    ),
+    (
+        "admin_grant_in_hours",
+        "ATL-DET-021",
+        "an admin grant on a Wednesday at 17:59 UTC, inside working hours",
+    ),
 ];
 
 /// Every label of the demo, in a stable order.
@@ -174,6 +266,42 @@ pub fn labels(events: &[PlantedEvent], people: &BTreeMap<&'static str, String>) 
             });
         }
     }
+    for (case, control, why) in NEAR_MISSES {
+        out.push(Label {
+            case,
+            control,
+            expect: Expect::Silent,
+            resource: None,
+            event_ids: ids(case),
+            why,
+        });
+    }
+    // Cases about one event of a planted pair.
+    let travel = ids("impossible_travel");
+    out.push(Label {
+        case: "impossible_travel",
+        control: "ATL-DET-008",
+        expect: Expect::Report,
+        resource: person("jonas"),
+        event_ids: travel.get(1).cloned().into_iter().collect(),
+        why: "Jonas's sign-in from Sydney, outside the office allowlist",
+    });
+    out.push(Label {
+        case: "impossible_travel",
+        control: "ATL-DET-008",
+        expect: Expect::Silent,
+        resource: None,
+        event_ids: travel.first().cloned().into_iter().collect(),
+        why: "Jonas's sign-in from the Berlin office, inside the allowlist",
+    });
+    out.push(Label {
+        case: "domestic_trip",
+        control: "ATL-DET-008",
+        expect: Expect::Silent,
+        resource: None,
+        event_ids: ids("domestic_trip").split_off(1),
+        why: "Jakob's sign-in from the Berlin office, inside the allowlist (his home one is not)",
+    });
     // Cases whose finding is about someone other than the events' actor.
     out.push(Label {
         case: "impossible_travel",
