@@ -7,7 +7,8 @@ import data.orgscan.lib.util
 import rego.v1
 
 # Settings of a control, the slim events of an action and whether the audit log was collected
-# are defined once, in lib/util.rego; these names keep `detect.params(…)` etc. readable.
+# are defined once, in lib/util_config.rego and lib/util_events.rego; these names keep
+# `detect.params(…)` etc. readable.
 params(id) := util.params(id)
 
 # The output of a fact the control declared in custom.config.facts (see docs/policy-input.md).

@@ -348,8 +348,8 @@ fn a_read_field_of_the_wrong_type_warns_for_that_item_and_field_only() {
     }
 }
 
-/// The users fields each shared helper of `policies/lib/util.rego` reads: a policy calling the
-/// helper reads them too.
+/// The users fields each shared helper of the util library (`policies/lib/util_*.rego`) reads:
+/// a policy calling the helper reads them too.
 const HELPER_READS: [(&str, &[&str]); 21] = [
     ("util.is_human(", &["accountType"]),
     ("util.is_admin(", &["platformRoles"]),
