@@ -38,7 +38,7 @@ pub enum EventsFormat {
 
 impl EventsFormat {
     /// What `collect`, `import-events` and `demo` write unless told otherwise.
-    pub const DEFAULT: EventsFormat = EventsFormat::Ndjson;
+    pub const DEFAULT: EventsFormat = EventsFormat::Zstd;
     pub const ALL: [EventsFormat; 2] = [EventsFormat::Zstd, EventsFormat::Ndjson];
 
     pub fn file_name(self) -> &'static str {
@@ -176,8 +176,9 @@ impl Frames {
         }
     }
 
-    fn send_frame(&mut self) -> std::io::Result<()> {
-        if self.frame.is_empty() {
+    /// Hands the frame being filled to the compressors (an empty one only when `even_empty`).
+    fn send_frame(&mut self, even_empty: bool) -> std::io::Result<()> {
+        if self.frame.is_empty() && !even_empty {
             return Ok(());
         }
         let raw = std::mem::replace(
@@ -261,7 +262,9 @@ impl EventFileWriter {
                 frames.frame.extend_from_slice(line);
                 frames.frame.push(b'\n');
                 if frames.frame.len() >= FRAME_BYTES {
-                    frames.send_frame().map_err(|e| io_error(&self.path, e))?;
+                    frames
+                        .send_frame(false)
+                        .map_err(|e| io_error(&self.path, e))?;
                 }
                 Ok(())
             }
@@ -282,7 +285,10 @@ impl EventFileWriter {
                 (hasher, self.ndjson_bytes)
             }
             Sink::Zstd(mut frames) => {
-                frames.send_frame().map_err(fail)?;
+                // No events still makes one (empty) frame: an empty file is not a zstd stream.
+                if frames.next_seq == 0 || !frames.frame.is_empty() {
+                    frames.send_frame(true).map_err(fail)?;
+                }
                 frames.stop().map_err(fail)?
             }
         };
@@ -448,6 +454,28 @@ mod tests {
             };
             assert_eq!(text, expected, "{format:?}");
         }
+    }
+
+    #[test]
+    fn no_events_is_one_empty_frame_that_decodes_to_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(ZSTD_FILE);
+        let written = EventFileWriter::create(&path, EventsFormat::Zstd)
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!((written.records, written.ndjson_bytes), (0, 0));
+        let stored = std::fs::read(&path).unwrap();
+        assert!(!stored.is_empty(), "an empty file is not a zstd stream");
+        assert_eq!(first_frame_len(&stored), Ok(Some(stored.len())));
+        let (mut ndjson, _) = decode(
+            Box::new(std::fs::File::open(&path).unwrap()),
+            EventsFormat::Zstd,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        ndjson.read_to_end(&mut out).unwrap();
+        assert!(out.is_empty());
     }
 
     #[test]
