@@ -101,11 +101,14 @@ pub struct ExportEvent<'a> {
     container: Option<&'a serde_json::value::RawValue>,
 }
 
-/// Framed events handed from the framing thread to the parsing one: their bytes back to back.
+/// Framed events handed from the framing thread to the parsing one: their bytes back to back,
+/// and per event its place in them, where it starts in the file, whether it is canonical and
+/// whether its structure was checked (`FramedEvent`). Batches go back to the framing thread
+/// to be filled again: no allocation per batch once the first few exist.
 #[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
-    events: Vec<(std::ops::Range<usize>, TextStart, bool)>,
+    events: Vec<(std::ops::Range<usize>, TextStart, bool, bool)>,
 }
 
 /// Bytes of framed events per batch: big enough that the hand-over costs nothing per event.
@@ -122,7 +125,7 @@ pub fn each_export_event(
 ) -> Result<(), CollectError> {
     let shown = path.display().to_string();
     let reader = open::open_export(path)?;
-    let mut handle = |text: &[u8], at: TextStart, canonical: bool| -> Result<(), CollectError> {
+    let mut parse = |text: &[u8], at: TextStart, canonical: bool| -> Result<(), CollectError> {
         let text = std::str::from_utf8(text).map_err(|e| {
             let valid = &text[..e.valid_up_to()];
             let newlines = valid.iter().filter(|&&b| b == b'\n').count();
@@ -150,19 +153,38 @@ pub fn each_export_event(
             container: raw.attributes.container,
         })
     };
+    // An event whose structure the line fast path did not check fully: when it does not
+    // parse, the tokenizer's verdict on it comes first, as it would have without the fast path.
+    let mut handle = |text: &[u8], at: TextStart, canonical: bool, checked: bool| {
+        parse(text, at, canonical).map_err(|e| {
+            match (!checked)
+                .then(|| frame::structure_error(text, at))
+                .flatten()
+            {
+                Some(frame_error) => input_error(path, frame_error.to_string()),
+                None => e,
+            }
+        })
+    };
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(6);
     let (handled, framed) = std::thread::scope(|scope| {
         let framer = scope.spawn(move || {
             let mut batch = Batch::default();
             let result = frame::each_event(reader, |event: frame::FramedEvent<'_>| {
                 let start = batch.bytes.len();
                 batch.bytes.extend_from_slice(event.text);
-                batch
-                    .events
-                    .push((start..batch.bytes.len(), event.at, event.canonical));
+                batch.events.push((
+                    start..batch.bytes.len(),
+                    event.at,
+                    event.canonical,
+                    event.structure_checked,
+                ));
                 if batch.bytes.len() >= BATCH_BYTES {
+                    let next = back_rx.try_recv().unwrap_or_default();
                     // A closed channel: the parsing side stopped at an error of its own.
-                    tx.send(std::mem::take(&mut batch)).map_err(|_| ())?;
+                    tx.send(std::mem::replace(&mut batch, next))
+                        .map_err(|_| ())?;
                 }
                 Ok(())
             });
@@ -174,13 +196,16 @@ pub fn each_export_event(
             result
         });
         let mut handled = Ok(());
-        'batches: for batch in rx.iter() {
-            for (range, at, canonical) in &batch.events {
-                handled = handle(&batch.bytes[range.clone()], *at, *canonical);
+        'batches: for mut batch in rx.iter() {
+            for (range, at, canonical, checked) in &batch.events {
+                handled = handle(&batch.bytes[range.clone()], *at, *canonical, *checked);
                 if handled.is_err() {
                     break 'batches;
                 }
             }
+            batch.bytes.clear();
+            batch.events.clear();
+            let _ = back_tx.try_send(batch);
         }
         drop(rx);
         let framed = framer.join().unwrap_or(Err(frame::Stop::Event(())));
@@ -742,6 +767,18 @@ mod tests {
         let err = read_events_file(&nd).unwrap_err().to_string();
         assert!(
             err.contains("line 3, column 1") && err.contains("a number"),
+            "{err}"
+        );
+        // A whole line with its brackets right but a `:` missing: the line fast path takes it,
+        // the parse fails, and the message is still the tokenizer's.
+        std::fs::write(
+            &nd,
+            format!("{}\n{{\"id\" \"x\"}}\n", event("c", "2026-01-01T00:00:00Z")),
+        )
+        .unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.ndjson: line 2, column 7: not JSON: expected `:`"),
             "{err}"
         );
         std::fs::write(&nd, "{\"data\":{}}").unwrap();
