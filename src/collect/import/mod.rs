@@ -240,19 +240,67 @@ fn timestamp_of_ns(ns: i64) -> Timestamp {
     Timestamp(chrono::DateTime::from_timestamp_nanos(ns))
 }
 
-/// Bytes of imported events held before a sorted run is written to disk.
-const EVENT_BUDGET: usize = 32 << 20;
+/// Bytes of imported events held before a sorted run is written to disk (on a thread of its
+/// own, while the next chunk fills: twice this in memory at most).
+const EVENT_BUDGET: usize = 16 << 20;
 /// The same for the id index (dedupe) and the copies it drops.
 const ID_BUDGET: usize = 8 << 20;
 const LOSER_BUDGET: usize = 4 << 20;
 
-/// An imported event, in the order it is written (time, id), then the order read.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// An imported event, in the order it is written (time, id), then the order read. Its id and
+/// line share one allocation (`text` is the id, then the line).
 struct Timed {
     time_ns: i64,
-    id: String,
     seq: u64,
-    line: String,
+    id_len: usize,
+    text: String,
+}
+
+impl Timed {
+    fn new(time_ns: i64, seq: u64, id: &str, line: &str) -> Timed {
+        let mut text = String::with_capacity(id.len() + line.len());
+        text.push_str(id);
+        text.push_str(line);
+        Timed {
+            time_ns,
+            seq,
+            id_len: id.len(),
+            text,
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.text[..self.id_len]
+    }
+
+    fn line(&self) -> &str {
+        &self.text[self.id_len..]
+    }
+
+    fn key(&self) -> (i64, &str, u64) {
+        (self.time_ns, self.id(), self.seq)
+    }
+}
+
+impl PartialEq for Timed {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Timed {}
+
+impl PartialOrd for Timed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timed {
+    /// `seq` is unique per imported event, so the line never decides.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
 }
 
 /// One sighting of an id: the snapshot's stored copy first, then imports in the order read.
@@ -274,23 +322,35 @@ struct Loser {
 
 impl Spooled for Timed {
     fn held_bytes(&self) -> usize {
-        self.id.len() + self.line.len()
+        self.text.len()
     }
     fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         spool::write_u64(out, self.time_ns as u64)?;
         spool::write_u64(out, self.seq)?;
-        spool::write_bytes(out, self.id.as_bytes())?;
-        spool::write_bytes(out, self.line.as_bytes())
+        spool::write_bytes(out, self.id().as_bytes())?;
+        spool::write_bytes(out, self.line().as_bytes())
     }
     fn read_from(input: &mut impl BufRead) -> io::Result<Option<Self>> {
         let Some(time) = spool::read_first_u64(input)? else {
             return Ok(None);
         };
+        let seq = spool::read_u64(input)?;
+        let mut bytes = Vec::new();
+        let id_len = spool::append_bytes(input, &mut bytes)?;
+        spool::append_bytes(input, &mut bytes)?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        if !text.is_char_boundary(id_len) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a spooled event's id does not end at a character",
+            ));
+        }
         Ok(Some(Timed {
             time_ns: time as i64,
-            seq: spool::read_u64(input)?,
-            id: spool::read_string(input)?,
-            line: spool::read_string(input)?,
+            seq,
+            id_len,
+            text,
         }))
     }
 }
@@ -359,7 +419,7 @@ impl Iterator for Survivors<'_> {
                 Ok(event) => event,
                 Err(e) => return Some(Err(fail(e))),
             };
-            let key = (event.time_ns, event.id.as_str(), event.seq);
+            let key = event.key();
             let mut lost = false;
             while let Some(next) = self.losers.peek() {
                 match next {
@@ -379,10 +439,13 @@ impl Iterator for Survivors<'_> {
                 self.losers.next();
                 continue;
             }
+            let id = event.id().to_string();
+            let mut line = event.text;
+            line.drain(..event.id_len);
             return Some(Ok(EventRecord {
                 time: timestamp_of_ns(event.time_ns),
-                id: event.id,
-                line: event.line,
+                id,
+                line,
             }));
         }
     }
@@ -451,14 +514,7 @@ pub fn import_events_as(
                     seq: read,
                     time_ns: event.time_ns,
                 })
-                .and_then(|()| {
-                    by_time.push(Timed {
-                        time_ns: event.time_ns,
-                        id: event.id.to_string(),
-                        seq: read,
-                        line: event.line.into_owned(),
-                    })
-                })
+                .and_then(|()| by_time.push(Timed::new(event.time_ns, read, event.id, &event.line)))
                 .map_err(|e| spool_error(&spool, e))
         })?;
     }
