@@ -1,13 +1,14 @@
-//! Times `orgscan import-events` on a generated export and prints the numbers:
+//! Times `orgscan import-events` on a generated export and prints a table:
 //!
 //! `cargo build --release && cargo run --release --example import_bench -- --count 1000000`
 //!
-//! Writes `--count` real-shape audit events (the demo generator, seeded) as NDJSON (`--gzip`:
-//! gzip-compressed) under `--dir` (default `target/import-bench`), imports them into a new
-//! snapshot with the release `orgscan` beside this example (or `--orgscan PATH`) under
-//! `/usr/bin/time -v`, and prints events/s, wall and CPU seconds and peak RSS. `--into-existing`
-//! imports a second, overlapping export into that snapshot (the interleaved merge). Files are
-//! removed afterwards unless `--keep`.
+//! Writes `--count` real-shape audit events (the demo generator, seeded) as NDJSON under `--dir`
+//! (default `target/import-bench`), and the same export compressed as each of `--inputs`
+//! (default `ndjson,zst`; also `gz`); imports each into a new snapshot (events stored in the
+//! default form) with the release `orgscan` beside this example (or `--orgscan PATH`) under
+//! `/usr/bin/time -v`, and prints one row per input: events, input bytes, wall and CPU seconds,
+//! peak RSS and events/s. `--into-existing` then imports a second, overlapping export into the
+//! last snapshot (the interleaved merge). Files are removed afterwards unless `--keep`.
 
 use orgscan::demo::json::{utc_ms, MS_PER_DAY};
 use orgscan::demo::{EventGenerator, GeneratorConfig};
@@ -59,41 +60,83 @@ fn timed(orgscan: &Path, args: &[&str]) -> Result<Measured, String> {
     })
 }
 
-fn write_export(path: &Path, seed: u64, count: u64, gzip: bool, days: i64) -> Result<u64, String> {
+#[derive(Clone, Copy, PartialEq)]
+enum Input {
+    Ndjson,
+    Zst,
+    Gz,
+}
+
+impl Input {
+    fn parse(name: &str) -> Result<Input, String> {
+        match name {
+            "ndjson" => Ok(Input::Ndjson),
+            "zst" | "zstd" => Ok(Input::Zst),
+            "gz" | "gzip" => Ok(Input::Gz),
+            other => Err(format!("--inputs: unknown {other:?} (ndjson, zst, gz)")),
+        }
+    }
+
+    fn file_name(self) -> &'static str {
+        match self {
+            Input::Ndjson => "export.ndjson",
+            Input::Zst => "export.ndjson.zst",
+            Input::Gz => "export.ndjson.gz",
+        }
+    }
+}
+
+/// The plain export compressed as `input` into `path` (zstd level 3, gzip fast).
+fn compress(plain: &Path, input: Input, path: &Path) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let mut from = std::fs::File::open(plain).map_err(|e| format!("{}: {e}", plain.display()))?;
+    let to = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path).map_err(fail)?);
+    match input {
+        Input::Ndjson => return Err("no compression to apply".into()),
+        Input::Zst => {
+            let mut enc = zstd::stream::write::Encoder::new(to, 3).map_err(fail)?;
+            std::io::copy(&mut from, &mut enc).map_err(fail)?;
+            enc.finish().map_err(fail)?.flush().map_err(fail)?;
+        }
+        Input::Gz => {
+            let mut enc = flate2::write::GzEncoder::new(to, flate2::Compression::fast());
+            std::io::copy(&mut from, &mut enc).map_err(fail)?;
+            enc.finish().map_err(fail)?.flush().map_err(fail)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_export(path: &Path, seed: u64, count: u64, days: i64) -> Result<u64, String> {
     let end = utc_ms(2026, 11, 20, 12, 0, 0);
     let config = GeneratorConfig::synthetic(seed, 2_000, end - days * MS_PER_DAY, end);
     let generator = EventGenerator::new(&config);
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
     let fail = |e: std::io::Error| format!("{}: {e}", path.display());
-    if gzip {
-        let mut enc = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
-        let bytes = generator.write_ndjson(&mut enc, count).map_err(fail)?;
-        enc.finish().map_err(fail)?.flush().map_err(fail)?;
-        Ok(bytes)
-    } else {
-        let mut file = file;
-        let bytes = generator.write_ndjson(&mut file, count).map_err(fail)?;
-        file.flush().map_err(fail)?;
-        Ok(bytes)
-    }
+    let bytes = generator.write_ndjson(&mut file, count).map_err(fail)?;
+    file.flush().map_err(fail)?;
+    Ok(bytes)
 }
 
-fn report(label: &str, events: u64, m: &Measured) {
+const HEADER: &str = "| import | events | input bytes | wall s | CPU s (user+sys) | peak RSS MB | events/s |\n|---|---:|---:|---:|---:|---:|---:|";
+
+fn row(label: &str, events: u64, input_bytes: u64, m: &Measured) {
     println!(
-        "{label}: {events} events in {:.2} s wall: {:.0} events/s; CPU {:.2} s user + {:.2} s system; peak RSS {:.1} MB",
+        "| {label} | {events} | {input_bytes} | {:.2} | {:.2} ({:.2}+{:.2}) | {:.1} | {:.0} |",
         m.wall,
-        events as f64 / m.wall.max(1e-9),
+        m.user + m.system,
         m.user,
         m.system,
-        m.peak_kb as f64 / 1024.0
+        m.peak_kb as f64 / 1024.0,
+        events as f64 / m.wall.max(1e-9),
     );
 }
 
 fn run() -> Result<(), String> {
     let mut count: u64 = 1_000_000;
     let mut dir = PathBuf::from("target/import-bench");
-    let mut gzip = false;
+    let mut inputs = vec![Input::Ndjson, Input::Zst];
     let mut keep = false;
     let mut into_existing = false;
     let mut orgscan: Option<PathBuf> = None;
@@ -109,11 +152,16 @@ fn run() -> Result<(), String> {
             }
             "--dir" => dir = PathBuf::from(value()?),
             "--orgscan" => orgscan = Some(PathBuf::from(value()?)),
-            "--gzip" => gzip = true,
+            "--inputs" => {
+                inputs = value()?
+                    .split(',')
+                    .map(|n| Input::parse(n.trim()))
+                    .collect::<Result<_, _>>()?
+            }
             "--keep" => keep = true,
             "--into-existing" => into_existing = true,
             "-h" | "--help" => {
-                eprintln!("usage: import_bench [--count N] [--dir DIR] [--gzip] [--into-existing] [--orgscan PATH] [--keep]");
+                eprintln!("usage: import_bench [--count N] [--dir DIR] [--inputs ndjson,zst,gz] [--into-existing] [--orgscan PATH] [--keep]");
                 return Ok(());
             }
             other => return Err(format!("unknown argument {other:?} (try --help)")),
@@ -135,45 +183,55 @@ fn run() -> Result<(), String> {
         ));
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let export = dir.join(if gzip {
-        "events.ndjson.gz"
-    } else {
-        "events.ndjson"
-    });
+    let plain = dir.join(Input::Ndjson.file_name());
     let snap = dir.join("snap");
     let _ = std::fs::remove_dir_all(&snap);
 
     let started = Instant::now();
-    let bytes = write_export(&export, 1, count, gzip, 30)?;
-    let on_disk = std::fs::metadata(&export).map(|m| m.len()).unwrap_or(0);
+    let bytes = write_export(&plain, 1, count, 30)?;
     println!(
-        "export: {count} events, {bytes} bytes of NDJSON ({:.0} bytes/event), {on_disk} bytes on disk, written in {:.1} s",
+        "export: {count} events, {bytes} bytes of NDJSON ({:.0} bytes/event), written in {:.1} s; load average {}",
         bytes as f64 / count.max(1) as f64,
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
     );
-    let export_arg = export.to_string_lossy().into_owned();
     let snap_arg = snap.to_string_lossy().into_owned();
-    let m = timed(
-        &orgscan,
-        &[
-            "import-events",
-            &export_arg,
-            "--into",
-            &snap_arg,
-            "--org",
-            "org-bench",
-            "-q",
-        ],
-    )?;
-    report("import into a new snapshot", count, &m);
+    let mut made = Vec::new();
+    println!("{HEADER}");
+    for input in &inputs {
+        let export = dir.join(input.file_name());
+        if *input != Input::Ndjson {
+            compress(&plain, *input, &export)?;
+            made.push(export.clone());
+        }
+        let on_disk = std::fs::metadata(&export).map(|m| m.len()).unwrap_or(0);
+        let _ = std::fs::remove_dir_all(&snap);
+        let export_arg = export.to_string_lossy().into_owned();
+        let m = timed(
+            &orgscan,
+            &[
+                "import-events",
+                &export_arg,
+                "--into",
+                &snap_arg,
+                "--org",
+                "org-bench",
+                "-q",
+            ],
+        )?;
+        row(input.file_name(), count, on_disk, &m);
+    }
+    let export = plain.clone();
 
     if into_existing {
         // A second export: a tenth of the count, half of it already in the snapshot.
         let second = dir.join("second.ndjson");
         let extra = (count / 10).max(1);
-        write_export(&second, 1, extra / 2, false, 30)?;
+        write_export(&second, 1, extra / 2, 30)?;
         let more = dir.join("more.ndjson");
-        write_export(&more, 2, extra - extra / 2, false, 60)?;
+        write_export(&more, 2, extra - extra / 2, 60)?;
         let (second_arg, more_arg) = (
             second.to_string_lossy().into_owned(),
             more.to_string_lossy().into_owned(),
@@ -189,9 +247,15 @@ fn run() -> Result<(), String> {
                 "-q",
             ],
         )?;
-        report(
-            &format!("interleaved import of {extra} into {count}"),
+        let input_bytes = [&second, &more]
+            .iter()
+            .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        println!("{HEADER}");
+        row(
+            &format!("{extra} interleaved into {count}"),
             count + extra,
+            input_bytes,
             &m,
         );
         for f in [&second, &more] {
@@ -200,6 +264,9 @@ fn run() -> Result<(), String> {
     }
     if !keep {
         let _ = std::fs::remove_file(&export);
+        for f in made {
+            let _ = std::fs::remove_file(f);
+        }
         let _ = std::fs::remove_dir_all(&snap);
     }
     Ok(())

@@ -7,6 +7,8 @@
 //! Frames are compressed on [`COMPRESS_THREADS`] threads while the caller keeps producing
 //! lines, and written in order by one more: compression at ~1 KB per event is the largest
 //! cost of writing, and running it beside the merge that produces the lines hides most of it.
+//! A plain file goes through the same pipeline uncompressed, in [`PLAIN_CHUNK_BYTES`] chunks:
+//! hashing and writing it then run beside the caller too.
 
 use super::SnapshotError;
 use sha2::{Digest, Sha256};
@@ -26,6 +28,8 @@ pub const FRAME_BYTES: usize = 4 << 20;
 /// levels cost much more CPU for a few percent.
 pub const ZSTD_LEVEL: i32 = 3;
 const COMPRESS_THREADS: usize = 2;
+/// Bytes of a plain file handed to the writing thread at a time.
+const PLAIN_CHUNK_BYTES: usize = 1 << 20;
 
 /// How a snapshot stores its events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +42,7 @@ pub enum EventsFormat {
 
 impl EventsFormat {
     /// What `collect`, `import-events` and `demo` write unless told otherwise.
-    pub const DEFAULT: EventsFormat = EventsFormat::Ndjson;
+    pub const DEFAULT: EventsFormat = EventsFormat::Zstd;
     pub const ALL: [EventsFormat; 2] = [EventsFormat::Zstd, EventsFormat::Ndjson];
 
     pub fn file_name(self) -> &'static str {
@@ -86,19 +90,14 @@ pub struct EventFileWriter {
     path: PathBuf,
     records: u64,
     ndjson_bytes: u64,
-    sink: Sink,
+    frames: Frames,
 }
 
-enum Sink {
-    Plain {
-        out: std::io::BufWriter<std::fs::File>,
-        hasher: Sha256,
-    },
-    Zstd(Frames),
-}
-
-/// The compressing pipeline: the frame being filled, the workers and the ordered writer.
+/// The writing pipeline: the frame (or plain chunk) being filled, the workers that compress
+/// frames (or pass chunks through) and the ordered writer, which hashes what it writes.
 struct Frames {
+    /// Bytes of NDJSON per frame or chunk.
+    frame_bytes: usize,
     frame: Vec<u8>,
     next_seq: u64,
     work: Option<mpsc::SyncSender<(u64, Vec<u8>)>>,
@@ -107,7 +106,12 @@ struct Frames {
 }
 
 impl Frames {
-    fn start(file: std::fs::File) -> Frames {
+    fn start(file: std::fs::File, compress: bool) -> Frames {
+        let frame_bytes = if compress {
+            FRAME_BYTES
+        } else {
+            PLAIN_CHUNK_BYTES
+        };
         let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(COMPRESS_THREADS * 2);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
         let (done_tx, done_rx) =
@@ -118,16 +122,19 @@ impl Frames {
                 let tx = done_tx.clone();
                 std::thread::spawn(move || {
                     // Each frame carries its content checksum: a damaged frame fails to
-                    // decode instead of yielding other text.
-                    let made = zstd::bulk::Compressor::new(ZSTD_LEVEL).and_then(|mut c| {
-                        c.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
-                        Ok(c)
+                    // decode instead of yielding other text. A plain chunk passes through.
+                    let made = compress.then(|| {
+                        zstd::bulk::Compressor::new(ZSTD_LEVEL).and_then(|mut c| {
+                            c.set_parameter(zstd::zstd_safe::CParameter::ChecksumFlag(true))?;
+                            Ok(c)
+                        })
                     });
                     let mut compressor = match made {
-                        Ok(c) => Some(c),
-                        Err(e) => {
+                        None => None,
+                        Some(Ok(c)) => Some(c),
+                        Some(Err(e)) => {
                             let _ = tx.send((0, Err(e)));
-                            None
+                            return;
                         }
                     };
                     loop {
@@ -136,8 +143,11 @@ impl Frames {
                             Err(_) => break,
                         };
                         let Ok((seq, raw)) = next else { break };
-                        let Some(c) = compressor.as_mut() else { break };
-                        if tx.send((seq, c.compress(&raw))).is_err() {
+                        let out = match compressor.as_mut() {
+                            Some(c) => c.compress(&raw),
+                            None => Ok(raw),
+                        };
+                        if tx.send((seq, out)).is_err() {
                             break;
                         }
                     }
@@ -168,7 +178,8 @@ impl Frames {
             Ok((hasher, written))
         });
         Frames {
-            frame: Vec::with_capacity(FRAME_BYTES + (64 << 10)),
+            frame_bytes,
+            frame: Vec::with_capacity(frame_bytes + (64 << 10)),
             next_seq: 0,
             work: Some(work_tx),
             workers,
@@ -176,13 +187,14 @@ impl Frames {
         }
     }
 
-    fn send_frame(&mut self) -> std::io::Result<()> {
-        if self.frame.is_empty() {
+    /// Hands the frame being filled to the compressors (an empty one only when `even_empty`).
+    fn send_frame(&mut self, even_empty: bool) -> std::io::Result<()> {
+        if self.frame.is_empty() && !even_empty {
             return Ok(());
         }
         let raw = std::mem::replace(
             &mut self.frame,
-            Vec::with_capacity(FRAME_BYTES + (64 << 10)),
+            Vec::with_capacity(self.frame_bytes + (64 << 10)),
         );
         let sent = self
             .work
@@ -229,18 +241,12 @@ impl EventFileWriter {
     /// Creates (truncates) `path` for events in `format`.
     pub fn create(path: &Path, format: EventsFormat) -> Result<EventFileWriter, SnapshotError> {
         let file = std::fs::File::create(path).map_err(|e| io_error(path, e))?;
-        let sink = match format {
-            EventsFormat::Ndjson => Sink::Plain {
-                out: std::io::BufWriter::with_capacity(1 << 20, file),
-                hasher: Sha256::new(),
-            },
-            EventsFormat::Zstd => Sink::Zstd(Frames::start(file)),
-        };
+        let frames = Frames::start(file, format == EventsFormat::Zstd);
         Ok(EventFileWriter {
             path: path.to_path_buf(),
             records: 0,
             ndjson_bytes: 0,
-            sink,
+            frames,
         })
     }
 
@@ -249,43 +255,28 @@ impl EventFileWriter {
         let line = line.trim_end_matches(['\n', '\r']).as_bytes();
         self.records += 1;
         self.ndjson_bytes += line.len() as u64 + 1;
-        match &mut self.sink {
-            Sink::Plain { out, hasher } => {
-                hasher.update(line);
-                hasher.update(b"\n");
-                out.write_all(line)
-                    .and_then(|()| out.write_all(b"\n"))
-                    .map_err(|e| io_error(&self.path, e))
-            }
-            Sink::Zstd(frames) => {
-                frames.frame.extend_from_slice(line);
-                frames.frame.push(b'\n');
-                if frames.frame.len() >= FRAME_BYTES {
-                    frames.send_frame().map_err(|e| io_error(&self.path, e))?;
-                }
-                Ok(())
-            }
+        let frames = &mut self.frames;
+        frames.frame.extend_from_slice(line);
+        frames.frame.push(b'\n');
+        if frames.frame.len() >= frames.frame_bytes {
+            frames
+                .send_frame(false)
+                .map_err(|e| io_error(&self.path, e))?;
         }
+        Ok(())
     }
 
     /// Flushes and syncs the file; what it holds.
     pub fn finish(self) -> Result<WrittenEvents, SnapshotError> {
         let path = self.path;
         let fail = |e: std::io::Error| io_error(&path, e);
-        let (hasher, stored_bytes) = match self.sink {
-            Sink::Plain { mut out, hasher } => {
-                out.flush().map_err(fail)?;
-                out.into_inner()
-                    .map_err(|e| fail(e.into_error()))?
-                    .sync_all()
-                    .map_err(fail)?;
-                (hasher, self.ndjson_bytes)
-            }
-            Sink::Zstd(mut frames) => {
-                frames.send_frame().map_err(fail)?;
-                frames.stop().map_err(fail)?
-            }
-        };
+        let mut frames = self.frames;
+        // No events still makes one (empty) frame: an empty file is not a zstd stream (an
+        // empty plain chunk writes nothing).
+        if frames.next_seq == 0 || !frames.frame.is_empty() {
+            frames.send_frame(true).map_err(fail)?;
+        }
+        let (hasher, stored_bytes) = frames.stop().map_err(fail)?;
         Ok(WrittenEvents {
             sha256: hex::encode(hasher.finalize()),
             records: self.records,
@@ -448,6 +439,28 @@ mod tests {
             };
             assert_eq!(text, expected, "{format:?}");
         }
+    }
+
+    #[test]
+    fn no_events_is_one_empty_frame_that_decodes_to_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(ZSTD_FILE);
+        let written = EventFileWriter::create(&path, EventsFormat::Zstd)
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!((written.records, written.ndjson_bytes), (0, 0));
+        let stored = std::fs::read(&path).unwrap();
+        assert!(!stored.is_empty(), "an empty file is not a zstd stream");
+        assert_eq!(first_frame_len(&stored), Ok(Some(stored.len())));
+        let (mut ndjson, _) = decode(
+            Box::new(std::fs::File::open(&path).unwrap()),
+            EventsFormat::Zstd,
+        )
+        .unwrap();
+        let mut out = Vec::new();
+        ndjson.read_to_end(&mut out).unwrap();
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -118,13 +118,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn event_ids(dir: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(dir.join("events.ndjson")).unwrap_or_default();
-    text.lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["id"].as_str().unwrap().to_string()
-        })
-        .collect()
+    crate::support::stored_event_ids(dir)
 }
 
 fn ids(values: &[serde_json::Value], field: &str) -> Vec<String> {
@@ -854,8 +848,9 @@ async fn events_prepared_during_waits_are_identical_to_a_final_write() {
     );
     tokio::time::sleep(Duration::from_millis(1100)).await; // a fresh window
     let without = run("without", false).await.unwrap();
-    let bytes = |dir: &Path| std::fs::read(dir.join("events.ndjson")).unwrap();
-    assert_eq!(bytes(&with.snapshot), bytes(&without.snapshot));
+    let events = |dir: &Path| crate::support::stored_events(dir);
+    assert_eq!(events(&with.snapshot), events(&without.snapshot));
+    assert_eq!(events(&with.snapshot).lines().count(), 390);
     let prov = |o: &CollectOutcome| {
         let mut p =
             load_snapshot(&o.snapshot).unwrap().manifest.collections[&Collection::Events].clone();
@@ -864,8 +859,6 @@ async fn events_prepared_during_waits_are_identical_to_a_final_write() {
     };
     assert_eq!(prov(&with), prov(&without));
     assert_eq!(with.events_total, 390);
-    assert_eq!(
-        with.manifest.files["events.ndjson"],
-        without.manifest.files["events.ndjson"]
-    );
+    let file = orgscan::snapshot::event_file::EventsFormat::DEFAULT.file_name();
+    assert_eq!(with.manifest.files[file], without.manifest.files[file]);
 }

@@ -189,14 +189,19 @@ async fn a_failed_collection_never_replaces_the_previous_snapshot() {
     assert_eq!(code(&resumed), 3, "{}", stderr(&resumed));
     assert_eq!(contents(&good), before);
     let beside = incomplete_beside(&env, "good");
+    let events_count = |dir: &Path| {
+        let entry = crate::support::events_entry(&manifest(dir));
+        counts(dir).into_iter().find(|(f, _)| *f == entry)
+    };
+    assert!(events_count(&good).is_some_and(|(_, n)| n > 0));
     assert_eq!(
-        counts(&beside)
-            .into_iter()
-            .find(|(f, _)| f == "events.ndjson"),
-        counts(&good)
-            .into_iter()
-            .find(|(f, _)| f == "events.ndjson"),
+        events_count(&beside),
+        events_count(&good),
         "the partial result carries the events forward"
+    );
+    assert_eq!(
+        crate::support::stored_events(&beside),
+        crate::support::stored_events(&good)
     );
     std::fs::remove_dir_all(&beside).unwrap();
 
@@ -310,8 +315,11 @@ fn wait_for_stream_requests(server: &FakeServer, n: usize) {
     }
 }
 
-fn events_bytes(dir: &Path) -> Vec<u8> {
-    std::fs::read(dir.join("events.ndjson")).unwrap()
+/// The snapshot's events as NDJSON (never empty here: every case collects events).
+fn events_bytes(dir: &Path) -> String {
+    let text = crate::support::stored_events(dir);
+    assert!(!text.is_empty(), "{}: no events", dir.display());
+    text
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -503,18 +511,7 @@ async fn the_events_fallback_requeries_an_overlap_for_late_events() {
         .unwrap()
         .and_utc();
     let all = env.server.expected_event_ids(since);
-    let ids = |dir: &Path| -> Vec<String> {
-        String::from_utf8(events_bytes(dir))
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).unwrap()["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .collect()
-    };
+    let ids = |dir: &Path| -> Vec<String> { crate::support::stored_event_ids(dir) };
     assert_eq!(ids(&short).len(), all.len() - 5);
 
     // ...with the default 24 h they are in, each once, and the re-queried start is recorded.

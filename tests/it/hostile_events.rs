@@ -410,9 +410,8 @@ fn hostile_configuration(seed: u64) {
         mutate(&mut value, "", &mut rng);
         collections.insert(c, value);
     }
-    let events =
-        std::fs::read_to_string(demo.join(Collection::Events.file_name())).expect("demo events");
-    let lines: Vec<String> = events.lines().map(str::to_string).collect();
+    let lines = crate::support::stored_event_lines(&demo);
+    assert!(!lines.is_empty(), "demo events");
     let snap = tmp.path().join("snap");
     write_snapshot(&snap, &collections, Some(&lines));
     let out = tmp.path().join("out");

@@ -26,17 +26,17 @@ fn golden(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Imports as plain NDJSON: the goldens hold its bytes and its manifest entry.
 fn import(cwd: &Path, files: &[&Path], into: &str) -> std::process::Output {
+    import_with(cwd, files, into, &["--events-format", "ndjson"])
+}
+
+/// Imports with `extra` arguments (none: the default, compressed events).
+fn import_with(cwd: &Path, files: &[&Path], into: &str, extra: &[&str]) -> std::process::Output {
     let mut args: Vec<String> = vec!["import-events".into()];
     args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
-    // Plain NDJSON, compared with the goldens byte for byte (compressed:
-    // tests/it/compressed_snapshot.rs).
-    args.extend([
-        "--into".into(),
-        into.into(),
-        "--events-format".into(),
-        "ndjson".into(),
-    ]);
+    args.extend(["--into".into(), into.into()]);
+    args.extend(extra.iter().map(|a| a.to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     orgscan(&args, cwd)
 }
@@ -101,6 +101,20 @@ fn the_fixtures_import_exactly_as_before() {
         "66 events read, 60 added, 6 duplicates skipped, 60 in all"
     );
     assert_golden(&tmp.path().join("both"), "both");
+
+    // The default stores them compressed: the same lines, the same counts.
+    let o = import_with(tmp.path(), &[&nd, &page], "default", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let snap = tmp.path().join("default");
+    assert!(snap.join("events.ndjson.zst").is_file());
+    assert_eq!(
+        stored_events(&snap).as_bytes(),
+        std::fs::read(golden("both.events.ndjson")).unwrap()
+    );
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(snap.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["files"]["events.ndjson.zst"]["compression"], "zstd");
+    assert_eq!(m["files"]["events.ndjson.zst"]["records"], 60);
 }
 
 #[test]
@@ -122,14 +136,15 @@ fn an_import_into_an_existing_snapshot_interleaves_exactly_as_before() {
 fn duplicates_are_dropped_by_id_and_the_first_copy_wins() {
     let tmp = tempfile::tempdir().unwrap();
     let nd = fixture("events.ndjson");
-    // The same export twice: every second copy is a duplicate.
+    // The same export twice: every second copy is a duplicate. Stored in the default form.
+    let import = |cwd: &Path, files: &[&Path], into: &str| import_with(cwd, files, into, &[]);
     let o = import(tmp.path(), &[&nd, &nd], "snap");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         summary_counts(&o),
         "100 events read, 48 added, 52 duplicates skipped, 48 in all"
     );
-    let text = std::fs::read_to_string(tmp.path().join("snap/events.ndjson")).unwrap();
+    let text = stored_events(&tmp.path().join("snap"));
     let events: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
@@ -159,10 +174,7 @@ fn duplicates_are_dropped_by_id_and_the_first_copy_wins() {
         summary_counts(&o),
         "1 events read, 0 added, 1 duplicates skipped, 48 in all"
     );
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("snap/events.ndjson")).unwrap(),
-        text
-    );
+    assert_eq!(stored_events(&tmp.path().join("snap")), text);
 }
 
 #[test]

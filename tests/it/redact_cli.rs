@@ -119,19 +119,18 @@ fn identifying_strings(snap: &Path) -> BTreeSet<String> {
         let a = read_json(&snap.join("attestation.json"));
         strs(&a, &["/attested_by"]).into_iter().for_each(&mut add);
     }
-    if let Ok(events) = std::fs::read_to_string(snap.join("events.ndjson")) {
-        for line in events.lines() {
-            let e: Value = serde_json::from_str(line).expect("event line");
-            strs(&e, &["/id", "/attributes/location/ip"])
+    // Every event of the snapshot, whatever form it is stored in.
+    for line in crate::support::stored_events(snap).lines() {
+        let e: Value = serde_json::from_str(line).expect("event line");
+        strs(&e, &["/id", "/attributes/location/ip"])
+            .into_iter()
+            .for_each(&mut add);
+        let actor = &e["attributes"]["actor"];
+        let actor_id = actor["id"].as_str().unwrap_or_default();
+        if !apps.contains(actor_id) && actor_id != SYSTEM_ACTOR {
+            strs(actor, &["/id", "/name", "/email"])
                 .into_iter()
                 .for_each(&mut add);
-            let actor = &e["attributes"]["actor"];
-            let actor_id = actor["id"].as_str().unwrap_or_default();
-            if !apps.contains(actor_id) && actor_id != SYSTEM_ACTOR {
-                strs(actor, &["/id", "/name", "/email"])
-                    .into_iter()
-                    .for_each(&mut add);
-            }
         }
     }
     found

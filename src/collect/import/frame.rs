@@ -18,6 +18,11 @@ pub struct FramedEvent<'a> {
     pub at: TextStart,
     /// True when `text` is exactly what `serde_json::to_string` of its value gives.
     pub canonical: bool,
+    /// False for an NDJSON line taken by the line fast path ([`object_line`]): its brackets,
+    /// strings, escapes, numbers and literals are checked but not the places of `,` and `:`,
+    /// which the event parse checks. When that parse fails, [`structure_error`] gives the error
+    /// the tokenizer would have given, so messages do not depend on the path taken.
+    pub structure_checked: bool,
 }
 
 /// A structural error: where, and what was expected.
@@ -147,6 +152,8 @@ pub struct Framer {
     capture_at: TextStart,
     capture_depth: usize,
     canonical: bool,
+    /// Whether NDJSON lines may be taken by [`object_line`] (off in tests that compare).
+    line_fast_path: bool,
 }
 
 impl Default for Framer {
@@ -170,16 +177,168 @@ impl Default for Framer {
             capture_at: TextStart::line(1),
             capture_depth: 0,
             canonical: true,
+            line_fast_path: true,
         }
     }
 }
 
+/// The error the tokenizer gives for `text` (one event, starting at `at`) on its own, if any:
+/// for an event taken by the line fast path whose parse failed.
+pub fn structure_error(text: &[u8], at: TextStart) -> Option<FrameError> {
+    let mut framer = Framer {
+        // Columns count from `at` on its first line.
+        offset: at.column.saturating_sub(1),
+        line: at.line,
+        line_fast_path: false,
+        ..Framer::default()
+    };
+    let mut ignore = |_: FramedEvent<'_>| Ok::<(), ()>(());
+    let result = framer
+        .feed(text, &mut ignore)
+        .and_then(|()| framer.finish(&mut ignore));
+    match result {
+        Err(Stop::Frame(e)) => Some(e),
+        _ => None,
+    }
+}
+
+/// Whether `line` (no newline) is one JSON object that is an event on its own, checked in one
+/// tight pass: `Some(canonical)` when its brackets balance and close at its last byte, its
+/// strings end, its escapes, numbers and literals are valid, and no key of the object is
+/// `data` (a page) or escaped; `None` for anything else, which the tokenizer then reads.
+/// `canonical` is decided exactly as the tokenizer decides it.
+fn object_line(line: &[u8]) -> Option<bool> {
+    if line.first() != Some(&b'{') {
+        return None;
+    }
+    let mut canonical = true;
+    let mut depth = 0usize;
+    // At depth 1, after `{` or `,`: the next string is a key of the event object.
+    let mut key_next = false;
+    let mut i = 0usize;
+    let n = line.len();
+    while i < n {
+        let b = line[i];
+        match b {
+            b'{' | b'[' => {
+                depth += 1;
+                key_next = depth == 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 && i + 1 != n {
+                    return None;
+                }
+                key_next = false;
+                i += 1;
+            }
+            b',' => {
+                key_next = depth == 1;
+                i += 1;
+            }
+            b':' => {
+                key_next = false;
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => {
+                canonical = false;
+                i += 1;
+            }
+            b'"' => {
+                let is_key = key_next && depth == 1;
+                key_next = false;
+                let start = i + 1;
+                let mut j = start;
+                loop {
+                    let k = j + memchr::memchr2(b'"', b'\\', &line[j..])?;
+                    if line[k] == b'"' {
+                        j = k;
+                        break;
+                    }
+                    if is_key {
+                        return None;
+                    }
+                    match *line.get(k + 1)? {
+                        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => j = k + 2,
+                        b'/' => {
+                            canonical = false;
+                            j = k + 2;
+                        }
+                        b'u' => {
+                            let hex = line.get(k + 2..k + 6)?;
+                            let mut value = 0u32;
+                            for &h in hex {
+                                let digit = match h {
+                                    b'0'..=b'9' => h - b'0',
+                                    b'a'..=b'f' => h - b'a' + 10,
+                                    b'A'..=b'F' => {
+                                        canonical = false;
+                                        h - b'A' + 10
+                                    }
+                                    _ => return None,
+                                };
+                                value = value * 16 + u32::from(digit);
+                            }
+                            if !canonical_unicode_escape(value, true) {
+                                canonical = false;
+                            }
+                            j = k + 6;
+                        }
+                        _ => return None,
+                    }
+                }
+                if is_key && &line[start..j] == b"data" {
+                    return None;
+                }
+                i = j + 1;
+            }
+            b'-' | b'0'..=b'9' | b't' | b'f' | b'n' => {
+                key_next = false;
+                let len = line[i..]
+                    .iter()
+                    .position(|&c| ends_scalar(c))
+                    .unwrap_or(n - i);
+                if len > MAX_SCALAR {
+                    return None;
+                }
+                let scalar = &line[i..i + len];
+                match b {
+                    b't' if scalar == b"true" => {}
+                    b'f' if scalar == b"false" => {}
+                    b'n' if scalar == b"null" => {}
+                    b'-' | b'0'..=b'9' => {
+                        if !check_number(scalar)? {
+                            canonical = false;
+                        }
+                    }
+                    _ => return None,
+                }
+                i += len;
+            }
+            _ => return None,
+        }
+        if depth == 0 {
+            // Only a closing bracket at the last byte ends the object (checked above).
+            return (i == n).then_some(canonical);
+        }
+    }
+    None
+}
+
 /// Reads `reader` to its end, calling `f` with each event in file order.
 pub fn each_event<E>(
+    reader: impl std::io::BufRead,
+    f: impl FnMut(FramedEvent<'_>) -> Result<(), E>,
+) -> Result<(), Stop<E>> {
+    each_event_with(Framer::default(), reader, f)
+}
+
+fn each_event_with<E>(
+    mut framer: Framer,
     mut reader: impl std::io::BufRead,
     mut f: impl FnMut(FramedEvent<'_>) -> Result<(), E>,
 ) -> Result<(), Stop<E>> {
-    let mut framer = Framer::default();
     loop {
         let chunk = match reader.fill_buf() {
             Ok(chunk) => chunk,
@@ -342,6 +501,7 @@ impl Framer {
                 text,
                 at: self.capture_at,
                 canonical: self.canonical,
+                structure_checked: true,
             })
             .map_err(Stop::Event)?;
             self.capture.clear();
@@ -469,6 +629,12 @@ impl Framer {
                 }
                 Token::None => {
                     let b = chunk[i];
+                    if b == b'{' && self.at_top_of_a_line(i) {
+                        if let Some(taken) = self.fast_line(&chunk[i..], f)? {
+                            i += taken;
+                            continue;
+                        }
+                    }
                     if is_space(b) {
                         if b == b'\n' {
                             self.line += 1;
@@ -490,6 +656,46 @@ impl Framer {
         }
         self.offset += chunk.len() as u64;
         Ok(())
+    }
+
+    /// Byte `i` of the chunk starts a line and the tokenizer is between top-level documents:
+    /// where an NDJSON line may be taken whole.
+    fn at_top_of_a_line(&self, i: usize) -> bool {
+        self.line_fast_path
+            && self.stack.is_empty()
+            && !self.capturing
+            && self.expect == Expect::Value
+            && self.misplaced.is_none()
+            && self.offset + i as u64 == self.line_start
+    }
+
+    /// The NDJSON fast path: when `rest` starts with a whole line (its `\n` in this chunk) that
+    /// [`object_line`] accepts as one event, emits it and returns the bytes taken (the newline
+    /// included); `None` leaves the line to the tokenizer (a page, a pretty-printed document,
+    /// anything unusual).
+    fn fast_line<E>(
+        &mut self,
+        rest: &[u8],
+        f: &mut impl FnMut(FramedEvent<'_>) -> Result<(), E>,
+    ) -> Result<Option<usize>, Stop<E>> {
+        let Some(newline) = memchr::memchr(b'\n', rest) else {
+            return Ok(None);
+        };
+        let line = &rest[..newline];
+        let text = line.strip_suffix(b"\r").unwrap_or(line);
+        let Some(canonical) = object_line(text) else {
+            return Ok(None);
+        };
+        f(FramedEvent {
+            text,
+            at: TextStart::line(self.line),
+            canonical,
+            structure_checked: false,
+        })
+        .map_err(Stop::Event)?;
+        self.line += 1;
+        self.line_start += newline as u64 + 1;
+        Ok(Some(newline + 1))
     }
 
     /// One byte outside strings and scalars.
@@ -695,5 +901,145 @@ impl Framer {
             .into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a read gives: every event (text, start, canonical) and how it ended.
+    type Outcome = (Vec<(Vec<u8>, TextStart, bool)>, Result<(), String>);
+
+    /// Reads `input` through the tokenizer alone, or with the line fast path, whose unchecked
+    /// events are then judged as the importer judges a failed parse (by `structure_error`).
+    fn read(input: &[u8], fast: bool, chunk: usize) -> Outcome {
+        let framer = Framer {
+            line_fast_path: fast,
+            ..Framer::default()
+        };
+        let mut events = Vec::new();
+        let reader = std::io::BufReader::with_capacity(chunk, input);
+        let result = each_event_with(framer, reader, |e: FramedEvent<'_>| {
+            if !e.structure_checked {
+                if let Some(error) = structure_error(e.text, e.at) {
+                    return Err(error);
+                }
+            }
+            events.push((e.text.to_vec(), e.at, e.canonical));
+            Ok(())
+        });
+        let result = result.map_err(|stop| match stop {
+            Stop::Frame(e) | Stop::Event(e) => e.to_string(),
+            Stop::Read(_, e) => e.to_string(),
+        });
+        (events, result)
+    }
+
+    const LINES: &[&str] = &[
+        r#"{"id":"a","attributes":{"time":"2026-01-01T00:00:00Z","n":[1,-2,true,false,null,{}]}}"#,
+        r#"{"id":"b","message":{"content":"x\"y\\z\n\t\u001f\u00e9"}}"#,
+        r#"{"id":"c", "x":1}"#,
+        r#"{"id":"d","x":1.5,"y":-0,"z":12345678901234567890,"w":1e5}"#,
+        r#"{"id":"e","u":"\u00E9\/\u0041\u000a"}"#,
+        r#"{"data":[{"id":"f"},{"id":"g"}],"meta":{}}"#,
+        r#"{"links":{"self":"x"},"data":[{"id":"h"}]}"#,
+        r#"{"d\u0061ta":[{"id":"i"}]}"#,
+        r#"{"data":null}"#,
+        r#"{"data":{}}"#,
+        r#"{"x":{"data":[1]},"y":"data"}"#,
+        r#"{"a" 1}"#,
+        r#"{"a":1,}"#,
+        r#"{"a":1 "b":2}"#,
+        r#"{"a":[}]}"#,
+        r#"{]"#,
+        r#"{"a":tru}"#,
+        r#"{"a":01}"#,
+        r#"{"a":1}}"#,
+        r#"{"a":1} x"#,
+        r#"{} {}"#,
+        r#"{}"#,
+        r#"[{"id":"j"},{"id":"k"}]"#,
+        r#"{"a":"b	c"}"#,
+        r#"{"a":"\x"}"#,
+        r#"{"a":"\u12G4"}"#,
+        r#"{:1}"#,
+        r#"{"a"::1}"#,
+        r#"{"a":,1}"#,
+        "{\"id\":\"l\",\"s\":\"caf\u{e9}\"}\r",
+        "  {\"id\":\"m\"}",
+        "42",
+        "{\"a\":[1,2],\n\"b\":3}",
+        "",
+    ];
+
+    #[test]
+    fn the_line_fast_path_reads_exactly_what_the_tokenizer_reads() {
+        let mut cases: Vec<Vec<u8>> = LINES.iter().map(|l| l.as_bytes().to_vec()).collect();
+        // Every line with one byte replaced, inserted or removed, from bytes that matter.
+        let interesting = b"{}[]\":,\\ u0-.etn\r";
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for line in LINES.iter().filter(|l| !l.is_empty()) {
+            let bytes = line.as_bytes();
+            for _ in 0..60 {
+                let mut m = bytes.to_vec();
+                let at = next(m.len());
+                let b = interesting[next(interesting.len())];
+                match next(3) {
+                    0 => m[at] = b,
+                    1 => m.insert(at, b),
+                    _ => {
+                        m.remove(at);
+                    }
+                }
+                cases.push(m);
+            }
+        }
+        let mut fast_taken = 0;
+        for case in &cases {
+            // Alone, and after a good line and before another (the path must hand back cleanly).
+            let mut file = b"{\"id\":\"first\"}\n".to_vec();
+            file.extend_from_slice(case);
+            file.extend_from_slice(b"\n{\"id\":\"last\"}\n");
+            for input in [case.clone(), file] {
+                for chunk in [7, 1 << 16] {
+                    let slow = read(&input, false, chunk);
+                    let fast = read(&input, true, chunk);
+                    assert_eq!(
+                        fast,
+                        slow,
+                        "{:?} in chunks of {chunk}",
+                        String::from_utf8_lossy(&input)
+                    );
+                }
+            }
+            fast_taken +=
+                usize::from(object_line(case.strip_suffix(b"\r").unwrap_or(case)).is_some());
+        }
+        assert!(
+            fast_taken > 100,
+            "the fast path was taken {fast_taken} times"
+        );
+    }
+
+    #[test]
+    fn canonical_lines_are_taken_whole_and_pages_are_not() {
+        assert_eq!(object_line(br#"{"id":"a","n":[1,{"b":null}]}"#), Some(true));
+        assert_eq!(object_line(br#"{"id":"a", "n":1}"#), Some(false));
+        assert_eq!(object_line(br#"{"id":"a","n":1.5}"#), Some(false));
+        assert_eq!(object_line(br#"{"id":"\/"}"#), Some(false));
+        assert_eq!(object_line(br#"{"id":"\u001f"}"#), Some(true));
+        assert_eq!(object_line(br#"{"id":"\u000a"}"#), Some(false));
+        assert_eq!(object_line(br#"{"data":[]}"#), None);
+        assert_eq!(object_line(br#"{"x":1,"data":[]}"#), None);
+        assert_eq!(object_line(br#"{"d\u0061ta":[]}"#), None);
+        assert_eq!(object_line(br#"{"a":1} "#), None);
+        assert_eq!(object_line(br#"{"a":1"#), None);
     }
 }

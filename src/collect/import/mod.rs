@@ -101,11 +101,14 @@ pub struct ExportEvent<'a> {
     container: Option<&'a serde_json::value::RawValue>,
 }
 
-/// Framed events handed from the framing thread to the parsing one: their bytes back to back.
+/// Framed events handed from the framing thread to the parsing one: their bytes back to back,
+/// and per event its place in them, where it starts in the file, whether it is canonical and
+/// whether its structure was checked (`FramedEvent`). Batches go back to the framing thread
+/// to be filled again: no allocation per batch once the first few exist.
 #[derive(Default)]
 struct Batch {
     bytes: Vec<u8>,
-    events: Vec<(std::ops::Range<usize>, TextStart, bool)>,
+    events: Vec<(std::ops::Range<usize>, TextStart, bool, bool)>,
 }
 
 /// Bytes of framed events per batch: big enough that the hand-over costs nothing per event.
@@ -122,7 +125,7 @@ pub fn each_export_event(
 ) -> Result<(), CollectError> {
     let shown = path.display().to_string();
     let reader = open::open_export(path)?;
-    let mut handle = |text: &[u8], at: TextStart, canonical: bool| -> Result<(), CollectError> {
+    let mut parse = |text: &[u8], at: TextStart, canonical: bool| -> Result<(), CollectError> {
         let text = std::str::from_utf8(text).map_err(|e| {
             let valid = &text[..e.valid_up_to()];
             let newlines = valid.iter().filter(|&&b| b == b'\n').count();
@@ -150,19 +153,38 @@ pub fn each_export_event(
             container: raw.attributes.container,
         })
     };
+    // An event whose structure the line fast path did not check fully: when it does not
+    // parse, the tokenizer's verdict on it comes first, as it would have without the fast path.
+    let mut handle = |text: &[u8], at: TextStart, canonical: bool, checked: bool| {
+        parse(text, at, canonical).map_err(|e| {
+            match (!checked)
+                .then(|| frame::structure_error(text, at))
+                .flatten()
+            {
+                Some(frame_error) => input_error(path, frame_error.to_string()),
+                None => e,
+            }
+        })
+    };
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let (back_tx, back_rx) = std::sync::mpsc::sync_channel::<Batch>(6);
     let (handled, framed) = std::thread::scope(|scope| {
         let framer = scope.spawn(move || {
             let mut batch = Batch::default();
             let result = frame::each_event(reader, |event: frame::FramedEvent<'_>| {
                 let start = batch.bytes.len();
                 batch.bytes.extend_from_slice(event.text);
-                batch
-                    .events
-                    .push((start..batch.bytes.len(), event.at, event.canonical));
+                batch.events.push((
+                    start..batch.bytes.len(),
+                    event.at,
+                    event.canonical,
+                    event.structure_checked,
+                ));
                 if batch.bytes.len() >= BATCH_BYTES {
+                    let next = back_rx.try_recv().unwrap_or_default();
                     // A closed channel: the parsing side stopped at an error of its own.
-                    tx.send(std::mem::take(&mut batch)).map_err(|_| ())?;
+                    tx.send(std::mem::replace(&mut batch, next))
+                        .map_err(|_| ())?;
                 }
                 Ok(())
             });
@@ -174,13 +196,16 @@ pub fn each_export_event(
             result
         });
         let mut handled = Ok(());
-        'batches: for batch in rx.iter() {
-            for (range, at, canonical) in &batch.events {
-                handled = handle(&batch.bytes[range.clone()], *at, *canonical);
+        'batches: for mut batch in rx.iter() {
+            for (range, at, canonical, checked) in &batch.events {
+                handled = handle(&batch.bytes[range.clone()], *at, *canonical, *checked);
                 if handled.is_err() {
                     break 'batches;
                 }
             }
+            batch.bytes.clear();
+            batch.events.clear();
+            let _ = back_tx.try_send(batch);
         }
         drop(rx);
         let framed = framer.join().unwrap_or(Err(frame::Stop::Event(())));
@@ -215,19 +240,67 @@ fn timestamp_of_ns(ns: i64) -> Timestamp {
     Timestamp(chrono::DateTime::from_timestamp_nanos(ns))
 }
 
-/// Bytes of imported events held before a sorted run is written to disk.
-const EVENT_BUDGET: usize = 32 << 20;
+/// Bytes of imported events held before a sorted run is written to disk (on a thread of its
+/// own, while the next chunk fills: twice this in memory at most).
+const EVENT_BUDGET: usize = 16 << 20;
 /// The same for the id index (dedupe) and the copies it drops.
 const ID_BUDGET: usize = 8 << 20;
 const LOSER_BUDGET: usize = 4 << 20;
 
-/// An imported event, in the order it is written (time, id), then the order read.
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+/// An imported event, in the order it is written (time, id), then the order read. Its id and
+/// line share one allocation (`text` is the id, then the line).
 struct Timed {
     time_ns: i64,
-    id: String,
     seq: u64,
-    line: String,
+    id_len: usize,
+    text: String,
+}
+
+impl Timed {
+    fn new(time_ns: i64, seq: u64, id: &str, line: &str) -> Timed {
+        let mut text = String::with_capacity(id.len() + line.len());
+        text.push_str(id);
+        text.push_str(line);
+        Timed {
+            time_ns,
+            seq,
+            id_len: id.len(),
+            text,
+        }
+    }
+
+    fn id(&self) -> &str {
+        &self.text[..self.id_len]
+    }
+
+    fn line(&self) -> &str {
+        &self.text[self.id_len..]
+    }
+
+    fn key(&self) -> (i64, &str, u64) {
+        (self.time_ns, self.id(), self.seq)
+    }
+}
+
+impl PartialEq for Timed {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Timed {}
+
+impl PartialOrd for Timed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timed {
+    /// `seq` is unique per imported event, so the line never decides.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
 }
 
 /// One sighting of an id: the snapshot's stored copy first, then imports in the order read.
@@ -249,23 +322,35 @@ struct Loser {
 
 impl Spooled for Timed {
     fn held_bytes(&self) -> usize {
-        self.id.len() + self.line.len()
+        self.text.len()
     }
     fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         spool::write_u64(out, self.time_ns as u64)?;
         spool::write_u64(out, self.seq)?;
-        spool::write_bytes(out, self.id.as_bytes())?;
-        spool::write_bytes(out, self.line.as_bytes())
+        spool::write_bytes(out, self.id().as_bytes())?;
+        spool::write_bytes(out, self.line().as_bytes())
     }
     fn read_from(input: &mut impl BufRead) -> io::Result<Option<Self>> {
         let Some(time) = spool::read_first_u64(input)? else {
             return Ok(None);
         };
+        let seq = spool::read_u64(input)?;
+        let mut bytes = Vec::new();
+        let id_len = spool::append_bytes(input, &mut bytes)?;
+        spool::append_bytes(input, &mut bytes)?;
+        let text =
+            String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        if !text.is_char_boundary(id_len) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a spooled event's id does not end at a character",
+            ));
+        }
         Ok(Some(Timed {
             time_ns: time as i64,
-            seq: spool::read_u64(input)?,
-            id: spool::read_string(input)?,
-            line: spool::read_string(input)?,
+            seq,
+            id_len,
+            text,
         }))
     }
 }
@@ -334,7 +419,7 @@ impl Iterator for Survivors<'_> {
                 Ok(event) => event,
                 Err(e) => return Some(Err(fail(e))),
             };
-            let key = (event.time_ns, event.id.as_str(), event.seq);
+            let key = event.key();
             let mut lost = false;
             while let Some(next) = self.losers.peek() {
                 match next {
@@ -354,10 +439,13 @@ impl Iterator for Survivors<'_> {
                 self.losers.next();
                 continue;
             }
+            let id = event.id().to_string();
+            let mut line = event.text;
+            line.drain(..event.id_len);
             return Some(Ok(EventRecord {
                 time: timestamp_of_ns(event.time_ns),
-                id: event.id,
-                line: event.line,
+                id,
+                line,
             }));
         }
     }
@@ -426,14 +514,7 @@ pub fn import_events_as(
                     seq: read,
                     time_ns: event.time_ns,
                 })
-                .and_then(|()| {
-                    by_time.push(Timed {
-                        time_ns: event.time_ns,
-                        id: event.id.to_string(),
-                        seq: read,
-                        line: event.line.into_owned(),
-                    })
-                })
+                .and_then(|()| by_time.push(Timed::new(event.time_ns, read, event.id, &event.line)))
                 .map_err(|e| spool_error(&spool, e))
         })?;
     }
@@ -742,6 +823,18 @@ mod tests {
         let err = read_events_file(&nd).unwrap_err().to_string();
         assert!(
             err.contains("line 3, column 1") && err.contains("a number"),
+            "{err}"
+        );
+        // A whole line with its brackets right but a `:` missing: the line fast path takes it,
+        // the parse fails, and the message is still the tokenizer's.
+        std::fs::write(
+            &nd,
+            format!("{}\n{{\"id\" \"x\"}}\n", event("c", "2026-01-01T00:00:00Z")),
+        )
+        .unwrap();
+        let err = read_events_file(&nd).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.ndjson: line 2, column 7: not JSON: expected `:`"),
             "{err}"
         );
         std::fs::write(&nd, "{\"data\":{}}").unwrap();

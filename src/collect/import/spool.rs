@@ -1,7 +1,11 @@
 //! External sorting for imports larger than memory: items are held up to a byte budget, then
 //! sorted and written to a run file; reading back merges the runs (and the last, in-memory
-//! chunk) in order. Memory stays at the budget plus one read buffer per run, whatever the
-//! number of items; an import that fits in the budget never touches the disk.
+//! chunk) in order. Memory stays at twice the budget (the chunk being filled and the one being
+//! written) plus one read buffer per run, whatever the number of items; an import that fits in
+//! the budget never touches the disk.
+//!
+//! A full chunk is sorted and written on a thread of its own while the caller fills the next
+//! one: the import's parsing does not wait for the disk.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -9,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// An item that can be spooled: ordered, sized, and written as bytes.
-pub trait Spooled: Ord + Sized {
+pub trait Spooled: Ord + Sized + Send + 'static {
     /// Bytes the item holds in memory (counted against the budget).
     fn held_bytes(&self) -> usize;
     fn write_to(&self, out: &mut impl Write) -> io::Result<()>;
@@ -71,6 +75,8 @@ pub struct ExternalSort<'d, T: Spooled> {
     held: usize,
     buffer: Vec<T>,
     runs: Vec<PathBuf>,
+    /// The chunk being sorted and written, and the run it becomes.
+    writing: Option<(PathBuf, std::thread::JoinHandle<io::Result<()>>)>,
 }
 
 impl<'d, T: Spooled> ExternalSort<'d, T> {
@@ -82,6 +88,7 @@ impl<'d, T: Spooled> ExternalSort<'d, T> {
             held: 0,
             buffer: Vec::new(),
             runs: Vec::new(),
+            writing: None,
         }
     }
 
@@ -95,22 +102,38 @@ impl<'d, T: Spooled> ExternalSort<'d, T> {
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        self.buffer.sort_unstable();
-        let path = self.dir.new_file(self.kind);
-        let mut out = BufWriter::with_capacity(WRITE_BUFFER, std::fs::File::create(&path)?);
-        for item in self.buffer.drain(..) {
-            item.write_to(&mut out)?;
-        }
-        out.flush()?;
-        // Give the memory back: the next chunk starts from nothing.
-        self.buffer = Vec::new();
+        // One chunk in flight at a time: memory stays at twice the budget.
+        self.wait_for_write()?;
+        let mut chunk = std::mem::take(&mut self.buffer);
         self.held = 0;
-        self.runs.push(path);
+        let path = self.dir.new_file(self.kind);
+        let file = std::fs::File::create(&path)?;
+        let writer = std::thread::spawn(move || {
+            chunk.sort_unstable();
+            let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+            for item in &chunk {
+                item.write_to(&mut out)?;
+            }
+            out.flush()
+        });
+        self.writing = Some((path, writer));
+        Ok(())
+    }
+
+    /// Waits for the chunk being written; its run joins the others.
+    fn wait_for_write(&mut self) -> io::Result<()> {
+        if let Some((path, writer)) = self.writing.take() {
+            writer
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the spooling thread panicked")))?;
+            self.runs.push(path);
+        }
         Ok(())
     }
 
     /// Every item pushed, in order.
     pub fn into_sorted(mut self) -> io::Result<Sorted<T>> {
+        self.wait_for_write()?;
         self.buffer.sort_unstable();
         let memory = std::mem::take(&mut self.buffer);
         while self.runs.len() > MAX_FAN_IN {
@@ -128,6 +151,15 @@ impl<'d, T: Spooled> ExternalSort<'d, T> {
             self.runs.push(path);
         }
         Sorted::open(&self.runs, memory)
+    }
+}
+
+impl<T: Spooled> Drop for ExternalSort<'_, T> {
+    fn drop(&mut self) {
+        // Not left writing into a spool directory that is about to be removed.
+        if let Some((_, writer)) = self.writing.take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -210,6 +242,17 @@ pub fn read_u64(input: &mut impl Read) -> io::Result<u64> {
     Ok(u64::from_le_bytes(b))
 }
 
+/// Reads bytes written by [`write_bytes`] onto the end of `out`; how many.
+pub fn append_bytes(input: &mut impl Read, out: &mut Vec<u8>) -> io::Result<usize> {
+    let mut b = [0u8; 4];
+    input.read_exact(&mut b)?;
+    let len = u32::from_le_bytes(b) as usize;
+    let start = out.len();
+    out.resize(start + len, 0);
+    input.read_exact(&mut out[start..])?;
+    Ok(len)
+}
+
 pub fn read_string(input: &mut impl Read) -> io::Result<String> {
     let mut b = [0u8; 4];
     input.read_exact(&mut b)?;
@@ -253,6 +296,7 @@ mod tests {
             let key = (i * 7919) % n;
             sort.push(Item(key, format!("v{key}"))).unwrap();
         }
+        sort.wait_for_write().unwrap();
         assert!(sort.runs.len() > MAX_FAN_IN, "{} runs", sort.runs.len());
         let out: Vec<u64> = sort.into_sorted().unwrap().map(|r| r.unwrap().0).collect();
         assert_eq!(out, (0..n).collect::<Vec<_>>());

@@ -4,6 +4,8 @@
 
 pub mod fake_atlassian;
 pub mod report;
+mod stored_events;
+pub use stored_events::*;
 
 use orgscan::snapshot::manifest::{
     EventWindow, Manifest, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
