@@ -9,7 +9,6 @@
 
 use super::super::fastparse::{format_day, format_ns, CompactId, FxState};
 use serde_json::{json, Map, Value};
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
@@ -124,12 +123,12 @@ impl Found {
 /// `Some`: the `Option` only spares a panic path).
 pub(super) fn state_of<'m, S: Default>(
     map: &'m mut HashMap<String, S, FxState>,
-    key: &Cow<'_, str>,
+    key: &str,
 ) -> Option<&'m mut S> {
-    if !map.contains_key(key.as_ref()) {
+    if !map.contains_key(key) {
         map.insert(key.to_string(), S::default());
     }
-    map.get_mut(key.as_ref())
+    map.get_mut(key)
 }
 
 /// When a kind should look over all its keys and close the windows time has passed: once
@@ -223,7 +222,7 @@ pub(super) mod testing {
                 x ^= x >> 7;
                 x ^= x << 17;
                 // Mostly seconds apart, sometimes hours: bursts and quiet spells.
-                t += if x % 17 == 0 {
+                t += if x.is_multiple_of(17) {
                     (x % 7) as i64 * 3_600_000_000_000
                 } else {
                     (x % 90) as i64 * 1_000_000_000
