@@ -295,6 +295,7 @@ mod tests {
                 threads,
                 block,
                 None,
+                &Timings::default(),
             )
             .unwrap_err()
             .to_string();
