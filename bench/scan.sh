@@ -8,14 +8,18 @@
 #   PACK_ARGS="--no-default-policies --policies DIR" bench/scan.sh   # another pack
 #   SIZES="1000000 10000000 100000000" OPA_SIZES= bench/scan.sh       # with the 10^8 row
 #   FORMATS="zstd ndjson" SIZES=1000000 OPA_SIZES= bench/scan.sh     # compressed vs plain
+#   BEFORE_BIN=path/to/old/orgscan bench/scan.sh                      # also an older build, same files
 #
 # Snapshots store their events as FORMATS says (default zstd: the generator writes
 # events.ndjson.zst directly, ~150 bytes/event, so 10^8 needs ~16 GB instead of 125 GB). Before
 # generating one, the free space in bench-out/ is checked against what it needs; a size that
 # does not fit is refused with both numbers.
 #
-# Prints a table: events, wall, CPU (user+sys), peak RSS, events/s; then the OPA rows and the ratio
-# OPA wall / orgscan wall at the largest size OPA finished. Peak RSS and times come from
+# Prints a table: events, stored bytes and bytes/event, wall, CPU (user+sys), peak RSS, events/s;
+# under each orgscan row the floor on the same file (`examples/scan_floor.rs`: decompress + read +
+# the pass's slim parse on FLOOR_THREADS parser threads, default 2, no aggregation, facts or
+# policies) and the ratio orgscan wall / floor wall; then the OPA rows and the ratio OPA wall /
+# orgscan wall at the largest size OPA finished. Peak RSS and times come from
 # /usr/bin/time -v (getrusage of the child). Snapshots are cached in bench-out/ (≈1.4 KB per event:
 # 14 GB at 10^7). Wall times depend on what else runs on the machine: the load average is printed.
 set -euo pipefail
@@ -30,9 +34,12 @@ FORMATS=${FORMATS:-zstd}
 OUT=bench-out
 mkdir -p "$OUT"
 
-cargo build --release --quiet --bin orgscan --example bench_snapshot
+FLOOR_THREADS=${FLOOR_THREADS:-2}
+
+cargo build --release --quiet --bin orgscan --example bench_snapshot --example scan_floor
 BIN=target/release/orgscan
 GEN=target/release/examples/bench_snapshot
+FLOOR=target/release/examples/scan_floor
 
 # Bytes a snapshot of N events needs on disk in FORMAT (measured: ~120 B/event compressed,
 # ~1,400 plain; with a margin).
@@ -88,7 +95,12 @@ PY
   rm -f "$log"
 }
 
-printf "machine: %s cores, load average %s\n\n" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf "machine: %s cores, load average %s; %s free in %s\n" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$(df -h --output=avail "$OUT" | tail -1 | tr -d ' ')" "$OUT"
+for n in $SIZES; do
+  printf "  %s events (zstd) need ~%s MB of disk\n" "$n" "$(( $(need_bytes "$n" zstd) / 1000000 ))"
+done
+echo
 printf "%-10s %-6s %-9s %10s %7s %9s %9s %11s %12s\n" engine format events stored_mb B/event wall_s cpu_s peak_rss_mb events/s
 for n in $SIZES; do
   for fmt in $FORMATS; do
@@ -98,6 +110,16 @@ for n in $SIZES; do
     printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f\n" orgscan "$fmt" "$n" \
       "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$wall" "$cpu" "$rss" \
       "$(python3 -c "print($n/max($wall,0.001))")"
+    if [ -n "${BEFORE_BIN:-}" ]; then
+      read -r bwall bcpu brss < <(measure "$BEFORE_BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n-$fmt-before" --format json --exit-zero -q)
+      printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f\n" before "$fmt" "$n" \
+        "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$bwall" "$bcpu" "$brss" \
+        "$(python3 -c "print($n/max($bwall,0.001))")"
+    fi
+    read -r fwall fcpu frss < <(measure "$FLOOR" "$dir" --threads "$FLOOR_THREADS")
+    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f   orgscan/floor %sx\n" floor "$fmt" "$n" \
+      "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$fwall" "$fcpu" "$frss" \
+      "$(python3 -c "print($n/max($fwall,0.001))")" "$(python3 -c "print(round($wall/max($fwall,0.001),2))")"
   done
 done
 

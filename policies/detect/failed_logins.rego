@@ -56,6 +56,7 @@ deny contains {
 		"peak": b.peak,
 		"first": b.first,
 		"last": b.last,
+		"per_day": object.get(b, "per_day", {}),
 		"event_ids": b.event_ids,
 		"to_pass": "no more than max_failures failed sign-ins per account within window_minutes",
 	},

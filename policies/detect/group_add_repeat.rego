@@ -100,6 +100,7 @@ evidence(b, fact, grouping) := {
 	"peak": b.peak,
 	"first": b.first,
 	"last": b.last,
+	"per_day": object.get(b, "per_day", {}),
 	"event_ids": b.event_ids,
 	"threshold": cfg.max_additions,
 	"window_minutes": cfg.window_minutes,

@@ -64,7 +64,7 @@ deny contains {
 		"first": h.first,
 		"last": h.last,
 		"hour": h.bucket_start,
-		"per_day": {substring(h.first, 0, 10): h.count},
+		"per_day": object.get(h, "per_day", {substring(h.first, 0, 10): h.count}),
 		"baseline": h.baseline,
 		"history_hours": h.history_buckets,
 		"event_ids": h.event_ids,

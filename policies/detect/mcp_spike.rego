@@ -65,6 +65,7 @@ deny contains {
 		"history_buckets": s.history_buckets,
 		"first": s.first,
 		"last": s.last,
+		"per_day": object.get(s, "per_day", {}),
 		"event_ids": s.event_ids,
 		"to_pass": "MCP tool calls per hour below factor × the person's own average",
 	},

@@ -52,6 +52,7 @@ deny contains {
 		"peak": b.peak,
 		"first": b.first,
 		"last": b.last,
+		"per_day": object.get(b, "per_day", {}),
 		"event_ids": b.event_ids,
 		"threshold": cfg.max_grants,
 		"window_minutes": cfg.window_minutes,

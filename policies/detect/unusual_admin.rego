@@ -62,6 +62,7 @@ deny contains {
 		"history_buckets": s.history_buckets,
 		"first": s.first,
 		"last": s.last,
+		"per_day": object.get(s, "per_day", {}),
 		"event_ids": s.event_ids,
 		"to_pass": "admin actions per bucket below factor × the admin's own average",
 	},

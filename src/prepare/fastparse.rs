@@ -116,21 +116,6 @@ pub fn format_day(day: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// An event id as 128 bits: the exact value of a UUID, else a 128-bit hash of the text (two
-/// independent SipHash-1-3 halves). Distinct ids collide with probability ~n²/2^129.
-pub fn id_key(id: &str) -> u128 {
-    if let Some(v) = uuid_bits(id) {
-        return v;
-    }
-    let mut a = std::collections::hash_map::DefaultHasher::new();
-    a.write(b"orgscan-id-a");
-    a.write(id.as_bytes());
-    let mut b = std::collections::hash_map::DefaultHasher::new();
-    b.write(b"orgscan-id-b");
-    b.write(id.as_bytes());
-    (u128::from(a.finish()) << 64) | u128::from(b.finish())
-}
-
 /// The 128 bits of a hyphenated lower-case UUID, or `None`. Parsed by the `uuid` crate, but
 /// only the form `uuid_text` writes back is taken: a UUID id is kept as its bits and shown
 /// again as text in findings, so any other spelling (upper case, braces, no hyphens) stays
@@ -247,12 +232,11 @@ mod tests {
     }
 
     #[test]
-    fn uuid_ids_round_trip_and_others_hash() {
+    fn uuid_ids_round_trip_and_others_stay_text() {
         let id = "7bdedaaf-1a46-4631-b78e-9cbcdbcf556a";
-        assert_eq!(uuid_text(id_key(id)), id);
+        assert_eq!(uuid_bits(id).map(uuid_text).as_deref(), Some(id));
         assert_eq!(CompactId::new(id).text(), id);
         assert_eq!(CompactId::new("e1").text(), "e1");
-        assert_ne!(id_key("e1"), id_key("e2"));
         // Only the lower-case hyphenated form is kept as bits: others come back as written.
         for other in [
             "7BDEDAAF-1A46-4631-B78E-9CBCDBCF556A",
@@ -264,7 +248,6 @@ mod tests {
             assert_eq!(uuid_bits(other), None, "{other}");
             assert_eq!(CompactId::new(other).text(), other);
         }
-        assert_eq!(id_key("e1"), id_key("e1"));
     }
 
     #[test]

@@ -223,7 +223,13 @@ fn a_bad_line_deep_in_a_large_export_is_named_as_scan_names_it_and_nothing_chang
         .map(|i| {
             event_line(
                 &format!("e{i:06}"),
-                &format!("2026-11-19T{:02}:{:02}:00Z", (i / 60) % 24, i % 60),
+                // In time order, as a snapshot stores them (the scan refuses any other).
+                &format!(
+                    "2026-11-19T{:02}:{:02}:{:02}Z",
+                    i / 3600,
+                    (i / 60) % 60,
+                    i % 60
+                ),
                 "user_login",
                 "a-user",
             )

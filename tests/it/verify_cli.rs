@@ -20,7 +20,9 @@ fn event_lines() -> Vec<String> {
         .map(|n| {
             event_line(
                 &format!("ev-{n:03}"),
-                &format!("2026-11-{:02}T10:00:00.000Z", 1 + n % 19),
+                // In time order, as a snapshot stores them, one time each (so an edited id
+                // keeps the order and only the hash can tell).
+                &format!("2026-11-{:02}T{}:00:00.000Z", 1 + n / 3, 10 + n % 3),
                 "user_login",
                 if n % 2 == 0 { "a-admin" } else { "a-user" },
             )

@@ -40,8 +40,6 @@ pub struct EventFacts {
     pub last_ns: Option<i64>,
     pub first: Option<Timestamp>,
     pub last: Option<Timestamp>,
-    /// Events whose time is earlier than the one before it in the file.
-    pub out_of_order: u64,
     pub per_day: BTreeMap<String, u64>,
     pub per_action: BTreeMap<String, u64>,
     pub per_country: BTreeMap<String, u64>,
@@ -49,7 +47,7 @@ pub struct EventFacts {
     pub per_day_action: BTreeMap<String, BTreeMap<String, u64>>,
     pub per_actor: BTreeMap<String, ActorFacts>,
     pub duplicates: u64,
-    /// Slim events of the selected actions, keyed by action, in time order.
+    /// Slim events of the selected actions, keyed by action, in time-then-id order (the file's).
     pub by_action: BTreeMap<String, Vec<Value>>,
     pub mcp_users: BTreeMap<String, McpUser>,
     pub mcp_tools: BTreeMap<String, ToolUse>,

@@ -1,10 +1,11 @@
 //! One streaming pass over `events.ndjson`: each line is read with a borrowed parse of only the
-//! fields facts need (`fastparse`), deduplicated by a 128-bit id key, and folded into
+//! fields facts need (`fastparse`), checked to follow the one before it in (time, id) order
+//! (an equal neighbour is a repeat, dropped), and folded into
 //! aggregates (counts per day, action, actor, country; first/last seen; MCP and admin usage)
 //! and into the declared facts of the pack (`facts`). Slim copies are kept only of events whose
 //! action a policy lists in `custom.data.events`, or that a `select` fact picks. Memory is
-//! bounded by the number of distinct keys, the selected events and ~17 bytes per event id,
-//! never by the whole history (docs/architecture.md).
+//! bounded by the number of distinct keys, the selected events and the events of windows still
+//! open, never by the whole history (docs/architecture.md).
 //!
 //! Pipeline (`scan_source`): a reader cuts the file into ~4 MB blocks at line ends; parser
 //! threads read each block's lines into compact records (string fields as spans into the
@@ -157,10 +158,18 @@ fn scan_blocks(
                 if failure.is_none() {
                     records += block.recs.len() as u64;
                     for r in &block.recs {
-                        s.add(&block.event(r));
+                        let ev = block.event(r);
+                        if let Err(message) = s.add(&ev) {
+                            failure = Some(SnapshotError::EventLine {
+                                path: path.clone(),
+                                line: ev.line_no,
+                                message,
+                            });
+                            break;
+                        }
                     }
-                    if let Some(e) = block.error {
-                        failure = Some(e);
+                    if failure.is_none() {
+                        failure = block.error;
                     }
                 }
             }
@@ -229,7 +238,7 @@ mod tests {
 
     fn line(n: usize, time: &str, action: &str) -> String {
         format!(
-            r#"{{"id":"e{n}","type":"events","attributes":{{"time":"{time}","action":"{action}","actor":{{"id":"a{}","name":"N\u00e9{n}"}},"location":{{"countryName":"Germany","city":"Berlin"}}}}}}"#,
+            r#"{{"id":"e{n:04}","type":"events","attributes":{{"time":"{time}","action":"{action}","actor":{{"id":"a{}","name":"N\u00e9{n}"}},"location":{{"countryName":"Germany","city":"Berlin"}}}}}}"#,
             n % 3
         )
     }
@@ -244,12 +253,13 @@ mod tests {
             .map(|n| {
                 line(
                     n,
-                    &format!("2026-11-0{}T10:00:00.000Z", 1 + n % 9),
+                    &format!("2026-11-0{}T10:00:00.000Z", 1 + n / 23),
                     "user_login",
                 )
             })
             .collect();
-        lines.push(lines[5].clone());
+        // An event stored twice, as neighbours (the file's order puts a repeat next to it).
+        lines.insert(6, lines[5].clone());
         lines.insert(50, String::new());
         let plan = || ScanPlan::simple(["user_login".to_string()].into_iter().collect());
         let one = scan_blocks(
@@ -269,6 +279,31 @@ mod tests {
         assert_eq!(many.actors(), one.actors());
         assert_eq!(many.by_action, one.by_action);
         assert_eq!(one.per_actor["a1"].name.as_deref(), Some("Né1"));
+    }
+
+    #[test]
+    fn an_event_out_of_order_is_an_error_naming_its_line() {
+        let mut lines: Vec<String> = (0..100)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        // Line 61 holds an event whose time is before its predecessor's.
+        lines[60] = line(60, "2026-11-01T09:59:59.999Z", "user_login");
+        for (threads, block) in [(1, 1 << 20), (2, 64)] {
+            let err = scan_blocks(
+                &source(&lines),
+                ScanPlan::simple(BTreeSet::new()),
+                threads,
+                block,
+                None,
+                &Timings::default(),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.starts_with(r#"demo/events.ndjson: line 61: event "e0060" is out of order: it sorts before event "e0059" on line 60"#),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,8 @@ use crate::snapshot::SnapshotError;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct EventRef<'a> {
     pub line: &'a str,
+    /// The line's number in the file (1-based), for errors about its place in the order.
+    pub line_no: u64,
     pub id: &'a str,
     pub time_ns: i64,
     pub action: &'a str,
@@ -41,6 +43,7 @@ const SIDE: u32 = 1 << 31;
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Rec {
     line: Span,
+    line_no: u64,
     id: Span,
     time_ns: i64,
     action: Span,
@@ -86,6 +89,7 @@ impl Block {
     pub(super) fn event(&self, r: &Rec) -> EventRef<'_> {
         EventRef {
             line: self.s(r.line),
+            line_no: r.line_no,
             id: self.s(r.id),
             time_ns: r.time_ns,
             action: self.s(r.action),
@@ -143,6 +147,7 @@ pub(super) fn parse_block(block: &mut Block, path: &str) {
                     start: here as u32,
                     len: line.len() as u32,
                 };
+                rec.line_no = this_line;
                 recs.push(rec);
             }
             Err(e) => {
@@ -169,6 +174,7 @@ fn parse_line(
     let loc = a.location.as_ref();
     Ok(Rec {
         line: Span::default(),
+        line_no,
         id: sp(&ev.id),
         time_ns,
         action: sp(&a.action),

@@ -1,5 +1,11 @@
 //! The aggregator: folds each event, in file order, into the fixed aggregates and the declared
 //! facts of the plan.
+//!
+//! The file order is the snapshot's promise: events sorted by time, then id, each once
+//! (`collect` and `import-events` merge and dedupe before they write). The aggregator checks
+//! it event by event against the one before (`Order`), which is what lets it drop a repeated
+//! event by comparing neighbours instead of holding every id seen, and lets keyed facts close
+//! their windows as time passes instead of holding their events to the end.
 
 use super::facts::{ActorFacts, EventFacts, McpUser, ToolUse};
 use super::record::EventRef;
@@ -11,7 +17,7 @@ use crate::prepare::geo::GeoTable;
 use crate::snapshot::Timestamp;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Default, Clone)]
 struct ActorAcc {
@@ -56,7 +62,7 @@ impl ScanPlan {
 /// The streaming state.
 pub(super) struct Scanner {
     plan: ScanPlan,
-    seen: HashSet<u128, MixState>,
+    order: Order,
     actions: HashMap<String, ActionInfo, FxState>,
     actors: HashMap<String, ActorAcc, FxState>,
     days: HashMap<i64, HashMap<String, u64, FxState>, MixState>,
@@ -69,8 +75,48 @@ pub(super) struct Scanner {
     duplicates: u64,
     first: Option<i64>,
     last: Option<i64>,
-    prev: Option<i64>,
-    out_of_order: u64,
+}
+
+/// Where the pass is in the (time, id) order: the last event kept.
+#[derive(Default)]
+struct Order {
+    time_ns: i64,
+    /// The last event's id (its buffer reused from event to event); empty before the first.
+    id: String,
+    line: u64,
+}
+
+/// How an event stands against the one before it in the file.
+#[derive(Debug, PartialEq, Eq)]
+enum Place {
+    /// Later in (time, id): a new event.
+    Next,
+    /// The same time and id: the same event repeated (a re-delivered page stored twice).
+    Repeat,
+}
+
+impl Order {
+    /// Checks that `ev` comes after the last event kept, and keeps it as the new last one.
+    /// An event before it breaks the snapshot's order: the message names both lines.
+    fn advance(&mut self, ev: &EventRef<'_>) -> Result<Place, String> {
+        if self.line > 0 {
+            match (ev.time_ns, ev.id).cmp(&(self.time_ns, self.id.as_str())) {
+                std::cmp::Ordering::Greater => {}
+                std::cmp::Ordering::Equal => return Ok(Place::Repeat),
+                std::cmp::Ordering::Less => {
+                    return Err(format!(
+                        "event {:?} is out of order: it sorts before event {:?} on line {} (a snapshot's events are sorted by time, then id, as orgscan writes them; re-import the file with `orgscan import-events` to sort it)",
+                        ev.id, self.id, self.line
+                    ))
+                }
+            }
+        }
+        self.time_ns = ev.time_ns;
+        self.id.clear();
+        self.id.push_str(ev.id);
+        self.line = ev.line_no;
+        Ok(Place::Next)
+    }
 }
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
@@ -79,7 +125,7 @@ impl Scanner {
     pub(super) fn new(plan: ScanPlan) -> Scanner {
         Scanner {
             plan,
-            seen: HashSet::default(),
+            order: Order::default(),
             actions: HashMap::default(),
             actors: HashMap::default(),
             days: HashMap::default(),
@@ -92,8 +138,6 @@ impl Scanner {
             duplicates: 0,
             first: None,
             last: None,
-            prev: None,
-            out_of_order: 0,
         }
     }
 
@@ -123,12 +167,19 @@ impl Scanner {
         info
     }
 
-    pub(super) fn add(&mut self, ev: &EventRef<'_>) {
-        if !self.seen.insert(fastparse::id_key(ev.id)) {
-            // A cursor race can deliver an event twice; count it once.
+    /// Folds one event; an event out of the (time, id) order is an error (the message, for
+    /// the caller to put beside the file and line).
+    pub(super) fn add(&mut self, ev: &EventRef<'_>) -> Result<(), String> {
+        if self.order.advance(ev)? == Place::Repeat {
+            // Equal neighbours are one event stored twice: count it once.
             self.duplicates += 1;
-            return;
+            return Ok(());
         }
+        self.fold(ev);
+        Ok(())
+    }
+
+    fn fold(&mut self, ev: &EventRef<'_>) {
         let time_ns = ev.time_ns;
         let lowered;
         let action: &str = if ev.action.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -152,12 +203,9 @@ impl Scanner {
             }
         };
         self.total += 1;
-        self.first = Some(self.first.map_or(time_ns, |f| f.min(time_ns)));
-        self.last = Some(self.last.map_or(time_ns, |l| l.max(time_ns)));
-        if self.prev.is_some_and(|p| time_ns < p) {
-            self.out_of_order += 1;
-        }
-        self.prev = Some(time_ns);
+        // In time order, the first event is the earliest and each one the latest so far.
+        self.first = self.first.or(Some(time_ns));
+        self.last = Some(time_ns);
         let day = time_ns.div_euclid(NS_PER_DAY);
         let day_actions = self.days.entry(day).or_default();
         match day_actions.get_mut(action) {
@@ -300,23 +348,10 @@ impl Scanner {
             last_ns: self.last,
             first: self.first.and_then(ts),
             last: self.last.and_then(ts),
-            out_of_order: self.out_of_order,
             duplicates: self.duplicates,
             by_action: self.by_action,
             ..EventFacts::default()
         };
-        for list in facts.by_action.values_mut() {
-            list.sort_by(|a, b| {
-                (
-                    a.get("time_ns").and_then(Value::as_i64),
-                    a.get("id").and_then(Value::as_str),
-                )
-                    .cmp(&(
-                        b.get("time_ns").and_then(Value::as_i64),
-                        b.get("id").and_then(Value::as_str),
-                    ))
-            });
-        }
         for (action, info) in &self.actions {
             facts.per_action.insert(action.clone(), info.count);
         }
@@ -384,5 +419,52 @@ impl ActionInfo {
             mcp: self.mcp,
             admin: self.admin,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(line_no: u64, time_ns: i64, id: &str) -> EventRef<'_> {
+        EventRef {
+            line_no,
+            time_ns,
+            id,
+            ..EventRef::default()
+        }
+    }
+
+    #[test]
+    fn the_order_is_time_then_id_and_an_equal_neighbour_is_a_repeat() {
+        let mut order = Order::default();
+        assert_eq!(order.advance(&ev(1, 10, "b")), Ok(Place::Next));
+        // Equal times with a later id: the next event.
+        assert_eq!(order.advance(&ev(2, 10, "c")), Ok(Place::Next));
+        // Equal time and id: the same event again.
+        assert_eq!(order.advance(&ev(3, 10, "c")), Ok(Place::Repeat));
+        // A later time with an earlier id: the next event.
+        assert_eq!(order.advance(&ev(4, 11, "a")), Ok(Place::Next));
+        // Equal time, earlier id: out of order, naming the event it follows.
+        let err = order.advance(&ev(5, 11, "0")).unwrap_err();
+        assert!(
+            err.starts_with(r#"event "0" is out of order: it sorts before event "a" on line 4"#),
+            "{err}"
+        );
+        // An earlier time: out of order, whatever the id.
+        let err = order.advance(&ev(6, 9, "z")).unwrap_err();
+        assert!(err.contains(r#"before event "a" on line 4"#), "{err}");
+    }
+
+    #[test]
+    fn repeats_are_dropped_once_counted_and_the_first_event_is_any() {
+        let mut s = Scanner::new(ScanPlan::simple(BTreeSet::new()));
+        // Any first event is in order, even at time 0 with an empty id.
+        s.add(&ev(1, 0, "")).unwrap();
+        s.add(&ev(2, 5, "x")).unwrap();
+        s.add(&ev(3, 5, "x")).unwrap();
+        s.add(&ev(4, 5, "x")).unwrap();
+        let facts = s.finish();
+        assert_eq!((facts.total, facts.duplicates), (2, 2));
     }
 }

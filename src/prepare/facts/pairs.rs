@@ -1,11 +1,12 @@
 //! `pairs`: an event of the spec's `actions` followed, for the same key and within
 //! `within_minutes`, by one of `then`.
 
-use super::hits::{Hit, Hits};
+use super::hits::{Found, Hit, Sweep};
 use super::{Accumulator, FactKind, FieldSource, Finished, Params, Spec, NS_PER_MIN};
-use crate::prepare::fastparse::format_ns;
+use crate::prepare::fastparse::{format_ns, FxState};
 use serde_json::{json, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Pairs {
@@ -35,17 +36,23 @@ impl FactKind for Pairs {
     fn start(&self) -> Box<dyn Accumulator> {
         Box::new(Pairing {
             within_ns: self.within_ns,
-            hits: Hits::default(),
+            pending: HashMap::default(),
             actions_seen: Vec::new(),
+            found: Found::default(),
+            sweep: Sweep::every(self.within_ns),
         })
     }
 }
 
+/// The running state: per key, the latest `actions` event still waiting for a `then`; a pair
+/// is an item as soon as it is found, and an event the window has left is forgotten.
 struct Pairing {
     within_ns: i64,
     /// Tag: bit 0 `then`, bit 1 first, the rest the index in `actions_seen`.
-    hits: Hits,
+    pending: HashMap<String, Hit, FxState>,
     actions_seen: Vec<String>,
+    found: Found,
+    sweep: Sweep,
 }
 
 impl Pairing {
@@ -55,6 +62,13 @@ impl Pairing {
         }
         self.actions_seen.push(action.to_string());
         (self.actions_seen.len() - 1) as u32
+    }
+
+    fn act(&self, tag: u32) -> String {
+        self.actions_seen
+            .get((tag >> 2) as usize)
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -69,46 +83,43 @@ impl Accumulator for Pairing {
     ) {
         let tag =
             u32::from(is_then) | (u32::from(is_first) << 1) | (self.action_tag(ev.action()) << 2);
-        let hit = Hit::of(ev, tag);
-        self.hits.push(key, hit);
+        let h = Hit::of(ev, tag);
+        let within_ns = self.within_ns;
+        if self.sweep.due(h.time, self.pending.len()) {
+            // A first event more than `within` ago can pair with no later event.
+            let now = h.time;
+            self.pending
+                .retain(|_, a| now.saturating_sub(a.time) <= within_ns);
+        }
+        if is_then {
+            // A waiting event too old for this one is too old for any later one: it goes either way.
+            let waiting = self.pending.remove(key.as_ref());
+            if let Some(a) = waiting.filter(|a| h.time.saturating_sub(a.time) <= within_ns) {
+                self.found.push(
+                    &key,
+                    json!({
+                        "first": {"id": a.id.text(), "time": format_ns(a.time), "action": self.act(a.tag)},
+                        "then": {"id": h.id.text(), "time": format_ns(h.time), "action": self.act(h.tag)},
+                        "gap_seconds": h.time.saturating_sub(a.time) / 1_000_000_000,
+                    }),
+                );
+                // An event that completes a pair does not start another.
+                return;
+            }
+        }
+        if is_first {
+            self.pending.insert(key.into_owned(), h);
+        }
     }
 
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
-        let within_ns = self.within_ns;
-        let actions_seen = self.actions_seen;
-        let act = |t: u32| {
-            actions_seen
-                .get((t >> 2) as usize)
-                .cloned()
-                .unwrap_or_default()
+        let mut out = Finished {
+            total: self.found.len() as u64,
+            items: self.found.into_items(key_object),
+            ..Finished::default()
         };
-        let mut out = Finished::default();
-        for (key, hits) in self.hits.into_sorted() {
-            let mut pending: Option<usize> = None;
-            for (j, h) in hits.iter().enumerate() {
-                if h.tag & 1 == 1 {
-                    if let Some(f) = pending {
-                        let a = &hits[f];
-                        if h.time.saturating_sub(a.time) <= within_ns {
-                            out.total += 1;
-                            out.items.push(json!({
-                                "key": key_object(&key),
-                                "first": {"id": a.id.text(), "time": format_ns(a.time), "action": act(a.tag)},
-                                "then": {"id": h.id.text(), "time": format_ns(h.time), "action": act(h.tag)},
-                                "gap_seconds": h.time.saturating_sub(a.time) / 1_000_000_000,
-                            }));
-                            pending = None;
-                            continue;
-                        }
-                    }
-                }
-                if h.tag & 2 == 2 {
-                    pending = Some(j);
-                }
-            }
-        }
         out.extra
-            .insert("within_minutes".into(), json!(within_ns / NS_PER_MIN));
+            .insert("within_minutes".into(), json!(self.within_ns / NS_PER_MIN));
         out
     }
 }

@@ -1,7 +1,7 @@
 //! `travel`: consecutive located events of one key whose places are at least `min_km` apart
 //! (less both places' uncertainty) at `min_kmh` or more.
 
-use super::hits::{Hit, Hits};
+use super::hits::{Found, Hit};
 use super::{Accumulator, FactKind, FieldSource, Finished, Params, Spec, SEP};
 use crate::prepare::fastparse::{format_ns, FxState};
 use crate::prepare::geo::{distance_km, GeoTable, Point};
@@ -34,7 +34,8 @@ impl FactKind for Travel {
     fn start(&self) -> Box<dyn Accumulator> {
         Box::new(Trips {
             params: self.clone(),
-            hits: Hits::default(),
+            last: HashMap::default(),
+            found: Found::default(),
             locations: Vec::new(),
             location_index: HashMap::default(),
             scratch: String::new(),
@@ -44,8 +45,10 @@ impl FactKind for Travel {
 
 struct Trips {
     params: Travel,
-    /// Tag: the index of the event's place in `locations`.
-    hits: Hits,
+    /// Per key, its latest located event (tag: the index of its place in `locations`): a
+    /// transition is between consecutive ones, so nothing earlier is kept.
+    last: HashMap<String, Hit, FxState>,
+    found: Found,
     /// Each place met: its point, country and city.
     locations: Vec<(Point, String, String)>,
     location_index: HashMap<String, Option<u32>, FxState>,
@@ -82,6 +85,47 @@ impl Trips {
     }
 }
 
+impl Trips {
+    /// The item for consecutive located events `a` then `b` of a key, when the move between
+    /// their places is too far for the time.
+    fn transition(&self, a: &Hit, b: &Hit) -> Option<Value> {
+        let Travel { min_kmh, min_km } = self.params;
+        if a.tag == b.tag {
+            return None;
+        }
+        let la = self.locations.get(a.tag as usize)?;
+        let lb = self.locations.get(b.tag as usize)?;
+        let d = distance_km((la.0.lat, la.0.lon), (lb.0.lat, lb.0.lon));
+        let d_min = (d - la.0.radius_km - lb.0.radius_km).max(0.0);
+        let hours = b.time.saturating_sub(a.time) as f64 / 3.6e12;
+        // Two places at the same instant: any distance is impossible.
+        let speed = if hours > 0.0 {
+            d_min / hours
+        } else if d_min > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        };
+        if d_min < min_km || speed < min_kmh {
+            return None;
+        }
+        let place = |l: &(Point, String, String), h: &Hit| {
+            json!({
+                "country": l.1, "city": if l.2.is_empty() { Value::Null } else { Value::String(l.2.clone()) },
+                "precision": l.0.precision.name(), "time": format_ns(h.time), "event_id": h.id.text(),
+            })
+        };
+        Some(json!({
+            "from": place(la, a),
+            "to": place(lb, b),
+            "distance_km": d.round(),
+            "min_distance_km": d_min.round(),
+            "hours": (hours * 100.0).round() / 100.0,
+            "speed_kmh": if speed.is_finite() { json!(speed.round()) } else { json!("instant") },
+        }))
+    }
+}
+
 impl Accumulator for Trips {
     fn add<'a>(
         &mut self,
@@ -95,56 +139,26 @@ impl Accumulator for Trips {
         let Some(idx) = self.location(country, city, geo) else {
             return;
         };
-        let hit = Hit::of(ev, idx);
-        self.hits.push(key, hit);
+        let b = Hit::of(ev, idx);
+        let a = match self.last.get_mut(key.as_ref()) {
+            Some(last) => std::mem::replace(last, b.clone()),
+            None => {
+                self.last.insert(key.into_owned(), b);
+                return;
+            }
+        };
+        if let Some(item) = self.transition(&a, &b) {
+            self.found.push(&key, item);
+        }
     }
 
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let Travel { min_kmh, min_km } = self.params;
-        let locations = self.locations;
-        let mut out = Finished::default();
-        for (key, hits) in self.hits.into_sorted() {
-            for w in hits.windows(2) {
-                let (a, b) = (&w[0], &w[1]);
-                if a.tag == b.tag {
-                    continue;
-                }
-                let (Some(la), Some(lb)) =
-                    (locations.get(a.tag as usize), locations.get(b.tag as usize))
-                else {
-                    continue;
-                };
-                let d = distance_km((la.0.lat, la.0.lon), (lb.0.lat, lb.0.lon));
-                let d_min = (d - la.0.radius_km - lb.0.radius_km).max(0.0);
-                let hours = b.time.saturating_sub(a.time) as f64 / 3.6e12;
-                // Two places at the same instant: any distance is impossible.
-                let speed = if hours > 0.0 {
-                    d_min / hours
-                } else if d_min > 0.0 {
-                    f64::INFINITY
-                } else {
-                    0.0
-                };
-                if d_min >= min_km && speed >= min_kmh {
-                    out.total += 1;
-                    let place = |l: &(Point, String, String), h: &Hit| {
-                        json!({
-                            "country": l.1, "city": if l.2.is_empty() { Value::Null } else { Value::String(l.2.clone()) },
-                            "precision": l.0.precision.name(), "time": format_ns(h.time), "event_id": h.id.text(),
-                        })
-                    };
-                    out.items.push(json!({
-                        "key": key_object(&key),
-                        "from": place(la, a),
-                        "to": place(lb, b),
-                        "distance_km": d.round(),
-                        "min_distance_km": d_min.round(),
-                        "hours": (hours * 100.0).round() / 100.0,
-                        "speed_kmh": if speed.is_finite() { json!(speed.round()) } else { json!("instant") },
-                    }));
-                }
-            }
-        }
+        let mut out = Finished {
+            total: self.found.len() as u64,
+            items: self.found.into_items(key_object),
+            ..Finished::default()
+        };
         out.extra.insert("min_kmh".into(), json!(min_kmh));
         out.extra.insert("min_km".into(), json!(min_km));
         out

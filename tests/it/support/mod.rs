@@ -77,6 +77,7 @@ pub fn write_snapshot(
             .expect("write collection");
     }
     if let Some(lines) = events {
+        let lines = stored_order(lines);
         w.write_event_lines(
             lines.iter().map(String::as_str),
             Provenance::collected("test", at, 1, lines.len() as u64),
@@ -102,6 +103,26 @@ pub fn write_snapshot(
         collections: BTreeMap::new(),
     };
     w.finish(manifest).expect("finish snapshot")
+}
+
+/// Event lines in the order every producer stores them and the scan requires: by time, then id
+/// (stable, so a line given twice stays twice, beside itself). When a line has no readable time
+/// and id (a test of bad input), the lines stay as given.
+pub fn stored_order(lines: &[String]) -> Vec<String> {
+    let key = |line: &String| -> Option<(i64, String)> {
+        let v: Value = serde_json::from_str(line).ok()?;
+        let time = orgscan::snapshot::Timestamp::parse(v["attributes"]["time"].as_str()?)?;
+        Some((time.epoch_nanos(), v["id"].as_str()?.to_string()))
+    };
+    let Some(mut keyed) = lines
+        .iter()
+        .map(|l| key(l).map(|k| (k, l.clone())))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return lines.to_vec();
+    };
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, l)| l).collect()
 }
 
 pub fn event_line(id: &str, time: &str, action: &str, actor: &str) -> String {
