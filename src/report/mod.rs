@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod ocsf;
 pub mod portfolio;
 pub mod portfolio_html;
 pub mod run_files;
@@ -29,16 +30,18 @@ pub enum Format {
     Junit,
     Markdown,
     Csv,
+    Ocsf,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Json,
         Format::Html,
         Format::Sarif,
         Format::Junit,
         Format::Markdown,
         Format::Csv,
+        Format::Ocsf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Markdown => "md",
             Format::Csv => "csv",
+            Format::Ocsf => "ocsf",
         }
     }
 
@@ -63,7 +67,11 @@ impl Format {
             .into_iter()
             .find(|f| f.name() == alias)
             .ok_or_else(|| {
-                format!("--format: unknown report format {name:?}; expected a comma-separated list of json, html, sarif, junit, md, csv")
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "--format: unknown report format {name:?}; expected a comma-separated list of {}",
+                    names.join(", ")
+                )
             })
     }
 
@@ -75,6 +83,7 @@ impl Format {
             Format::Junit => "report.junit.xml",
             Format::Markdown => "report.md",
             Format::Csv => "findings.csv",
+            Format::Ocsf => "findings.ocsf.json",
         }
     }
 }
@@ -101,6 +110,7 @@ pub fn render(report: &Report, format: Format) -> Result<String, ReportError> {
         Format::Junit => Ok(junit::render_junit(report)),
         Format::Markdown => Ok(markdown::render_markdown(report)),
         Format::Csv => Ok(csv::render_csv(report)),
+        Format::Ocsf => Ok(ocsf::render_ocsf(report)),
     }
 }
 

@@ -24,6 +24,7 @@ mod distribution;
 mod fleet_cli;
 mod hostile_events;
 mod import_cli;
+mod ocsf;
 mod opa_parity;
 mod policy_cli;
 mod readme_example;

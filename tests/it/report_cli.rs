@@ -39,7 +39,7 @@ fn scan(tmp: &Path, out: &str, extra: &[&str]) -> std::process::Output {
         "--out",
         out,
         "--format",
-        "json,html,sarif,junit,md,csv",
+        "json,html,sarif,junit,md,csv,ocsf",
     ];
     args.extend_from_slice(extra);
     orgscan(&args, tmp)
@@ -73,6 +73,7 @@ fn every_format_from_the_cli_matches_its_golden_file() {
         "report.junit.xml",
         "report.md",
         "findings.csv",
+        "findings.ocsf.json",
     ] {
         let hash = pack_hash(tmp.path(), "out");
         golden(
@@ -83,7 +84,13 @@ fn every_format_from_the_cli_matches_its_golden_file() {
     // A second run gives the same bytes.
     let o = scan(tmp.path(), "again", &[]);
     assert_eq!(o.status.code(), Some(1));
-    for file in ["report.json", "report.html", "report.sarif", "findings.csv"] {
+    for file in [
+        "report.json",
+        "report.html",
+        "report.sarif",
+        "findings.csv",
+        "findings.ocsf.json",
+    ] {
         assert_eq!(
             read(tmp.path(), &format!("out/{file}")),
             read(tmp.path(), &format!("again/{file}")),
@@ -415,6 +422,7 @@ fn redact_replaces_people_and_addresses_consistently() {
         "report.junit.xml",
         "report.md",
         "findings.csv",
+        "findings.ocsf.json",
     ] {
         let text = read(tmp.path(), &format!("out/{file}"));
         for secret in [
@@ -463,14 +471,20 @@ fn redact_replaces_people_and_addresses_consistently() {
             "--out",
             out,
             "--format",
-            "json,html,sarif,junit,md,csv",
+            "json,html,sarif,junit,md,csv,ocsf",
             "--redact",
         ];
         orgscan_env(&args, tmp.path(), &[("ORGSCAN_REDACT_KEY", "k1")])
     };
     assert_eq!(keyed("k1a").status.code(), Some(1));
     assert_eq!(keyed("k1b").status.code(), Some(1));
-    for file in ["report.json", "report.html", "report.sarif", "findings.csv"] {
+    for file in [
+        "report.json",
+        "report.html",
+        "report.sarif",
+        "findings.csv",
+        "findings.ocsf.json",
+    ] {
         assert_eq!(
             read(tmp.path(), &format!("k1a/{file}")),
             read(tmp.path(), &format!("k1b/{file}")),

@@ -366,7 +366,7 @@ fn usage_errors_are_exit_2() {
     for (args, expected) in [
         (vec!["scan", "--fail-on", "severe"], "error: --fail-on: expected one of info, low, medium, high, critical; found \"severe\""),
         (vec!["scan", "--now", "tomorrow"], "error: --now: expected an RFC 3339 time such as 2026-11-21T00:00:00Z, found \"tomorrow\""),
-        (vec!["scan", "--format", "json,pdf"], "error: --format: unknown report format \"pdf\"; expected a comma-separated list of json, html, sarif, junit, md, csv"),
+        (vec!["scan", "--format", "json,pdf"], "error: --format: unknown report format \"pdf\"; expected a comma-separated list of json, html, sarif, junit, md, csv, ocsf"),
     ] {
         let o = orgscan(&args, tmp.path());
         assert_eq!(o.status.code(), Some(2), "{args:?}");

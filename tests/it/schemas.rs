@@ -87,20 +87,9 @@ fn reports(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn validator() -> Option<PathBuf> {
-    let lint = root().join(".tools/lint");
-    let ok = Command::new("python3")
-        .args(["-c", "import jsonschema, referencing"])
-        .env("PYTHONPATH", &lint)
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    require_tool("jsonschema (Python)", Some(lint).filter(|_| ok))
-}
-
 #[test]
 fn every_report_validates_against_the_published_schema() {
-    let Some(lint) = validator() else { return };
+    let Some(lint) = jsonschema_path() else { return };
     let dir = tempfile::tempdir().unwrap();
     let files = reports(dir.path());
     let out = Command::new("python3")

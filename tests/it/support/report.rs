@@ -61,6 +61,19 @@ pub fn junitparser_path() -> Option<PathBuf> {
     require_tool("junitparser (python)", Some(dir).filter(|_| ok))
 }
 
+/// PYTHONPATH that makes `import jsonschema, referencing` work (the draft 2020-12 validator
+/// in .tools/lint), if it does.
+pub fn jsonschema_path() -> Option<PathBuf> {
+    let lint = root().join(".tools/lint");
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema, referencing"])
+        .env("PYTHONPATH", &lint)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    require_tool("jsonschema (Python)", Some(lint).filter(|_| ok))
+}
+
 /// Runs headless Chromium with the flags this machine needs, returning (stdout, stderr).
 pub fn chromium_run(chromium: &Path, extra: &[&str], url: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
