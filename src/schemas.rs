@@ -1,10 +1,11 @@
-//! The published JSON Schemas (draft 2020-12, in `schemas/`) of the documents orgscan writes:
-//! `orgscan schema NAME` prints one, and tests/it/schemas.rs validates every report the test
-//! suite writes against them with a real validator and keeps them in step with the serde
-//! types. Data only: nothing here reads or writes a file.
+//! The published JSON Schemas (draft 2020-12, in `schemas/`) of the documents orgscan writes
+//! and reads: `orgscan schema NAME` prints one, and tests/it/schemas.rs validates every report,
+//! snapshot manifest, attestation and configuration the test suite writes against them with a
+//! real validator and keeps them in step with the serde types. Data only: nothing here reads
+//! or writes a file.
 
 /// (name, what it describes, the schema text).
-pub const SCHEMAS: [(&str, &str, &str); 4] = [
+pub const SCHEMAS: [(&str, &str, &str); 7] = [
     (
         "report",
         "orgscan.report/v1: report.json",
@@ -24,6 +25,21 @@ pub const SCHEMAS: [(&str, &str, &str); 4] = [
         "portfolio",
         "orgscan.portfolio/v1: portfolio.json (scan --fleet)",
         include_str!("../schemas/portfolio.v1.schema.json"),
+    ),
+    (
+        "manifest",
+        "orgscan.snapshot format 1: a snapshot's manifest.json",
+        include_str!("../schemas/manifest.v1.schema.json"),
+    ),
+    (
+        "attestation",
+        "the attestation (attestation.json in a snapshot; the TOML of `collect --attestation`)",
+        include_str!("../schemas/attestation.v1.schema.json"),
+    ),
+    (
+        "config",
+        "orgscan.toml, as the JSON its TOML maps to",
+        include_str!("../schemas/config.v1.schema.json"),
     ),
 ];
 

@@ -36,7 +36,8 @@ pub const STATUSES: [&str; 4] = [
 /// A waiver expiring within this many days produces a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 14;
 
-const FIELDS: [&str; 8] = [
+/// The fields a `[[waivers]]` entry may have (schemas/config.v1.schema.json declares the same).
+pub const FIELDS: [&str; 8] = [
     "control",
     "resource",
     "resource_type",

@@ -89,7 +89,9 @@ fn reports(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn every_report_validates_against_the_published_schema() {
-    let Some(lint) = jsonschema_path() else { return };
+    let Some(lint) = jsonschema_path() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let files = reports(dir.path());
     let out = Command::new("python3")
@@ -308,4 +310,451 @@ fn orgscan_schema_prints_each_schema_and_refuses_an_unknown_name() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected one of report, activity"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot manifest, the attestation and orgscan.toml (issue 14 item 9).
+
+use orgscan::snapshot::manifest::{
+    EventWindow, LatenessHorizon, OrgIdentity, FORMAT_NAME, FORMAT_VERSION,
+};
+use orgscan::snapshot::{
+    Collection, CollectionStatus, FileEntry, Manifest, Provenance, SnapshotSource,
+};
+
+fn schema_value(name: &str) -> Value {
+    serde_json::from_str(orgscan::schemas::schema(name).unwrap()).unwrap()
+}
+
+/// Runs validate_schema.py: (success, what it printed).
+fn validate_files(lint: &Path, schema_file: &str, files: &[PathBuf]) -> (bool, String) {
+    let out = Command::new("python3")
+        .arg(root().join("tests/it/support/validate_schema.py"))
+        .arg(root().join("schemas"))
+        .arg(schema_file)
+        .args(files)
+        .env("PYTHONPATH", lint)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
+fn assert_valid(lint: &Path, schema_file: &str, files: &[PathBuf]) {
+    let (ok, said) = validate_files(lint, schema_file, files);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!("{} file(s) checked, 0 error(s)", files.len())),
+        "{said}"
+    );
+}
+
+fn assert_invalid(lint: &Path, schema_file: &str, dir: &Path, doc: &Value, errors: usize) {
+    let bad = dir.join(format!("broken-{schema_file}"));
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    let (ok, said) = validate_files(lint, schema_file, &[bad]);
+    assert!(!ok, "{said}");
+    assert!(said.contains(&format!(" {errors} error(s)")), "{said}");
+}
+
+/// A document with every property the schema declares, each with a value of its type (the
+/// first of a `oneOf`/`enum`, one entry in a map): what the drift tests feed the serde types.
+fn example(schema: &Value, root_schema: &Value) -> Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/$defs/");
+        return example(&root_schema["$defs"][name], root_schema);
+    }
+    if let Some(c) = schema.get("const") {
+        return c.clone();
+    }
+    if let Some(e) = schema["enum"].as_array() {
+        return e[0].clone();
+    }
+    if let Some(first) = schema["oneOf"].as_array().and_then(|o| o.first()) {
+        return example(first, root_schema);
+    }
+    match schema["type"].as_str() {
+        Some("object") => {
+            let mut out = serde_json::Map::new();
+            if let Some(props) = schema["properties"].as_object() {
+                for (k, v) in props {
+                    out.insert(k.clone(), example(v, root_schema));
+                }
+            } else if schema["additionalProperties"].is_object() {
+                let key = schema["propertyNames"]["enum"][0]
+                    .as_str()
+                    .unwrap_or("x")
+                    .to_string();
+                out.insert(key, example(&schema["additionalProperties"], root_schema));
+            }
+            Value::Object(out)
+        }
+        Some("array") => Value::Array(vec![example(&schema["items"], root_schema)]),
+        Some("integer") => 1.into(),
+        Some("boolean") => true.into(),
+        Some("string") if schema["format"] == "date-time" => "2026-11-21T00:00:00.000Z".into(),
+        Some("string") if schema["pattern"] == "^[0-9a-f]{64}$" => "0".repeat(64).into(),
+        Some("string") if schema.get("anyOf").is_some() => "2026-12-31".into(),
+        Some("string") => "x".into(),
+        // A free TOML value.
+        _ => "x".into(),
+    }
+}
+
+/// Every object key of a document, except inside the maps keyed by data.
+fn keys_of(doc: &Value, keyed_by_data: &[&str], out: &mut BTreeSet<String>) {
+    match doc {
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                match (keyed_by_data.contains(&k.as_str()), v) {
+                    (true, Value::Object(m)) => {
+                        m.values().for_each(|x| keys_of(x, keyed_by_data, out))
+                    }
+                    _ => keys_of(v, keyed_by_data, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| keys_of(i, keyed_by_data, out)),
+        _ => {}
+    }
+}
+
+fn declared_names(schema: &Value) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    declared(schema, &mut names);
+    names
+}
+
+/// A manifest with every optional part present: what `Manifest` writes at most.
+fn full_manifest() -> Manifest {
+    let at = orgscan::report::fixture::ts("2026-11-21T00:00:00Z");
+    let mut collected = Provenance::collected("/admin/v1/orgs/o/events-stream", at, 2, 10);
+    collected.warnings.push("late page".into());
+    collected.lateness_horizon = Some(LatenessHorizon {
+        overlap_seconds: 900,
+        requeried_from: Some(at),
+    });
+    collected
+        .shape_warnings
+        .push(orgscan::snapshot::ShapeWarning {
+            item: "u1".into(),
+            field: "mfaEnabled".into(),
+            expected: "a boolean".into(),
+            found: "a string".into(),
+        });
+    let refused = Provenance::unavailable("/admin/v1/orgs/o/policies", "403 Forbidden", Some(403));
+    Manifest {
+        format: FORMAT_NAME.into(),
+        format_version: FORMAT_VERSION,
+        tool_version: "0.1.0".into(),
+        org: OrgIdentity {
+            id: "o".into(),
+            name: Some("Org".into()),
+        },
+        collected_at: at,
+        source: SnapshotSource::Api,
+        event_window: Some(EventWindow { from: at, to: at }),
+        stream_cursor: Some("cursor".into()),
+        files: [(
+            "events.ndjson.zst".to_string(),
+            FileEntry {
+                sha256: "a".repeat(64),
+                records: 10,
+                compression: Some("zstd".into()),
+            },
+        )]
+        .into(),
+        collections: [
+            (Collection::Events, collected),
+            (Collection::OrgPolicies, refused),
+        ]
+        .into(),
+    }
+}
+
+/// Manifests and attestations the suite makes: the demo, a small snapshot, the demo's events
+/// recompressed by import-events, and the fullest manifest the types can write.
+fn snapshot_documents(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let demo = orgscan::demo::write_demo(&dir.join("demo")).unwrap();
+    let small = crate::support::write_snapshot(
+        &dir.join("small"),
+        &crate::support::small_org(),
+        Some(&[crate::support::event_line(
+            "e1",
+            "2026-11-19T10:00:00Z",
+            "user_login",
+            "a-user",
+        )]),
+    );
+    let zstd = dir.join("zstd");
+    std::fs::create_dir(&zstd).unwrap();
+    for entry in std::fs::read_dir(&demo).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), zstd.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(dir.join("none.ndjson"), "").unwrap();
+    let o = crate::support::orgscan(
+        &[
+            "import-events",
+            "none.ndjson",
+            "--into",
+            "zstd",
+            "--events-format",
+            "zstd",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", crate::support::stderr(&o));
+    let full = dir.join("full-manifest.json");
+    std::fs::write(&full, serde_json::to_string(&full_manifest()).unwrap()).unwrap();
+    let manifests = vec![
+        demo.join("manifest.json"),
+        small.join("manifest.json"),
+        zstd.join("manifest.json"),
+        full,
+    ];
+    let attestations = vec![demo.join("attestation.json")];
+    (manifests, attestations)
+}
+
+#[test]
+fn manifests_and_attestations_validate_against_their_schemas() {
+    let Some(lint) = jsonschema_path() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (manifests, mut attestations) = snapshot_documents(dir.path());
+    let zstd: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifests[2]).unwrap()).unwrap();
+    assert_eq!(
+        zstd["files"]["events.ndjson.zst"]["compression"], "zstd",
+        "the recompressed demo is a zstd snapshot"
+    );
+    assert_valid(&lint, "manifest.v1.schema.json", &manifests);
+
+    // The template `attest init` writes, stored as a snapshot would store it, and the fullest.
+    let template = Command::new(env!("CARGO_BIN_EXE_orgscan"))
+        .args(["attest", "init", "--by", "jane@acme.example"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(template.stdout).unwrap();
+    let parsed = orgscan::snapshot::Attestation::from_toml("template", &text).unwrap();
+    let path = dir.path().join("template.json");
+    std::fs::write(&path, serde_json::to_string(&parsed).unwrap()).unwrap();
+    attestations.push(path);
+    let schema = schema_value("attestation");
+    let full = dir.path().join("full-attestation.json");
+    std::fs::write(&full, example(&schema, &schema).to_string()).unwrap();
+    attestations.push(full);
+    assert_valid(&lint, "attestation.v1.schema.json", &attestations);
+
+    // Not rubber stamps.
+    let mut broken: Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifests[0]).unwrap()).unwrap();
+    broken["format_version"] = 2.into();
+    broken["collections"]["passwords"] = broken["collections"]["users"].clone();
+    broken["files"]["users.json"]["sha256"] = "not-hex".into();
+    assert_invalid(&lint, "manifest.v1.schema.json", dir.path(), &broken, 3);
+    let mut broken = example(&schema, &schema);
+    broken["authentication"]["two_step_enforced"] = "yes".into();
+    broken["typo"] = 1.into();
+    broken.as_object_mut().unwrap().remove("attested_by");
+    assert_invalid(&lint, "attestation.v1.schema.json", dir.path(), &broken, 3);
+}
+
+/// The manifest schema declares what `Manifest` writes, no more and no less, and its enums are
+/// the types' variants.
+#[test]
+fn the_manifest_schema_declares_what_the_manifest_type_writes() {
+    let schema = schema_value("manifest");
+    let mut written = BTreeSet::new();
+    keys_of(
+        &serde_json::to_value(full_manifest()).unwrap(),
+        &["files", "collections"],
+        &mut written,
+    );
+    assert_eq!(declared_names(&schema), written);
+    let names = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect()
+    };
+    let collections: Vec<String> = Collection::ALL
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert_eq!(
+        names(&schema["properties"]["collections"]["propertyNames"]["enum"]),
+        collections
+    );
+    let sources: Vec<String> = [
+        SnapshotSource::Api,
+        SnapshotSource::Import,
+        SnapshotSource::Demo,
+    ]
+    .iter()
+    .map(|s| {
+        serde_json::to_value(s)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    })
+    .collect();
+    assert_eq!(names(&schema["properties"]["source"]["enum"]), sources);
+    let statuses: Vec<String> = [CollectionStatus::Collected, CollectionStatus::Unavailable]
+        .iter()
+        .map(|s| {
+            serde_json::to_value(s)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        names(&schema["$defs"]["provenance"]["properties"]["status"]["enum"]),
+        statuses
+    );
+}
+
+/// Every property the attestation schema declares is a field of `Attestation` (which refuses
+/// unknown fields), and every field it writes is declared.
+#[test]
+fn the_attestation_schema_declares_the_attestation_type_s_fields() {
+    let schema = schema_value("attestation");
+    let doc = example(&schema, &schema);
+    let parsed: orgscan::snapshot::Attestation = serde_json::from_value(doc.clone())
+        .unwrap_or_else(|e| panic!("the schema declares what the type refuses: {e}"));
+    let mut written = BTreeSet::new();
+    keys_of(&serde_json::to_value(parsed).unwrap(), &[], &mut written);
+    assert_eq!(declared_names(&schema), written);
+}
+
+/// The names a serde "unknown field" error says it expected (`expected one of `a`, `b``).
+fn expected_fields(error: &str) -> BTreeSet<String> {
+    let list = error
+        .split("expected one of")
+        .nth(1)
+        .or_else(|| error.split("expected").nth(1))
+        .unwrap_or_else(|| panic!("no expected fields in {error:?}"));
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// orgscan.toml: the schema's top-level and [compliance] properties are the fields `Config`
+/// accepts (its unknown-field error lists them), its waiver properties and statuses are the
+/// waiver module's, and a document with every declared property parses and validates.
+#[test]
+fn the_config_schema_declares_what_orgscan_toml_accepts() {
+    use orgscan::config::Config;
+    let schema = schema_value("config");
+    let props =
+        |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let top = Config::parse("c.toml", "zz_unknown = 1\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(props(&schema["properties"]), expected_fields(&top), "{top}");
+    let compliance = Config::parse("c.toml", "[compliance]\nzz_unknown = 1\n")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        props(&schema["properties"]["compliance"]["properties"]),
+        expected_fields(&compliance),
+        "{compliance}"
+    );
+    let waiver = &schema["$defs"]["waiver"];
+    let fields: BTreeSet<String> = orgscan::waiver::FIELDS
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    assert_eq!(props(&waiver["properties"]), fields);
+    let statuses: Vec<&str> = waiver["properties"]["status"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, orgscan::waiver::STATUSES);
+
+    // The fullest document the schema allows is a configuration orgscan reads.
+    let doc = example(&schema, &schema);
+    let text = toml::to_string(&doc).unwrap();
+    let config = Config::parse("full.toml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let known: BTreeSet<String> = ["x".to_string()].into();
+    let waivers =
+        orgscan::waiver::parse_waivers(&config, &known).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(waivers.len(), 1);
+}
+
+/// Configurations the suite and the docs use, converted to the JSON their TOML maps to,
+/// validate; a broken one does not.
+#[test]
+fn configurations_validate_against_the_config_schema() {
+    let Some(lint) = jsonschema_path() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let schema = schema_value("config");
+    let mut texts: Vec<String> = vec![
+        "[org]\n".into(),
+        toml::to_string(&example(&schema, &schema)).unwrap(),
+        r#"[org]
+name = "Acme"
+sso_accounts_exempt = ["break-glass@acme.example"]
+
+[controls.ATL-IDN-001]
+max_admins = 4
+
+[compliance]
+frameworks = ["cis-controls-v8"]
+
+[[waivers]]
+control = "TEST-001"
+resource = "a-user"
+reason = "Contractor; SSO enforces MFA"
+status = "resolved_third_party"
+owner = "secops"
+ticket = "SEC-9"
+expires = 2026-11-30
+
+[[waivers]]
+control = "TEST-001"
+resource_type = "user"
+reason = "until the IdP migration"
+expires = 2026-12-31T18:00:00Z
+"#
+        .into(),
+    ];
+    texts.extend(config_templates());
+    let mut files = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let value: toml::Value = toml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let path = dir.path().join(format!("config-{i}.json"));
+        std::fs::write(&path, orgscan::config::toml_to_json(&value).to_string()).unwrap();
+        files.push(path);
+    }
+    assert_valid(&lint, "config.v1.schema.json", &files);
+    let broken = serde_json::json!({
+        "thresholds": 3,
+        "waivers": [{"control": "X", "status": "forever"}],
+        "compliance": {"frameworks": "cis"}
+    });
+    // thresholds undeclared; waiver without reason and with an unknown status; not a list.
+    assert_invalid(&lint, "config.v1.schema.json", dir.path(), &broken, 4);
+}
+
+/// The commented orgscan.toml `orgscan config init` prints, when there is one.
+fn config_templates() -> Vec<String> {
+    Vec::new()
 }
