@@ -1,6 +1,7 @@
 // orgscan report: the page's only script, allowed by its sha256 in the Content-Security-Policy.
 // Everything is readable without it; it adds searching, filtering and sorting of the
-// controls, paging and filtering of long findings lists, links to a control or a finding by
+// controls, filtering and paging of the page-wide findings table, paging and filtering of long
+// findings lists, links to a control or a finding by
 // its id (`#ATL-IDN-002`, `#ATL-IDN-002/<fingerprint>`), filter state in the URL hash
 // (`#q=2sv&status=fail`) and print modes. It never parses HTML from data: it only moves, hides
 // and shows existing nodes and sets textContent.
@@ -70,6 +71,69 @@
     show();
   });
 
+  // --- the page-wide findings table: filter by text, severity, state and kind; paged -----------
+  var findingFields = {};
+  var applyFindings = function () {};
+  var findingsTable = doc.getElementById("all-findings");
+  if (findingsTable) {
+    doc.getElementById("findings-toolbar").hidden = false;
+    findingFields = {
+      fq: doc.getElementById("ff-q"),
+      fseverity: doc.getElementById("ff-severity"),
+      fstatus: doc.getElementById("ff-status"),
+      fkind: doc.getElementById("ff-kind")
+    };
+    var frows = all(":scope > tbody > tr", findingsTable);
+    var ftexts = null; // read on the first search, not while the page loads
+    var fpage = 0;
+    var fcount = doc.getElementById("ff-count");
+    var fnav = doc.createElement("div");
+    var fprev = doc.createElement("button");
+    var fnext = doc.createElement("button");
+    var flabel = doc.createElement("span");
+    fnav.className = "pager";
+    fprev.type = fnext.type = "button";
+    fprev.textContent = "‹ Previous";
+    fnext.textContent = "Next ›";
+    fnav.appendChild(fprev);
+    fnav.appendChild(flabel);
+    fnav.appendChild(fnext);
+    findingsTable.parentNode.insertBefore(fnav, findingsTable.nextSibling);
+    applyFindings = function () {
+      var text = (findingFields.fq.value || "").trim().toLowerCase();
+      if (text && !ftexts) { ftexts = frows.map(function (r) { return r.textContent.toLowerCase(); }); }
+      var matched = [];
+      frows.forEach(function (r, i) {
+        var d = r.dataset;
+        var ok = (!findingFields.fseverity.value || d.severity === findingFields.fseverity.value) &&
+          (!findingFields.fstatus.value || d.status === findingFields.fstatus.value) &&
+          (!findingFields.fkind.value || d.kind === findingFields.fkind.value) &&
+          (!text || ftexts[i].indexOf(text) >= 0);
+        r.hidden = true;
+        if (ok) { matched.push(r); }
+      });
+      var pages = Math.max(1, Math.ceil(matched.length / PAGE));
+      if (fpage >= pages) { fpage = pages - 1; }
+      matched.forEach(function (r, i) { r.hidden = Math.floor(i / PAGE) !== fpage; });
+      fcount.textContent = matched.length + " of " + frows.length + " findings";
+      flabel.textContent = "Page " + (fpage + 1) + " of " + pages;
+      fprev.disabled = fpage === 0;
+      fnext.disabled = fpage >= pages - 1;
+    };
+    fprev.addEventListener("click", function () { if (fpage > 0) { fpage--; applyFindings(); } });
+    fnext.addEventListener("click", function () { fpage++; applyFindings(); });
+    Object.keys(findingFields).forEach(function (k) {
+      var handler = function () { fpage = 0; applyFindings(); };
+      findingFields[k].addEventListener("input", handler);
+      findingFields[k].addEventListener("change", handler);
+    });
+    pagers.push({
+      reveal: function () {},
+      showAll: function () { frows.forEach(function (r) { r.hidden = false; }); }
+    });
+    applyFindings();
+  }
+
   // --- search, filter and sort the controls ----------------------------------------------------
   var lists = all(".controls[data-filterable]");
   var bar = doc.getElementById("toolbar");
@@ -123,10 +187,13 @@
       });
       count.textContent = shown + " of " + total + " controls";
       root.setAttribute("data-print", fields.print.value);
+      applyFindings();
     };
     // Filter state in the URL hash (`#q=…&status=…`), so a filtered view can be linked; a
     // hash without "=" is an anchor (a section, a control id or a finding) and is left alone.
     var defaults = { q: "", status: "", severity: "", category: "", sort: "gate", print: "failed" };
+    // The findings table's filters share the hash (`#fq=…&fseverity=critical`).
+    Object.keys(findingFields).forEach(function (k) { fields[k] = findingFields[k]; defaults[k] = ""; });
     var writeHash = function () {
       var params = new URLSearchParams();
       Object.keys(defaults).forEach(function (k) {
@@ -149,7 +216,7 @@
       });
       return true;
     };
-    ["q", "status", "severity", "category", "sort", "print"].forEach(function (k) {
+    Object.keys(fields).forEach(function (k) {
       var handler = function () { apply(); writeHash(); };
       fields[k].addEventListener("input", handler);
       fields[k].addEventListener("change", handler);

@@ -22,7 +22,7 @@ const TEMPLATE: &str = include_str!("../../reports/report.html.hbs");
 const STYLE: &str = include_str!("../../reports/report.css");
 const SCRIPT: &str = include_str!("../../reports/report.js");
 /// Sections kept in their own files so that each can change without touching the others.
-const PARTIALS: [(&str, &str); 3] = [
+const PARTIALS: [(&str, &str); 4] = [
     (
         "summary",
         include_str!("../../reports/partials/summary.html.hbs"),
@@ -35,6 +35,10 @@ const PARTIALS: [(&str, &str); 3] = [
         "compliance",
         include_str!("../../reports/partials/compliance.html.hbs"),
     ),
+    (
+        "all_findings",
+        include_str!("../../reports/partials/all_findings.html.hbs"),
+    ),
 ];
 
 /// Findings listed per control before the rest are summarised by counts.
@@ -46,6 +50,9 @@ pub const FINDINGS_BUDGET: usize = 2000;
 pub const OPEN_CONTROLS: usize = 10;
 /// Findings of one control shown as cards; more are shown as a table, one row each.
 pub const FINDINGS_AS_CARDS: usize = 10;
+/// Rows of the page-wide findings table (one per finding, most severe first); the rest are
+/// counted and in report.json and findings.csv.
+pub const ALL_FINDINGS_ROWS: usize = 1000;
 /// Actions listed in the summary, most points first.
 pub const SUMMARY_ACTIONS: usize = 5;
 /// Characters of one value shown before it is clipped.
@@ -386,6 +393,67 @@ fn control_view(
         "table": take > FINDINGS_AS_CARDS,
         "open": gate_failing
             || ((c.status == Status::Fail || c.status == Status::Error) && rank <= OPEN_CONTROLS),
+    })
+}
+
+/// The finding's state for the reader: open, planned (a waiver that only records intent) or
+/// waived.
+fn finding_state(f: &Finding) -> &'static str {
+    match &f.waiver {
+        Some(w) if w.suppresses() => "waived",
+        Some(_) => "planned",
+        None => "open",
+    }
+}
+
+/// The page-wide findings table (Prowler's and ScubaGear's findings tables): one row per
+/// finding across every control, most severe first, open before planned before waived, then by
+/// control id in the policy's order; at most [`ALL_FINDINGS_ROWS`]. A row links to its control
+/// and, when the control lists it, to the finding's card (`listed` holds those anchors).
+fn all_findings_view(report: &Report, listed: &std::collections::BTreeSet<String>) -> Value {
+    let state_rank = |f: &Finding| match finding_state(f) {
+        "open" => 0,
+        "planned" => 1,
+        _ => 2,
+    };
+    let mut all: Vec<(&ControlReport, &Finding)> = report
+        .controls
+        .iter()
+        .flat_map(|c| c.findings.iter().map(move |f| (c, f)))
+        .collect();
+    all.sort_by(|(a, f), (b, g)| {
+        g.severity
+            .cmp(&f.severity)
+            .then(state_rank(f).cmp(&state_rank(g)))
+            .then(a.id.cmp(&b.id))
+    });
+    let rows: Vec<Value> = all
+        .iter()
+        .take(ALL_FINDINGS_ROWS)
+        .map(|(c, f)| {
+            let anchor = finding_anchor(f);
+            json!({
+                "severity": f.severity,
+                "control_id": clip(&c.id, 200),
+                "control_title": clip(&c.title, 500),
+                "kind": c.kind,
+                "resource_type": clip(&f.resource.kind, 200),
+                "resource_id": clip(&f.resource.id, 500),
+                "resource_name": f.resource.name.as_deref().map(|n| clip(n, 500)).unwrap_or_default(),
+                "message": clip(&f.message, VALUE_CHARS),
+                "status": finding_state(f),
+                "short_fingerprint": f.fingerprint.chars().take(12).collect::<String>(),
+                "fingerprint": f.fingerprint,
+                "card": if listed.contains(&anchor) { Value::String(anchor) } else { Value::Bool(false) },
+            })
+        })
+        .collect();
+    json!({
+        "present": !rows.is_empty(),
+        "shown": rows.len(),
+        "total": all.len(),
+        "hidden": all.len().saturating_sub(rows.len()),
+        "rows": rows,
     })
 }
 
@@ -1004,6 +1072,14 @@ fn view_model(report: &Report) -> Value {
             }
         }
     }
+    let listed: std::collections::BTreeSet<String> = posture
+        .iter()
+        .chain(&detections)
+        .filter_map(|c| c["findings"].as_array())
+        .flatten()
+        .filter_map(|f| f["anchor"].as_str().map(str::to_string))
+        .collect();
+    let all_findings = all_findings_view(report, &listed);
     let collections: Vec<Value> = report
         .snapshot
         .collections
@@ -1142,6 +1218,7 @@ fn view_model(report: &Report) -> Value {
         })).unwrap_or(Value::Bool(false)),
         "posture": posture,
         "detections": detections,
+        "all_findings": all_findings,
         "has_detections": report.controls.iter().any(|c| c.kind == Kind::Detection),
         "filter_statuses": filter_statuses,
         "filter_severities": Severity::ALL.iter().rev().map(|s| s.as_str()).collect::<Vec<_>>(),
@@ -1261,6 +1338,54 @@ mod tests {
         assert!(html.len() < 5 * 1024 * 1024, "{} bytes", html.len());
         assert!(html.contains("findings are listed here"));
         assert!(html.matches("fingerprint ").count() <= FINDINGS_BUDGET);
+        let table = all_findings_view(&report, &Default::default());
+        assert_eq!(table["shown"], ALL_FINDINGS_ROWS);
+        let total = report.summary.findings;
+        assert_eq!(table["total"], total);
+        assert!(html.contains(&format!(
+            "The {ALL_FINDINGS_ROWS} most severe of {total} findings are listed here"
+        )));
+    }
+
+    #[test]
+    fn the_findings_table_lists_every_finding_most_severe_and_open_first() {
+        let report = sample_report();
+        let html = render_html(&report).unwrap();
+        let table = &html[html.find("id=\"all-findings\"").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        let rows: Vec<&str> = table.split("<tr class=").skip(1).collect();
+        assert_eq!(rows.len(), report.summary.findings);
+        let attr = |row: &str, name: &str| -> String {
+            let at = row.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            row[at..at + row[at..].find('"').unwrap()].to_string()
+        };
+        let rank = |row: &str| {
+            let sev: Severity = attr(row, "data-severity").parse().unwrap();
+            let state = match attr(row, "data-status").as_str() {
+                "open" => 0,
+                "planned" => 1,
+                _ => 2,
+            };
+            (std::cmp::Reverse(sev), state)
+        };
+        assert!(rows.windows(2).all(|w| rank(w[0]) <= rank(w[1])));
+        assert!(rows.iter().any(|r| attr(r, "data-status") == "waived"));
+        assert!(rows.iter().any(|r| attr(r, "data-kind") == "detection"));
+        for c in &report.controls {
+            for f in &c.findings {
+                let short: String = f.fingerprint.chars().take(12).collect();
+                let row = rows
+                    .iter()
+                    .find(|r| r.contains(&format!(">{short}<")))
+                    .unwrap_or_else(|| panic!("no row for {}", f.fingerprint));
+                assert!(row.contains(&format!("href=\"#{}\"", c.id)), "{row}");
+                // Every finding of the sample has a card to link to.
+                assert!(
+                    row.contains(&format!("href=\"#{}/{}\"", c.id, f.fingerprint)),
+                    "{row}"
+                );
+            }
+        }
     }
 
     #[test]

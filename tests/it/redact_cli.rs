@@ -15,7 +15,7 @@ use std::path::Path;
 use support::*;
 
 const KEY: &str = "correct horse battery staple";
-const FORMATS: &str = "json,html,sarif,junit,md,csv";
+const FORMATS: &str = "json,html,sarif,junit,md,csv,ocsf";
 
 fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -165,6 +165,7 @@ fn tool_text(report: &Value) -> String {
         "reports/report.css",
         "reports/partials/summary.html.hbs",
         "reports/partials/findings_table.html.hbs",
+        "reports/partials/all_findings.html.hbs",
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
         text.push_str(&std::fs::read_to_string(path).expect("template"));
@@ -258,7 +259,7 @@ fn assert_nothing_identifying_survives(dir: &Path, snap: &str, extra: &[&str]) {
             )
         })
         .collect();
-    assert_eq!(outputs.len(), 7, "six reports and orgscan-run.json");
+    assert_eq!(outputs.len(), 8, "seven reports and orgscan-run.json");
     let dumped = std::fs::read_to_string(dir.join("red-input.json")).expect("dumped input");
     outputs.push(("red-input.json".into(), dumped));
     outputs.push(("stdout".into(), stdout(&red)));

@@ -373,6 +373,27 @@ fn filter_count(dom: &str) -> String {
     s[s.find('>').unwrap() + 1..s.find('<').unwrap()].to_string()
 }
 
+/// The findings table's "N of M findings".
+fn findings_count(dom: &str) -> String {
+    let s = dom
+        .split("id=\"ff-count\"")
+        .nth(1)
+        .expect("a findings count");
+    s[s.find('>').unwrap() + 1..s.find('<').unwrap()].to_string()
+}
+
+/// The rows of the page-wide findings table that are not hidden (tag and cells).
+fn visible_finding_rows(dom: &str) -> Vec<&str> {
+    let table = &dom[dom.find("id=\"all-findings\"").expect("a findings table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table
+        .split("<tr class=\"sev-border-")
+        .skip(1)
+        .map(|r| &r[..r.find("</tr>").unwrap_or(r.len())])
+        .filter(|r| !r[..r.find('>').unwrap()].contains("hidden"))
+        .collect()
+}
+
 /// The `<details class="control…" id="ID" …>` start tag of a control in the DOM.
 fn control_tag<'a>(dom: &'a str, id: &str) -> &'a str {
     let at = dom
@@ -472,6 +493,49 @@ fn demo_report_serves_auditors() {
         &PathBuf::from(format!("{}#status=waived", page.display())),
     );
     assert_eq!(filter_count(&status), format!("0 of {total}"));
+
+    // The page-wide findings table: one row per finding, the most severe first, paged, and
+    // filtered through the hash by a person's name or a severity without touching the controls.
+    let rows = html.matches("<tr class=\"sev-border-").count();
+    assert!(rows > 25, "the demo has {rows} findings");
+    assert_eq!(findings_count(&dom), format!("{rows} of {rows} findings"));
+    let first = html.find("<tr class=\"sev-border-").unwrap();
+    assert!(html[first..].starts_with("<tr class=\"sev-border-critical\""));
+    assert_eq!(visible_finding_rows(&dom).len(), 25, "paged by 25");
+    let person = dump_dom(
+        &chromium,
+        &PathBuf::from(format!("{}#fq=priya%20raman", page.display())),
+    );
+    let shown = visible_finding_rows(&person);
+    assert!(!shown.is_empty() && shown.len() < rows, "{}", shown.len());
+    assert!(shown
+        .iter()
+        .all(|r| r.to_lowercase().contains("priya raman")));
+    assert_eq!(
+        findings_count(&person),
+        format!("{} of {rows} findings", shown.len())
+    );
+    assert_eq!(
+        filter_count(&person),
+        all_count,
+        "the controls are not filtered"
+    );
+    let critical_rows = html.matches("<tr class=\"sev-border-critical\"").count();
+    let critical = dump_dom(
+        &chromium,
+        &PathBuf::from(format!(
+            "{}#fseverity=critical&fstatus=open",
+            page.display()
+        )),
+    );
+    assert!(critical_rows >= 1);
+    assert_eq!(
+        findings_count(&critical),
+        format!("{critical_rows} of {rows} findings")
+    );
+    assert!(visible_finding_rows(&critical)
+        .iter()
+        .all(|r| r.contains("data-severity=\"critical\"") && r.contains("href=\"#ATL-")));
 
     // Print: the summary mode fits on five A4 pages; the default keeps to the summary and the
     // failed controls, well under everything.
