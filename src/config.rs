@@ -26,6 +26,9 @@ pub struct Config {
     /// `--compliance` is not given.
     #[serde(default)]
     pub compliance: ComplianceConfig,
+    /// `[report] information_uri = "https://…"`: where report readers find the docs.
+    #[serde(default)]
+    pub report: ReportConfig,
     #[serde(skip)]
     pub source: Option<String>,
     /// True when the file was picked up from the current directory without `--config`.
@@ -43,6 +46,15 @@ pub struct ComplianceConfig {
     pub frameworks: Vec<String>,
 }
 
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// The documentation link reports give (SARIF `tool.driver.informationUri`), e.g. an
+    /// internal wiki page about the scan; an http(s) URL. Default: the project's docs.
+    #[serde(default)]
+    pub information_uri: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("{}", problems.join("\n"))]
 pub struct ConfigError {
@@ -56,6 +68,20 @@ impl Config {
         })?;
         config.source = Some(path.to_string());
         config.text = text.to_string();
+        if let Some(uri) = &config.report.information_uri {
+            let web = uri.starts_with("https://") || uri.starts_with("http://");
+            if !web
+                || uri.len() <= "https://".len()
+                || uri.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(ConfigError {
+                    problems: vec![format!(
+                        "{path}:{}: report.information_uri: expected an http or https URL without spaces, found {uri:?}",
+                        config.line_of("information_uri")
+                    )],
+                });
+            }
+        }
         Ok(config)
     }
 
@@ -169,6 +195,36 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.starts_with("orgscan.toml: line 4"), "{err}");
+    }
+
+    #[test]
+    fn information_uri_must_be_a_web_url() {
+        let ok = Config::parse(
+            "c.toml",
+            "[report]\ninformation_uri = \"https://wiki.example/orgscan\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ok.report.information_uri.as_deref(),
+            Some("https://wiki.example/orgscan")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "wiki/orgscan",
+        ] {
+            let err = Config::parse(
+                "c.toml",
+                &format!("[org]\n[report]\ninformation_uri = {bad:?}\n"),
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.starts_with("c.toml:3: report.information_uri: expected an http or https URL"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -40,10 +40,28 @@ impl Outcome {
     }
 }
 
+/// `--fail-on`: a severity in any case, or `none` (`None`: no finding fails the gate; an
+/// incomplete scan still does).
+pub fn parse_fail_on(text: &str) -> Result<Option<Severity>, String> {
+    let lower = text.trim().to_ascii_lowercase();
+    if lower == FAIL_ON_NONE {
+        return Ok(None);
+    }
+    lower.parse().map(Some).map_err(|_| {
+        format!(
+            "expected one of info, low, medium, high, critical or none (any case); found {text:?}"
+        )
+    })
+}
+
+/// The `--fail-on` value under which no finding fails the gate.
+pub const FAIL_ON_NONE: &str = "none";
+
 /// What the gate is asked to enforce (the command line's gate inputs).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GateRules {
-    pub fail_on: Severity,
+    /// Open findings at or above this severity fail the gate; `None` (`--fail-on none`): none do.
+    pub fail_on: Option<Severity>,
     pub exit_zero: bool,
     /// Percent of the score's points that must be evaluated (`--min-coverage`, 0..=100).
     pub min_coverage: f64,
@@ -52,7 +70,7 @@ pub struct GateRules {
 impl GateRules {
     pub fn new(fail_on: Severity) -> GateRules {
         GateRules {
-            fail_on,
+            fail_on: Some(fail_on),
             exit_zero: false,
             min_coverage: DEFAULT_MIN_COVERAGE,
         }
@@ -72,7 +90,11 @@ pub fn parse_min_coverage(text: &str) -> Result<f64, String> {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GateDecision {
+    /// The `--fail-on` severity (under `fail_on_none`, critical, and not applied).
     pub fail_on: Severity,
+    /// `--fail-on none`: no finding fails the gate (only an incomplete scan does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_none: bool,
     pub exit_zero: bool,
     /// `--min-coverage` (0 in reports written before it existed: nothing was required).
     #[serde(default)]
@@ -90,6 +112,15 @@ pub struct GateDecision {
 }
 
 impl GateDecision {
+    /// The threshold as `--fail-on` was given: a severity, or `none`.
+    pub fn fail_on_label(&self) -> &'static str {
+        if self.fail_on_none {
+            FAIL_ON_NONE
+        } else {
+            self.fail_on.as_str()
+        }
+    }
+
     /// The gate's verdict in words, the same in the terminal, HTML and Markdown:
     /// `pass`, `FAILED`, `INCOMPLETE`, `not enforced (--exit-zero; would fail)`.
     pub fn label(&self) -> &'static str {
@@ -129,7 +160,7 @@ pub fn decide(
     for c in controls.iter().filter(|c| c.status == Status::Fail) {
         let at_or_above = c
             .open_findings()
-            .filter(|f| f.severity >= rules.fail_on)
+            .filter(|f| rules.fail_on.is_some_and(|at| f.severity >= at))
             .filter(|f| known.is_none_or(|k| !k.contains(&f.fingerprint)))
             .count();
         if at_or_above > 0 {
@@ -137,7 +168,9 @@ pub fn decide(
             let new = if known.is_some() { " new" } else { "" };
             reasons.push(format!(
                 "{} ({}): {at_or_above}{new} open finding(s) at or above {}",
-                c.info.id, c.info.severity, rules.fail_on
+                c.info.id,
+                c.info.severity,
+                rules.fail_on.map_or(FAIL_ON_NONE, Severity::as_str)
             ));
         }
     }
@@ -152,7 +185,8 @@ pub fn decide(
         (Outcome::GateFailed, None)
     };
     GateDecision {
-        fail_on: rules.fail_on,
+        fail_on: rules.fail_on.unwrap_or(Severity::Critical),
+        fail_on_none: rules.fail_on.is_none(),
         exit_zero: rules.exit_zero,
         min_coverage: rules.min_coverage,
         outcome,
@@ -213,6 +247,49 @@ mod tests {
             c.reasons = vec!["users could not be read from /users: HTTP 403".to_string()];
         }
         controls
+    }
+
+    #[test]
+    fn fail_on_takes_any_case_and_none() {
+        assert_eq!(parse_fail_on("HIGH"), Ok(Some(Severity::High)));
+        assert_eq!(parse_fail_on(" Critical "), Ok(Some(Severity::Critical)));
+        assert_eq!(parse_fail_on("None"), Ok(None));
+        let err = parse_fail_on("urgent").unwrap_err();
+        assert!(
+            err.contains("critical or none") && err.contains("\"urgent\""),
+            "{err}"
+        );
+    }
+
+    /// `--fail-on none`: the findings that fail at `info` no longer fail the gate; an
+    /// incomplete scan still does.
+    #[test]
+    fn fail_on_none_fails_on_no_finding_but_still_on_an_incomplete_scan() {
+        let mut controls = sample_controls();
+        controls.retain(|c| c.status != Status::Error);
+        let none = GateRules {
+            fail_on: None,
+            min_coverage: 0.0,
+            exit_zero: false,
+        };
+        let at_info = GateRules {
+            min_coverage: 0.0,
+            ..GateRules::new(Severity::Info)
+        };
+        assert_eq!(
+            decide(&controls, at_info, None).outcome,
+            Outcome::GateFailed
+        );
+        let gate = decide(&controls, none, None);
+        assert_eq!(gate.outcome, Outcome::Pass, "{:?}", gate.reasons);
+        assert!(gate.fail_on_none && gate.fail_on_label() == "none");
+        let json = serde_json::to_value(&gate).unwrap();
+        assert_eq!(json["fail_on_none"], true);
+        let broken = with_status(sample_controls(), Status::Error);
+        assert_eq!(decide(&broken, none, None).outcome, Outcome::Incomplete);
+        // Not written when false: reports of other thresholds are unchanged.
+        let json = serde_json::to_value(decide(&controls, at_info, None)).unwrap();
+        assert!(json.get("fail_on_none").is_none());
     }
 
     #[test]

@@ -232,6 +232,8 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
     if let Some(r) = &redactor {
         report = r.redact_report(&report);
     }
+    // After redaction, which round-trips the report through its JSON (where this is not).
+    report.information_uri = request.config.report.information_uri.clone();
     // From the report as written (redacted when asked), so the views say no more than it.
     let compliance: Vec<_> = request
         .compliance

@@ -53,11 +53,7 @@ fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let eval = &args.evaluation;
-    let fail_on: Severity = eval
-        .fail_on
-        .trim()
-        .to_ascii_lowercase()
-        .parse()
+    let fail_on = crate::gate::parse_fail_on(&eval.fail_on)
         .map_err(|e| usage(format!("--fail-on: {e}")))?;
     let formats = eval
         .format
@@ -251,19 +247,19 @@ fn print_summary(outcome: &crate::scan::ScanOutcome) {
     }
     let gate = &report.gate;
     match gate.outcome {
-        Outcome::Pass => println!("Gate: pass (fail on {})", gate.fail_on),
+        Outcome::Pass => println!("Gate: pass (fail on {})", gate.fail_on_label()),
         Outcome::GateFailed => println!(
             "Gate: FAILED (fail on {}): {} control(s)",
-            gate.fail_on,
+            gate.fail_on_label(),
             gate.reasons.len()
         ),
         Outcome::NotEnforced => println!(
             "Gate: not enforced (--exit-zero; would fail on {}: {} control(s))",
-            gate.fail_on,
+            gate.fail_on_label(),
             gate.reasons.len()
         ),
         Outcome::Incomplete => {
-            println!("Gate: INCOMPLETE (fail on {}):", gate.fail_on);
+            println!("Gate: INCOMPLETE (fail on {}):", gate.fail_on_label());
             for r in &gate.reasons {
                 println!("  {r}");
             }

@@ -317,6 +317,7 @@ fn sev_rank(s: Severity) -> usize {
 fn fails_gate(c: &ControlReport, report: &Report) -> bool {
     let gate = &report.gate;
     c.status == Status::Fail
+        && !gate.fail_on_none
         && c.findings.iter().any(|f| {
             !is_waived(f)
                 && f.severity >= gate.fail_on
@@ -479,6 +480,10 @@ fn summary_view(report: &Report) -> Value {
     };
     let new = if gate.new_only { " new" } else { "" };
     let verdict = match gate.outcome {
+        crate::gate::Outcome::Pass if gate.fail_on_none => format!(
+            "The gate passed: it fails on no finding (--fail-on none), and enough of the points could be evaluated (at least {}% required).",
+            fmt_points(gate.min_coverage)
+        ),
         crate::gate::Outcome::Pass => format!(
             "The gate passed: no open{new} finding at or above {} severity, and enough of the points could be evaluated (at least {}% required).",
             gate.fail_on, fmt_points(gate.min_coverage)
@@ -1206,7 +1211,7 @@ fn view_model(report: &Report) -> Value {
             "class": gate_class,
             "outcome": gate.outcome.as_str(),
             "min_coverage": fmt_points(gate.min_coverage),
-            "fail_on": gate.fail_on,
+            "fail_on": gate.fail_on_label(),
             "new_only": gate.new_only,
             "reasons": gate.reasons.iter().take(200).map(|r| clip(r, 500)).collect::<Vec<_>>(),
             "reason_count": gate.reasons.len(),

@@ -80,7 +80,7 @@ pub fn render_markdown(report: &Report) -> String {
         "**Coverage: {coverage}** (gate minimum {}%) · **Gate: {}** (fail on {}{new_only})\n",
         round2(gate.min_coverage),
         gate.label(),
-        gate.fail_on
+        gate.fail_on_label()
     );
     let _ = writeln!(
         md,
@@ -272,7 +272,7 @@ mod tests {
         ));
         // Nothing at or above the threshold: a plain pass.
         let critical_only = crate::gate::GateRules {
-            fail_on: crate::results::Severity::Critical,
+            fail_on: Some(crate::results::Severity::Critical),
             ..rules
         };
         report.gate = crate::gate::decide(&controls, critical_only, None);

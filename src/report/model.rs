@@ -52,6 +52,11 @@ pub struct Report {
     /// The configuration file the scan read (thresholds, waivers), when it read one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<ConfigFileInfo>,
+    /// Where readers of the reports find the documentation (`[report] information_uri` in
+    /// orgscan.toml; SARIF `tool.driver.informationUri`), when it is not the project's. A
+    /// rendering choice, not a result: not written to report.json.
+    #[serde(skip)]
+    pub information_uri: Option<String>,
 }
 
 /// Which orgscan.toml a report was made with.
@@ -367,6 +372,7 @@ pub fn assemble_report(
         baseline: None,
         trend: Vec::new(),
         config: None,
+        information_uri: None,
     }
 }
 

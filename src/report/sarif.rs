@@ -19,7 +19,8 @@ use crate::results::{Finding, Severity, Status};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
-/// `tool.driver.informationUri`: the project's documentation (Cargo.toml `documentation`).
+/// `tool.driver.informationUri` by default: the project's documentation (Cargo.toml
+/// `documentation`); `[report] information_uri` in orgscan.toml replaces it.
 pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/tree/main/docs");
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -319,7 +320,7 @@ pub fn render_sarif(report: &Report) -> String {
         "runs": [{
             "tool": {"driver": {
                 "name": report.tool.name,
-                "informationUri": DOCS_URL,
+                "informationUri": report.information_uri.as_deref().unwrap_or(DOCS_URL),
                 "version": report.tool.version,
                 "semanticVersion": report.tool.version,
                 "rules": rules,

@@ -496,3 +496,43 @@ fn redact_replaces_people_and_addresses_consistently() {
 fn golden(name: &str, actual: &str) {
     crate::support::check_golden_file(&format!("cli/{name}"), actual, "report_cli");
 }
+
+/// `[report] information_uri` in orgscan.toml is the SARIF driver's informationUri; without it,
+/// the project's docs.
+#[test]
+fn sarif_information_uri_comes_from_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    setup(tmp.path(), &[]);
+    let uri = |out: &str| -> Value {
+        let sarif: Value =
+            serde_json::from_str(&read(tmp.path(), &format!("{out}/report.sarif"))).unwrap();
+        sarif["runs"][0]["tool"]["driver"]["informationUri"].clone()
+    };
+    assert_eq!(scan(tmp.path(), "plain", &[]).status.code(), Some(1));
+    assert_eq!(uri("plain"), orgscan::report::sarif::DOCS_URL);
+    std::fs::write(
+        tmp.path().join("orgscan.toml"),
+        "[report]\ninformation_uri = \"https://wiki.example/security/orgscan\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        scan(tmp.path(), "wiki", &["--redact"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(uri("wiki"), "https://wiki.example/security/orgscan");
+    // Not a web URL: a configuration error naming the file, line and field, nothing written.
+    std::fs::write(
+        tmp.path().join("orgscan.toml"),
+        "[report]\ninformation_uri = \"javascript:alert(1)\"\n",
+    )
+    .unwrap();
+    let o = scan(tmp.path(), "bad", &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("orgscan.toml:2: report.information_uri: expected an http or https URL"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!tmp.path().join("bad").exists());
+}

@@ -62,6 +62,19 @@ fn exit_1_when_a_finding_reaches_fail_on_and_0_with_exit_zero_or_a_higher_bar() 
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let (o, _t) = scan_custom(body, &["--fail-on", "Low"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // `none`: no finding fails the gate; the report says so.
+    let (o, t) = scan_custom(body, &["--fail-on", "None"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Gate: pass (fail on none)"),
+        "{}",
+        stdout(&o)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path().join("out/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["gate"]["fail_on_none"], true);
+    assert_eq!(report["gate"]["outcome"], "pass");
 }
 
 #[test]
@@ -364,7 +377,7 @@ fn bad_policy_metadata_is_exit_2_naming_file_and_line() {
 fn usage_errors_are_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     for (args, expected) in [
-        (vec!["scan", "--fail-on", "severe"], "error: --fail-on: expected one of info, low, medium, high, critical; found \"severe\""),
+        (vec!["scan", "--fail-on", "severe"], "error: --fail-on: expected one of info, low, medium, high, critical or none (any case); found \"severe\""),
         (vec!["scan", "--now", "tomorrow"], "error: --now: expected an RFC 3339 time such as 2026-11-21T00:00:00Z, found \"tomorrow\""),
         (vec!["scan", "--format", "json,pdf"], "error: --format: unknown report format \"pdf\"; expected a comma-separated list of json, html, sarif, junit, md, csv, ocsf"),
     ] {

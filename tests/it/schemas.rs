@@ -69,6 +69,9 @@ fn reports(dir: &Path) -> Vec<PathBuf> {
                 "plain/report.json",
                 "--history",
                 "history",
+                // Any case, and `none` (written as gate.fail_on_none).
+                "--fail-on",
+                "NONE",
             ],
         ]
         .concat(),
@@ -399,6 +402,9 @@ fn example(schema: &Value, root_schema: &Value) -> Value {
         Some("string") if schema["format"] == "date-time" => "2026-11-21T00:00:00.000Z".into(),
         Some("string") if schema["pattern"] == "^[0-9a-f]{64}$" => "0".repeat(64).into(),
         Some("string") if schema.get("anyOf").is_some() => "2026-12-31".into(),
+        Some("string") if schema["pattern"] == "^https?://\\S+$" => {
+            "https://docs.example/orgscan".into()
+        }
         Some("string") => "x".into(),
         // A free TOML value.
         _ => "x".into(),
@@ -718,6 +724,9 @@ max_admins = 4
 
 [compliance]
 frameworks = ["cis-controls-v8"]
+
+[report]
+information_uri = "https://wiki.example/security/orgscan"
 
 [[waivers]]
 control = "TEST-001"
