@@ -9,6 +9,7 @@ pub mod cli_docs;
 pub mod cmd;
 pub mod collect;
 pub mod config;
+pub mod config_template;
 pub mod demo;
 pub mod fleet;
 pub mod framework;

@@ -17,6 +17,7 @@ mod collect_shapes;
 mod compliance_cli;
 mod compliance_drift;
 mod compressed_snapshot;
+mod config_template;
 mod control_chars_cli;
 mod coverage_gate;
 mod detect;

@@ -763,7 +763,7 @@ expires = 2026-12-31T18:00:00Z
     assert_invalid(&lint, "config.v1.schema.json", dir.path(), &broken, 4);
 }
 
-/// The commented orgscan.toml `orgscan config init` prints, when there is one.
+/// The commented orgscan.toml `orgscan config init` prints, as printed and uncommented.
 fn config_templates() -> Vec<String> {
-    Vec::new()
+    crate::config_template::templates()
 }
