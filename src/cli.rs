@@ -39,8 +39,12 @@ pub enum Command {
     /// Compare two report.json files: new, resolved and regressed findings, status and version
     /// changes, expired waivers, score delta.
     Diff(DiffArgs),
-    /// Print the JSON Schema (draft 2020-12) of a document orgscan writes: report (report.json,
-    /// orgscan.report/v1) or activity (its activity block, orgscan.activity/v1).
+    /// The configuration file, orgscan.toml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print the JSON Schema (draft 2020-12) of a document orgscan writes or reads: report,
+    /// activity, compliance, portfolio, manifest (a snapshot's manifest.json), attestation or
+    /// config (orgscan.toml).
     Schema(SchemaArgs),
     /// Print a shell completion script: bash, zsh, fish or powershell.
     Completions(CompletionsArgs),
@@ -50,8 +54,22 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone)]
 pub struct SchemaArgs {
-    /// report or activity
+    /// report, activity, compliance, portfolio, manifest, attestation or config
     pub name: String,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ConfigCommand {
+    /// Print a commented orgscan.toml: every control's parameters at their defaults, the org,
+    /// compliance and report settings and a waiver example, all commented out.
+    Init(ConfigInitArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ConfigInitArgs {
+    /// Write to this file instead of standard output (refuses to overwrite).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -125,7 +143,7 @@ pub struct FleetScanArgs {
 /// How a snapshot is evaluated and reported: shared by `scan` and `run`.
 #[derive(Debug, Args, Clone)]
 pub struct EvaluationArgs {
-    /// Report formats, comma separated: json, html, sarif, junit, md, csv.
+    /// Report formats, comma separated: json, html, sarif, junit, md, csv, ocsf.
     #[arg(long, value_delimiter = ',', default_value = "json,html")]
     pub format: Vec<String>,
     /// A folder of your own policies, added to the shipped pack (repeatable).
@@ -138,7 +156,7 @@ pub struct EvaluationArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Exit 1 when a failing control or finding is at or above this severity: info, low,
-    /// medium, high or critical (any case).
+    /// medium, high or critical, or none (no finding fails the gate); any case.
     #[arg(long, default_value = "high")]
     pub fail_on: String,
     /// Report only: a failed gate exits 0 and reads `not_enforced` (with the would-be outcome).

@@ -7,6 +7,7 @@
 pub mod attest;
 pub mod collect;
 pub mod completions;
+pub mod config;
 pub mod diff;
 pub mod fleet;
 pub mod import_events;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Attest(command) => attest::run(&command),
         Command::ImportEvents(args) => import_events::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Config(command) => config::run(&command),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),

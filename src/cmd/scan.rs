@@ -53,8 +53,8 @@ fn load_target(args: &ScanArgs) -> Result<Snapshot, ScanError> {
 
 pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     let eval = &args.evaluation;
-    let fail_on = crate::gate::parse_fail_on(&eval.fail_on)
-        .map_err(|e| usage(format!("--fail-on: {e}")))?;
+    let fail_on =
+        crate::gate::parse_fail_on(&eval.fail_on).map_err(|e| usage(format!("--fail-on: {e}")))?;
     let formats = eval
         .format
         .iter()

@@ -92,3 +92,45 @@ fn the_template_changes_nothing_and_uncommented_sets_every_default() {
     orgscan::framework::select(&config.compliance.frameworks).expect("known frameworks");
     assert!(config.report.information_uri.is_some());
 }
+
+/// Through the binary: the template on stdout, or in --out, which is never overwritten.
+#[test]
+fn config_init_prints_the_template_and_never_overwrites() {
+    let (_, expected) = shipped();
+    let dir = tempfile::tempdir().unwrap();
+    let o = crate::support::orgscan(&["config", "init"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", crate::support::stderr(&o));
+    assert_eq!(crate::support::stdout(&o), expected);
+    let o = crate::support::orgscan(&["config", "init", "--out", "orgscan.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", crate::support::stderr(&o));
+    let path = dir.path().join("orgscan.toml");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    std::fs::write(&path, "[org]\n").unwrap();
+    let o = crate::support::orgscan(&["config", "init", "--out", "orgscan.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        crate::support::stderr(&o).contains("orgscan.toml: cannot create; it is never overwritten"),
+        "{}",
+        crate::support::stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "[org]\n");
+    // The file it wrote is what a scan reads, and the scan says it picked it up.
+    std::fs::remove_file(&path).unwrap();
+    crate::support::orgscan(&["config", "init", "--out", "orgscan.toml"], dir.path());
+    let o = crate::support::orgscan(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--quiet",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", crate::support::stderr(&o));
+    assert!(
+        crate::support::stderr(&o).contains("note: using orgscan.toml from the current directory")
+    );
+}
