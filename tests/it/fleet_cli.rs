@@ -156,6 +156,95 @@ fn an_unreadable_snapshot_and_hostile_names_do_not_stop_the_fleet() {
 }
 
 #[test]
+fn per_org_thresholds_waivers_and_fail_on_are_honoured() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_demo_fleet(&tmp.path().join("snapshots"), 2).unwrap();
+    std::fs::write(
+        tmp.path().join("fleet.toml"),
+        r#"[[orgs]]
+id = "demo-org-01"
+fail_on = "critical"
+[orgs.controls.ATL-IDN-008]
+max_org_admins = 0
+[[orgs.waivers]]
+control = "ATL-IDN-002"
+reason = "SSO enforcement ships to this org in January"
+
+[[orgs]]
+id = "demo-org-02"
+"#,
+    )
+    .unwrap();
+    let args = [
+        "scan",
+        "--fleet",
+        "snapshots",
+        "--out",
+        "out",
+        "--quiet",
+        "--min-coverage",
+        "0",
+        "--config",
+        "fleet.toml",
+    ];
+    let out = orgscan(&args, tmp.path());
+    let report = |id: &str| -> Value {
+        serde_json::from_str(&read(&tmp.path().join("out").join(id).join("report.json"))).unwrap()
+    };
+    let (one, two) = (report("demo-org-01"), report("demo-org-02"));
+    let status = |r: &Value, id: &str| {
+        r["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // demo-org-01 gates on critical only, and its one critical control is waived: it passes.
+    assert_eq!(one["gate"]["fail_on"], "critical");
+    assert_eq!(one["gate"]["outcome"], "pass", "{:#}", one["gate"]);
+    assert_eq!(status(&one, "ATL-IDN-002"), "waived");
+    // Its own threshold: no org admin at all.
+    assert_eq!(status(&one, "ATL-IDN-008"), "fail");
+    // demo-org-02 keeps the global settings.
+    assert_eq!(two["gate"]["fail_on"], "high");
+    assert_eq!(two["gate"]["outcome"], "gate_failed");
+    assert_eq!(status(&two, "ATL-IDN-002"), "fail");
+    assert_eq!(status(&two, "ATL-IDN-008"), "pass");
+    assert_eq!(two["waivers"].as_array().map_or(0, Vec::len), 0);
+    // Any org failing fails the fleet.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    // A bad per-org override names its file, line and field, and nothing is written.
+    std::fs::write(
+        tmp.path().join("bad.toml"),
+        "[[orgs]]\nid = \"demo-org-01\"\n[orgs.controls.ATL-IDN-008]\nmax_org_admins = \"many\"\n[[orgs.waivers]]\ncontrol = \"ATL-NOPE-001\"\nreason = \"x\"\n",
+    )
+    .unwrap();
+    let bad = orgscan(
+        &[
+            "scan",
+            "--fleet",
+            "snapshots",
+            "--out",
+            "bad-out",
+            "--config",
+            "bad.toml",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    let err = stderr(&bad);
+    assert!(err.contains("bad.toml:4: "), "{err}");
+    assert!(
+        err.contains("bad.toml:6: orgs[0].waivers[0].control: no control with id \"ATL-NOPE-001\""),
+        "{err}"
+    );
+    assert!(!tmp.path().join("bad-out/portfolio.json").exists());
+}
+
+#[test]
 fn fleet_usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir(tmp.path().join("empty")).unwrap();
@@ -184,4 +273,160 @@ fn fleet_usage_errors_exit_2() {
 
 fn golden(name: &str, actual: &str) {
     crate::support::check_golden_file(&format!("fleet/{name}"), actual, "fleet_cli");
+}
+
+mod collect {
+    //! `collect --fleet`: three orgs behind one fake admin API, each with its own key.
+    use crate::support::fake_atlassian::{Dataset, FakeConfig, FakeFleetServer};
+    use chrono::{Duration as ChronoDuration, Utc};
+    use orgscan::collect::{ApiKey, CollectConfig};
+    use orgscan::config::Config;
+    use orgscan::fleet::{collect_fleet, FleetCollectOutcome, FleetCollectRequest};
+    use std::path::{Path, PathBuf};
+
+    const KEYS: [(&str, &str); 3] = [
+        ("org-alpha", "alpha-KEY-7f3a91c2"),
+        ("org-beta", "beta-KEY-0d8e44b1"),
+        ("org-gamma", "gamma-KEY-c5a2e9f0"),
+    ];
+
+    fn config_text() -> String {
+        let mut text = String::new();
+        for (id, _) in KEYS {
+            text.push_str(&format!(
+                "[[orgs]]\nid = \"{id}\"\nname = \"{id} name\"\napi_key_file = \"keys/{id}.key\"\n\n"
+            ));
+        }
+        text
+    }
+
+    fn collect(dir: &Path, url: &str) -> FleetCollectOutcome {
+        let path = dir.join("orgscan.toml");
+        let config = Config::load(Some(&path)).unwrap();
+        let url = reqwest::Url::parse(url).unwrap();
+        let make = |org: &str, out: PathBuf, key: ApiKey| {
+            let mut c = CollectConfig::new(org, &out, url.clone(), key);
+            c.quiet = true;
+            c
+        };
+        collect_fleet(FleetCollectRequest {
+            config: &config,
+            snapshots: dir.join("snapshots"),
+            parallel: 2,
+            collect: &make,
+        })
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_failing_org_does_not_stop_the_others_nor_lose_its_snapshot() {
+        let start = Utc::now() - ChronoDuration::days(3);
+        let orgs = KEYS
+            .iter()
+            .map(|(id, key)| {
+                let data = Dataset::generate(id, 12, 3, 30, start, ChronoDuration::minutes(40));
+                (FakeConfig::new(id, key), data)
+            })
+            .collect();
+        let server = FakeFleetServer::start(orgs).await;
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("orgscan.toml"), config_text()).unwrap();
+        std::fs::create_dir(tmp.path().join("keys")).unwrap();
+        let write_key = |id: &str, key: &str| {
+            std::fs::write(
+                tmp.path().join(format!("keys/{id}.key")),
+                format!("{key}\n"),
+            )
+            .unwrap()
+        };
+        for (id, key) in KEYS {
+            write_key(id, key);
+        }
+        let dir = tmp.path().to_path_buf();
+        let url = server.base_url.clone();
+        let first = {
+            let (dir, url) = (dir.clone(), url.clone());
+            tokio::task::spawn_blocking(move || collect(&dir, &url))
+                .await
+                .unwrap()
+        };
+        assert_eq!(first.exit_code(), 0, "{}", first.summary());
+        for (id, _) in KEYS {
+            assert!(dir
+                .join("snapshots")
+                .join(id)
+                .join("manifest.json")
+                .is_file());
+        }
+
+        // Second run: beta's key was revoked, gamma lost a scope, alpha has new events.
+        write_key("org-beta", "beta-KEY-revoked");
+        server.org("org-gamma").deny("/users/search", 403);
+        server.org("org-alpha").add_events(
+            5,
+            Utc::now() - ChronoDuration::hours(1),
+            ChronoDuration::minutes(1),
+        );
+        let beta_manifest = std::fs::read(dir.join("snapshots/org-beta/manifest.json")).unwrap();
+        let gamma_manifest = std::fs::read(dir.join("snapshots/org-gamma/manifest.json")).unwrap();
+        let second = tokio::task::spawn_blocking(move || collect(&dir, &url))
+            .await
+            .unwrap();
+        let dir = tmp.path();
+        let summary = second.summary();
+        assert_eq!(second.exit_code(), 3, "{summary}");
+        assert_eq!(
+            second.incomplete(),
+            ["org-beta name (org-beta)", "org-gamma name (org-gamma)"],
+            "{summary}"
+        );
+        let alpha = second.orgs[0].result.as_ref().unwrap();
+        assert_eq!(
+            alpha.events_new, 5,
+            "incremental from the previous snapshot: {summary}"
+        );
+        assert!(
+            summary.contains("org-beta name (org-beta): FAILED: the API key was refused"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("org-gamma name (org-gamma): INCOMPLETE: users unavailable"),
+            "{summary}"
+        );
+        // The failed and the incomplete org keep their last good snapshot.
+        assert_eq!(
+            std::fs::read(dir.join("snapshots/org-beta/manifest.json")).unwrap(),
+            beta_manifest
+        );
+        assert_eq!(
+            std::fs::read(dir.join("snapshots/org-gamma/manifest.json")).unwrap(),
+            gamma_manifest
+        );
+        let gamma_run = second.orgs[2].result.as_ref().unwrap();
+        assert!(gamma_run
+            .snapshot
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("org-gamma.incomplete-"));
+        // Each org was asked with its own key only: the others' requests never reached it.
+        for (id, _) in KEYS {
+            assert!(
+                server.org(id).log().iter().all(|l| l.path.contains(id)),
+                "{id}"
+            );
+        }
+        // A fleet scan of the directory takes the good snapshots, not the incomplete run.
+        let found = orgscan::fleet::discover(&[dir.join("snapshots")]).unwrap();
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["org-alpha", "org-beta", "org-gamma"]);
+        for text in [summary] {
+            for (_, key) in KEYS {
+                assert!(!text.contains(key), "the API key leaked");
+            }
+        }
+    }
 }
