@@ -12,6 +12,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod portfolio;
+pub mod portfolio_baseline;
 pub mod portfolio_html;
 pub mod run_files;
 pub mod sarif;
