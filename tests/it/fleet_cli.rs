@@ -244,6 +244,66 @@ id = "demo-org-02"
     assert!(!tmp.path().join("bad-out/portfolio.json").exists());
 }
 
+/// portfolio.html in a real browser (headless Chromium, as tests/it/report_html.rs): it
+/// renders every org, a hostile org name stays text (no element, no script: the title is
+/// untouched), and a screenshot is taken. ORGSCAN_KEEP_PORTFOLIO_SCREENSHOT=path keeps it.
+#[test]
+fn portfolio_renders_in_chromium_with_hostile_names_as_text() {
+    use crate::support::report::{chromium, chromium_run};
+    let Some(chromium) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    write_demo_fleet(&tmp.path().join("fleet"), 2).unwrap();
+    let base = orgscan::demo::demo_snapshot();
+    let name = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">\u{1b}[2J";
+    let hostile = member(&base, "zz-<b>hostile</b>", name, Posture::Hardened);
+    orgscan::demo::write_demo_snapshot(&hostile, &tmp.path().join("fleet/hostile")).unwrap();
+    let out = orgscan(
+        &["scan", "--fleet", "fleet", "--out", "out", "--quiet"],
+        tmp.path(),
+    );
+    assert!(matches!(out.status.code(), Some(1 | 3)), "{}", stderr(&out));
+    let page = tmp.path().join("out/portfolio.html");
+    let url = format!("file://{}", page.display());
+    let (dom, err) = chromium_run(&chromium, &["--dump-dom"], &url);
+    assert!(dom.contains("</html>"), "no DOM; stderr:\n{err}");
+    let title = dom
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default();
+    assert_eq!(title, "orgscan portfolio — 3 orgs");
+    for id in ["demo-org-01", "demo-org-02"] {
+        assert!(dom.contains(id), "{id} missing");
+    }
+    assert!(
+        dom.contains("&lt;script&gt;document.title='PWNED'&lt;/script&gt;"),
+        "the name is shown as text"
+    );
+    assert!(dom.contains("zz-&lt;b&gt;hostile&lt;/b&gt;"));
+    for injected in ["<script>document", "<img src=\"x\"", "<b>hostile"] {
+        assert!(!dom.contains(injected), "{injected} became markup");
+    }
+    let shot = tmp.path().join("portfolio.png");
+    chromium_run(
+        &chromium,
+        &[
+            "--window-size=1400,1600",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &url,
+    );
+    let png = std::fs::read(&shot).expect("a screenshot");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        png.len() > 30_000,
+        "screenshot looks empty: {} bytes",
+        png.len()
+    );
+    if let Some(keep) = std::env::var_os("ORGSCAN_KEEP_PORTFOLIO_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}
+
 #[test]
 fn fleet_usage_errors_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
