@@ -12,7 +12,7 @@
 
 use super::scan::{report_dir_name, FleetError, FleetSource};
 use crate::collect::{
-    attest, collect_blocking, ApiKey, CollectConfig, CollectError, CollectOutcome, ProgressMode,
+    attest, collect_blocking, ApiKey, CollectConfig, CollectError, CollectOutcome,
 };
 use crate::config::{Config, FleetOrg, KeySource};
 use crate::snapshot::manifest::MANIFEST_FILE;
@@ -20,11 +20,17 @@ use crate::snapshot::Timestamp;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 /// The one-org collection settings for an org id, its snapshot directory and its key: the
-/// options every org shares (API URL, `--since`, `--allow-partial`, events format, …).
+/// options every org shares (API URL, `--since`, `--allow-partial`, events format, …) and how
+/// its progress is shown (orgs run side by side: one progress display each would overwrite
+/// the others; lines should say whose they are).
 pub type OrgCollectConfig<'a> = dyn Fn(&str, PathBuf, ApiKey) -> CollectConfig + Sync + 'a;
+
+/// The value of an environment variable (the library reads none itself: the command line
+/// passes `std::env::var`).
+pub type Environment<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
 
 pub struct FleetCollectRequest<'a> {
     /// The configuration whose `[[orgs]]` are collected.
@@ -34,6 +40,8 @@ pub struct FleetCollectRequest<'a> {
     /// Orgs collected at the same time (at least 1; the CLI's default is 2).
     pub parallel: usize,
     pub collect: &'a OrgCollectConfig<'a>,
+    /// Where `api_key_env` keys are read.
+    pub env: &'a Environment<'a>,
 }
 
 /// What became of one org.
@@ -164,7 +172,11 @@ struct Ready {
 }
 
 /// Every org's key and attestation, checked before any request: all problems at once.
-fn prepare(config: &Config, snapshots: &Path) -> Result<Vec<Ready>, FleetError> {
+fn prepare(
+    config: &Config,
+    snapshots: &Path,
+    env: &Environment<'_>,
+) -> Result<Vec<Ready>, FleetError> {
     if config.orgs.is_empty() {
         let file = config
             .source
@@ -197,7 +209,7 @@ fn prepare(config: &Config, snapshots: &Path) -> Result<Vec<Ready>, FleetError> 
                 ));
                 None
             }
-            Some(source) => match load_key(source) {
+            Some(source) => match load_key(source, env) {
                 Ok(key) => Some(key),
                 Err(message) => {
                     let field = match source {
@@ -231,10 +243,9 @@ fn prepare(config: &Config, snapshots: &Path) -> Result<Vec<Ready>, FleetError> 
 
 /// An org's key from its source. The messages name neither the variable nor the file: the
 /// caller points at the configuration line instead.
-fn load_key(source: &KeySource) -> Result<ApiKey, String> {
+fn load_key(source: &KeySource, env: &Environment<'_>) -> Result<ApiKey, String> {
     match source {
-        KeySource::Env(name) => std::env::var(name)
-            .ok()
+        KeySource::Env(name) => env(name)
             .and_then(ApiKey::new)
             .ok_or_else(|| "the environment variable named there is not set or empty".to_string()),
         KeySource::File(path) => {
@@ -246,7 +257,7 @@ fn load_key(source: &KeySource) -> Result<ApiKey, String> {
 }
 
 pub fn collect_fleet(request: FleetCollectRequest<'_>) -> Result<FleetCollectOutcome, FleetError> {
-    let ready = prepare(request.config, &request.snapshots)?;
+    let ready = prepare(request.config, &request.snapshots, request.env)?;
     let count = ready.len();
     let jobs: Mutex<Vec<Ready>> = Mutex::new(ready.into_iter().rev().collect());
     let done: Mutex<Vec<(usize, OrgCollected)>> = Mutex::new(Vec::new());
@@ -308,12 +319,6 @@ fn collect_one(
     }
     if org.attestation.is_some() {
         config.attestation = org.attestation.clone();
-    }
-    // Progress bars of parallel orgs would overwrite each other; request lines say whose.
-    config.progress = ProgressMode::Hidden;
-    if config.verbose && config.log.is_none() {
-        let id = org.id.clone();
-        config.log = Some(Arc::new(move |line: &str| eprintln!("{id}: {line}")));
     }
     OrgCollected {
         id: org.id.clone(),

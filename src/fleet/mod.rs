@@ -8,7 +8,8 @@ pub mod collect;
 pub mod scan;
 
 pub use collect::{
-    collect_fleet, FleetCollectOutcome, FleetCollectRequest, OrgCollectConfig, OrgCollected,
+    collect_fleet, Environment, FleetCollectOutcome, FleetCollectRequest, OrgCollectConfig,
+    OrgCollected,
 };
 pub use scan::{
     discover, report_dir_name, scan_fleet, FleetError, FleetScanOutcome, FleetScanRequest,

@@ -350,23 +350,41 @@ mod collect {
         ("org-gamma", "gamma-KEY-c5a2e9f0"),
     ];
 
+    /// alpha's key comes from the environment, the others' from files.
     fn config_text() -> String {
         let mut text = String::new();
         for (id, _) in KEYS {
+            let source = if id == "org-alpha" {
+                "api_key_env = \"ALPHA_KEY\"".to_string()
+            } else {
+                format!("api_key_file = \"keys/{id}.key\"")
+            };
             text.push_str(&format!(
-                "[[orgs]]\nid = \"{id}\"\nname = \"{id} name\"\napi_key_file = \"keys/{id}.key\"\n\n"
+                "[[orgs]]\nid = \"{id}\"\nname = \"{id} name\"\n{source}\n\n"
             ));
         }
         text
     }
 
     fn collect(dir: &Path, url: &str) -> FleetCollectOutcome {
+        try_collect(dir, url, |name| {
+            (name == "ALPHA_KEY").then(|| KEYS[0].1.to_string())
+        })
+        .unwrap()
+    }
+
+    fn try_collect(
+        dir: &Path,
+        url: &str,
+        env: impl Fn(&str) -> Option<String> + Sync,
+    ) -> Result<FleetCollectOutcome, orgscan::fleet::FleetError> {
         let path = dir.join("orgscan.toml");
         let config = Config::load(Some(&path)).unwrap();
         let url = reqwest::Url::parse(url).unwrap();
         let make = |org: &str, out: PathBuf, key: ApiKey| {
             let mut c = CollectConfig::new(org, &out, url.clone(), key);
             c.quiet = true;
+            c.progress = orgscan::collect::ProgressMode::Hidden;
             c
         };
         collect_fleet(FleetCollectRequest {
@@ -374,8 +392,8 @@ mod collect {
             snapshots: dir.join("snapshots"),
             parallel: 2,
             collect: &make,
+            env: &env,
         })
-        .unwrap()
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -404,6 +422,24 @@ mod collect {
         }
         let dir = tmp.path().to_path_buf();
         let url = server.base_url.clone();
+
+        // Before any request, every org's key source is checked: all problems at once, each
+        // at its configuration line, never quoting a key.
+        std::fs::remove_file(dir.join("keys/org-gamma.key")).unwrap();
+        let err = try_collect(&dir, &url, |_| None).err().unwrap().to_string();
+        assert!(err.contains("orgscan.toml:4: orgs[0].api_key_env: the environment variable named there is not set"), "{err}");
+        assert!(
+            err.contains(
+                "orgscan.toml:14: orgs[2].api_key_file: cannot read the key file named there"
+            ),
+            "{err}"
+        );
+        assert!(
+            server.org("org-beta").log().is_empty(),
+            "no request before the check"
+        );
+        write_key("org-gamma", KEYS[2].1);
+
         let first = {
             let (dir, url) = (dir.clone(), url.clone());
             tokio::task::spawn_blocking(move || collect(&dir, &url))
