@@ -182,7 +182,7 @@ mod tests {
         compare_with_baseline(&mut now, &then, "old/portfolio.json");
 
         let changes = |i: usize| now.orgs[i].changes.clone().unwrap();
-        assert_eq!(changes(0).new_failures, [regressed.clone()]);
+        assert_eq!(changes(0).new_failures, std::slice::from_ref(&regressed));
         assert!(changes(0).resolved.is_empty());
         assert!(changes(1).new_failures.is_empty());
         assert_eq!(changes(1).resolved, [fixed]);
