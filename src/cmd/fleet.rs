@@ -65,6 +65,7 @@ pub fn run(
         parallel,
         out: args.out.clone(),
         request,
+        baseline: None,
     })?;
     let p = &outcome.portfolio;
     if !args.quiet {

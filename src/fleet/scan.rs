@@ -8,6 +8,7 @@ use crate::report::portfolio::{
     build_portfolio, render_portfolio_json, Portfolio, PortfolioMember, Unscanned, PORTFOLIO_HTML,
     PORTFOLIO_JSON,
 };
+use crate::report::portfolio_baseline::compare_with_baseline;
 use crate::report::portfolio_html::render_portfolio_html;
 use crate::report::{Report, ReportError};
 use crate::scan::{run_scan, ScanError, ScanRequest};
@@ -50,6 +51,9 @@ pub struct FleetScanRequest<'a> {
     /// The single-org request for a snapshot and its report directory: the same options for
     /// every org, except what the configuration sets per org.
     pub request: &'a (dyn Fn(Snapshot, PathBuf) -> ScanRequest + Sync),
+    /// `--baseline OLD/portfolio.json` (as given, and read with
+    /// `report::portfolio_baseline::load_portfolio`): each org's changes since then.
+    pub baseline: Option<(String, Portfolio)>,
 }
 
 /// What became of one org.
@@ -235,7 +239,10 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
             reports: report_files(&o.report_dir),
         })
         .collect();
-    let portfolio = build_portfolio(&members, unscanned);
+    let mut portfolio = build_portfolio(&members, unscanned);
+    if let Some((source, baseline)) = &request.baseline {
+        compare_with_baseline(&mut portfolio, baseline, source);
+    }
     let written = write_portfolio(&portfolio, out)?;
     Ok(FleetScanOutcome {
         portfolio,
