@@ -66,6 +66,7 @@ pub fn run(
         out: args.out.clone(),
         request,
         baseline: None,
+        configured: Vec::new(),
     })?;
     let p = &outcome.portfolio;
     if !args.quiet {

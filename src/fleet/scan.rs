@@ -54,6 +54,10 @@ pub struct FleetScanRequest<'a> {
     /// `--baseline OLD/portfolio.json` (as given, and read with
     /// `report::portfolio_baseline::load_portfolio`): each org's changes since then.
     pub baseline: Option<(String, Portfolio)>,
+    /// The orgs the configuration lists (`[[orgs]]`: id and label). One with no snapshot among
+    /// `sources` is listed as not scanned, so the fleet is incomplete: a pipeline must not pass
+    /// while an org's snapshot silently went missing. Empty for the demo fleet.
+    pub configured: Vec<(String, String)>,
 }
 
 /// What became of one org.
@@ -147,6 +151,7 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
     // Name every org's directory first (from the manifest alone), so two orgs never share one.
     let mut planned = Vec::new();
     let mut unscanned = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
     for source in request.sources {
         let (label, id) = match &source {
             FleetSource::Dir(dir) => {
@@ -176,6 +181,17 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
             label,
             dir_name: report_dir_name(&id),
         });
+        ids.insert(id);
+    }
+    for (id, label) in &request.configured {
+        if !ids.contains(id) {
+            unscanned.push(Unscanned {
+                source: label.clone(),
+                error:
+                    "listed in [[orgs]] of the configuration, but no snapshot of this org was given"
+                        .to_string(),
+            });
+        }
     }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for p in &planned {
