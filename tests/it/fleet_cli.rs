@@ -338,11 +338,17 @@ fn golden(name: &str, actual: &str) {
 mod collect {
     //! `collect --fleet`: three orgs behind one fake admin API, each with its own key.
     use crate::support::fake_atlassian::{Dataset, FakeConfig, FakeFleetServer};
+    use crate::support::{stderr, stdout};
     use chrono::{Duration as ChronoDuration, Utc};
     use orgscan::collect::{ApiKey, CollectConfig};
     use orgscan::config::Config;
     use orgscan::fleet::{collect_fleet, FleetCollectOutcome, FleetCollectRequest};
+    use serde_json::Value;
     use std::path::{Path, PathBuf};
+
+    fn read(path: &Path) -> String {
+        super::read(path)
+    }
 
     const KEYS: [(&str, &str); 3] = [
         ("org-alpha", "alpha-KEY-7f3a91c2"),
@@ -384,7 +390,6 @@ mod collect {
         let make = |org: &str, out: PathBuf, key: ApiKey| {
             let mut c = CollectConfig::new(org, &out, url.clone(), key);
             c.quiet = true;
-            c.progress = orgscan::collect::ProgressMode::Hidden;
             c
         };
         collect_fleet(FleetCollectRequest {
@@ -524,5 +529,157 @@ mod collect {
                 assert!(!text.contains(key), "the API key leaked");
             }
         }
+    }
+
+    fn run_bin(dir: &Path, url: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_orgscan"))
+            .args(args)
+            .args(["--api-url", url])
+            .env("ALPHA_KEY", KEYS[0].1)
+            .env_remove("ATLASSIAN_API_KEY")
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    }
+
+    /// Every file under `dir` but the key files, and the outputs: no key anywhere.
+    fn assert_no_key(dir: &Path, outputs: &[String]) {
+        let mut texts: Vec<(String, String)> = outputs
+            .iter()
+            .map(|o| ("output".to_string(), o.clone()))
+            .collect();
+        for entry in walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let path = entry.path();
+            if entry.file_type().is_file() && !path.starts_with(dir.join("keys")) {
+                let bytes = std::fs::read(path).unwrap();
+                texts.push((
+                    path.display().to_string(),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                ));
+            }
+        }
+        assert!(texts.len() > 20, "the walk found the snapshots and reports");
+        for (name, text) in texts {
+            for (_, key) in KEYS {
+                assert!(!text.contains(key), "the API key leaked into {name}");
+            }
+        }
+    }
+
+    /// Through the binary: `collect --fleet` twice (the second incremental, with one org's
+    /// key revoked and another's scope lost: those two exit 3 by name and keep their last good
+    /// snapshot), then `run --fleet` with one org never collected: its portfolio lists that
+    /// org as not scanned. No key appears in any output or file.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn collect_and_run_a_fleet_through_the_binary() {
+        let start = Utc::now() - ChronoDuration::days(3);
+        let orgs = KEYS
+            .iter()
+            .map(|(id, key)| {
+                let data = Dataset::generate(id, 12, 3, 30, start, ChronoDuration::minutes(40));
+                (FakeConfig::new(id, key), data)
+            })
+            .collect();
+        let server = FakeFleetServer::start(orgs).await;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::write(dir.join("orgscan.toml"), config_text()).unwrap();
+        std::fs::create_dir(dir.join("keys")).unwrap();
+        let write_key = |id: &str, key: &str| {
+            std::fs::write(dir.join(format!("keys/{id}.key")), format!("{key}\n")).unwrap()
+        };
+        for (id, key) in &KEYS[1..] {
+            write_key(id, key);
+        }
+        let bin = |args: &[&str]| {
+            let (dir, url) = (dir.clone(), server.base_url.clone());
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            tokio::task::spawn_blocking(move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                run_bin(&dir, &url, &args)
+            })
+        };
+        let mut outputs = Vec::new();
+        let first = bin(&["collect", "--fleet", "--out", "snapshots"])
+            .await
+            .unwrap();
+        let (out, err) = (stdout(&first), stderr(&first));
+        assert_eq!(first.status.code(), Some(0), "{out}{err}");
+        assert!(err.contains("fleet: all 3 org(s) complete"), "{err}");
+        outputs.extend([out, err]);
+
+        write_key("org-beta", "beta-KEY-revoked");
+        server.org("org-gamma").deny("/users/search", 403);
+        let beta_manifest = std::fs::read(dir.join("snapshots/org-beta/manifest.json")).unwrap();
+        let second = bin(&[
+            "collect",
+            "--fleet",
+            "--out",
+            "snapshots",
+            "--parallel",
+            "3",
+        ])
+        .await
+        .unwrap();
+        let (out, err) = (stdout(&second), stderr(&second));
+        assert_eq!(second.status.code(), Some(3), "{out}{err}");
+        assert!(
+            err.contains("org-alpha name (org-alpha): complete"),
+            "{err}"
+        );
+        assert!(
+            err.contains("org-beta name (org-beta): FAILED: the API key was refused"),
+            "{err}"
+        );
+        assert!(
+            err.contains("org-gamma name (org-gamma): INCOMPLETE: users unavailable"),
+            "{err}"
+        );
+        assert!(
+            err.contains("fleet: 1 of 3 org(s) complete; incomplete: org-beta name (org-beta), org-gamma name (org-gamma)"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("snapshots/org-beta/manifest.json")).unwrap(),
+            beta_manifest
+        );
+        outputs.extend([out, err]);
+
+        // beta was never collected: run --fleet scans the others and lists it as not scanned.
+        std::fs::remove_dir_all(dir.join("snapshots/org-beta")).unwrap();
+        let run = bin(&[
+            "run",
+            "--fleet",
+            "--out",
+            "snapshots",
+            "--report-dir",
+            "reports",
+            "--min-coverage",
+            "0",
+            "--quiet",
+        ])
+        .await
+        .unwrap();
+        let (out, err) = (stdout(&run), stderr(&run));
+        assert_eq!(run.status.code(), Some(3), "{out}{err}");
+        let p: Value = serde_json::from_str(&read(&dir.join("reports/portfolio.json"))).unwrap();
+        let ids: Vec<&str> = p["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["org-alpha", "org-gamma"]);
+        assert_eq!(p["unscanned"][0]["source"], "org-beta name (org-beta)");
+        assert!(p["unscanned"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not collected: the API key was refused"));
+        assert_eq!(p["gate"]["outcome"], "incomplete");
+        outputs.extend([out, err]);
+        assert_no_key(&dir, &outputs);
     }
 }
