@@ -216,6 +216,76 @@ id = "demo-org-02"
     // Any org failing fails the fleet.
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 
+    // --baseline: the earlier portfolio; demo-org-02 now gets demo-org-01's admin limit, so
+    // ATL-IDN-008 is new there and nowhere else. A configured org with no snapshot makes the
+    // fleet incomplete.
+    std::fs::write(
+        tmp.path().join("later.toml"),
+        "[[orgs]]\nid = \"demo-org-02\"\n[orgs.controls.ATL-IDN-008]\nmax_org_admins = 0\n\n[[orgs]]\nid = \"demo-org-09\"\nname = \"Gone\"\n",
+    )
+    .unwrap();
+    let later = orgscan(
+        &[
+            "scan",
+            "--fleet",
+            "snapshots",
+            "--out",
+            "later",
+            "--quiet",
+            "--min-coverage",
+            "0",
+            "--config",
+            "later.toml",
+            "--baseline",
+            "out/portfolio.json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(later.status.code(), Some(3), "{}", stderr(&later));
+    let p: Value = serde_json::from_str(&read(&tmp.path().join("later/portfolio.json"))).unwrap();
+    assert_eq!(p["baseline"]["source"], "out/portfolio.json");
+    assert_eq!(
+        p["baseline"]["orgs_with_new_failures"], 2,
+        "{:#}",
+        p["baseline"]
+    );
+    let changes = |i: usize| p["orgs"][i]["changes"].clone();
+    // demo-org-01 lost its own settings: its waived critical and its gate's failures are back.
+    assert!(changes(0)["new_failures"]
+        .as_array()
+        .unwrap()
+        .contains(&"ATL-IDN-002".into()));
+    assert!(changes(0)["resolved"]
+        .as_array()
+        .unwrap()
+        .contains(&"ATL-IDN-008".into()));
+    assert_eq!(
+        changes(1)["new_failures"],
+        serde_json::json!(["ATL-IDN-008"])
+    );
+    assert_eq!(p["unscanned"][0]["source"], "Gone (demo-org-09)");
+    assert!(read(&tmp.path().join("later/portfolio.html")).contains("1 new</span>: ATL-IDN-008"));
+    check_schema(&tmp.path().join("later/portfolio.json"));
+    // A report.json is not a portfolio baseline.
+    let wrong = orgscan(
+        &[
+            "scan",
+            "--fleet",
+            "snapshots",
+            "--out",
+            "wrong",
+            "--baseline",
+            "out/demo-org-01/report.json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("is not a portfolio"),
+        "{}",
+        stderr(&wrong)
+    );
+
     // A bad per-org override names its file, line and field, and nothing is written.
     std::fs::write(
         tmp.path().join("bad.toml"),
