@@ -162,6 +162,7 @@ pub struct EvaluationArgs {
     #[arg(long, default_value_t = 30.0)]
     pub policy_timeout: f64,
     /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
+    /// With --fleet: an earlier portfolio.json; each org's new failing controls are listed.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
     /// With --baseline: only findings new since the baseline fail the gate.
