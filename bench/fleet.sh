@@ -1,7 +1,10 @@
 #!/bin/sh
 # Fleet scan benchmark (issue 17): scans N demo orgs (default 50) with `scan --fleet --demo`
 # and prints its wall time next to the budget N × (one demo scan) ÷ cores, and the size of
-# portfolio.html. Usage: bench/fleet.sh [N]   (ORGSCAN=path/to/orgscan, default the release build)
+# portfolio.html, and (when Chromium is found: ORGSCAN_CHROMIUM, else `chromium` on PATH) how
+# long headless Chromium takes to load it and print its DOM, next to the same for an empty page
+# (the browser's own start-up). Usage: bench/fleet.sh [N]
+# (ORGSCAN=path/to/orgscan, default the release build)
 set -eu
 n=${1:-50}
 bin=${ORGSCAN:-target/release/orgscan}
@@ -21,3 +24,23 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$n" -v cores="$cores" -v size="$size"
   printf "one demo org: %.2f s\n%d demo orgs (--fleet --demo): %.2f s\nbudget %d x %.2f s / %d cores: %.2f s (%s)\nportfolio.html: %d bytes (budget 2 MB: %s)\n",
     one, n, fleet, n, one, cores, budget, (fleet <= budget ? "within" : "OVER"), size, (size <= 2097152 ? "within" : "OVER")
 }'
+
+chromium=${ORGSCAN_CHROMIUM:-$(command -v chromium || true)}
+if [ -n "$chromium" ] && [ -x "$chromium" ]; then
+  printf '<!DOCTYPE html><title>empty</title>' >"$out/empty.html"
+  load() {
+    s=$(now)
+    "$chromium" --headless --no-sandbox --disable-gpu --no-first-run --disable-dev-shm-usage \
+      --user-data-dir="$out/profile" --dump-dom "file://$1" >/dev/null 2>&1 || true
+    e=$(now)
+    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
+  }
+  load "$out/empty.html" >/dev/null # warm the profile
+  empty=$(load "$out/empty.html")
+  page=$(load "$out/fleet/portfolio.html")
+  awk -v p="$page" -v e="$empty" 'BEGIN {
+    printf "chromium --dump-dom portfolio.html: %.2f s (an empty page: %.2f s; difference %.2f s, budget 1 s: %s)\n",
+      p, e, p - e, (p - e <= 1 ? "within" : "OVER") }'
+else
+  echo "chromium not found: page load not measured"
+fi

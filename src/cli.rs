@@ -28,9 +28,10 @@ pub enum Command {
     /// Inspect the policy pack.
     #[command(subcommand)]
     Policy(PolicyCommand),
-    /// Read an org through the Atlassian admin APIs into a snapshot directory.
+    /// Read an org through the Atlassian admin APIs into a snapshot directory (or, with
+    /// --fleet, every [[orgs]] org of orgscan.toml into OUT/<org-id>/).
     /// The API key comes from ATLASSIAN_API_KEY or --api-key-file.
-    Collect(CollectArgs),
+    Collect(CollectCommandArgs),
     /// Attestations for the settings no API exposes.
     #[command(subcommand)]
     Attest(AttestCommand),
@@ -138,6 +139,14 @@ pub struct FleetScanArgs {
     /// With --fleet: orgs scanned at the same time (default: the number of CPU cores).
     #[arg(long, value_name = "N", requires = "fleet")]
     pub parallel: Option<usize>,
+    /// `run --fleet`: the orgs whose collection wrote no snapshot (label, why), listed in the
+    /// portfolio as not scanned.
+    #[arg(skip)]
+    pub failed: Vec<(String, String)>,
+    /// `run --fleet`: the snapshots come from the collection, which accounted for every
+    /// configured org.
+    #[arg(skip)]
+    pub collected: bool,
 }
 
 /// How a snapshot is evaluated and reported: shared by `scan` and `run`.
@@ -171,6 +180,7 @@ pub struct EvaluationArgs {
     #[arg(long, default_value_t = 30.0)]
     pub policy_timeout: f64,
     /// An earlier report.json: findings it does not have are marked new (SARIF baselineState).
+    /// With --fleet: an earlier portfolio.json; each org's new failing controls are listed.
     #[arg(long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
     /// With --baseline: only findings new since the baseline fail the gate.
@@ -308,16 +318,22 @@ impl EventsFormatArg {
 #[derive(Debug, Args, Clone)]
 pub struct CollectArgs {
     /// Organization id (admin.atlassian.com/o/ORG_ID/…).
-    #[arg(long, value_name = "ORG_ID")]
-    pub org: String,
-    /// Snapshot directory to write (replaced atomically when it exists).
+    #[arg(
+        long,
+        value_name = "ORG_ID",
+        required_unless_present = "fleet",
+        conflicts_with = "fleet"
+    )]
+    pub org: Option<String>,
+    /// Snapshot directory to write (replaced atomically when it exists); with --fleet, the
+    /// directory of the orgs' snapshot directories.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Base URL of the Atlassian admin APIs.
     #[arg(long, value_name = "URL", default_value = crate::collect::client::DEFAULT_API_URL)]
     pub api_url: String,
     /// Read the API key from this file instead of ATLASSIAN_API_KEY.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", conflicts_with = "fleet")]
     pub api_key_file: Option<PathBuf>,
     /// Start of the event window: a duration back from now (90d, 12h, 2w) or a date/time
     /// (2026-08-01, RFC 3339). Default 30d.
@@ -325,7 +341,7 @@ pub struct CollectArgs {
     pub since: Option<String>,
     /// A previous snapshot: fetch only events newer than its stream cursor and carry its
     /// events forward.
-    #[arg(long, value_name = "SNAPSHOT")]
+    #[arg(long, value_name = "SNAPSHOT", conflicts_with = "fleet")]
     pub resume_from: Option<PathBuf>,
     /// Without `/events-stream`, how far before the previous snapshot's end an incremental
     /// run re-queries `/events` for events the API made visible late (24h, 90m, 2d).
@@ -333,7 +349,7 @@ pub struct CollectArgs {
     #[arg(long, value_name = "DURATION")]
     pub late_overlap: Option<String>,
     /// Attestation TOML for the settings no API exposes (template: `orgscan attest init`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "fleet")]
     pub attestation: Option<PathBuf>,
     /// Exit 0 even when some collections were refused (403) or absent (404); they are
     /// recorded as unavailable in the manifest either way.
@@ -349,6 +365,32 @@ pub struct CollectArgs {
     /// No progress display and no summary; errors only.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub fleet: FleetCollectArgs,
+}
+
+/// `collect --fleet` / `run --fleet` (README, "Many organizations").
+#[derive(Debug, Args, Clone, Default)]
+pub struct FleetCollectArgs {
+    /// Collect every [[orgs]] org of the configuration, each into OUT/<org-id>/ with its own
+    /// key (api_key_env or api_key_file), incrementally from its previous snapshot there.
+    #[arg(long)]
+    pub fleet: bool,
+    /// With --fleet: orgs collected at the same time (default 2).
+    #[arg(long, value_name = "N", requires = "fleet")]
+    pub parallel: Option<usize>,
+}
+
+/// `orgscan collect`: the collect arguments and, for `--fleet`, the configuration file (`run`
+/// reads it from its evaluation arguments).
+#[derive(Debug, Args, Clone)]
+pub struct CollectCommandArgs {
+    #[command(flatten)]
+    pub collect: CollectArgs,
+    /// With --fleet: the configuration listing the orgs ([[orgs]]). Default: orgscan.toml in
+    /// the current directory.
+    #[arg(long, value_name = "FILE", requires = "fleet")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand, Clone)]

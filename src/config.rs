@@ -2,7 +2,10 @@
 //! against the loaded policy pack (unknown control ids, unknown keys, wrong value types), with
 //! every problem reported at once and each naming the file, line and field.
 
+mod orgs;
+
 use crate::snapshot::toml_error::describe_toml_error;
+pub use orgs::{FleetOrg, KeySource};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -29,6 +32,15 @@ pub struct Config {
     /// `[report] information_uri = "https://…"`: where report readers find the docs.
     #[serde(default)]
     pub report: ReportConfig,
+    /// `[[orgs]]` as written; validated into `orgs` when the file is read (`config/orgs.rs`).
+    #[serde(default, rename = "orgs")]
+    orgs_raw: Vec<toml::Spanned<orgs::RawOrg>>,
+    /// The organizations of a fleet, in file order.
+    #[serde(skip)]
+    pub orgs: Vec<FleetOrg>,
+    /// Set by [`Config::for_org`]: the `orgs` entry whose overrides this configuration holds.
+    #[serde(skip)]
+    selected_org: Option<usize>,
     #[serde(skip)]
     pub source: Option<String>,
     /// True when the file was picked up from the current directory without `--config`.
@@ -66,6 +78,9 @@ impl Config {
         let mut config: Config = toml::from_str(text).map_err(|e| ConfigError {
             problems: vec![format!("{path}: {}", describe_toml_error(text, &e))],
         })?;
+        let base = Path::new(path).parent().unwrap_or(Path::new(""));
+        config.orgs = orgs::validate(&config.orgs_raw, path, text, base)
+            .map_err(|problems| ConfigError { problems })?;
         config.source = Some(path.to_string());
         config.text = text.to_string();
         if let Some(uri) = &config.report.information_uri {
@@ -77,12 +92,41 @@ impl Config {
                 return Err(ConfigError {
                     problems: vec![format!(
                         "{path}:{}: report.information_uri: expected an http or https URL without spaces, found {uri:?}",
-                        config.line_of("information_uri")
+                        config.line_of_from("information_uri", 1)
                     )],
                 });
             }
         }
         Ok(config)
+    }
+
+    /// The `[[orgs]]` entry of `org_id`, if the fleet lists it.
+    pub fn fleet_org(&self, org_id: &str) -> Option<&FleetOrg> {
+        self.orgs.iter().find(|o| o.id == org_id)
+    }
+
+    /// The `[[orgs]]` entry this configuration was made for by [`Config::for_org`].
+    pub fn selected_org(&self) -> Option<&FleetOrg> {
+        self.selected_org.and_then(|i| self.orgs.get(i))
+    }
+
+    /// The configuration one org of a fleet is scanned with: its `[orgs.controls.ID]` settings
+    /// over the global ones (setting by setting), and its `[[orgs.waivers]]` added to the global
+    /// waivers (the waiver module reads them through [`Config::selected_org`]). An org the fleet
+    /// does not list gets the global configuration unchanged.
+    pub fn for_org(&self, org_id: &str) -> Config {
+        let mut config = self.clone();
+        let Some(index) = self.orgs.iter().position(|o| o.id == org_id) else {
+            return config;
+        };
+        for (control, settings) in &self.orgs[index].controls {
+            let merged = config.controls.entry(control.clone()).or_default();
+            for (key, value) in settings {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+        config.selected_org = Some(index);
+        config
     }
 
     /// `--config PATH`, else `orgscan.toml` in the current directory if present, else defaults.
@@ -121,12 +165,15 @@ impl Config {
         &self.text
     }
 
-    fn line_of(&self, needle: &str) -> usize {
+    /// The first line at or after `from` (1-based) containing `needle`.
+    fn line_of_from(&self, needle: &str, from: usize) -> usize {
         self.text
             .lines()
-            .position(|l| l.contains(needle))
-            .map(|i| i + 1)
-            .unwrap_or(1)
+            .enumerate()
+            .skip(from.saturating_sub(1))
+            .find(|(_, l)| l.contains(needle))
+            .map(|(i, _)| i + 1)
+            .unwrap_or(from.max(1))
     }
 
     /// The per-control settings as JSON (control id → setting → value); `policy/params.rs`
@@ -147,9 +194,18 @@ impl Config {
     /// `FILE:LINE` where `[controls.ID]` (no key) or its `KEY` is set, for messages.
     pub fn where_set(&self, control: &str, key: Option<&str>) -> String {
         let source = self.source.as_deref().unwrap_or(DEFAULT_CONFIG_FILE);
+        // A setting the selected org overrides is looked up in that org's tables.
+        let from = self
+            .selected_org()
+            .filter(|o| {
+                o.controls
+                    .get(control)
+                    .is_some_and(|s| key.is_none_or(|k| s.contains_key(k)))
+            })
+            .map_or(1, |o| o.line);
         let line = match key {
-            None => self.line_of(&format!("controls.{control}")),
-            Some(key) => self.line_of(&format!("{key} ")),
+            None => self.line_of_from(&format!("controls.{control}"), from),
+            Some(key) => self.line_of_from(&format!("{key} "), from),
         };
         format!("{source}:{line}")
     }

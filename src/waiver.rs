@@ -128,6 +128,15 @@ type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 struct RawFile {
     #[serde(default)]
     waivers: Vec<Spanned<RawTable>>,
+    /// `[[orgs.waivers]]`: one fleet org's own waivers (read for the org a scan is made for).
+    #[serde(default)]
+    orgs: Vec<RawOrgWaivers>,
+}
+
+#[derive(Deserialize)]
+struct RawOrgWaivers {
+    #[serde(default)]
+    waivers: Vec<Spanned<RawTable>>,
 }
 
 fn line_at(text: &str, offset: usize) -> usize {
@@ -194,13 +203,25 @@ pub fn parse_waivers(
     })?;
     let mut problems = Vec::new();
     let mut waivers = Vec::new();
-    for (index, table) in raw.waivers.iter().enumerate() {
+    // The global waivers, then those of the fleet org this configuration is for.
+    let org_waivers = config
+        .selected_org()
+        .and_then(|org| raw.orgs.get(org.index).map(|o| (org.index, &o.waivers)));
+    let tables = raw
+        .waivers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("waivers[{i}]"), t))
+        .chain(org_waivers.into_iter().flat_map(|(k, list)| {
+            list.iter()
+                .enumerate()
+                .map(move |(i, t)| (format!("orgs[{k}].waivers[{i}]"), t))
+        }));
+    for (label, table) in tables {
         let table_line = line_at(text, table.span().start);
         let mut bad = false;
         let mut problem = |line: usize, field: &str, message: String| {
-            problems.push(format!(
-                "{path}:{line}: waivers[{index}].{field}: {message}"
-            ));
+            problems.push(format!("{path}:{line}: {label}.{field}: {message}"));
         };
         let mut fields: BTreeMap<&str, (usize, &toml::Value)> = BTreeMap::new();
         for (key, value) in table.get_ref() {
@@ -265,7 +286,7 @@ pub fn parse_waivers(
         if let Some(status) = &status {
             if !STATUSES.contains(&status.as_str()) {
                 problems.push(format!(
-                    "{path}:{status_line}: waivers[{index}].status: expected one of {}, found {status:?}",
+                    "{path}:{status_line}: {label}.status: expected one of {}, found {status:?}",
                     STATUSES.join(", ")
                 ));
                 bad = true;
@@ -274,16 +295,14 @@ pub fn parse_waivers(
         if let Some(control) = &control {
             if !known_controls.contains(control) {
                 problems.push(format!(
-                    "{path}:{control_line}: waivers[{index}].control: no control with id {control:?} in the loaded policies"
+                    "{path}:{control_line}: {label}.control: no control with id {control:?} in the loaded policies"
                 ));
                 bad = true;
             }
         }
         let expires = match expires {
             Some((line, Err(message))) => {
-                problems.push(format!(
-                    "{path}:{line}: waivers[{index}].expires: {message}"
-                ));
+                problems.push(format!("{path}:{line}: {label}.expires: {message}"));
                 bad = true;
                 None
             }

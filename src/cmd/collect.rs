@@ -4,16 +4,20 @@
 
 use super::exit_u8;
 use super::progress::StderrProgress;
-use crate::cli::CollectArgs;
+use crate::cli::{CollectArgs, CollectCommandArgs};
 use crate::collect::{
-    client, collect_blocking, load_key, window, CollectConfig, CollectError, CollectOutcome,
-    API_KEY_ENV,
+    client, collect_blocking, load_key, window, ApiKey, CollectConfig, CollectError,
+    CollectOutcome, API_KEY_ENV,
 };
 use crate::snapshot::Timestamp;
 use std::process::ExitCode;
 
-pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
-    Ok(ExitCode::from(exit_u8(collect(args)?.exit_code())))
+pub fn run(args: &CollectCommandArgs) -> anyhow::Result<ExitCode> {
+    if args.collect.fleet.fleet {
+        let outcome = super::fleet::collect(&args.collect, args.config.as_deref())?;
+        return Ok(ExitCode::from(exit_u8(outcome.exit_code())));
+    }
+    Ok(ExitCode::from(exit_u8(collect(&args.collect)?.exit_code())))
 }
 
 /// Collects, prints the summary (unless `--quiet`), returns the outcome; map it with
@@ -38,6 +42,12 @@ pub fn collect(args: &CollectArgs) -> Result<CollectOutcome, CollectError> {
 /// (the value of `ATLASSIAN_API_KEY`).
 pub fn config(args: &CollectArgs, key_env: Option<String>) -> Result<CollectConfig, CollectError> {
     let key = load_key(args.api_key_file.as_deref(), key_env)?;
+    config_with_key(args, key)
+}
+
+/// The collection configuration of `args` with `key` (`collect --fleet` gives each org its
+/// own key, org and directory).
+pub fn config_with_key(args: &CollectArgs, key: ApiKey) -> Result<CollectConfig, CollectError> {
     let url = client::parse_api_url(&args.api_url).map_err(|message| CollectError::ApiUrl {
         url: args.api_url.clone(),
         message,
@@ -54,7 +64,8 @@ pub fn config(args: &CollectArgs, key_env: Option<String>) -> Result<CollectConf
         }
         None => None,
     };
-    let mut config = CollectConfig::new(&args.org, &args.out, url, key);
+    let org = args.org.as_deref().unwrap_or_default();
+    let mut config = CollectConfig::new(org, &args.out, url, key);
     config.since = since;
     config.resume_from = args.resume_from.clone();
     config.attestation = args.attestation.clone();

@@ -76,11 +76,6 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let compliance = compliance_frameworks(eval, &config)?;
-    let baseline = eval
-        .baseline
-        .as_deref()
-        .map(crate::report::history::Baseline::load)
-        .transpose()?;
     let (history, history_warnings) = match &eval.history {
         Some(dir) => crate::report::history::load_history(dir)?,
         None => (Vec::new(), Vec::new()),
@@ -115,14 +110,21 @@ pub fn run(args: &ScanArgs) -> anyhow::Result<ExitCode> {
     };
     if args.fleet.fleet.is_some() {
         if eval.redact {
-            // The portfolio names every org by id and name; until it redacts them too, a
-            // redacted fleet run would leak what --redact promises to hide.
+            // The portfolio and the per-org reports name every org (ids, names, domains, site
+            // URLs): redaction hides people, IPs and credentials, not the org, so a redacted
+            // fleet run would leak what a shared portfolio is expected to hide (README).
             return Err(usage(
-                "--redact with --fleet: the portfolio report does not redact org ids and names yet; scan each snapshot with --redact instead",
+                "--redact with --fleet: a fleet's reports name each org (its id and name, and its domains, site URLs and workspaces, which redaction keeps), so they cannot be shared as redacted; scan each snapshot with --redact instead",
             ));
         }
-        return super::fleet::run(args, &request);
+        return super::fleet::run(args, &request, &config);
     }
+    // (With --fleet, --baseline is an earlier portfolio: `cmd/fleet.rs` reads it.)
+    let baseline = eval
+        .baseline
+        .as_deref()
+        .map(crate::report::history::Baseline::load)
+        .transpose()?;
     let snapshot = load_target(args)?;
     let outcome = run_scan(ScanRequest {
         warnings: history_warnings,

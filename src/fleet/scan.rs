@@ -8,6 +8,7 @@ use crate::report::portfolio::{
     build_portfolio, render_portfolio_json, Portfolio, PortfolioMember, Unscanned, PORTFOLIO_HTML,
     PORTFOLIO_JSON,
 };
+use crate::report::portfolio_baseline::compare_with_baseline;
 use crate::report::portfolio_html::render_portfolio_html;
 use crate::report::{Report, ReportError};
 use crate::scan::{run_scan, ScanError, ScanRequest};
@@ -33,6 +34,12 @@ pub enum FleetError {
 pub enum FleetSource {
     Dir(PathBuf),
     Loaded(Box<Snapshot>),
+    /// An org with no snapshot to scan (`run --fleet`: its collection failed), listed in the
+    /// portfolio as not scanned with why.
+    Failed {
+        source: String,
+        error: String,
+    },
 }
 
 pub struct FleetScanRequest<'a> {
@@ -44,6 +51,13 @@ pub struct FleetScanRequest<'a> {
     /// The single-org request for a snapshot and its report directory: the same options for
     /// every org, except what the configuration sets per org.
     pub request: &'a (dyn Fn(Snapshot, PathBuf) -> ScanRequest + Sync),
+    /// `--baseline OLD/portfolio.json` (as given, and read with
+    /// `report::portfolio_baseline::load_portfolio`): each org's changes since then.
+    pub baseline: Option<(String, Portfolio)>,
+    /// The orgs the configuration lists (`[[orgs]]`: id and label). One with no snapshot among
+    /// `sources` is listed as not scanned, so the fleet is incomplete: a pipeline must not pass
+    /// while an org's snapshot silently went missing. Empty for the demo fleet.
+    pub configured: Vec<(String, String)>,
 }
 
 /// What became of one org.
@@ -74,7 +88,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FleetError> {
             })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    // An incomplete collection written beside the org's good snapshot (see
+                    // `collect::collect`): the good one is the org's snapshot.
+                    !name.starts_with('.') && !is_incomplete_run(&name)
+                })
                 .map(|e| e.path())
                 .filter(|p| p.join(MANIFEST_FILE).is_file())
                 .collect();
@@ -89,6 +108,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FleetError> {
         }
     }
     Ok(paths.to_vec())
+}
+
+/// `ORG.incomplete-20261205T235500Z` (or `…-2`): a run `collect` kept beside the snapshot.
+fn is_incomplete_run(name: &str) -> bool {
+    name.split_once(".incomplete-").is_some_and(|(_, stamp)| {
+        stamp.len() >= 16
+            && stamp.as_bytes()[8] == b'T'
+            && stamp.as_bytes()[..8].iter().all(u8::is_ascii_digit)
+    })
 }
 
 /// An org's report directory name: its id with anything but ASCII letters, digits, `-`, `_`
@@ -123,6 +151,7 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
     // Name every org's directory first (from the manifest alone), so two orgs never share one.
     let mut planned = Vec::new();
     let mut unscanned = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
     for source in request.sources {
         let (label, id) = match &source {
             FleetSource::Dir(dir) => {
@@ -139,12 +168,30 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
                 }
             }
             FleetSource::Loaded(s) => (s.location.clone(), s.manifest.org.id.clone()),
+            FleetSource::Failed { source, error } => {
+                unscanned.push(Unscanned {
+                    source: source.clone(),
+                    error: error.clone(),
+                });
+                continue;
+            }
         };
         planned.push(Planned {
             source,
             label,
             dir_name: report_dir_name(&id),
         });
+        ids.insert(id);
+    }
+    for (id, label) in &request.configured {
+        if !ids.contains(id) {
+            unscanned.push(Unscanned {
+                source: label.clone(),
+                error:
+                    "listed in [[orgs]] of the configuration, but no snapshot of this org was given"
+                        .to_string(),
+            });
+        }
     }
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for p in &planned {
@@ -208,7 +255,10 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
             reports: report_files(&o.report_dir),
         })
         .collect();
-    let portfolio = build_portfolio(&members, unscanned);
+    let mut portfolio = build_portfolio(&members, unscanned);
+    if let Some((source, baseline)) = &request.baseline {
+        compare_with_baseline(&mut portfolio, baseline, source);
+    }
     let written = write_portfolio(&portfolio, out)?;
     Ok(FleetScanOutcome {
         portfolio,
@@ -228,15 +278,30 @@ fn scan_one(
             load_snapshot(&dir).map_err(|e| Box::new((label.clone(), e.into())))?
         }
         FleetSource::Loaded(s) => *s,
+        // Listed as not scanned when planned.
+        FleetSource::Failed { error, .. } => {
+            return Err(Box::new((label, ScanError::Usage(error))));
+        }
     };
     let id = snapshot.manifest.org.id.clone();
     let report_dir = out.join(&job.dir_name);
-    let outcome = run_scan(make(snapshot, report_dir.clone())).map_err(|e| Box::new((label, e)))?;
+    let request = with_org_overrides(make(snapshot, report_dir.clone()), &id);
+    let outcome = run_scan(request).map_err(|e| Box::new((label, e)))?;
     Ok(OrgScanned {
         id,
         report_dir,
         report: outcome.report,
     })
+}
+
+/// The request with what `[[orgs]]` sets for this org: its control thresholds and waivers
+/// over the global ones, and its `fail_on`.
+fn with_org_overrides(mut request: ScanRequest, org_id: &str) -> ScanRequest {
+    if let Some(fail_on) = request.config.fleet_org(org_id).and_then(|o| o.fail_on) {
+        request.gate.fail_on = Some(fail_on);
+    }
+    request.config = request.config.for_org(org_id);
+    request
 }
 
 /// The report files in an org's directory, in the order the portfolio links them.

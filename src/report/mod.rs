@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 pub mod ocsf;
 pub mod portfolio;
+pub mod portfolio_baseline;
 pub mod portfolio_html;
 pub mod run_files;
 pub mod sarif;

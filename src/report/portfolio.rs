@@ -4,6 +4,7 @@
 //! newest evaluation time of the fleet), sorted maps.
 
 use super::model::{Report, ToolInfo};
+use super::portfolio_baseline::{OrgChanges, PortfolioBaseline};
 use crate::gate::Outcome;
 use crate::results::{Kind, Severity, Status};
 use crate::snapshot::Timestamp;
@@ -31,6 +32,10 @@ pub struct Portfolio {
     pub top_failing_controls: Vec<FailingControl>,
     /// Snapshots that could not be read (the fleet is then incomplete), by source.
     pub unscanned: Vec<Unscanned>,
+    /// With `--baseline OLD/portfolio.json`: the portfolio compared with (each org's
+    /// `changes` then says what is new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<PortfolioBaseline>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -69,6 +74,9 @@ pub struct PortfolioOrg {
     pub detections: OrgDetections,
     /// Percent per category (null when nothing in it was scored).
     pub categories: BTreeMap<String, Option<f64>>,
+    /// With `--baseline`: new and resolved failing controls since the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<OrgChanges>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -185,6 +193,7 @@ pub fn build_portfolio(members: &[PortfolioMember<'_>], unscanned: Vec<Unscanned
         orgs,
         categories,
         unscanned,
+        baseline: None,
     }
 }
 
@@ -233,6 +242,7 @@ fn org_row(m: &PortfolioMember<'_>, as_of: Timestamp) -> PortfolioOrg {
             .iter()
             .map(|(name, t)| (name.clone(), (t.max > 0.0).then_some(t.percent)))
             .collect(),
+        changes: None,
     }
 }
 

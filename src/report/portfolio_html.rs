@@ -64,6 +64,49 @@ fn number(v: f64) -> String {
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 
+/// The "since baseline" cell: new failing controls (by id), resolved ones, score change.
+fn changes_cell(o: &PortfolioOrg) -> String {
+    let Some(c) = &o.changes else {
+        return "<td></td>".to_string();
+    };
+    if !c.in_baseline {
+        return format!(
+            "<td class=\"changes\"><span class=\"bad\">new to the fleet</span>: {} failing</td>",
+            c.new_failures.len()
+        );
+    }
+    let ids = |list: &[String]| list.iter().map(|id| esc(id)).collect::<Vec<_>>().join(", ");
+    let mut cell = String::from("<td class=\"changes\">");
+    if c.new_failures.is_empty() {
+        cell.push_str("no new failures");
+    } else {
+        let _ = write!(
+            cell,
+            "<span class=\"bad\">{} new</span>: {}",
+            c.new_failures.len(),
+            ids(&c.new_failures)
+        );
+    }
+    if !c.resolved.is_empty() {
+        let _ = write!(
+            cell,
+            "; <span class=\"ok\">{} resolved</span>: {}",
+            c.resolved.len(),
+            ids(&c.resolved)
+        );
+    }
+    if let Some(d) = c.score_delta {
+        let _ = write!(
+            cell,
+            "; score {}{}",
+            if d > 0.0 { "+" } else { "" },
+            number(d)
+        );
+    }
+    cell.push_str("</td>");
+    cell
+}
+
 pub fn render_portfolio_html(p: &Portfolio) -> String {
     let mut h = String::with_capacity(16 * 1024 + p.orgs.len() * 2048);
     let outcome = p.gate.outcome;
@@ -94,10 +137,23 @@ pub fn render_portfolio_html(p: &Portfolio) -> String {
         }
         h.push_str("</ul>");
     }
+    if let Some(b) = &p.baseline {
+        let _ = write!(
+            h,
+            "<p id=\"baseline\">Compared with {} (as of {}): {} organization(s) with new failures</p>",
+            esc(&b.source),
+            esc(&b.as_of.to_string()),
+            b.orgs_with_new_failures
+        );
+    }
     h.push_str("</header>\n<main>\n");
 
     // One row per org.
-    h.push_str("<section><h2>Organizations</h2>\n<table id=\"orgs\"><thead><tr><th>Organization</th><th>Score</th><th>Coverage</th><th>Gate</th><th>Failed (critical/high/medium/low)</th><th>Open findings</th><th>Points left</th><th>Detections</th><th>Snapshot age</th><th>Report</th></tr></thead><tbody>\n");
+    h.push_str("<section><h2>Organizations</h2>\n<table id=\"orgs\"><thead><tr><th>Organization</th><th>Score</th><th>Coverage</th><th>Gate</th><th>Failed (critical/high/medium/low)</th><th>Open findings</th><th>Points left</th><th>Detections</th><th>Snapshot age</th><th>Report</th>");
+    if p.baseline.is_some() {
+        h.push_str("<th>Since baseline</th>");
+    }
+    h.push_str("</tr></thead><tbody>\n");
     let severities = [
         Severity::Critical,
         Severity::High,
@@ -131,9 +187,9 @@ pub fn render_portfolio_html(p: &Portfolio) -> String {
                 )
             })
             .collect();
-        let _ = writeln!(
+        let _ = write!(
             h,
-            "<tr><td>{}</td><td class=\"num {}\">{}%</td><td class=\"num\">{}</td><td class=\"gate {}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} ({} findings)</td><td class=\"num\">{} d</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td class=\"num {}\">{}%</td><td class=\"num\">{}</td><td class=\"gate {}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} ({} findings)</td><td class=\"num\">{} d</td><td>{}</td>",
             org_label(o),
             band(Some(o.score.percent)),
             number(o.score.percent),
@@ -148,6 +204,10 @@ pub fn render_portfolio_html(p: &Portfolio) -> String {
             number(o.snapshot.age_days),
             links.join(" ")
         );
+        if p.baseline.is_some() {
+            h.push_str(&changes_cell(o));
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</tbody></table></section>\n");
 

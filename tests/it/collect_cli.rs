@@ -42,7 +42,8 @@ fn collect_flags_parse_and_the_key_is_not_a_flag() {
     .unwrap() else {
         panic!("not collect")
     };
-    assert_eq!(a.org, "o1");
+    let a = a.collect;
+    assert_eq!(a.org.as_deref(), Some("o1"));
     assert_eq!(a.api_url, "https://api.atlassian.com");
     assert_eq!(a.since.as_deref(), Some("90d"));
     assert!(a.allow_partial && a.verbose && !a.quiet);
@@ -96,7 +97,7 @@ fn args(extra: &[&str]) -> orgscan::cli::CollectArgs {
     let mut all = vec!["collect", "--org", ORG];
     all.extend_from_slice(extra);
     match parse(&all).unwrap() {
-        Command::Collect(a) => a,
+        Command::Collect(a) => a.collect,
         _ => unreachable!(),
     }
 }
@@ -172,7 +173,7 @@ fn bad_flags_are_usage_errors_before_any_request() {
     );
     assert!(home.join("thesis.tex").exists());
     let mut a = args(&["--out", out, "--api-key-file", key]);
-    a.org = "../etc".into();
+    a.org = Some("../etc".into());
     assert_eq!(cmd::collect::collect(&a).unwrap_err().exit_code(), 2);
 }
 

@@ -409,12 +409,109 @@ struct Shared {
 pub struct FakeServer {
     pub base_url: String,
     shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
+    /// None for one org of a [`FakeFleetServer`] (the fleet's task serves it).
+    task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+/// Several orgs behind one address, as the real admin API serves every org from one host:
+/// each org has its own key, data, rate-limit windows, faults and log, and a request goes to
+/// the org named in its path (`…/orgs/{org}/…`; an unknown org to the first one, which
+/// refuses its key or answers 404).
+pub struct FakeFleetServer {
+    pub base_url: String,
+    orgs: Vec<FakeServer>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeFleetServer {
+    fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+impl FakeFleetServer {
+    pub async fn start(orgs: Vec<(FakeConfig, Dataset)>) -> FakeFleetServer {
+        assert!(!orgs.is_empty(), "a fleet needs an org");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let base = format!("http://{addr}");
+        let members: Vec<FakeServer> = orgs
+            .into_iter()
+            .map(|(config, data)| FakeServer {
+                base_url: base.clone(),
+                shared: Shared::new(config, data, &base),
+                task: None,
+            })
+            .collect();
+        let routes: Arc<Vec<Arc<Shared>>> =
+            Arc::new(members.iter().map(|m| m.shared.clone()).collect());
+        let app = Router::new().fallback(handle_fleet).with_state(routes);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeFleetServer {
+            base_url: base,
+            orgs: members,
+            task,
+        }
+    }
+
+    /// The org `id` (to deny paths, inject faults, add events, read its log).
+    pub fn org(&self, id: &str) -> &FakeServer {
+        self.orgs
+            .iter()
+            .find(|o| o.shared.config.org == id)
+            .unwrap_or_else(|| panic!("no org {id} in the fake fleet"))
+    }
+}
+
+async fn handle_fleet(
+    State(orgs): State<Arc<Vec<Arc<Shared>>>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let org = uri
+        .path()
+        .split('/')
+        .skip_while(|s| *s != "orgs")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    let shared = orgs
+        .iter()
+        .find(|s| s.config.org == org)
+        .unwrap_or(&orgs[0])
+        .clone();
+    handle(State(shared), method, uri, headers, body).await
+}
+
+impl Shared {
+    fn new(config: FakeConfig, data: Dataset, base: &str) -> Arc<Shared> {
+        let next_event_index = data.events.len();
+        Arc::new(Shared {
+            config,
+            base: base.to_string(),
+            inner: Mutex::new(Inner {
+                data,
+                windows: HashMap::new(),
+                faults: Vec::new(),
+                denied: Vec::new(),
+                log: Vec::new(),
+                next_event_index,
+            }),
+        })
     }
 }
 
@@ -425,19 +522,7 @@ impl FakeServer {
             .expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let base = format!("http://{addr}");
-        let next_event_index = data.events.len();
-        let shared = Arc::new(Shared {
-            config,
-            base: base.clone(),
-            inner: Mutex::new(Inner {
-                data,
-                windows: HashMap::new(),
-                faults: Vec::new(),
-                denied: Vec::new(),
-                log: Vec::new(),
-                next_event_index,
-            }),
-        });
+        let shared = Shared::new(config, data, &base);
         let app = Router::new().fallback(handle).with_state(shared.clone());
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -445,7 +530,7 @@ impl FakeServer {
         FakeServer {
             base_url: base,
             shared,
-            task,
+            task: Some(task),
         }
     }
 
