@@ -90,7 +90,12 @@ pub struct OrgScore {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OrgGate {
     pub outcome: Outcome,
+    /// The org's `--fail-on` severity (critical, and not applied, under `fail_on_none`), as the
+    /// org's report.json writes it.
     pub fail_on: Severity,
+    /// `fail_on = "none"`: no finding failed this org's gate (only an incomplete scan could).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fail_on_none: bool,
     pub min_coverage: f64,
     pub reasons: Vec<String>,
 }
@@ -219,6 +224,7 @@ fn org_row(m: &PortfolioMember<'_>, as_of: Timestamp) -> PortfolioOrg {
         gate: OrgGate {
             outcome: r.gate.outcome,
             fail_on: r.gate.fail_on,
+            fail_on_none: r.gate.fail_on_none,
             min_coverage: r.gate.min_coverage,
             reasons: r.gate.reasons.clone(),
         },

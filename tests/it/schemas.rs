@@ -384,8 +384,13 @@ fn example(schema: &Value, root_schema: &Value) -> Value {
         Some("object") => {
             let mut out = serde_json::Map::new();
             if let Some(props) = schema["properties"].as_object() {
+                // `"not": {"required": [a, b]}` (one or the other): the last is left out.
+                let exclusive = schema["not"]["required"].as_array();
+                let left_out = exclusive.and_then(|names| names.last()?.as_str());
                 for (k, v) in props {
-                    out.insert(k.clone(), example(v, root_schema));
+                    if Some(k.as_str()) != left_out {
+                        out.insert(k.clone(), example(v, root_schema));
+                    }
                 }
             } else if schema["additionalProperties"].is_object() {
                 let key = schema["propertyNames"]["enum"][0]
@@ -744,6 +749,26 @@ reason = "until the IdP migration"
 expires = 2026-12-31T18:00:00Z
 "#
         .into(),
+        // A fleet, as README's "Many organizations" writes one.
+        r#"[[orgs]]
+id = "5a1b2c3d-eu"
+name = "Acme EU"
+api_key_env = "ACME_EU_KEY"
+attestation = "attest/eu.toml"
+fail_on = "critical"
+
+[orgs.controls.ATL-IDN-001]
+max_admins = 6
+
+[[orgs.waivers]]
+control = "ATL-IDN-002"
+reason = "SSO rollout in the EU org ends in January"
+
+[[orgs]]
+id = "9f8e7d6c-us"
+api_key_file = "keys/us.key"
+"#
+        .into(),
     ];
     texts.extend(config_templates());
     let mut files = Vec::new();
@@ -757,10 +782,12 @@ expires = 2026-12-31T18:00:00Z
     let broken = serde_json::json!({
         "thresholds": 3,
         "waivers": [{"control": "X", "status": "forever"}],
-        "compliance": {"frameworks": "cis"}
+        "compliance": {"frameworks": "cis"},
+        "orgs": [{"id": "../x", "api_key_env": "K", "api_key_file": "k"}]
     });
-    // thresholds undeclared; waiver without reason and with an unknown status; not a list.
-    assert_invalid(&lint, "config.v1.schema.json", dir.path(), &broken, 4);
+    // thresholds undeclared; waiver without reason and with an unknown status; not a list;
+    // an org id that is a path, an org with both key sources.
+    assert_invalid(&lint, "config.v1.schema.json", dir.path(), &broken, 6);
 }
 
 /// The commented orgscan.toml `orgscan config init` prints, as printed and uncommented.
