@@ -234,6 +234,15 @@ pub fn read_event_line<'a>(
             None => return Err(event_line_error(path, at, text, None)),
         },
     };
+    // Events are ordered, deduplicated and cited as evidence by their id: one without an id
+    // could be neither told apart from another nor found again in the audit log.
+    if event.id.trim().is_empty() {
+        return Err(SnapshotError::EventLine {
+            path: path.to_string(),
+            line: at.line,
+            message: "field `id`: empty (expected the event's id)".to_string(),
+        });
+    }
     // Every finding about an actor names it by this id; an event without one cannot be
     // attributed, so it is bad input rather than something to report on.
     if event.attributes.actor.id.trim().is_empty() {
@@ -317,5 +326,19 @@ mod tests {
         let ok = text.replace("\" \"", "\"u1\"");
         let (event, ns) = read_event_line("x", TextStart::line(1), &ok).unwrap();
         assert_eq!((event.id.as_ref(), ns), ("e", 1_767_225_600_000_000_000));
+    }
+
+    #[test]
+    fn an_event_without_an_id_is_refused_with_its_line() {
+        let text = r#"{"id":"  ","attributes":{"time":"2026-01-01T00:00:00Z","action":"a","actor":{"id":"u1"}}}"#;
+        let err = read_event_line("x", TextStart::line(4), text)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "x: line 4: field `id`: empty (expected the event's id)"
+        );
+        let ok = text.replace("\"  \"", "\"e\"");
+        assert!(read_event_line("x", TextStart::line(4), &ok).is_ok());
     }
 }
