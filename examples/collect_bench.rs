@@ -13,6 +13,8 @@
 //! at a path's first request), and the largest of those over all paths, since independent
 //! paths run concurrently.
 
+// Test support code: `pub` for the tests' modules, and it may unwrap (Cargo.toml [lints]).
+#[allow(unreachable_pub, clippy::unwrap_used)]
 #[path = "../tests/it/support/fake_atlassian.rs"]
 mod fake_atlassian;
 

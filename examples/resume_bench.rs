@@ -9,6 +9,8 @@
 //! server holding the middle page of the event walk until the binary is killed with SIGKILL,
 //! then once more to resume. Prints the request counts, the bound and the wall times.
 
+// Test support code: `pub` for the tests' modules, and it may unwrap (Cargo.toml [lints]).
+#[allow(unreachable_pub, clippy::unwrap_used)]
 #[path = "../tests/it/support/fake_atlassian.rs"]
 mod fake_atlassian;
 

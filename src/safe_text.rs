@@ -74,7 +74,7 @@ mod tests {
     use super::*;
 
     /// Every character the module must neutralise.
-    pub fn all_hazards() -> Vec<char> {
+    pub(crate) fn all_hazards() -> Vec<char> {
         (0u32..0x20)
             .chain(0x7f..0xa0)
             .chain(0x202a..0x202f)

@@ -17,10 +17,10 @@ use crate::snapshot::{
 use serde_json::{json, Value};
 
 /// The actor id Atlassian's own system events carry (docs/atlassian-api.md).
-pub const SYSTEM_ACTOR_ID: &str = "atlassian-internal-system";
+pub(super) const SYSTEM_ACTOR_ID: &str = "atlassian-internal-system";
 
 /// One planted event, rendered.
-pub struct Planted {
+pub(super) struct Planted {
     pub fact: PlantedEvent,
     pub time_ms: i64,
     pub line: String,
@@ -267,7 +267,7 @@ impl<'a> Builder<'a> {
 }
 
 /// Every planted event, in no particular order.
-pub fn planted(people: &[DemoPerson]) -> Vec<Planted> {
+pub(super) fn planted(people: &[DemoPerson]) -> Vec<Planted> {
     if people.is_empty() {
         return Vec::new();
     }

@@ -20,7 +20,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 /// A site of the demo org.
-pub struct DemoSite {
+pub(super) struct DemoSite {
     pub key: &'static str,
     pub id: String,
     pub host: &'static str,
@@ -28,7 +28,7 @@ pub struct DemoSite {
     pub products: &'static [&'static str],
 }
 
-pub fn sites() -> Vec<DemoSite> {
+pub(super) fn sites() -> Vec<DemoSite> {
     vec![
         DemoSite {
             key: "acme-robotics",
@@ -48,7 +48,7 @@ pub fn sites() -> Vec<DemoSite> {
 }
 
 /// The resource id (ARI) of a product on a site.
-pub fn product_ari(product: &str, site: &DemoSite) -> String {
+pub(super) fn product_ari(product: &str, site: &DemoSite) -> String {
     format!("ari:cloud:{product}::site/{}", site.id)
 }
 
@@ -56,7 +56,7 @@ fn days_before_collection(days: i64) -> i64 {
     COLLECTED_AT_MS - days * MS_PER_DAY
 }
 
-pub fn org() -> Org {
+pub(super) fn org() -> Org {
     let api = format!("https://api.atlassian.com/admin/v1/orgs/{ORG_ID}");
     let mut relationships = BTreeMap::new();
     for name in ["domains", "users"] {
@@ -83,7 +83,7 @@ pub fn org() -> Org {
     }
 }
 
-pub fn domains() -> Vec<Domain> {
+pub(super) fn domains() -> Vec<Domain> {
     [
         ("acme-robotics.com", "dns", "verified"),
         ("acme-labs.io", "http", "unverified"),
@@ -113,7 +113,7 @@ pub fn domains() -> Vec<Domain> {
     .collect()
 }
 
-pub fn workspaces() -> Vec<Workspace> {
+pub(super) fn workspaces() -> Vec<Workspace> {
     let mut out = Vec::new();
     for site in sites() {
         for product in site.products {
@@ -151,16 +151,16 @@ pub fn workspaces() -> Vec<Workspace> {
 }
 
 /// Ids of the policies, for events that reference them.
-pub fn policy_id(key: &str) -> String {
+pub(super) fn policy_id(key: &str) -> String {
     uuid_for(SEED, &format!("policy/{key}"))
 }
 
-pub const IP_ALLOWLIST_NAME: &str = "Office and VPN egress";
-pub const IP_ALLOWLIST_UPDATED_MS: i64 = utc_ms(2026, 11, 16, 14, 20, 33);
+pub(super) const IP_ALLOWLIST_NAME: &str = "Office and VPN egress";
+pub(super) const IP_ALLOWLIST_UPDATED_MS: i64 = utc_ms(2026, 11, 16, 14, 20, 33);
 
 /// Org policies (`/admin/v1/orgs/{id}/policies`): an enabled IP allowlist on one site and the
 /// EU data-residency policy.
-pub fn org_policies() -> Vec<OrgPolicy> {
+pub(super) fn org_policies() -> Vec<OrgPolicy> {
     let sites = sites();
     let main = &sites[0];
     let policy = |key: &str, attributes: PolicyAttributes| {
@@ -219,11 +219,11 @@ pub fn org_policies() -> Vec<OrgPolicy> {
     ]
 }
 
-pub const DATA_SECURITY_DELETED_NAME: &str = "Block public links - Finance";
+pub(super) const DATA_SECURITY_DELETED_NAME: &str = "Block public links - Finance";
 
 /// Control API data-security policies: one active with coverage and an export rule, one
 /// draft that was never published.
-pub fn control_policies() -> Vec<OrgPolicy> {
+pub(super) fn control_policies() -> Vec<OrgPolicy> {
     let sites = sites();
     let main = &sites[0];
     let policy = |key: &str, attributes: PolicyAttributes| OrgPolicy {
@@ -368,14 +368,14 @@ const KEYS: &[KeyRow] = &[
 ];
 
 /// When the no-scopes key was created (the planted `api_token_created` event).
-pub const NO_SCOPES_KEY_CREATED_MS: i64 = utc_ms(2026, 11, 8, 11, 15, 9);
+pub(super) const NO_SCOPES_KEY_CREATED_MS: i64 = utc_ms(2026, 11, 8, 11, 15, 9);
 
-pub fn api_key_id(key: &str) -> String {
+pub(super) fn api_key_id(key: &str) -> String {
     uuid_for(SEED, &format!("api-key/{key}"))
 }
 
 /// Admin API keys in every state the key policies care about.
-pub fn api_keys(people: &[DemoPerson]) -> Vec<ApiKey> {
+pub(super) fn api_keys(people: &[DemoPerson]) -> Vec<ApiKey> {
     KEYS.iter()
         .map(|&(key, label, created, expires, used, scopes, creator)| {
             let created_ms = if key == "no-scopes" {
@@ -485,15 +485,15 @@ const TOKENS: &[TokenRow] = &[
 ];
 
 /// When Kevin created `mcp-claude-desktop` (the planted `ts_api_token_creation` event).
-pub const KEVIN_TOKEN_CREATED_MS: i64 = utc_ms(2026, 11, 11, 13, 30, 27);
+pub(super) const KEVIN_TOKEN_CREATED_MS: i64 = utc_ms(2026, 11, 11, 13, 30, 27);
 
-pub fn api_token_id(key: &str) -> String {
+pub(super) fn api_token_id(key: &str) -> String {
     // User API token ids look like `asp_…` in the per-user API; the org-wide list uses uuids.
     uuid_for(SEED, &format!("api-token/{key}"))
 }
 
 /// User API tokens, org-wide list shape.
-pub fn api_tokens(people: &[DemoPerson]) -> Vec<ApiToken> {
+pub(super) fn api_tokens(people: &[DemoPerson]) -> Vec<ApiToken> {
     TOKENS
         .iter()
         .map(|&(key, owner, label, created, expires, used)| {
@@ -525,7 +525,7 @@ pub fn api_tokens(people: &[DemoPerson]) -> Vec<ApiToken> {
 
 /// The security lead's answers, ten days before collection, with the misconfigurations the
 /// attestation-fed controls look for; `data_security` is left unanswered.
-pub fn attestation() -> Attestation {
+pub(super) fn attestation() -> Attestation {
     let reviewed = Some(timestamp(utc_ms(2026, 9, 15, 10, 0, 0)));
     let app = |name: &str, kind: &str, owner: Option<&str>, access: &str| ConnectedApp {
         name: name.to_string(),

@@ -13,7 +13,7 @@ use serde_json::json;
 
 /// How an account stands in the directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Standing {
+pub(super) enum Standing {
     Active,
     /// Active and licensed, but no activity since this instant (epoch ms).
     Dormant(i64),
@@ -23,7 +23,7 @@ pub enum Standing {
 
 /// One person or app account of the demo org.
 #[derive(Clone, Debug)]
-pub struct DemoPerson {
+pub(super) struct DemoPerson {
     /// Stable short name used in code and in `DemoFacts` (e.g. `marcus`).
     pub key: &'static str,
     pub id: String,
@@ -50,7 +50,7 @@ pub struct DemoPerson {
 }
 
 impl DemoPerson {
-    pub fn is_admin(&self) -> bool {
+    pub(super) fn is_admin(&self) -> bool {
         !self.roles.is_empty()
     }
 }
@@ -561,7 +561,7 @@ const PEOPLE: &[Row] = &[
 ];
 
 /// App accounts (accountType `app`): (key, name, vendor, is the MCP app, in the baseline events).
-pub const APPS: &[(&str, &str, &str, bool, bool)] = &[
+pub(super) const APPS: &[(&str, &str, &str, bool, bool)] = &[
     (
         "app-automation",
         "Automation for Jira",
@@ -650,7 +650,7 @@ const GROUPS: &[(&str, &str, &str, &str, bool)] = &[
 ];
 
 /// The groups baseline membership changes may touch (never the admin groups).
-pub const ORDINARY_GROUPS: [&str; 5] = [
+pub(super) const ORDINARY_GROUPS: [&str; 5] = [
     "engineering",
     "product",
     "operations",
@@ -658,11 +658,11 @@ pub const ORDINARY_GROUPS: [&str; 5] = [
     "confluence-users",
 ];
 
-pub fn group_id(name: &str) -> String {
+pub(super) fn group_id(name: &str) -> String {
     uuid_for(SEED, &format!("group/{name}"))
 }
 
-pub fn directory_id(key: &str) -> String {
+pub(super) fn directory_id(key: &str) -> String {
     uuid_for(SEED, &format!("directory/{key}"))
 }
 
@@ -682,7 +682,7 @@ fn department_group(department: &str) -> &'static str {
 }
 
 /// Everyone in the demo org: people first (table order), then app accounts.
-pub fn people() -> Vec<DemoPerson> {
+pub(super) fn people() -> Vec<DemoPerson> {
     let mut rng = SplitMix64::new(hash_label(SEED, "ips"));
     let mut out: Vec<DemoPerson> = PEOPLE
         .iter()
@@ -816,7 +816,7 @@ pub fn people() -> Vec<DemoPerson> {
 }
 
 /// The personas the baseline generator acts as (index = position in the returned vector).
-pub fn personas(people: &[DemoPerson]) -> Vec<(usize, Persona)> {
+pub(super) fn personas(people: &[DemoPerson]) -> Vec<(usize, Persona)> {
     people
         .iter()
         .enumerate()
@@ -840,13 +840,13 @@ pub fn personas(people: &[DemoPerson]) -> Vec<(usize, Persona)> {
 }
 
 /// Workspace ids products are granted on: (product key, resource id).
-pub struct Resources {
+pub(super) struct Resources {
     pub jira: String,
     pub confluence: String,
 }
 
 /// v2 directory users; `last_active[i]` is person i's last activity (epoch ms).
-pub fn directory_users(
+pub(super) fn directory_users(
     people: &[DemoPerson],
     last_active: &[i64],
     resources: &Resources,
@@ -941,7 +941,7 @@ pub fn directory_users(
         .collect()
 }
 
-pub fn groups(people: &[DemoPerson]) -> Vec<Group> {
+pub(super) fn groups(people: &[DemoPerson]) -> Vec<Group> {
     GROUPS
         .iter()
         .map(|&(name, description, directory, managed_by, synced)| {
@@ -970,7 +970,7 @@ pub fn groups(people: &[DemoPerson]) -> Vec<Group> {
         .collect()
 }
 
-pub fn directories() -> Vec<Directory> {
+pub(super) fn directories() -> Vec<Directory> {
     [("acme", "Acme Robotics"), ("okta", "Okta (SCIM)")]
         .iter()
         .map(|(key, name)| {

@@ -13,7 +13,7 @@
 use crate::snapshot::event_line::TextStart;
 
 /// One event as found in the export.
-pub struct FramedEvent<'a> {
+pub(super) struct FramedEvent<'a> {
     pub text: &'a [u8],
     pub at: TextStart,
     /// True when `text` is exactly what `serde_json::to_string` of its value gives.
@@ -27,7 +27,7 @@ pub struct FramedEvent<'a> {
 
 /// A structural error: where, and what was expected.
 #[derive(Debug, PartialEq)]
-pub struct FrameError {
+pub(super) struct FrameError {
     pub at: TextStart,
     pub message: String,
 }
@@ -48,7 +48,7 @@ const MAX_SCALAR: usize = 1024;
 /// Why reading stopped: the export's structure, the caller's verdict on an event, or a read
 /// error (with where it happened).
 #[derive(Debug)]
-pub enum Stop<E> {
+pub(super) enum Stop<E> {
     Frame(FrameError),
     Event(E),
     Read(TextStart, std::io::Error),
@@ -127,7 +127,7 @@ enum Misplaced {
     Data(TextStart),
 }
 
-pub struct Framer {
+pub(super) struct Framer {
     /// Absolute byte offset of the next byte, and of the start of the current line.
     offset: u64,
     line: u64,
@@ -184,7 +184,7 @@ impl Default for Framer {
 
 /// The error the tokenizer gives for `text` (one event, starting at `at`) on its own, if any:
 /// for an event taken by the line fast path whose parse failed.
-pub fn structure_error(text: &[u8], at: TextStart) -> Option<FrameError> {
+pub(super) fn structure_error(text: &[u8], at: TextStart) -> Option<FrameError> {
     let mut framer = Framer {
         // Columns count from `at` on its first line.
         offset: at.column.saturating_sub(1),
@@ -327,7 +327,7 @@ fn object_line(line: &[u8]) -> Option<bool> {
 }
 
 /// Reads `reader` to its end, calling `f` with each event in file order.
-pub fn each_event<E>(
+pub(super) fn each_event<E>(
     reader: impl std::io::BufRead,
     f: impl FnMut(FramedEvent<'_>) -> Result<(), E>,
 ) -> Result<(), Stop<E>> {

@@ -38,7 +38,7 @@ fn by_magic(head: &[u8]) -> Compression {
 }
 
 /// The export's decompressed bytes.
-pub fn open_export(path: &Path) -> Result<Box<dyn BufRead + Send>, CollectError> {
+pub(super) fn open_export(path: &Path) -> Result<Box<dyn BufRead + Send>, CollectError> {
     let file =
         std::fs::File::open(path).map_err(|e| input_error(path, format!("cannot read: {e}")))?;
     let mut reader = BufReader::with_capacity(BUFFER, file);
@@ -74,7 +74,7 @@ pub fn open_export(path: &Path) -> Result<Box<dyn BufRead + Send>, CollectError>
 
 /// Reads everything (for tests).
 #[cfg(test)]
-pub fn read_all(path: &Path) -> Result<Vec<u8>, String> {
+pub(super) fn read_all(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let mut out = Vec::new();
     open_export(path)

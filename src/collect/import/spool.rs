@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// An item that can be spooled: ordered, sized, and written as bytes.
-pub trait Spooled: Ord + Sized + Send + 'static {
+pub(super) trait Spooled: Ord + Sized + Send + 'static {
     /// Bytes the item holds in memory (counted against the budget).
     fn held_bytes(&self) -> usize;
     fn write_to(&self, out: &mut impl Write) -> io::Result<()>;
@@ -28,13 +28,13 @@ const WRITE_BUFFER: usize = 256 << 10;
 
 /// A private directory for run files, beside the snapshot (same disk, not a RAM-backed /tmp);
 /// removed with everything in it when dropped, on success or error.
-pub struct SpoolDir {
+pub(super) struct SpoolDir {
     path: PathBuf,
     next: std::cell::Cell<u64>,
 }
 
 impl SpoolDir {
-    pub fn create(beside: &Path) -> io::Result<SpoolDir> {
+    pub(super) fn create(beside: &Path) -> io::Result<SpoolDir> {
         std::fs::create_dir_all(crate::snapshot::write::parent_dir(beside))?;
         let path = crate::snapshot::write::hidden_sibling(
             beside,
@@ -50,7 +50,7 @@ impl SpoolDir {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -68,7 +68,7 @@ impl Drop for SpoolDir {
 }
 
 /// Collects items, spilling sorted runs past `budget` bytes.
-pub struct ExternalSort<'d, T: Spooled> {
+pub(super) struct ExternalSort<'d, T: Spooled> {
     dir: &'d SpoolDir,
     kind: &'static str,
     budget: usize,
@@ -80,7 +80,7 @@ pub struct ExternalSort<'d, T: Spooled> {
 }
 
 impl<'d, T: Spooled> ExternalSort<'d, T> {
-    pub fn new(dir: &'d SpoolDir, kind: &'static str, budget: usize) -> Self {
+    pub(super) fn new(dir: &'d SpoolDir, kind: &'static str, budget: usize) -> Self {
         ExternalSort {
             dir,
             kind,
@@ -92,7 +92,7 @@ impl<'d, T: Spooled> ExternalSort<'d, T> {
         }
     }
 
-    pub fn push(&mut self, item: T) -> io::Result<()> {
+    pub(super) fn push(&mut self, item: T) -> io::Result<()> {
         self.held += item.held_bytes() + std::mem::size_of::<T>();
         self.buffer.push(item);
         if self.held >= self.budget {
@@ -132,7 +132,7 @@ impl<'d, T: Spooled> ExternalSort<'d, T> {
     }
 
     /// Every item pushed, in order.
-    pub fn into_sorted(mut self) -> io::Result<Sorted<T>> {
+    pub(super) fn into_sorted(mut self) -> io::Result<Sorted<T>> {
         self.wait_for_write()?;
         self.buffer.sort_unstable();
         let memory = std::mem::take(&mut self.buffer);
@@ -178,7 +178,7 @@ impl<T: Spooled> Source<T> {
 }
 
 /// A k-way merge of sorted sources; equal items come out in source order.
-pub struct Sorted<T: Spooled> {
+pub(super) struct Sorted<T: Spooled> {
     sources: Vec<Source<T>>,
     heap: BinaryHeap<Reverse<(T, usize)>>,
 }
@@ -217,11 +217,11 @@ impl<T: Spooled> Iterator for Sorted<T> {
 
 // Little-endian framing helpers for `Spooled` implementations.
 
-pub fn write_u64(out: &mut impl Write, v: u64) -> io::Result<()> {
+pub(super) fn write_u64(out: &mut impl Write, v: u64) -> io::Result<()> {
     out.write_all(&v.to_le_bytes())
 }
 
-pub fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+pub(super) fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     let len = u32::try_from(bytes.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "spooled field over 4 GiB"))?;
     out.write_all(&len.to_le_bytes())?;
@@ -229,21 +229,21 @@ pub fn write_bytes(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// The first field of an item: `None` at a clean end of the run.
-pub fn read_first_u64(input: &mut impl BufRead) -> io::Result<Option<u64>> {
+pub(super) fn read_first_u64(input: &mut impl BufRead) -> io::Result<Option<u64>> {
     if input.fill_buf()?.is_empty() {
         return Ok(None);
     }
     read_u64(input).map(Some)
 }
 
-pub fn read_u64(input: &mut impl Read) -> io::Result<u64> {
+pub(super) fn read_u64(input: &mut impl Read) -> io::Result<u64> {
     let mut b = [0u8; 8];
     input.read_exact(&mut b)?;
     Ok(u64::from_le_bytes(b))
 }
 
 /// Reads bytes written by [`write_bytes`] onto the end of `out`; how many.
-pub fn append_bytes(input: &mut impl Read, out: &mut Vec<u8>) -> io::Result<usize> {
+pub(super) fn append_bytes(input: &mut impl Read, out: &mut Vec<u8>) -> io::Result<usize> {
     let mut b = [0u8; 4];
     input.read_exact(&mut b)?;
     let len = u32::from_le_bytes(b) as usize;
@@ -253,7 +253,7 @@ pub fn append_bytes(input: &mut impl Read, out: &mut Vec<u8>) -> io::Result<usiz
     Ok(len)
 }
 
-pub fn read_string(input: &mut impl Read) -> io::Result<String> {
+pub(super) fn read_string(input: &mut impl Read) -> io::Result<String> {
     let mut b = [0u8; 4];
     input.read_exact(&mut b)?;
     let mut bytes = vec![0u8; u32::from_le_bytes(b) as usize];

@@ -24,7 +24,7 @@ pub(super) struct Hit {
 
 impl Hit {
     /// The event `ev` as a hit with the kind's `tag` (0 where the kind has none).
-    pub fn of(ev: &dyn super::FieldSource<'_>, tag: u32) -> Hit {
+    pub(super) fn of(ev: &dyn super::FieldSource<'_>, tag: u32) -> Hit {
         Hit {
             time: ev.time_ns(),
             id: CompactId::new(ev.id()),
@@ -49,7 +49,7 @@ pub(super) struct Evidence {
 
 impl Evidence {
     /// Adds the next event of the group (not earlier than the ones before).
-    pub fn add(&mut self, hit: &Hit, cap: usize) {
+    pub(super) fn add(&mut self, hit: &Hit, cap: usize) {
         if self.count == 0 {
             self.first = hit.time;
         }
@@ -65,16 +65,16 @@ impl Evidence {
     }
 
     /// `first`, `last` (text), `event_ids` (time order) and `per_day` (`YYYY-MM-DD` → count).
-    pub fn first_text(&self) -> String {
+    pub(super) fn first_text(&self) -> String {
         format_ns(self.first)
     }
-    pub fn last_text(&self) -> String {
+    pub(super) fn last_text(&self) -> String {
         format_ns(self.last)
     }
-    pub fn event_ids(&self) -> Vec<String> {
+    pub(super) fn event_ids(&self) -> Vec<String> {
         self.ids.iter().map(CompactId::text).collect()
     }
-    pub fn per_day(&self) -> Value {
+    pub(super) fn per_day(&self) -> Value {
         Value::Object(
             self.per_day
                 .iter()
@@ -91,7 +91,7 @@ pub(super) struct Found(Vec<(String, Map<String, Value>)>);
 
 impl Found {
     /// An item of `key`: its fields without `key`, which `into_items` puts first.
-    pub fn push(&mut self, key: &str, item: Value) {
+    pub(super) fn push(&mut self, key: &str, item: Value) {
         let fields = match item {
             Value::Object(m) => m,
             other => Map::from_iter([("value".to_string(), other)]),
@@ -99,13 +99,13 @@ impl Found {
         self.0.push((key.to_string(), fields));
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.0.len()
     }
 
     /// The items sorted by key (stable: a key's items stay in the order found), each with its
     /// `key` object first.
-    pub fn into_items(mut self, key_object: &dyn Fn(&str) -> Value) -> Vec<Value> {
+    pub(super) fn into_items(mut self, key_object: &dyn Fn(&str) -> Value) -> Vec<Value> {
         self.0.sort_by(|a, b| a.0.cmp(&b.0));
         self.0
             .into_iter()
@@ -141,7 +141,7 @@ pub(super) struct Sweep {
 }
 
 impl Sweep {
-    pub fn every(span_ns: i64) -> Sweep {
+    pub(super) fn every(span_ns: i64) -> Sweep {
         Sweep {
             span_ns,
             last: None,
@@ -150,7 +150,7 @@ impl Sweep {
     }
 
     /// Whether to sweep now, at event time `now`, with `keys` keys open.
-    pub fn due(&mut self, now: i64, keys: usize) -> bool {
+    pub(super) fn due(&mut self, now: i64, keys: usize) -> bool {
         self.events += 1;
         let last = *self.last.get_or_insert(now);
         if now.saturating_sub(last) >= self.span_ns && self.events >= keys {
@@ -169,7 +169,7 @@ pub(super) mod testing {
     use serde_json::Value;
     use std::borrow::Cow;
 
-    pub struct Ev {
+    pub(crate) struct Ev {
         pub time: i64,
         pub id: String,
         pub action: &'static str,
@@ -196,7 +196,7 @@ pub(super) mod testing {
         }
     }
 
-    pub fn spec(kind: Kind, ids: usize) -> Spec {
+    pub(crate) fn spec(kind: Kind, ids: usize) -> Spec {
         Spec {
             control: "C-1".into(),
             name: "f".into(),
@@ -213,7 +213,7 @@ pub(super) mod testing {
 
     /// A deterministic shuffle of keys over sorted times: (key, time) for `n` events of `keys`
     /// keys, clustered so that windows fill up and empty again.
-    pub fn stream(n: usize, keys: usize, seed: u64) -> Vec<(String, i64)> {
+    pub(crate) fn stream(n: usize, keys: usize, seed: u64) -> Vec<(String, i64)> {
         let mut x = seed | 1;
         let mut t = 0i64;
         (0..n)
