@@ -5,7 +5,7 @@
 //! against a baseline. The goldens are `sample.findings.ocsf.json` (report_golden) and
 //! `cli/findings.ocsf.json` (report_cli).
 
-use crate::support::report::{jsonschema_path, root};
+use crate::support::report::{jsonschema_path, root, run_validator};
 use orgscan::report::fixture::{hostile_report, large_report, sample_report};
 use orgscan::report::{render, Format};
 use serde_json::Value;
@@ -14,19 +14,10 @@ use std::process::Command;
 
 /// Runs validate_ocsf.py over `files`: (success, what it printed).
 fn validate(lint: &Path, files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new("python3")
-        .arg(root().join("tests/it/support/validate_ocsf.py"))
-        .arg(root().join("tests/fixtures/ocsf"))
-        .args(files)
-        .env("PYTHONPATH", lint)
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), said)
+    let fixtures = root().join("tests/fixtures/ocsf");
+    let mut args = vec![fixtures.as_os_str()];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    run_validator(lint, "validate_ocsf.py", &args)
 }
 
 fn scan_demo(dir: &Path, out: &str, extra: &[&str]) -> PathBuf {

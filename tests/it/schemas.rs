@@ -97,24 +97,7 @@ fn every_report_validates_against_the_published_schema() {
     };
     let dir = tempfile::tempdir().unwrap();
     let files = reports(dir.path());
-    let out = Command::new("python3")
-        .arg(root().join("tests/it/support/validate_schema.py"))
-        .arg(root().join("schemas"))
-        .arg("report.v1.schema.json")
-        .args(&files)
-        .env("PYTHONPATH", &lint)
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{said}");
-    assert!(
-        said.contains(&format!("{} file(s) checked, 0 error(s)", files.len())),
-        "{said}"
-    );
+    assert_valid(&lint, "report.v1.schema.json", &files);
 
     // The validator is not a rubber stamp: a report with a wrong type, an unknown status or
     // an undeclared field fails.
@@ -123,19 +106,7 @@ fn every_report_validates_against_the_published_schema() {
     broken["controls"][0]["status"] = "maybe".into();
     broken["gate"]["surprise"] = true.into();
     broken["summary"]["findings"] = "six".into();
-    let bad = dir.path().join("broken.json");
-    std::fs::write(&bad, broken.to_string()).unwrap();
-    let out = Command::new("python3")
-        .arg(root().join("tests/it/support/validate_schema.py"))
-        .arg(root().join("schemas"))
-        .arg("report.v1.schema.json")
-        .arg(&bad)
-        .env("PYTHONPATH", &lint)
-        .output()
-        .unwrap();
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{said}");
-    assert!(said.contains("3 error(s)"), "{said}");
+    assert_invalid(&lint, "report.v1.schema.json", dir.path(), &broken, 3);
 }
 
 /// Every property name the schema declares in its closed objects (evidence and activity are
@@ -331,20 +302,10 @@ fn schema_value(name: &str) -> Value {
 
 /// Runs validate_schema.py: (success, what it printed).
 fn validate_files(lint: &Path, schema_file: &str, files: &[PathBuf]) -> (bool, String) {
-    let out = Command::new("python3")
-        .arg(root().join("tests/it/support/validate_schema.py"))
-        .arg(root().join("schemas"))
-        .arg(schema_file)
-        .args(files)
-        .env("PYTHONPATH", lint)
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), said)
+    let schemas = root().join("schemas");
+    let mut args = vec![schemas.as_os_str(), std::ffi::OsStr::new(schema_file)];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    run_validator(lint, "validate_schema.py", &args)
 }
 
 fn assert_valid(lint: &Path, schema_file: &str, files: &[PathBuf]) {

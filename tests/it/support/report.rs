@@ -74,6 +74,23 @@ pub fn jsonschema_path() -> Option<PathBuf> {
     require_tool("jsonschema (Python)", Some(lint).filter(|_| ok))
 }
 
+/// Runs one of tests/it/support's Python validators (`script`, then `args`) with the
+/// jsonschema package of `lint` (from [`jsonschema_path`]): (success, stdout and stderr).
+pub fn run_validator(lint: &Path, script: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let out = std::process::Command::new("python3")
+        .arg(root().join("tests/it/support").join(script))
+        .args(args)
+        .env("PYTHONPATH", lint)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), said)
+}
+
 /// Runs headless Chromium with the flags this machine needs, returning (stdout, stderr).
 pub fn chromium_run(chromium: &Path, extra: &[&str], url: &str) -> (String, String) {
     let profile = tempfile::tempdir().unwrap();
