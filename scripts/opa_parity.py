@@ -12,7 +12,7 @@ test to compare with regorus. Standard library only.
 
 A job:
     {"libraries": [{"path", "text"}],
-     "policies":  [{"path", "text", "package"}],
+     "policies":  [{"path", "text", "package", "control_id"}],
      "inputs":    [{"name", "input"}],
      "rules":     ["deny", "score", "not_evaluable", "not_applicable"],
      "tests":     [{"path", "text", "package", "names": [...]}],
@@ -23,6 +23,9 @@ Results:
      "evaluations": [{"policy", "input", "outputs": {rule: value or null (undefined)}, "error"}],
      "tests": [{"path", "package", "name", "status": "pass"|"fail"|"error", "message"}],
      "builtins": {"name": true (OPA knows it) | false}}
+
+Each policy sees the input with its own `control.id` (its METADATA id), as orgscan's evaluator
+gives it (src/policy/evaluate.rs, `policy_input`): the rule refs carry `with input.control.id`.
 
 Policies are evaluated together for speed and each alone when something fails (see
 `evaluate`), so one broken policy cannot hide another's result.
@@ -84,10 +87,19 @@ def query_refs(engine, refs, input_doc):
     return outputs
 
 
-def query_rules(engine, package, rules, input_doc):
-    """The value of each rule of a package (None when undefined), in one query."""
-    values = query_refs(engine, [f"data.{package}.{rule}" for rule in rules], input_doc)
-    return {rule: values[f"data.{package}.{rule}"] for rule in rules}
+def rule_ref(policy, rule):
+    """The ref of one rule of a policy, evaluated with the policy's own `input.control.id`."""
+    ref = f"data.{policy['package']}.{rule}"
+    control_id = policy.get("control_id")
+    if control_id:
+        ref += f" with input.control.id as {json.dumps(control_id)}"
+    return ref
+
+
+def query_rules(engine, policy, rules, input_doc):
+    """The value of each rule of a policy (None when undefined), in one query."""
+    values = query_refs(engine, [rule_ref(policy, rule) for rule in rules], input_doc)
+    return {rule: values[rule_ref(policy, rule)] for rule in rules}
 
 
 def evaluate_isolated(job, rules):
@@ -103,7 +115,7 @@ def evaluate_isolated(job, rules):
             for doc in job.get("inputs", []):
                 entry = {"policy": policy["path"], "input": doc["name"], "outputs": {}, "error": None}
                 try:
-                    entry["outputs"] = query_rules(engine, policy["package"], rules, doc["input"])
+                    entry["outputs"] = query_rules(engine, policy, rules, doc["input"])
                 except OpaError as e:
                     entry["outputs"] = {}
                     entry["error"] = one_line(e.message)
@@ -129,7 +141,7 @@ def evaluate(job):
     try:
         for module in job.get("libraries", []) + policies:
             engine.add_policy(module["path"], module["text"])
-        refs = [f"data.{p['package']}.{rule}" for p in policies for rule in rules]
+        refs = [rule_ref(p, rule) for p in policies for rule in rules]
         evaluations = []
         for doc in job.get("inputs", []):
             try:
@@ -142,9 +154,9 @@ def evaluate(job):
                 entry = {"policy": policy["path"], "input": doc["name"], "outputs": {}, "error": None}
                 try:
                     if values is not None:
-                        entry["outputs"] = {r: values[f"data.{policy['package']}.{r}"] for r in rules}
+                        entry["outputs"] = {r: values[rule_ref(policy, r)] for r in rules}
                     else:
-                        entry["outputs"] = query_rules(engine, policy["package"], rules, doc["input"])
+                        entry["outputs"] = query_rules(engine, policy, rules, doc["input"])
                 except OpaError as e:
                     if is_compile_error(e):
                         raise
@@ -263,6 +275,9 @@ def policy_job(directory, input_path):
                 if not package:
                     continue
                 entry = {"path": path, "text": text, "package": package.group(1)}
+                control_id = re.search(r"^#\s+id:\s*(\S+)", text, re.M)
+                if control_id:
+                    entry["control_id"] = control_id.group(1)
                 is_lib = "/lib/" in path.replace(os.sep, "/") or entry["package"].startswith(
                     "orgscan.lib")
                 (libraries if is_lib else policies).append(entry)

@@ -36,7 +36,7 @@ package orgscan.apps.connected_apps_reviewed
 import data.orgscan.lib.util
 import rego.v1
 
-max_age := util.param("ATL-APP-006", "max_review_age_days", 180)
+max_age := util.setting("max_review_age_days", 180)
 
 apps := util.connected_apps
 

@@ -41,7 +41,7 @@ package orgscan.apps.mcp_domains
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-APP-003"
+id := util.control_id
 
 norm(d) := trim_suffix(trim_prefix(lower(trim_space(d)), "https://"), "/")
 

@@ -12,18 +12,18 @@ inp(domains, supported, approved, accept) := {
 
 test_approved_domains_pass if {
 	i := inp(["claude.ai", "*.acme-robotics.com", "tools.acme-robotics.com"], true, ["claude.ai", "*.acme-robotics.com"], true)
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 0 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-003"
+	count(p.not_evaluable) == 0 with input as i with input.control.id as "ATL-APP-003"
 }
 
 test_only_atlassian_supported_domains_pass if {
 	i := inp([], true, [], true)
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 0 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-003"
+	count(p.not_evaluable) == 0 with input as i with input.control.id as "ATL-APP-003"
 }
 
 test_unapproved_domain_fails if {
-	findings := p.deny with input as inp(["claude.ai", "agent.example.net"], true, ["claude.ai"], true)
+	findings := p.deny with input as inp(["claude.ai", "agent.example.net"], true, ["claude.ai"], true) with input.control.id as "ATL-APP-003"
 	count(findings) == 1
 	some f in findings
 	f.resource.id == "agent.example.net"
@@ -31,7 +31,7 @@ test_unapproved_domain_fails if {
 }
 
 test_wildcards_over_public_suffixes_are_critical_even_without_a_list if {
-	findings := p.deny with input as inp(["*", "*.com", "*.co.uk", "*.acme.com"], true, [], true)
+	findings := p.deny with input as inp(["*", "*.com", "*.co.uk", "*.acme.com"], true, [], true) with input.control.id as "ATL-APP-003"
 	count(findings) == 3
 	every f in findings {
 		f.severity == "critical"
@@ -39,7 +39,7 @@ test_wildcards_over_public_suffixes_are_critical_even_without_a_list if {
 }
 
 test_tunnelling_domains_are_high if {
-	findings := p.deny with input as inp(["abc123.ngrok-free.app", "*.trycloudflare.com", "NGROK.IO"], true, [], true)
+	findings := p.deny with input as inp(["abc123.ngrok-free.app", "*.trycloudflare.com", "NGROK.IO"], true, [], true) with input.control.id as "ATL-APP-003"
 	count(findings) == 3
 	every f in findings {
 		f.severity == "high"
@@ -47,22 +47,22 @@ test_tunnelling_domains_are_high if {
 }
 
 test_lookalike_of_a_risky_suffix_is_not_risky if {
-	count(p.deny) == 0 with input as inp(["myngrok.io"], true, ["myngrok.io"], true)
+	count(p.deny) == 0 with input as inp(["myngrok.io"], true, ["myngrok.io"], true) with input.control.id as "ATL-APP-003"
 }
 
 test_supported_domains_rejected_by_config if {
-	count(p.deny) == 1 with input as inp(["claude.ai"], true, ["claude.ai"], false)
-	count(p.deny) == 0 with input as inp(["claude.ai"], false, ["claude.ai"], false)
+	count(p.deny) == 1 with input as inp(["claude.ai"], true, ["claude.ai"], false) with input.control.id as "ATL-APP-003"
+	count(p.deny) == 0 with input as inp(["claude.ai"], false, ["claude.ai"], false) with input.control.id as "ATL-APP-003"
 }
 
 test_not_evaluable_without_approved_list if {
 	i := inp(["claude.ai"], true, [], true)
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 1 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-003"
+	count(p.not_evaluable) == 1 with input as i with input.control.id as "ATL-APP-003"
 }
 
 test_not_applicable_when_off if {
 	i := json.patch(inp(["*"], true, [], true), [{"op": "replace", "path": "/attestation/mcp/enabled", "value": false}])
-	count(p.deny) == 0 with input as i
-	count(p.not_applicable) == 1 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-003"
+	count(p.not_applicable) == 1 with input as i with input.control.id as "ATL-APP-003"
 }

@@ -41,7 +41,7 @@ package orgscan.apps.mcp_logging
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-APP-005"
+id := util.control_id
 
 tier := util.att("audit_log", "guard_tier")
 

@@ -20,31 +20,31 @@ good := {"guard_tier": "Premium", "user_created_activity_enabled": true}
 
 test_logged_passes if {
 	i := inp(good, catalogue, {"rovo_mcp_tool_invoked": 67})
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 0 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-005"
+	count(p.not_evaluable) == 0 with input as i with input.control.id as "ATL-APP-005"
 }
 
 test_standard_tier_fails if {
-	findings := p.deny with input as inp({"guard_tier": "standard", "user_created_activity_enabled": true}, catalogue, {"rovo_mcp_tool_invoked": 1})
+	findings := p.deny with input as inp({"guard_tier": "standard", "user_created_activity_enabled": true}, catalogue, {"rovo_mcp_tool_invoked": 1}) with input.control.id as "ATL-APP-005"
 	count(findings) == 1
 }
 
 test_activity_storing_off_fails if {
-	count(p.deny) == 1 with input as inp({"guard_tier": "enterprise", "user_created_activity_enabled": false}, catalogue, {"rovo_mcp_tool_invoked": 1})
+	count(p.deny) == 1 with input as inp({"guard_tier": "enterprise", "user_created_activity_enabled": false}, catalogue, {"rovo_mcp_tool_invoked": 1}) with input.control.id as "ATL-APP-005"
 }
 
 test_catalogue_without_mcp_actions_fails if {
-	count(p.deny) == 1 with input as inp(good, [catalogue[0]], {})
+	count(p.deny) == 1 with input as inp(good, [catalogue[0]], {}) with input.control.id as "ATL-APP-005"
 }
 
 test_no_mcp_events_is_not_evaluable if {
 	i := inp(good, catalogue, {"user_login": 5})
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 1 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-005"
+	count(p.not_evaluable) == 1 with input as i with input.control.id as "ATL-APP-005"
 }
 
 test_not_applicable_when_mcp_off if {
 	i := json.patch(inp({"guard_tier": "none"}, [], {}), [{"op": "replace", "path": "/attestation/mcp/enabled", "value": false}])
-	count(p.deny) == 0 with input as i
-	count(p.not_applicable) == 1 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-005"
+	count(p.not_applicable) == 1 with input as i with input.control.id as "ATL-APP-005"
 }

@@ -64,7 +64,7 @@ import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-APP-008"
+id := util.control_id
 
 attested_off if util.att("mcp", "api_token_auth_enabled") == false
 

@@ -22,12 +22,12 @@ inp(enabled, uses, who) := {
 tok1 := use("tok-1", [["rovo_mcp_tool_invoked", 2], ["jira_app_api_activity", 1]], "2026-11-17T10:12:03.000Z", "2026-11-17T10:14:05.000Z")
 
 test_no_token_requests_pass if {
-	count(p.deny) == 0 with input as inp(false, [], [])
-	count(p.not_evaluable) == 0 with input as inp(false, [], [])
+	count(p.deny) == 0 with input as inp(false, [], []) with input.control.id as "ATL-APP-008"
+	count(p.not_evaluable) == 0 with input as inp(false, [], []) with input.control.id as "ATL-APP-008"
 }
 
 test_token_requests_after_attestation_fail_once_per_token if {
-	findings := p.deny with input as inp(false, [tok1], [people("tok-1", ["noah"])])
+	findings := p.deny with input as inp(false, [tok1], [people("tok-1", ["noah"])]) with input.control.id as "ATL-APP-008"
 	count(findings) == 1
 	some f in findings
 	f.resource.id == "tok-1"
@@ -39,16 +39,16 @@ test_token_requests_after_attestation_fail_once_per_token if {
 
 test_two_tokens_are_two_findings if {
 	tok2 := use("unknown token", [["rovo_mcp_tool_invoked", 1]], "2026-11-18T10:00:00.000Z", "2026-11-18T10:00:00.000Z")
-	count(p.deny) == 2 with input as inp(false, [tok1, tok2], [])
+	count(p.deny) == 2 with input as inp(false, [tok1, tok2], []) with input.control.id as "ATL-APP-008"
 }
 
 test_not_applicable_when_token_auth_is_attested_on if {
 	i := inp(true, [tok1], [])
-	count(p.deny) == 0 with input as i
-	count(p.not_applicable) == 1 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-008"
+	count(p.not_applicable) == 1 with input as i with input.control.id as "ATL-APP-008"
 }
 
 test_truncated_tokens_are_not_evaluable if {
 	i := json.patch(inp(false, [tok1], []), [{"op": "replace", "path": "/facts/declared/ATL-APP-008/token_use/truncated", "value": 3}])
-	count(p.not_evaluable) == 1 with input as i
+	count(p.not_evaluable) == 1 with input as i with input.control.id as "ATL-APP-008"
 }

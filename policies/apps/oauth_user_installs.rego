@@ -87,7 +87,7 @@ deny contains {
 # The audit log contradicts an attested block: people who are not admins installed or first
 # authorized an OAuth / MCP app after the attestation was answered.
 installs_by_users := [e |
-	some e in object.get(input, ["facts", "declared", "ATL-APP-001", "installs_after_attestation", "events"], [])
+	some e in object.get(input, ["facts", "declared", util.control_id, "installs_after_attestation", "events"], [])
 	not e.actor.id in admin_ids
 ]
 

@@ -82,7 +82,7 @@ import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-APP-007"
+id := util.control_id
 
 ignored := {util.app_key(a) | some a in util.param(id, "ignore_apps", []); is_string(a)}
 

@@ -53,12 +53,12 @@ zapier := account("app-zapier", 2, "2026-11-05T15:11:00.000Z", "2026-11-06T21:11
 
 test_attested_apps_pass if {
 	i := inp([["slack", "oauth"], ["Atlassian MCP", "mcp"]], facts([slack, account("app-mcp", 1, "2026-11-17T10:14:05.000Z", "2026-11-17T10:14:05.000Z", null, "mcp-app-id", "kevin")], [mcp("mcp-app-id", 4)], []))
-	count(p.deny) == 0 with input as i
-	count(p.not_evaluable) == 0 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-007"
+	count(p.not_evaluable) == 0 with input as i with input.control.id as "ATL-APP-007"
 }
 
 test_unattested_app_activity_fails_once_per_app if {
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier, slack], [], []))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier, slack], [], [])) with input.control.id as "ATL-APP-007"
 	count(findings) == 1
 	some f in findings
 	f.resource.name == "Zapier"
@@ -70,7 +70,7 @@ test_unattested_app_activity_fails_once_per_app if {
 }
 
 test_unattested_install_is_found if {
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [], [install("i1", "Zapier")]))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [], [install("i1", "Zapier")])) with input.control.id as "ATL-APP-007"
 	count(findings) == 1
 	some f in findings
 	f.evidence.installed_by == ["Rachel Kim"]
@@ -78,7 +78,7 @@ test_unattested_install_is_found if {
 }
 
 test_install_and_activity_of_one_app_are_one_finding if {
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier], [], [install("i1", "zapier")]))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([zapier], [], [install("i1", "zapier")])) with input.control.id as "ATL-APP-007"
 	count(findings) == 1
 	some f in findings
 	f.evidence.observed.events == 3
@@ -87,17 +87,17 @@ test_install_and_activity_of_one_app_are_one_finding if {
 }
 
 test_mcp_tool_calls_need_an_attested_mcp_app if {
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [mcp("mcp-app-id", 4)], []))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([], [mcp("mcp-app-id", 4)], [])) with input.control.id as "ATL-APP-007"
 	count(findings) == 1
 	some f in findings
 	f.resource.name == "Atlassian MCP"
 	f.evidence.observed.events == 4
-	count(p.deny) == 0 with input as inp([["Slack", "oauth"], ["Rovo MCP server", "oauth"]], facts([], [mcp("mcp-app-id", 4)], []))
+	count(p.deny) == 0 with input as inp([["Slack", "oauth"], ["Rovo MCP server", "oauth"]], facts([], [mcp("mcp-app-id", 4)], [])) with input.control.id as "ATL-APP-007"
 }
 
 test_mcp_app_is_named_by_its_app_account if {
 	named := account("app-mcp", 1, "2026-11-17T10:14:05.000Z", "2026-11-17T10:14:05.000Z", null, "mcp-app-id", null)
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([named], [mcp("mcp-app-id", 4)], []))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([named], [mcp("mcp-app-id", 4)], [])) with input.control.id as "ATL-APP-007"
 	count(findings) == 1
 	some f in findings
 	f.evidence.observed.events == 5
@@ -105,30 +105,30 @@ test_mcp_app_is_named_by_its_app_account if {
 
 test_ignored_apps_pass if {
 	i := json.patch(inp([], facts([zapier], [], [])), [{"op": "replace", "path": "/config/controls/ATL-APP-007/ignore_apps", "value": ["ZAPIER"]}])
-	count(p.deny) == 0 with input as i
+	count(p.deny) == 0 with input as i with input.control.id as "ATL-APP-007"
 }
 
 test_app_attested_by_id_or_spelling_variant_passes if {
 	gh := account("app-gh", 1, "2026-11-05T15:11:00.000Z", "2026-11-05T15:11:00.000Z", null, "gh-id", null)
 	i := inp([["zapier-id", "oauth"], ["GitHub-for-Jira", "connect"]], facts([zapier, gh], [], []))
 	users2 := array.concat(users, [{"accountId": "app-gh", "name": "GitHub for Jira", "accountType": "app"}])
-	count(p.deny) == 0 with input as object.union(i, {"users": users2})
+	count(p.deny) == 0 with input as object.union(i, {"users": users2}) with input.control.id as "ATL-APP-007"
 }
 
 test_app_outside_the_directory_is_named_from_its_events if {
 	shadow := account("app-unknown", 1, "2026-11-05T15:11:00.000Z", "2026-11-05T15:11:00.000Z", "Shadow AI", "shadow-id", null)
-	findings := p.deny with input as inp([["Slack", "oauth"]], facts([shadow], [], []))
+	findings := p.deny with input as inp([["Slack", "oauth"]], facts([shadow], [], [])) with input.control.id as "ATL-APP-007"
 	some f in findings
 	f.resource.name == "Shadow AI"
 }
 
 test_a_truncated_fact_is_not_evaluable if {
 	f := object.union(facts([], [], [install("i1", "Zapier")]), {"installs": {"truncated": 12}})
-	reasons := p.not_evaluable with input as inp([["Slack", "oauth"]], f)
+	reasons := p.not_evaluable with input as inp([["Slack", "oauth"]], f) with input.control.id as "ATL-APP-007"
 	reasons == {"the installs fact dropped 12 items at its limit; raise config.facts.installs.limit in orgscan.toml"}
 }
 
 test_no_events_is_not_evaluable if {
 	i := object.union(inp([], facts([], [], [])), {"events": {"available": false, "unavailable_reason": "403"}})
-	count(p.not_evaluable) == 1 with input as i
+	count(p.not_evaluable) == 1 with input as i with input.control.id as "ATL-APP-007"
 }

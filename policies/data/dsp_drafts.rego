@@ -34,7 +34,7 @@ package orgscan.data.dsp_drafts
 import data.orgscan.lib.util
 import rego.v1
 
-grace := util.param("ATL-DAT-003", "draft_grace_days", 0)
+grace := util.setting("draft_grace_days", 0)
 
 drafts := [p |
 	some p in util.policies_of_type("data-security")

@@ -38,7 +38,7 @@ package orgscan.detect.admin_group_add
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-003"
+id := detect.control_id
 
 additions := detect.items(id, "admin_additions", "events")
 

@@ -38,7 +38,7 @@ package orgscan.detect.admin_role_off_hours
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-021"
+id := detect.control_id
 
 cfg := detect.params(id)
 

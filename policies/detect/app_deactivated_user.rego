@@ -55,7 +55,7 @@ import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-DET-019"
+id := detect.control_id
 
 cap := 1000
 

@@ -39,7 +39,7 @@ package orgscan.detect.app_token_auth
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-018"
+id := detect.control_id
 
 keys := array.concat(detect.action_set("mcp"), detect.action_set("app_activity"))
 

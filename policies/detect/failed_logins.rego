@@ -41,7 +41,7 @@ package orgscan.detect.failed_logins
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-007"
+id := detect.control_id
 
 cfg := detect.params(id)
 

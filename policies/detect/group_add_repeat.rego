@@ -54,7 +54,7 @@ package orgscan.detect.group_add_repeat
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-002"
+id := detect.control_id
 
 cfg := detect.params(id)
 

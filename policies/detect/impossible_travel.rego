@@ -43,7 +43,7 @@ package orgscan.detect.impossible_travel
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-013"
+id := detect.control_id
 
 cfg := detect.params(id)
 

@@ -46,7 +46,7 @@ package orgscan.detect.infrequent_country
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-012"
+id := detect.control_id
 
 cfg := detect.params(id)
 

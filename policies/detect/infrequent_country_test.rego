@@ -18,7 +18,7 @@ inp(items) := {
 }
 
 test_new_country_after_a_baseline_fires if {
-	findings := infrequent_country.deny with input as inp([item("Germany", 190, 0, 0), item("Brazil", 2, 150, 19)])
+	findings := infrequent_country.deny with input as inp([item("Germany", 190, 0, 0), item("Brazil", 2, 150, 19)]) with input.control.id as "ATL-DET-012"
 	count(findings) == 1
 	some f in findings
 	f.evidence.country == "Brazil"
@@ -26,24 +26,24 @@ test_new_country_after_a_baseline_fires if {
 
 test_near_miss_too_little_history if {
 	# Only 6 days of history before the new country appeared.
-	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 2, 150, 6)])
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 2, 150, 6)]) with input.control.id as "ATL-DET-012"
 }
 
 test_near_miss_country_used_often if {
-	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 11, 150, 19)])
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 11, 150, 19)]) with input.control.id as "ATL-DET-012"
 }
 
 test_not_evaluable_without_events if {
-	count(infrequent_country.not_evaluable) == 1 with input as {"events": {"available": false}}
+	count(infrequent_country.not_evaluable) == 1 with input as {"events": {"available": false}} with input.control.id as "ATL-DET-012"
 }
 
 test_one_event_short_of_the_history_floor_is_no_finding if {
-	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 2, 19, 19)])
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 2, 19, 19)]) with input.control.id as "ATL-DET-012"
 }
 
 test_exactly_at_the_history_floor_fires if {
 	# min_prior_events and baseline_days are inclusive: 20 earlier events, 7 days.
-	findings := infrequent_country.deny with input as inp([item("Brazil", 2, 20, 7)])
+	findings := infrequent_country.deny with input as inp([item("Brazil", 2, 20, 7)]) with input.control.id as "ATL-DET-012"
 	count(findings) == 1
 	some f in findings
 	f.evidence.events_before == 20
@@ -51,6 +51,6 @@ test_exactly_at_the_history_floor_fires if {
 
 test_exactly_at_the_share_fires_and_one_above_does_not if {
 	# 10 of 200 events is 5 %: still infrequent; 11 is not.
-	count(infrequent_country.deny) == 1 with input as inp([item("Brazil", 10, 150, 19)])
-	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 11, 150, 19)])
+	count(infrequent_country.deny) == 1 with input as inp([item("Brazil", 10, 150, 19)]) with input.control.id as "ATL-DET-012"
+	count(infrequent_country.deny) == 0 with input as inp([item("Brazil", 11, 150, 19)]) with input.control.id as "ATL-DET-012"
 }

@@ -47,7 +47,7 @@ import data.orgscan.lib.detect
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-DET-009"
+id := detect.control_id
 
 cfg := detect.params(id)
 

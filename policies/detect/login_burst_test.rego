@@ -21,7 +21,7 @@ hour(n, baseline) := {
 }
 
 test_a_dozen_sign_ins_by_a_person_who_signs_in_once_an_hour_fire if {
-	findings := login_burst.deny with input as inp([hour(12, 1)])
+	findings := login_burst.deny with input as inp([hour(12, 1)]) with input.control.id as "ATL-DET-009"
 	count(findings) == 1
 	some f in findings
 	f.resource.id == "u5"
@@ -31,26 +31,26 @@ test_a_dozen_sign_ins_by_a_person_who_signs_in_once_an_hour_fire if {
 }
 
 test_exactly_at_the_floor_is_no_finding if {
-	count(login_burst.deny) == 0 with input as inp([hour(5, 1)])
+	count(login_burst.deny) == 0 with input as inp([hour(5, 1)]) with input.control.id as "ATL-DET-009"
 }
 
 test_one_above_the_floor_fires if {
-	count(login_burst.deny) == 1 with input as inp([hour(6, 1)])
+	count(login_burst.deny) == 1 with input as inp([hour(6, 1)]) with input.control.id as "ATL-DET-009"
 }
 
 test_exactly_at_the_accounts_own_baseline_threshold_is_no_finding if {
 	# A service account signing in 10 times an hour on average: 30 in an hour is its normal x3.
-	count(login_burst.deny) == 0 with input as inp([hour(30, 10)])
+	count(login_burst.deny) == 0 with input as inp([hour(30, 10)]) with input.control.id as "ATL-DET-009"
 }
 
 test_one_above_the_accounts_own_baseline_threshold_fires if {
-	count(login_burst.deny) == 1 with input as inp([hour(31, 10)])
+	count(login_burst.deny) == 1 with input as inp([hour(31, 10)]) with input.control.id as "ATL-DET-009"
 }
 
 test_near_miss_no_busy_hours_pass if {
-	count(login_burst.deny) == 0 with input as inp([])
+	count(login_burst.deny) == 0 with input as inp([]) with input.control.id as "ATL-DET-009"
 }
 
 test_not_evaluable_without_events if {
-	count(login_burst.not_evaluable) == 1 with input as {"events": {"available": false}}
+	count(login_burst.not_evaluable) == 1 with input as {"events": {"available": false}} with input.control.id as "ATL-DET-009"
 }

@@ -48,7 +48,7 @@ package orgscan.detect.login_outside_allowlist
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-008"
+id := detect.control_id
 
 # The org-policy and the Control API list the same policy: one entry per policy id, and each
 # CIDR once.

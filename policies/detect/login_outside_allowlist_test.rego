@@ -14,7 +14,7 @@ inp(cidrs, items) := {
 }
 
 test_fires_for_a_sign_in_outside if {
-	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item])
+	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item]) with input.control.id as "ATL-DET-008"
 	count(findings) == 1
 	some f in findings
 	f.evidence.ips == ["198.51.100.9"]
@@ -22,16 +22,16 @@ test_fires_for_a_sign_in_outside if {
 }
 
 test_near_miss_all_inside_passes if {
-	count(login_outside_allowlist.deny) == 0 with input as inp(["203.0.113.0/24"], [])
+	count(login_outside_allowlist.deny) == 0 with input as inp(["203.0.113.0/24"], []) with input.control.id as "ATL-DET-008"
 }
 
 test_not_applicable_without_allowlist if {
-	count(login_outside_allowlist.deny) == 0 with input as inp([], [item])
-	count(login_outside_allowlist.not_applicable) == 1 with input as inp([], [item])
+	count(login_outside_allowlist.deny) == 0 with input as inp([], [item]) with input.control.id as "ATL-DET-008"
+	count(login_outside_allowlist.not_applicable) == 1 with input as inp([], [item]) with input.control.id as "ATL-DET-008"
 }
 
 test_not_evaluable_without_events if {
-	count(login_outside_allowlist.not_evaluable) == 1 with input as {"events": {"available": false}}
+	count(login_outside_allowlist.not_evaluable) == 1 with input as {"events": {"available": false}} with input.control.id as "ATL-DET-008"
 }
 
 test_the_same_policy_from_both_apis_is_listed_once if {
@@ -44,7 +44,7 @@ test_the_same_policy_from_both_apis_is_listed_once if {
 			"declared": {"ATL-DET-008": {"outside": {"items": [item]}}},
 		},
 	}
-	findings := login_outside_allowlist.deny with input as doc
+	findings := login_outside_allowlist.deny with input as doc with input.control.id as "ATL-DET-008"
 	some f in findings
 	f.evidence.allowlist == ["198.51.100.0/28", "203.0.113.0/24"]
 	f.evidence.allowlist_policies == [{"id": "p1", "name": "Office", "cidrs": ["198.51.100.0/28", "203.0.113.0/24"]}]
@@ -52,8 +52,8 @@ test_the_same_policy_from_both_apis_is_listed_once if {
 
 test_before_an_allowlist_is_enabled_the_same_sign_ins_are_not_applicable_after_they_fire if {
 	# State change: the org's only ip-allowlist policy disabled (no CIDRs reach the fact), then enabled.
-	count(login_outside_allowlist.deny) == 0 with input as inp([], [item])
-	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item])
+	count(login_outside_allowlist.deny) == 0 with input as inp([], [item]) with input.control.id as "ATL-DET-008"
+	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [item]) with input.control.id as "ATL-DET-008"
 	count(findings) == 1
 	some f in findings
 	f.evidence.allowlist == ["203.0.113.0/24"]

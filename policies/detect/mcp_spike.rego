@@ -46,7 +46,7 @@ package orgscan.detect.mcp_spike
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-017"
+id := detect.control_id
 
 cfg := detect.params(id)
 

@@ -17,27 +17,27 @@ hour(n, mean, history) := object.union(spike, {"count": n, "baseline": mean, "ra
 tool := ["rovo_mcp_tool_invoked"]
 
 test_spike_fires if {
-	findings := mcp_spike.deny with input as inp(["rovo_mcp_tool_invoked"], [spike])
+	findings := mcp_spike.deny with input as inp(["rovo_mcp_tool_invoked"], [spike]) with input.control.id as "ATL-DET-017"
 	count(findings) == 1
 	some f in findings
 	f.resource.name == "Uma"
 }
 
 test_near_miss_no_spike if {
-	count(mcp_spike.deny) == 0 with input as inp(["rovo_mcp_tool_invoked"], [])
-	count(mcp_spike.not_evaluable) == 0 with input as inp(["rovo_mcp_tool_invoked"], [])
+	count(mcp_spike.deny) == 0 with input as inp(["rovo_mcp_tool_invoked"], []) with input.control.id as "ATL-DET-017"
+	count(mcp_spike.not_evaluable) == 0 with input as inp(["rovo_mcp_tool_invoked"], []) with input.control.id as "ATL-DET-017"
 }
 
 test_not_evaluable_without_mcp_actions if {
-	count(mcp_spike.not_evaluable) == 1 with input as inp([], [])
+	count(mcp_spike.not_evaluable) == 1 with input as inp([], []) with input.control.id as "ATL-DET-017"
 }
 
 test_just_below_the_count_floor_is_no_finding if {
-	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(29, 2, 10)])
+	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(29, 2, 10)]) with input.control.id as "ATL-DET-017"
 }
 
 test_exactly_at_the_count_floor_fires if {
-	findings := mcp_spike.deny with input as inp(tool, [hour(30, 2, 10)])
+	findings := mcp_spike.deny with input as inp(tool, [hour(30, 2, 10)]) with input.control.id as "ATL-DET-017"
 	count(findings) == 1
 	some f in findings
 	f.evidence.count == 30
@@ -46,11 +46,11 @@ test_exactly_at_the_count_floor_fires if {
 
 test_just_below_the_factor_is_no_finding if {
 	# 49 calls against a usual 10 an hour: 4.9 x.
-	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(49, 10, 10)])
-	count(mcp_spike.deny) == 1 with input as inp(tool, [hour(50, 10, 10)])
+	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(49, 10, 10)]) with input.control.id as "ATL-DET-017"
+	count(mcp_spike.deny) == 1 with input as inp(tool, [hour(50, 10, 10)]) with input.control.id as "ATL-DET-017"
 }
 
 test_before_the_history_is_long_enough_is_no_finding if {
-	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(400, 6, 4)])
-	count(mcp_spike.deny) == 1 with input as inp(tool, [hour(400, 6, 5)])
+	count(mcp_spike.deny) == 0 with input as inp(tool, [hour(400, 6, 4)]) with input.control.id as "ATL-DET-017"
+	count(mcp_spike.deny) == 1 with input as inp(tool, [hour(400, 6, 5)]) with input.control.id as "ATL-DET-017"
 }

@@ -37,7 +37,7 @@ package orgscan.detect.oauth_mcp_install
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-016"
+id := detect.control_id
 
 keys := detect.action_set("oauth_install")
 

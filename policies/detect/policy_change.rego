@@ -35,7 +35,7 @@ package orgscan.detect.policy_change
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-010"
+id := detect.control_id
 
 actions := [
 	"policy_created", "policy_updated", "policy_deleted", "policy_enforced", "policy_disabled",

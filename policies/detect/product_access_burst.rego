@@ -38,7 +38,7 @@ package orgscan.detect.product_access_burst
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-006"
+id := detect.control_id
 
 cfg := detect.params(id)
 

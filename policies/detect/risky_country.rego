@@ -44,7 +44,7 @@ package orgscan.detect.risky_country
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-001"
+id := detect.control_id
 
 cfg := detect.params(id)
 

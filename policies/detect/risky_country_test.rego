@@ -14,7 +14,7 @@ inp(items) := {
 }
 
 test_fires_for_iran_in_iso_spelling if {
-	findings := risky_country.deny with input as inp([item("Iran, Islamic Republic of", 3), item("Germany", 50)])
+	findings := risky_country.deny with input as inp([item("Iran, Islamic Republic of", 3), item("Germany", 50)]) with input.control.id as "ATL-DET-001"
 	count(findings) == 1
 	some f in findings
 	f.evidence.country_code == "IR"
@@ -23,16 +23,16 @@ test_fires_for_iran_in_iso_spelling if {
 }
 
 test_near_miss_other_countries_pass if {
-	count(risky_country.deny) == 0 with input as inp([item("Germany", 50)])
+	count(risky_country.deny) == 0 with input as inp([item("Germany", 50)]) with input.control.id as "ATL-DET-001"
 }
 
 test_not_evaluable_without_events if {
-	count(risky_country.not_evaluable) == 1 with input as {"events": {"available": false, "unavailable_reason": "403"}}
+	count(risky_country.not_evaluable) == 1 with input as {"events": {"available": false, "unavailable_reason": "403"}} with input.control.id as "ATL-DET-001"
 }
 
 test_the_non_risky_neighbour_country_is_not_reported if {
 	# Iraq borders Iran but is not in the list: only the Iranian events are a finding.
-	findings := risky_country.deny with input as inp([item("Iraq", 7), item("Iran", 1)])
+	findings := risky_country.deny with input as inp([item("Iraq", 7), item("Iran", 1)]) with input.control.id as "ATL-DET-001"
 	count(findings) == 1
 	some f in findings
 	f.evidence.country == "Iran"

@@ -44,7 +44,7 @@ package orgscan.detect.suspicious_ip
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-011"
+id := detect.control_id
 
 lists := object.get(detect.params(id), "suspicious_ips", [])
 

@@ -12,21 +12,21 @@ inp(lists, items) := {
 }
 
 test_fires_for_a_listed_address if {
-	count(suspicious_ip.deny) == 1 with input as inp(["185.220.101.0/24"], [item])
+	count(suspicious_ip.deny) == 1 with input as inp(["185.220.101.0/24"], [item]) with input.control.id as "ATL-DET-011"
 }
 
 test_near_miss_nothing_listed_matched if {
-	count(suspicious_ip.deny) == 0 with input as inp(["185.220.101.0/24"], [])
-	count(suspicious_ip.not_evaluable) == 0 with input as inp(["185.220.101.0/24"], [])
+	count(suspicious_ip.deny) == 0 with input as inp(["185.220.101.0/24"], []) with input.control.id as "ATL-DET-011"
+	count(suspicious_ip.not_evaluable) == 0 with input as inp(["185.220.101.0/24"], []) with input.control.id as "ATL-DET-011"
 }
 
 test_not_evaluable_without_a_list if {
-	count(suspicious_ip.not_evaluable) == 1 with input as inp([], [])
+	count(suspicious_ip.not_evaluable) == 1 with input as inp([], []) with input.control.id as "ATL-DET-011"
 }
 
 test_one_finding_per_listed_address if {
 	other := object.union(item, {"value": "185.220.101.9", "count": 1, "event_ids": ["e7"]})
-	findings := suspicious_ip.deny with input as inp(["185.220.101.0/24"], [item, other])
+	findings := suspicious_ip.deny with input as inp(["185.220.101.0/24"], [item, other]) with input.control.id as "ATL-DET-011"
 	count(findings) == 2
 	{f.evidence.ip | some f in findings} == {"185.220.101.4", "185.220.101.9"}
 }

@@ -35,7 +35,7 @@ package orgscan.detect.third_party_connected
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-020"
+id := detect.control_id
 
 keys := detect.action_set("third_party_connect")
 

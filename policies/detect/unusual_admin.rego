@@ -46,7 +46,7 @@ package orgscan.detect.unusual_admin
 import data.orgscan.lib.detect
 import rego.v1
 
-id := "ATL-DET-014"
+id := detect.control_id
 
 cfg := detect.params(id)
 

@@ -39,7 +39,7 @@ package orgscan.identity.admin_mfa
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-IDN-002"
+id := util.control_id
 
 exempt := {lower(a) | some a in util.param(id, "sso_accounts_exempt", []); is_string(a)}
 

@@ -39,7 +39,7 @@ package orgscan.identity.dormant_accounts
 import data.orgscan.lib.util
 import rego.v1
 
-limit := util.param("ATL-IDN-011", "dormant_days", 90)
+limit := util.setting("dormant_days", 90)
 
 with_access := [u |
 	some u in util.humans(util.active(input.users))

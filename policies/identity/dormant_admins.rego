@@ -38,7 +38,7 @@ package orgscan.identity.dormant_admins
 import data.orgscan.lib.util
 import rego.v1
 
-limit := util.param("ATL-IDN-009", "dormant_days", 90)
+limit := util.setting("dormant_days", 90)
 
 all_admins := util.admins_of(util.humans(util.active(input.users)))
 

@@ -35,7 +35,7 @@ package orgscan.identity.idle_session
 import data.orgscan.lib.util
 import rego.v1
 
-max_minutes := util.param("ATL-IDN-005", "max_idle_session_minutes", 480)
+max_minutes := util.setting("max_idle_session_minutes", 480)
 
 observed := util.att("authentication", "idle_session_timeout_minutes")
 

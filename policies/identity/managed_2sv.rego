@@ -39,7 +39,7 @@ package orgscan.identity.managed_2sv
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-IDN-001"
+id := util.control_id
 
 exempt := util.attested_exempt | {lower(a) | some a in util.param(id, "exempt_accounts", []); is_string(a)}
 

@@ -41,7 +41,7 @@ package orgscan.identity.org_admin_count
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-IDN-008"
+id := util.control_id
 
 max_admins := util.param(id, "max_org_admins", 5)
 

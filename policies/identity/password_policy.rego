@@ -38,7 +38,7 @@ package orgscan.identity.password_policy
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-IDN-006"
+id := util.control_id
 
 min_length := util.param(id, "min_password_length", 12)
 

@@ -34,7 +34,7 @@ package orgscan.keys.api_key_expiring
 import data.orgscan.lib.util
 import rego.v1
 
-window := util.param("ATL-KEY-003", "expiring_within_days", 30)
+window := util.setting("expiring_within_days", 30)
 
 live := [k | some k in input.api_keys; util.usable(k)]
 

@@ -34,7 +34,7 @@ package orgscan.keys.api_key_lifetime
 import data.orgscan.lib.util
 import rego.v1
 
-months := util.param("ATL-KEY-001", "max_lifetime_months", 12)
+months := util.setting("max_lifetime_months", 12)
 
 live := [k | some k in input.api_keys; util.usable(k)]
 

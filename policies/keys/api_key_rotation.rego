@@ -34,7 +34,7 @@ package orgscan.keys.api_key_rotation
 import data.orgscan.lib.util
 import rego.v1
 
-max_age := util.param("ATL-KEY-002", "max_age_days", 180)
+max_age := util.setting("max_age_days", 180)
 
 live := [k | some k in input.api_keys; util.usable(k)]
 

@@ -33,7 +33,7 @@ package orgscan.keys.api_key_unused
 import data.orgscan.lib.util
 import rego.v1
 
-limit := util.param("ATL-KEY-006", "unused_days", 90)
+limit := util.setting("unused_days", 90)
 
 live := [k | some k in input.api_keys; util.usable(k)]
 

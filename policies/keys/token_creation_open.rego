@@ -65,7 +65,7 @@ deny contains {
 
 # The audit log contradicts an attested "users cannot create API tokens": tokens were created
 # after the attestation was answered.
-created := object.get(input, ["facts", "declared", "ATL-KEY-011", "created_after_attestation", "events"], [])
+created := object.get(input, ["facts", "declared", util.control_id, "created_after_attestation", "events"], [])
 
 deny contains {
 	"resource": {"type": "setting", "id": "api_tokens.users_can_create", "name": "Allow users to create API tokens"},

@@ -33,7 +33,7 @@ package orgscan.keys.token_unused
 import data.orgscan.lib.util
 import rego.v1
 
-limit := util.param("ATL-KEY-008", "unused_days", 90)
+limit := util.setting("unused_days", 90)
 
 live := [t | some t in input.api_tokens; util.usable(t)]
 

@@ -34,7 +34,7 @@ package orgscan.keys.tokens_per_user
 import data.orgscan.lib.util
 import rego.v1
 
-limit := util.param("ATL-KEY-010", "max_tokens_per_user", 3)
+limit := util.setting("max_tokens_per_user", 3)
 
 owner_id(t) := util.val(object.get(t, "user", {}), "id", null)
 

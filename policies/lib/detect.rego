@@ -11,6 +11,8 @@ import rego.v1
 # `detect.params(…)` etc. readable.
 params(id) := util.params(id)
 
+control_id := util.control_id
+
 # The output of a fact the control declared in custom.config.facts (see docs/policy-input.md).
 fact(id, name) := object.get(input, ["facts", "declared", id, name], {})
 

@@ -35,7 +35,7 @@ package orgscan.logging.attestation_current
 import data.orgscan.lib.util
 import rego.v1
 
-max_age := util.param("ATL-LOG-007", "max_age_days", 180)
+max_age := util.setting("max_age_days", 180)
 
 age := util.days_since(util.attestation.attested_at)
 

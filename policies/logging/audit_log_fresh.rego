@@ -36,7 +36,7 @@ package orgscan.logging.audit_log_fresh
 import data.orgscan.lib.util
 import rego.v1
 
-max_hours := util.param("ATL-LOG-001", "max_silence_hours", 24)
+max_hours := util.setting("max_silence_hours", 24)
 
 ev := object.get(input, "events", {})
 

@@ -37,7 +37,7 @@ package orgscan.logging.catalogue_coverage
 import data.orgscan.lib.util
 import rego.v1
 
-required := {lower(a) | some a in util.param("ATL-LOG-005", "required_actions", []); is_string(a)}
+required := {lower(a) | some a in util.setting("required_actions", []); is_string(a)}
 
 missing := required - util.catalogue_ids
 

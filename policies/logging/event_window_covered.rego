@@ -37,7 +37,7 @@ package orgscan.logging.event_window_covered
 import data.orgscan.lib.util
 import rego.v1
 
-id := "ATL-LOG-002"
+id := util.control_id
 
 ev := object.get(input, "events", {})
 

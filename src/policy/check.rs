@@ -15,7 +15,7 @@
 
 use super::discover::{base_engine, is_library, is_test, Policy, PolicyPack, SourceFile};
 use super::evaluate::{judged, run_rules};
-use super::lint::{lint_builtins, lint_shadowing, lint_sprintf, scan_calls};
+use super::lint::{lint_builtins, lint_own_id, lint_shadowing, lint_sprintf, scan_calls};
 use super::metadata::{
     package_of, parse_metadata, validate, MetadataBlock, PolicyMeta, CATEGORIES,
 };
@@ -170,10 +170,17 @@ pub fn check_files(
         let package = package_of(&file.text).unwrap_or_default();
         let empty = BTreeSet::new();
         let defined = defined_by_package.get(&package).unwrap_or(&empty);
+        let own_id = pack
+            .policies
+            .iter()
+            .find(|p| p.source.path == file.path)
+            .map(|p| lint_own_id(&file.text, &p.meta.id))
+            .unwrap_or_default();
         let issues = lint_builtins(&file.text, defined)
             .into_iter()
             .chain(lint_sprintf(&file.text))
-            .chain(lint_shadowing(&file.text));
+            .chain(lint_shadowing(&file.text))
+            .chain(own_id);
         for issue in issues {
             problems.push(Problem {
                 file: file.path.clone(),
@@ -280,9 +287,7 @@ fn evaluate_alone(
         return problems;
     }
     for (name, value) in inputs {
-        let mut engine = base.clone();
-        engine.set_input(value.clone());
-        let outcome = run_rules(&engine, policy, Duration::from_secs(20));
+        let outcome = run_rules(base, value, policy, Duration::from_secs(20));
         let result = judged(policy, outcome, 0);
         if result.status != Status::Error {
             continue;

@@ -1,6 +1,6 @@
 //! Evaluating the pack: one regorus engine per policy, cloned from a template that already
-//! holds the libraries and the input (clone is O(1)), spread over threads, each with a time
-//! limit. Whatever goes wrong in one policy becomes that control's `error` status; a policy
+//! holds the libraries (clone is O(1)), given the input with the policy's own `control`, spread
+//! over threads, each with a time limit. Whatever goes wrong in one policy becomes that control's `error` status; a policy
 //! that cannot be evaluated is never reported as a pass.
 
 use super::discover::{base_engine, Policy, PolicyPack};
@@ -70,10 +70,7 @@ pub fn evaluate_pack(
     availability: &Availability,
     options: &EvalOptions,
 ) -> Vec<ControlResult> {
-    let template = base_engine(pack).map(|mut engine| {
-        engine.set_input(input.clone());
-        engine
-    });
+    let template = base_engine(pack);
     let slots: Vec<Mutex<Option<ControlResult>>> =
         pack.policies.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
@@ -86,7 +83,9 @@ pub fn evaluate_pack(
                     break;
                 };
                 let result = match &template {
-                    Ok(engine) => evaluate_one(engine, policy, availability, options.timeout),
+                    Ok(engine) => {
+                        evaluate_one(engine, input, policy, availability, options.timeout)
+                    }
                     Err(e) => judged(policy, Err(format!("libraries failed to load: {e}")), 0),
                 };
                 if let Ok(mut slot) = slots[i].lock() {
@@ -112,6 +111,7 @@ pub fn evaluate_pack(
 
 fn evaluate_one(
     template: &regorus::Engine,
+    input: &regorus::Value,
     policy: &Policy,
     availability: &Availability,
     timeout: Duration,
@@ -125,18 +125,40 @@ fn evaluate_one(
         return judged(policy, Ok(outcome), 0);
     }
     let started = Instant::now();
-    let outcome = run_rules(template, policy, timeout);
+    let outcome = run_rules(template, input, policy, timeout);
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
 
-/// Runs one policy's rules on a template engine (libraries and input already set), without the
-/// `custom.data` pre-check.
+/// The input one policy sees: the pack-wide `input` plus `control.id`, the policy's own id from
+/// its METADATA. Rego cannot read a policy's METADATA under regorus (no `rego.metadata.*`), so
+/// this is how a policy names its settings and declared facts (`util.control_id`) without
+/// repeating its id as a literal. Only the top-level object is copied: its values are shared.
+pub fn policy_input(input: &regorus::Value, policy: &Policy) -> regorus::Value {
+    let mut own = input.clone();
+    let mut control = regorus::Value::new_object();
+    if let Ok(fields) = control.as_object_mut() {
+        fields.insert(
+            regorus::Value::from("id"),
+            regorus::Value::from(policy.meta.id.as_str()),
+        );
+    }
+    if let Ok(fields) = own.as_object_mut() {
+        fields.insert(regorus::Value::from("control"), control);
+    }
+    own
+}
+
+/// Runs one policy's rules on a template engine (libraries loaded) over `input` (the pack-wide
+/// input; the policy gets its own `control`, see [`policy_input`]), without the `custom.data`
+/// pre-check.
 pub fn run_rules(
     template: &regorus::Engine,
+    input: &regorus::Value,
     policy: &Policy,
     timeout: Duration,
 ) -> Result<RawOutcome, String> {
     let mut engine = template.clone();
+    engine.set_input(policy_input(input, policy));
     engine
         .add_policy(policy.source.path.clone(), policy.source.text.clone())
         .map_err(|e| e.to_string())?;
@@ -398,5 +420,75 @@ fn disambiguate_fingerprints(findings: &mut [Finding]) {
             f.fingerprint = format!("{}-{}", f.fingerprint, n);
         }
         *n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::discover::load_pack;
+
+    /// A pack of the given (id, package) policies plus the shipped libraries.
+    fn pack_of(policies: &[(&str, &str)]) -> PolicyPack {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (id, package) in policies {
+            std::fs::write(
+                dir.path().join(format!("{package}.rego")),
+                policy_text(id, package),
+            )
+            .expect("write policy");
+        }
+        load_pack(false, &[dir.path().to_path_buf()]).expect("the test pack loads")
+    }
+
+    fn policy_text(id: &str, package: &str) -> String {
+        format!(
+            "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: {id}\n#   severity: low\n#   category: Identity and authentication\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [fix it]\n#   config:\n#     limit: 1\n\
+package {package}\nimport data.orgscan.lib.util\nimport rego.v1\n\
+deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}, \"message\": sprintf(\"limit %v\", [util.setting(\"limit\", 0)])}}\n"
+        )
+    }
+
+    #[test]
+    fn each_policy_sees_its_own_control_id_and_settings() {
+        let pack = pack_of(&[("T-A-1", "t.a"), ("T-B-2", "t.b")]);
+        let config = serde_json::json!({"config": {"controls": {"T-A-1": {"limit": 5}, "T-B-2": {"limit": 7}}}});
+        let input = regorus::Value::from(config);
+        let results = evaluate_pack(
+            &pack,
+            &input,
+            &Availability::default(),
+            &EvalOptions::default(),
+        );
+        let seen: Vec<(String, String, String)> = results
+            .iter()
+            .flat_map(|r| {
+                r.findings
+                    .iter()
+                    .map(|f| (r.info.id.clone(), f.resource.id.clone(), f.message.clone()))
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("T-A-1".into(), "T-A-1".into(), "limit 5".into()),
+                ("T-B-2".into(), "T-B-2".into(), "limit 7".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_policy_input_adds_control_and_keeps_the_rest() {
+        let pack = pack_of(&[("T-A-1", "t.a")]);
+        let input = regorus::Value::from(serde_json::json!({"users": [1, 2], "control": "stale"}));
+        let own = policy_input(&input, &pack.policies[0]);
+        let own = serde_json::to_value(&own).expect("serializes");
+        assert_eq!(
+            own,
+            serde_json::json!({"users": [1, 2], "control": {"id": "T-A-1"}})
+        );
+        // The pack-wide input is untouched.
+        let original = serde_json::to_value(&input).expect("serializes");
+        assert_eq!(original["control"], "stale");
     }
 }

@@ -13,6 +13,7 @@
 use crate::support;
 
 use orgscan::policy::discover::{base_engine, load_pack, PolicyPack};
+use orgscan::policy::evaluate::policy_input;
 use orgscan::policy::lint::builtins::{in_opa, regorus_builtins, OPA_BUILTINS, OPA_VERSION};
 use orgscan::policy::test_runner::test_names;
 use orgscan::snapshot::Collection;
@@ -191,12 +192,13 @@ fn regorus_outputs(
     pack: &PolicyPack,
     input: &Value,
 ) -> Vec<Result<BTreeMap<String, Value>, String>> {
-    let mut template = base_engine(pack).expect("the libraries load");
-    template.set_input(regorus::Value::from(input.clone()));
+    let template = base_engine(pack).expect("the libraries load");
+    let input = regorus::Value::from(input.clone());
     pack.policies
         .iter()
         .map(|policy| {
             let mut engine = template.clone();
+            engine.set_input(policy_input(&input, policy));
             engine
                 .add_policy(policy.source.path.clone(), policy.source.text.clone())
                 .map_err(|e| e.to_string())?;
@@ -297,7 +299,7 @@ fn shipped_policies_agree_with_the_reference_opa() {
     names.extend(regorus_builtins());
     let job = json!({
         "libraries": pack.libraries.iter().map(|l| file(&l.path, &l.text)).collect::<Vec<_>>(),
-        "policies": pack.policies.iter().map(|p| json!({"path": p.source.path, "text": p.source.text, "package": p.meta.package})).collect::<Vec<_>>(),
+        "policies": pack.policies.iter().map(|p| json!({"path": p.source.path, "text": p.source.text, "package": p.meta.package, "control_id": p.meta.id})).collect::<Vec<_>>(),
         "inputs": inputs.iter().map(|(name, input)| json!({"name": name, "input": input})).collect::<Vec<_>>(),
         "rules": RULES,
         "tests": pack.tests.iter().map(|t| json!({"path": t.path, "text": t.text,

@@ -28,7 +28,7 @@ package acme.detect.token_created_off_hours
 import data.orgscan.lib.util
 import rego.v1
 
-cfg := util.params("ACME-DET-001")
+cfg := util.settings
 
 off_hours(e) if {
 	[hour, _, _] := time.clock([e.time_ns, "UTC"])

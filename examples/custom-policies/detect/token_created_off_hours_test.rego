@@ -19,11 +19,11 @@ events(list) := {"config": cfg, "events_by_action": {"ts_api_token_creation": li
 
 test_a_token_created_on_a_weekday_afternoon_is_fine if {
 	# 2026-11-18 is a Wednesday.
-	count(detection.deny) == 0 with input as events([created("e1", "2026-11-18T14:00:00.000Z")])
+	count(detection.deny) == 0 with input as events([created("e1", "2026-11-18T14:00:00.000Z")]) with input.control.id as "ACME-DET-001"
 }
 
 test_a_token_created_at_night_is_reported if {
-	findings := detection.deny with input as events([created("e2", "2026-11-18T02:30:00.000Z")])
+	findings := detection.deny with input as events([created("e2", "2026-11-18T02:30:00.000Z")]) with input.control.id as "ACME-DET-001"
 	count(findings) == 1
 	some f in findings
 	f.resource.id == "u1"
@@ -33,9 +33,9 @@ test_a_token_created_at_night_is_reported if {
 
 test_a_token_created_at_the_weekend_is_reported if {
 	# 2026-11-21 is a Saturday.
-	count(detection.deny) == 1 with input as events([created("e3", "2026-11-21T11:00:00.000Z")])
+	count(detection.deny) == 1 with input as events([created("e3", "2026-11-21T11:00:00.000Z")]) with input.control.id as "ACME-DET-001"
 }
 
 test_no_events_no_findings if {
-	count(detection.deny) == 0 with input as {"config": cfg, "events_by_action": {}}
+	count(detection.deny) == 0 with input as {"config": cfg, "events_by_action": {}} with input.control.id as "ACME-DET-001"
 }

@@ -30,7 +30,7 @@ package acme.keys.admin_key_lifetime
 import data.orgscan.lib.util
 import rego.v1
 
-max_days := util.params("ACME-KEY-001").max_lifetime_days
+max_days := util.settings.max_lifetime_days
 
 # Keys that still work: not revoked. A field the API did not send is null in the input, so
 # test it with is_string / == null, never with `not k.field` (null is not false).
