@@ -58,7 +58,8 @@ struct ValueAcc {
     last: i64,
     before: u64,
     ids: Vec<CompactId>,
-    /// Times of the kept ids (only with `times: true`).
+    /// Times of the kept ids (with `times: true`, and with `per_key`, whose item lists the
+    /// key's ids across its values in time order).
     times: Vec<i64>,
 }
 
@@ -127,7 +128,7 @@ impl Accumulator for ValueSets {
         acc.last = acc.last.max(time);
         if acc.ids.len() < ids_cap {
             acc.ids.push(CompactId::new(ev.id()));
-            if self.params.times {
+            if self.params.times || self.params.per_key {
                 acc.times.push(time);
             }
         }
@@ -150,6 +151,8 @@ impl Accumulator for ValueSets {
             let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
             values.sort_by(|a, b| a.0.cmp(b.0));
             let mut grouped: Vec<Value> = Vec::new();
+            // The kept values' ids with their times, for the per-key item's time-ordered list.
+            let mut timed_ids: Vec<(i64, String)> = Vec::new();
             for (v, acc) in values {
                 if acc.before < min_before
                     || acc.first.saturating_sub(k.first) < (min_days_before * 86_400e9) as i64
@@ -158,6 +161,12 @@ impl Accumulator for ValueSets {
                     continue;
                 }
                 if per_key {
+                    timed_ids.extend(
+                        acc.times
+                            .iter()
+                            .copied()
+                            .zip(acc.ids.iter().map(CompactId::text)),
+                    );
                     grouped.push(json!({
                         "value": v,
                         "count": acc.count,
@@ -202,13 +211,11 @@ impl Accumulator for ValueSets {
                     .filter_map(|g| g["last"].as_str())
                     .max()
                     .map(str::to_string);
-                let mut ids: Vec<String> = grouped
-                    .iter()
-                    .flat_map(|g| g["event_ids"].as_array().cloned().unwrap_or_default())
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect();
-                ids.sort();
-                ids.truncate(spec.ids);
+                // Each value kept its first ids in time order, so the key's first `ids` in
+                // time order (ties by id, as the file is sorted) are among them.
+                timed_ids.sort();
+                timed_ids.truncate(spec.ids);
+                let ids: Vec<String> = timed_ids.into_iter().map(|(_, id)| id).collect();
                 out.items.push(json!({
                     "key": key_object(key),
                     "values": grouped,
@@ -224,5 +231,80 @@ impl Accumulator for ValueSets {
         }
         out.extra.insert("value".into(), json!(value.name()));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::hits::testing::spec;
+    use super::super::Kind;
+    use super::*;
+
+    /// An event whose `value` field reads `value`.
+    struct Ev {
+        time: i64,
+        id: &'static str,
+        value: &'static str,
+    }
+
+    impl<'a> FieldSource<'a> for Ev {
+        fn field(&mut self, _f: Field) -> Option<Cow<'a, str>> {
+            Some(Cow::Borrowed(self.value))
+        }
+        fn time_ns(&self) -> i64 {
+            self.time
+        }
+        fn id(&self) -> &str {
+            self.id
+        }
+        fn action(&self) -> &str {
+            "x"
+        }
+        fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
+            (None, None, None)
+        }
+        fn slim(&mut self) -> Value {
+            Value::Null
+        }
+    }
+
+    fn per_key_ids(events: &[(i64, &'static str, &'static str)], ids: usize) -> Vec<String> {
+        let params = Values {
+            value: Field::Country,
+            min_before: 0,
+            min_days_before: 0.0,
+            max_share: 1.0,
+            per_key: true,
+            times: false,
+        };
+        let spec = spec(Kind::Values(params.clone()), ids);
+        let mut acc: Box<dyn Accumulator> = params.start();
+        for &(time, id, value) in events {
+            let mut ev = Ev { time, id, value };
+            acc.add(&spec, Cow::Borrowed("k"), &mut ev, true, false);
+        }
+        let out = acc.finish(&spec, &|k| json!(k));
+        assert_eq!(out.items.len(), 1);
+        out.items[0]["event_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_keys_ids_are_listed_in_time_order_across_its_values() {
+        // Ids that sort the other way round from time, spread over two values.
+        let events = [
+            (10, "z1", "DE"),
+            (20, "a2", "FR"),
+            (30, "y3", "DE"),
+            (40, "b4", "FR"),
+            (40, "b5", "DE"),
+        ];
+        assert_eq!(per_key_ids(&events, 20), ["z1", "a2", "y3", "b4", "b5"]);
+        // The cap keeps the earliest, not the smallest ids.
+        assert_eq!(per_key_ids(&events, 3), ["z1", "a2", "y3"]);
     }
 }
