@@ -1,7 +1,7 @@
 # METADATA
 # title: An admin API key was created
 # description: >-
-#   Admin API keys act with org-admin rights on the organization's admin APIs without a person signing in. A new key that nobody planned is a backdoor; one finding per admin and UTC day (Sumo Logic "Atlassian admin API key created").
+#   Admin API keys act with org-admin rights on the organization's admin APIs without a person signing in. A new key that nobody planned is a backdoor; one finding per admin and UTC day (Atlassian Guard Detect "Admin API key creation"; Sumo Logic "API Token Created").
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/track-organization-activities-from-the-audit-log/
 # custom:

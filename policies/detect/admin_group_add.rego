@@ -3,7 +3,7 @@
 # description: >-
 #   Membership of an admin group (org-admins, site-admins, jira-administrators, …) gives
 #   control over users, security settings and data. Every addition should be expected; one
-#   finding per admin who made additions and UTC day (Sumo Logic "user added to admin group").
+#   finding per admin who made additions and UTC day (Sumo Logic "User addition to group", whose description singles out groups with elevated privileges).
 # related_resources:
 #   - ref: https://support.atlassian.com/user-management/docs/give-users-admin-permissions/
 # custom:

@@ -2,7 +2,7 @@
 # title: No bursts of failed sign-ins
 # description: >-
 #   Many failed sign-ins for one account within a short window suggest password guessing or
-#   credential stuffing (Sumo Logic "failed logins over 5 per actor"). Atlassian's org audit
+#   credential stuffing (Sumo Logic "Failed Login events", Count > 5). Atlassian's org audit
 #   log has no published failed-login action: the control looks for one in the org's own
 #   event-action catalogue and is not evaluable, with that reason, when there is none.
 # related_resources:

@@ -1,7 +1,7 @@
 # METADATA
 # title: An admin logged in as another user
 # description: >-
-#   "Log in as user" lets an admin act as someone else with their access and without their knowledge. Every use should be tied to a support request; one finding per admin and UTC day (Defender for Cloud Apps impersonation detection).
+#   "Log in as user" lets an admin act as someone else with their access and without their knowledge. Every use should be tied to a support request; one finding per admin and UTC day (Atlassian Guard Detect "user impersonation"; Defender for Cloud Apps "Unusual impersonated activities").
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/track-organization-activities-from-the-audit-log/
 # custom:

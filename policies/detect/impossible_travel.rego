@@ -3,7 +3,7 @@
 # description: >-
 #   Two sign-ins by one person from places too far apart for the time between them mean that
 #   two parties hold the account, or a proxy hides the real location (Defender for Cloud Apps
-#   "impossible travel"). Places come from the event's country and city, resolved with
+#   "Impossible travel"). Places come from the event's country and city, resolved with
 #   orgscan's bundled offline table (~200 countries, ~120 major cities): a listed city is
 #   placed within ~30 km, else the country's capital with the country's radius as error; the
 #   speed uses the distance minus both errors, so it is a lower bound.

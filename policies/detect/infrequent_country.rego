@@ -2,7 +2,7 @@
 # title: No activity from a country new to the person
 # description: >-
 #   A person who has worked from the same few countries and suddenly acts from another may be
-#   travelling, or may have lost a session or credential (Defender for Cloud Apps "activity
+#   travelling, or may have lost a session or credential (Defender for Cloud Apps "Activity
 #   from infrequent country"). The baseline is the person's own earlier activity: a country
 #   is flagged when it first appears after at least `min_prior_events` of their events and
 #   `baseline_days` of history, and holds at most `max_share` of their events.

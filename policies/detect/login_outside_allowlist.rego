@@ -3,7 +3,7 @@
 # description: >-
 #   When the org restricts access to its IP allowlist, a sign-in from another address means
 #   the allowlist does not cover every product or path, or an account is used from elsewhere
-#   (Sumo Logic "logins exceeding set parameters"). One finding per account, with the addresses,
+#   (no direct anchor: no public ruleset checks sign-ins against the org's own allowlist). One finding per account, with the addresses,
 #   count, first and last time and event ids. The allowlist is the CIDRs of the org's
 #   enabled ip-allowlist policies in the snapshot; trusted_ips (CIDRs, addresses or @file)
 #   exempts known egress addresses (VPN, CI runners) that are not on it.

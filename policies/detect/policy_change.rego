@@ -4,7 +4,7 @@
 #   Changes to org policies (IP allowlist, data residency), authentication policies, two-step
 #   verification, session and password rules, SAML and data-security policies weaken or
 #   strengthen every account at once. Each change should be expected; one finding per admin
-#   and UTC day, listing the changes (Sumo Logic "any change in policy").
+#   and UTC day, listing the changes (Sumo Logic "Change in Policy").
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/audit-log-activities-database/
 # custom:

@@ -1,7 +1,7 @@
 # METADATA
 # title: No bursts of product-access grants
 # description: >-
-#   One admin granting product access many times within an hour is how an attacker with admin rights opens products to accounts they control, or a sign of a runaway script. One finding per admin and burst (Sumo Logic "user granted product access more than 5 times per hour").
+#   One admin granting product access many times within an hour is how an attacker with admin rights opens products to accounts they control, or a sign of a runaway script. One finding per admin and burst (Sumo Logic "User Granted Product Access", Count > 5, read as per admin within an hour).
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/track-organization-activities-from-the-audit-log/
 # custom:

@@ -4,7 +4,7 @@
 #   Sign-ins and admin actions from countries where the organization does not operate, and
 #   that are common sources of state-sponsored or fraud activity, often mean a stolen session
 #   or credential. One finding per person and country, with how many events, the first and
-#   last time and the event ids (Sumo Logic "Atlassian events from risky locations").
+#   last time and the event ids (Sumo Logic "Events from Risky Locations").
 # related_resources:
 #   - ref: https://support.atlassian.com/organization-administration/docs/view-your-organizations-audit-log/
 # custom:

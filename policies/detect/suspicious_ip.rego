@@ -2,8 +2,8 @@
 # title: No activity from anonymous or suspicious IP addresses
 # description: >-
 #   Activity from Tor exit nodes, anonymizing VPNs, hosting ranges or known-bad addresses
-#   hides who is acting and is typical of account takeover (Defender for Cloud Apps "activity
-#   from anonymous IP addresses" / "from suspicious IP addresses"). The lists are offline:
+#   hides who is acting and is typical of account takeover (Defender for Cloud Apps "Activity
+#   from anonymous IP addresses" / "Activity from suspicious IP addresses", both retired in 2025). The lists are offline:
 #   CIDRs or addresses in `suspicious_ips`, and files named `@/path/list.txt` (one address or
 #   CIDR per line, `#` comments), e.g. an exported Tor exit list or a threat-intel feed.
 #   One finding per person and address.

@@ -3,7 +3,7 @@
 # description: >-
 #   An admin doing far more administrative actions in a day than their own usual is a sign of
 #   a compromised admin account or mass changes nobody planned (Defender for Cloud Apps
-#   "unusual administrative activity"). The baseline is the admin's own earlier active days;
+#   "Unusual administrative activities"). The baseline is the admin's own earlier active days;
 #   admin actions are the catalogue's settings, security-policy, user-management, access and
 #   permission actions (the `admin` action set, listed in the report's activity).
 # related_resources:

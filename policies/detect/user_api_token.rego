@@ -1,7 +1,7 @@
 # METADATA
 # title: A user created an API token
 # description: >-
-#   User API tokens let scripts, and AI agents such as MCP clients, act as the person without two-step verification. Track who creates them; one finding per person and UTC day (Sumo Logic "Atlassian user API token created").
+#   User API tokens let scripts, and AI agents such as MCP clients, act as the person without two-step verification. Track who creates them; one finding per person and UTC day (Sumo Logic "API Token Created"; Atlassian Guard Detect "User API token created" alerts).
 # related_resources:
 #   - ref: https://support.atlassian.com/security-and-access-policies/docs/track-organization-activities-from-the-audit-log/
 # custom:
