@@ -11,6 +11,7 @@ mod support;
 mod accuracy;
 mod api_shapes;
 mod architecture;
+mod attestation_contradictions;
 mod catalogue;
 mod cli_docs;
 mod closed_pipe_cli;
