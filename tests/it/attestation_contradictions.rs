@@ -1,7 +1,7 @@
 //! Attested answers the audit log contradicts (issue 13 item 6), end to end: a small snapshot
 //! with an attestation and audit events, scanned by the real binary with the shipped pack. The
 //! Rust side selects the events strictly after `attested_at` (the declared facts of ATL-LOG-004,
-//! ATL-DAT-005 and ATL-DAT-006); the controls fail with those events as evidence, and pass on
+//! ATL-DAT-005, ATL-DAT-006 and ATL-APP-002); the controls fail with those events as evidence, and pass on
 //! the near misses (a change before the attestation, a deletion undone later).
 
 use crate::support;
@@ -31,8 +31,8 @@ fn id(n: usize) -> String {
     format!("00000000-0000-4000-8000-{n:012}")
 }
 
-/// Scans a snapshot holding `events` with streaming and all three data-security rules attested
-/// on; returns the report.
+/// Scans a snapshot holding `events` with streaming and every data-security rule attested on
+/// (and the MCP server on, for ATL-APP-002); returns the report.
 fn scan(events: &[String]) -> Value {
     let tmp = tempfile::tempdir().unwrap();
     let snap = tmp.path().join("snap");
@@ -41,7 +41,9 @@ fn scan(events: &[String]) -> Value {
         Collection::Attestation,
         json!({"attested_by": "sec@small.example", "attested_at": ATTESTED_AT,
                "audit_log": {"streaming_enabled": true, "streaming_destination": "splunk"},
-               "data_security": {"app_access_rule": true, "public_links_blocked": true, "anonymous_access_blocked": true}}),
+               "mcp": {"enabled": true},
+               "data_security": {"app_access_rule": true, "public_links_blocked": true, "anonymous_access_blocked": true,
+                                 "mcp_app_blocked_on_sensitive": true}}),
     );
     write_snapshot(&snap, &c, Some(events));
     let out = tmp.path().join("out");
@@ -158,6 +160,10 @@ fn changes_after_the_attestation_fail_the_controls_that_read_the_answers() {
                 "data_security.public_links_blocked",
             ],
         ),
+        (
+            "ATL-APP-002",
+            vec!["data_security.mcp_app_blocked_on_sensitive"],
+        ),
     ] {
         let c = control(&report, control_id);
         assert_eq!(c["status"], "fail", "{c:#}");
@@ -239,7 +245,7 @@ fn near_misses_leave_the_attested_answers_passing() {
             Some("dsp-b"),
         ),
     ]);
-    for control_id in ["ATL-LOG-004", "ATL-DAT-005", "ATL-DAT-006"] {
+    for control_id in ["ATL-LOG-004", "ATL-DAT-005", "ATL-DAT-006", "ATL-APP-002"] {
         let c = control(&report, control_id);
         assert_eq!(c["status"], "pass", "{c:#}");
     }

@@ -1,6 +1,6 @@
 # Data security policy changes after the attestation that could have removed an attested rule:
-# what ATL-DAT-005 (app access) and ATL-DAT-006 (public links, anonymous access) check their
-# answers against. Each control selects these events with a declared fact
+# what ATL-DAT-005 (app access), ATL-DAT-006 (public links, anonymous access) and ATL-APP-002
+# (the Atlassian MCP app blocked on sensitive content) check their answers against. Each control selects these events with a declared fact
 # (`where: {after: "@attested_at"}`) and passes them here in time order. Plain Rego v1.
 package orgscan.lib.dsp_changes
 
