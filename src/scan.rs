@@ -3,7 +3,8 @@
 
 use crate::config::{Config, ConfigError};
 use crate::gate::{decide, GateRules, Outcome};
-use crate::policy::{evaluate_pack, load_pack, Availability, EvalOptions, PolicyLoadError};
+use crate::policy::evaluate::{evaluate_compiled, CompiledPack};
+use crate::policy::{load_pack, Availability, EvalOptions, PolicyLoadError};
 use crate::prepare::build_input;
 use crate::report::{build_report, write_report_set, Format, Report, ReportError, ReportInputs};
 use crate::results::ControlResult;
@@ -77,7 +78,27 @@ pub fn parse_now(text: &str) -> Result<Timestamp, ScanError> {
 }
 
 pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
-    let pack = load_pack(request.include_shipped, &request.policy_dirs)?;
+    let policies = load_policies(request.include_shipped, &request.policy_dirs)?;
+    run_scan_with(request, &policies)
+}
+
+/// The policies a scan evaluates, loaded, validated and compiled (`load_pack`,
+/// [`CompiledPack`]); a fleet loads them once for all its orgs.
+pub fn load_policies(
+    include_shipped: bool,
+    policy_dirs: &[PathBuf],
+) -> Result<CompiledPack, PolicyLoadError> {
+    let pack = load_pack(include_shipped, policy_dirs)?;
+    Ok(CompiledPack::new(pack, EvalOptions::default().threads))
+}
+
+/// `run_scan` with the policies already loaded (from the request's `include_shipped` and
+/// `policy_dirs`, which are not read again).
+pub fn run_scan_with(
+    request: ScanRequest,
+    policies: &CompiledPack,
+) -> Result<ScanOutcome, ScanError> {
+    let pack = policies.pack();
     // Every configuration problem at once: control settings and waivers together.
     let control_ids: std::collections::BTreeSet<String> =
         pack.policies.iter().map(|p| p.meta.id.clone()).collect();
@@ -167,7 +188,7 @@ pub fn run_scan(request: ScanRequest) -> Result<ScanOutcome, ScanError> {
         timeout: request.timeout,
         ..EvalOptions::default()
     };
-    let mut controls = evaluate_pack(&pack, &input, &availability, &options);
+    let mut controls = evaluate_compiled(policies, &input, &availability, &options);
     for c in &mut controls {
         if let Some(serde_json::Value::Object(params)) = parameters.get(&c.info.id) {
             c.info.fill_parameters(params);

@@ -4,6 +4,8 @@
 //! not scanned and makes the fleet incomplete. Problems every org would share (the
 //! configuration, the policies, an output directory that cannot be written) stop the run.
 
+use crate::policy::evaluate::CompiledPack;
+use crate::policy::PolicyLoadError;
 use crate::report::portfolio::{
     build_portfolio, render_portfolio_json, Portfolio, PortfolioMember, Unscanned, PORTFOLIO_HTML,
     PORTFOLIO_JSON,
@@ -11,13 +13,13 @@ use crate::report::portfolio::{
 use crate::report::portfolio_baseline::compare_with_baseline;
 use crate::report::portfolio_html::render_portfolio_html;
 use crate::report::{Report, ReportError};
-use crate::scan::{run_scan, ScanError, ScanRequest};
+use crate::scan::{load_policies, run_scan, run_scan_with, ScanError, ScanRequest};
 use crate::snapshot::load::{load_manifest, load_snapshot};
 use crate::snapshot::manifest::MANIFEST_FILE;
 use crate::snapshot::Snapshot;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum FleetError {
@@ -215,12 +217,13 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
     let make = request.request;
     let out = &request.out;
     let workers = request.parallel.max(1);
+    let policies = OnceLock::new();
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let next = jobs.lock().ok().and_then(|mut j| j.pop());
                 let Some(job) = next else { break };
-                let result = scan_one(job, out, make);
+                let result = scan_one(job, out, make, &policies);
                 if let Ok(mut d) = done.lock() {
                     d.push(result);
                 }
@@ -267,10 +270,15 @@ pub fn scan_fleet(request: FleetScanRequest<'_>) -> Result<FleetScanOutcome, Fle
     })
 }
 
+/// The fleet's policies, loaded and compiled by the first org's scan for every org: where they
+/// come from (`include_shipped`, `policy_dirs`), and the pack or why it did not load.
+type SharedPolicies = OnceLock<(bool, Vec<PathBuf>, Result<CompiledPack, PolicyLoadError>)>;
+
 fn scan_one(
     job: Planned,
     out: &Path,
     make: &(dyn Fn(Snapshot, PathBuf) -> ScanRequest + Sync),
+    policies: &SharedPolicies,
 ) -> Result<OrgScanned, Box<(String, ScanError)>> {
     let label = job.label;
     let snapshot = match job.source {
@@ -286,7 +294,24 @@ fn scan_one(
     let id = snapshot.manifest.org.id.clone();
     let report_dir = out.join(&job.dir_name);
     let request = with_org_overrides(make(snapshot, report_dir.clone()), &id);
-    let outcome = run_scan(request).map_err(|e| Box::new((label, e)))?;
+    // Every org of a fleet evaluates the same policies (`[[orgs]]` overrides settings, not
+    // the pack): loading, parsing and analysing them once is most of what a fleet saves over
+    // separate scans. A request naming other policies (no caller makes one) loads its own.
+    let (shipped, dirs, shared) = policies.get_or_init(|| {
+        let loaded = load_policies(request.include_shipped, &request.policy_dirs);
+        (request.include_shipped, request.policy_dirs.clone(), loaded)
+    });
+    let outcome = if (*shipped, dirs) == (request.include_shipped, &request.policy_dirs) {
+        match shared {
+            Ok(policies) => run_scan_with(request, policies),
+            Err(e) => Err(ScanError::Policy(PolicyLoadError {
+                problems: e.problems.clone(),
+            })),
+        }
+    } else {
+        run_scan(request)
+    };
+    let outcome = outcome.map_err(|e| Box::new((label, e)))?;
     Ok(OrgScanned {
         id,
         report_dir,

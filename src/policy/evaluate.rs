@@ -1,7 +1,8 @@
-//! Evaluating the pack: one regorus engine per policy, cloned from a template that already
-//! holds the libraries (clone is O(1)), given the input with the policy's own `control`, spread
-//! over threads, each with a time limit. Whatever goes wrong in one policy becomes that control's `error` status; a policy
-//! that cannot be evaluated is never reported as a pass.
+//! Evaluating the pack: one regorus engine per policy holding the libraries and that policy,
+//! compiled once ([`CompiledPack`]) and cloned (O(1)) for each evaluation, given the input with
+//! the policy's own `control`, spread over threads, each with a time limit. Whatever goes wrong
+//! in one policy becomes that control's `error` status; a policy that cannot be evaluated is
+//! never reported as a pass.
 
 use super::discover::{base_engine, Policy, PolicyPack};
 use super::needs::{unmet_needs, Availability};
@@ -63,31 +64,83 @@ pub fn control_info(policy: &Policy) -> ControlInfo {
     }
 }
 
-/// Evaluates every policy of the pack over `input`; results come back in pack order.
-pub fn evaluate_pack(
-    pack: &PolicyPack,
-    input: &regorus::Value,
-    availability: &Availability,
-    options: &EvalOptions,
-) -> Vec<ControlResult> {
-    let template = base_engine(pack);
-    let slots: Vec<Mutex<Option<ControlResult>>> =
-        pack.policies.iter().map(|_| Mutex::new(None)).collect();
+/// The pack made ready to evaluate, once: per policy, an engine holding the libraries and that
+/// policy, parsed and analysed (regorus prepares an engine on its first query) with no input.
+/// Evaluating an org clones the policy's engine, which shares the compiled form, and gives it
+/// the org's input, so each policy is parsed and analysed once per scan — and once per fleet,
+/// not once per org. A policy that does not compile keeps its error, which becomes that
+/// control's `error` in every evaluation, as a fresh compile would.
+pub struct CompiledPack {
+    pack: PolicyPack,
+    /// One engine (or compile error) per policy, in pack order; `Err` when the libraries
+    /// themselves do not load.
+    engines: Result<Vec<Result<regorus::Engine, String>>, String>,
+}
+
+impl CompiledPack {
+    /// Compiles every policy of `pack` with the libraries, `threads` at a time.
+    pub fn new(pack: PolicyPack, threads: usize) -> CompiledPack {
+        let engines = base_engine(&pack)
+            .map_err(|e| format!("libraries failed to load: {e}"))
+            .map(|base| {
+                in_parallel(pack.policies.len(), threads, |i| {
+                    compiled_policy(&base, &pack.policies[i])
+                })
+                .into_iter()
+                .map(|engine| {
+                    engine.unwrap_or_else(|| {
+                        Err("compilation thread stopped unexpectedly".to_string())
+                    })
+                })
+                .collect()
+            });
+        CompiledPack { pack, engines }
+    }
+
+    pub fn pack(&self) -> &PolicyPack {
+        &self.pack
+    }
+}
+
+/// The libraries plus `policy`, prepared: a query runs regorus's analysis of the modules once,
+/// and every clone keeps it. When the analysis fails the engine is kept unprepared, so each
+/// evaluation reports the error exactly as a freshly compiled engine does.
+fn compiled_policy(base: &regorus::Engine, policy: &Policy) -> Result<regorus::Engine, String> {
+    let engine = with_policy(base, policy)?;
+    let mut prepared = engine.clone();
+    Ok(match prepared.eval_query("true".to_string(), false) {
+        Ok(_) => prepared,
+        Err(_) => engine,
+    })
+}
+
+/// `base` (the libraries) with `policy` added: parsed, not yet analysed.
+fn with_policy(base: &regorus::Engine, policy: &Policy) -> Result<regorus::Engine, String> {
+    let mut engine = base.clone();
+    engine
+        .add_policy(policy.source.path.clone(), policy.source.text.clone())
+        .map_err(|e| e.to_string())?;
+    Ok(engine)
+}
+
+/// `f(0..count)` on up to `threads` threads, results in index order; `None` where a thread
+/// stopped (panicked) before storing its result.
+fn in_parallel<R: Send>(
+    count: usize,
+    threads: usize,
+    f: impl Fn(usize) -> R + Sync,
+) -> Vec<Option<R>> {
+    let slots: Vec<Mutex<Option<R>>> = (0..count).map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = options.threads.clamp(1, pack.policies.len().max(1));
+    let workers = threads.clamp(1, count.max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(policy) = pack.policies.get(i) else {
+                if i >= count {
                     break;
-                };
-                let result = match &template {
-                    Ok(engine) => {
-                        evaluate_one(engine, input, policy, availability, options.timeout)
-                    }
-                    Err(e) => judged(policy, Err(format!("libraries failed to load: {e}")), 0),
-                };
+                }
+                let result = f(i);
                 if let Ok(mut slot) = slots[i].lock() {
                     *slot = Some(result);
                 }
@@ -96,21 +149,54 @@ pub fn evaluate_pack(
     });
     slots
         .into_iter()
-        .zip(&pack.policies)
-        .map(|(slot, policy)| {
-            slot.into_inner().ok().flatten().unwrap_or_else(|| {
-                judged(
-                    policy,
-                    Err("evaluation thread stopped unexpectedly".to_string()),
-                    0,
-                )
-            })
-        })
+        .map(|slot| slot.into_inner().ok().flatten())
         .collect()
 }
 
+/// Evaluates every policy of the pack over `input`; results come back in pack order. Compiles
+/// the pack first: a caller evaluating the same pack more than once keeps a [`CompiledPack`]
+/// and calls [`evaluate_compiled`].
+pub fn evaluate_pack(
+    pack: &PolicyPack,
+    input: &regorus::Value,
+    availability: &Availability,
+    options: &EvalOptions,
+) -> Vec<ControlResult> {
+    let compiled = CompiledPack::new(pack.clone(), options.threads);
+    evaluate_compiled(&compiled, input, availability, options)
+}
+
+/// Evaluates every policy of an already compiled pack over `input`, in pack order.
+pub fn evaluate_compiled(
+    compiled: &CompiledPack,
+    input: &regorus::Value,
+    availability: &Availability,
+    options: &EvalOptions,
+) -> Vec<ControlResult> {
+    let policies = &compiled.pack.policies;
+    in_parallel(policies.len(), options.threads, |i| {
+        let policy = &policies[i];
+        match &compiled.engines {
+            Ok(engines) => evaluate_one(&engines[i], input, policy, availability, options.timeout),
+            Err(e) => judged(policy, Err(e.clone()), 0),
+        }
+    })
+    .into_iter()
+    .zip(policies)
+    .map(|(result, policy)| {
+        result.unwrap_or_else(|| {
+            judged(
+                policy,
+                Err("evaluation thread stopped unexpectedly".to_string()),
+                0,
+            )
+        })
+    })
+    .collect()
+}
+
 fn evaluate_one(
-    template: &regorus::Engine,
+    engine: &Result<regorus::Engine, String>,
     input: &regorus::Value,
     policy: &Policy,
     availability: &Availability,
@@ -125,7 +211,10 @@ fn evaluate_one(
         return judged(policy, Ok(outcome), 0);
     }
     let started = Instant::now();
-    let outcome = run_rules(template, input, policy, timeout);
+    let outcome = match engine {
+        Ok(engine) => query_rules(engine, input, policy, timeout),
+        Err(e) => Err(e.clone()),
+    };
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
 
@@ -157,11 +246,19 @@ pub fn run_rules(
     policy: &Policy,
     timeout: Duration,
 ) -> Result<RawOutcome, String> {
-    let mut engine = template.clone();
+    query_rules(&with_policy(template, policy)?, input, policy, timeout)
+}
+
+/// Queries one policy's rules on a copy of `engine` (libraries and that policy loaded) given
+/// the policy's input.
+fn query_rules(
+    engine: &regorus::Engine,
+    input: &regorus::Value,
+    policy: &Policy,
+    timeout: Duration,
+) -> Result<RawOutcome, String> {
+    let mut engine = engine.clone();
     engine.set_input(policy_input(input, policy));
-    engine
-        .add_policy(policy.source.path.clone(), policy.source.text.clone())
-        .map_err(|e| e.to_string())?;
     engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
         limit: timeout,
         check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
@@ -490,5 +587,78 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
         // The pack-wide input is untouched.
         let original = serde_json::to_value(&input).expect("serializes");
         assert_eq!(original["control"], "stale");
+    }
+
+    /// A policy with `body` as its rules (after the METADATA and imports).
+    fn write_policy(dir: &std::path::Path, id: &str, package: &str, body: &str) {
+        let text = policy_text(id, package);
+        let head = &text[..text.find("deny contains").expect("the template has a deny")];
+        std::fs::write(
+            dir.join(format!("{package}.rego")),
+            format!("{head}{body}\n"),
+        )
+        .expect("write policy");
+    }
+
+    /// The compiled pack, evaluated over one input after another as a fleet does, gives each
+    /// input what compiling every policy afresh for it gives (`run_rules`, the path `policy
+    /// check` keeps), errors included: a builtin error, a rule that only fails when analysed,
+    /// and a policy reading a rule it does not define.
+    #[test]
+    fn a_compiled_pack_evaluates_every_input_as_a_fresh_compile_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        write_policy(
+            dir.path(),
+            "T-A-1",
+            "t.a",
+            "deny contains {\"resource\": {\"type\": \"user\", \"id\": u}, \"message\": \"listed\"} if { some u in input.users }\nscore := 0.5 if count(input.users) > 1",
+        );
+        write_policy(
+            dir.path(),
+            "T-B-2",
+            "t.b",
+            "deny contains {\"resource\": {\"type\": \"user\", \"id\": \"x\"}, \"message\": \"m\"} if to_number(input.name) > 1",
+        );
+        write_policy(
+            dir.path(),
+            "T-C-3",
+            "t.c",
+            "deny contains x if { x := a }\na := b\nb := a",
+        );
+        write_policy(
+            dir.path(),
+            "T-D-4",
+            "t.d",
+            "not_applicable contains \"no users\" if count(input.users) == 0",
+        );
+        let pack = load_pack(false, &[dir.path().to_path_buf()]).expect("the test pack loads");
+        let compiled = CompiledPack::new(pack.clone(), 2);
+        let base = base_engine(&pack).expect("the libraries load");
+        let options = EvalOptions::default();
+        let mut statuses = Vec::new();
+        for input in [
+            serde_json::json!({"users": ["u1", "u2"], "name": "2"}),
+            serde_json::json!({"users": [], "name": "not a number"}),
+            serde_json::json!({"users": ["u3"], "name": "0"}),
+        ] {
+            let input = regorus::Value::from(input);
+            let compiled_results =
+                evaluate_compiled(&compiled, &input, &Availability::default(), &options);
+            for (policy, mut result) in pack.policies.iter().zip(compiled_results) {
+                let fresh = judged(policy, run_rules(&base, &input, policy, options.timeout), 0);
+                result.duration_ms = 0;
+                assert_eq!(result, fresh, "{}", policy.meta.id);
+                statuses.push(result.status);
+            }
+        }
+        // Each kind of outcome was exercised.
+        for status in [
+            Status::Fail,
+            Status::Pass,
+            Status::Error,
+            Status::NotApplicable,
+        ] {
+            assert!(statuses.contains(&status), "{status:?} in {statuses:?}");
+        }
     }
 }

@@ -121,6 +121,74 @@ fn demo_fleet_portfolio_is_golden_deterministic_and_valid() {
     assert_eq!(p["gate"]["outcome"], "gate_failed", "{:#}", p["gate"]);
 }
 
+/// Every org's reports from a fleet scan, which loads and compiles the policies once and
+/// shares them between orgs scanned at the same time, are byte for byte those of a lone `scan`
+/// of that org's snapshot, with the user's own policies too (one of them an error everywhere).
+#[test]
+fn each_org_of_a_fleet_reports_what_a_lone_scan_of_it_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_demo_fleet(&tmp.path().join("snapshots"), 3).unwrap();
+    let extra = tmp.path().join("extra");
+    std::fs::create_dir(&extra).unwrap();
+    std::fs::write(
+        extra.join("user_check.rego"),
+        "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: X-FLEET-1\n#   severity: low\n#   category: Identity and authentication\n#   points: 1\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [fix it]\npackage user.fleet_check\nimport rego.v1\ndeny contains {\"resource\": {\"type\": \"org\", \"id\": \"x\"}, \"message\": \"m\"} if to_number(\"not a number\") > 0\n",
+    )
+    .unwrap();
+    let fleet = orgscan(
+        &[
+            "scan",
+            "--fleet",
+            "snapshots",
+            "--policies",
+            "extra",
+            "--out",
+            "out",
+            "--parallel",
+            "2",
+            "--quiet",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(fleet.status.code(), Some(3), "{}", stderr(&fleet));
+    for id in ["demo-org-01", "demo-org-02", "demo-org-03"] {
+        let snapshot = format!("snapshots/{id}");
+        let lone_dir = format!("lone/{id}");
+        orgscan(
+            &[
+                "scan",
+                &snapshot,
+                "--policies",
+                "extra",
+                "--out",
+                &lone_dir,
+                "--quiet",
+            ],
+            tmp.path(),
+        );
+        let mut names: Vec<String> = std::fs::read_dir(tmp.path().join(&lone_dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert!(names.contains(&"report.json".to_string()), "{names:?}");
+        for name in &names {
+            let lone = read(&tmp.path().join(&lone_dir).join(name));
+            let in_fleet = read(&tmp.path().join("out").join(id).join(name));
+            assert!(lone == in_fleet, "{id}/{name} differs from a lone scan");
+        }
+        let report: Value =
+            serde_json::from_str(&read(&tmp.path().join(&lone_dir).join("report.json"))).unwrap();
+        let user_control = report["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "X-FLEET-1")
+            .unwrap_or_else(|| panic!("{id}: the user's control is reported"));
+        assert_eq!(user_control["status"], "error", "{user_control:#}");
+    }
+}
+
 #[test]
 fn an_unreadable_snapshot_and_hostile_names_do_not_stop_the_fleet() {
     let tmp = tempfile::tempdir().unwrap();
