@@ -211,7 +211,7 @@ pub fn run_scan_with(
         snapshot: &request.snapshot,
         controls: &controls,
         now,
-        pack_hash: pack.hash(),
+        pack_hash: policies.hash().to_string(),
         content_hash,
         gate,
         activity,

@@ -72,6 +72,8 @@ pub fn control_info(policy: &Policy) -> ControlInfo {
 /// control's `error` in every evaluation, as a fresh compile would.
 pub struct CompiledPack {
     pack: PolicyPack,
+    /// `PolicyPack::hash`, which every report of the pack carries.
+    hash: String,
     /// One engine (or compile error) per policy, in pack order; `Err` when the libraries
     /// themselves do not load.
     engines: Result<Vec<Result<regorus::Engine, String>>, String>,
@@ -94,11 +96,20 @@ impl CompiledPack {
                 })
                 .collect()
             });
-        CompiledPack { pack, engines }
+        CompiledPack {
+            hash: pack.hash(),
+            pack,
+            engines,
+        }
     }
 
     pub fn pack(&self) -> &PolicyPack {
         &self.pack
+    }
+
+    /// The pack's hash (`PolicyPack::hash`), computed once.
+    pub fn hash(&self) -> &str {
+        &self.hash
     }
 }
 

@@ -141,18 +141,7 @@ pub fn render_html_with(
     report: &Report,
     compliance: &[super::compliance::ComplianceReport],
 ) -> Result<String, HtmlError> {
-    let mut hb = Handlebars::new();
-    hb.set_strict_mode(true);
-    // HTML escaping, then control characters as visible `\u{1b}` text (safe_text).
-    hb.register_escape_fn(|text| {
-        crate::safe_text::document(&handlebars::html_escape(text)).into_owned()
-    });
-    for (name, text) in PARTIALS {
-        hb.register_partial(name, text)
-            .map_err(|e| HtmlError(e.to_string()))?;
-    }
-    hb.register_template_string("report", TEMPLATE)
-        .map_err(|e| HtmlError(e.to_string()))?;
+    let hb = templates().as_ref().map_err(|e| HtmlError(e.clone()))?;
     let mut view = view_model(report);
     let anchor = |id: &str| control_anchor(report, id);
     let section = super::compliance_html::compliance_view(compliance, &anchor);
@@ -161,6 +150,28 @@ pub fn render_html_with(
     }
     hb.render("report", &view)
         .map_err(|e| HtmlError(e.to_string()))
+}
+
+/// The page's templates, compiled once per process: compiling them costs more than rendering a
+/// report (handlebars finds each element's line by rescanning the text), and a fleet renders
+/// one report per org.
+fn templates() -> &'static Result<Handlebars<'static>, String> {
+    static TEMPLATES: std::sync::OnceLock<Result<Handlebars<'static>, String>> =
+        std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        // HTML escaping, then control characters as visible `\u{1b}` text (safe_text).
+        hb.register_escape_fn(|text| {
+            crate::safe_text::document(&handlebars::html_escape(text)).into_owned()
+        });
+        for (name, text) in PARTIALS {
+            hb.register_partial(name, text).map_err(|e| e.to_string())?;
+        }
+        hb.register_template_string("report", TEMPLATE)
+            .map_err(|e| e.to_string())?;
+        Ok(hb)
+    })
 }
 
 fn view_model(report: &Report) -> Value {
