@@ -24,6 +24,8 @@ cpu_of() {
     printf 0
   fi
 }
+# Wall and CPU times move with what else runs: say under which load they were taken.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t0=$(now)
 cpu_one=$(cpu_of "$bin" scan --out "$out/one" --quiet)
 t1=$(now)
@@ -40,6 +42,8 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v n="$n" -v cores="$cores" -v size="$size"
       cpu_one, cpu_one / one, n, cpu_fleet, cpu_fleet / n, cpu_fleet / fleet, n, cpu_one, cores, n * cpu_one / cores, (fleet <= n * cpu_one / cores ? "within" : "OVER")
   }
 }'
+
+echo "load average after the scans: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 chromium=${ORGSCAN_CHROMIUM:-$(command -v chromium || true)}
 if [ -n "$chromium" ] && [ -x "$chromium" ]; then
