@@ -2,7 +2,7 @@
 //! destination, the manifest (with hashes and counts) last, then one rename swaps it in. A
 //! crash at any point leaves the previous snapshot at the destination untouched.
 
-use super::event_file::{EventFileWriter, EventsFormat};
+use super::event_file::{EventFileWriter, EventsFormat, ZSTD_LEVEL};
 use super::load::sha256_hex;
 use super::manifest::{Collection, FileEntry, Manifest, Provenance, FORMAT_NAME, MANIFEST_FILE};
 use super::SnapshotError;
@@ -81,8 +81,10 @@ pub struct SnapshotWriter {
     finished: bool,
     /// A checkpoint: left in place when the writer is dropped unfinished.
     keep_staging: bool,
-    /// How the events file is stored (compressed unless asked otherwise).
+    /// How the events file is stored (compressed unless asked otherwise), and at which zstd
+    /// level.
     events_format: EventsFormat,
+    zstd_level: i32,
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
@@ -129,6 +131,7 @@ impl SnapshotWriter {
             finished: false,
             keep_staging: false,
             events_format: EventsFormat::DEFAULT,
+            zstd_level: ZSTD_LEVEL,
         })
     }
 
@@ -148,12 +151,18 @@ impl SnapshotWriter {
             finished: false,
             keep_staging: true,
             events_format: EventsFormat::DEFAULT,
+            zstd_level: ZSTD_LEVEL,
         })
     }
 
     /// Stores the events as `format` (default: zstd, `events.ndjson.zst`).
     pub fn set_events_format(&mut self, format: EventsFormat) {
         self.events_format = format;
+    }
+
+    /// Compresses the events at zstd `level` (default [`ZSTD_LEVEL`]).
+    pub fn set_zstd_level(&mut self, level: i32) {
+        self.zstd_level = level;
     }
 
     /// Registers a collection file already in the staging directory (written by an earlier,
@@ -238,15 +247,38 @@ impl SnapshotWriter {
             &mut dyn FnMut(&str) -> Result<(), SnapshotError>,
         ) -> Result<(), SnapshotError>,
     ) -> Result<u64, SnapshotError> {
+        let mut out = self.begin_events()?;
+        fill(&mut |line: &str| out.write_line(line))?;
+        self.end_events(out, provenance)
+    }
+
+    /// Starts the events file: lines written to the returned writer, in order, are the
+    /// snapshot's events once [`SnapshotWriter::end_events`] records them. For a producer that
+    /// cannot hand its lines over in one call ([`SnapshotWriter::write_event_stream`]): an
+    /// import writing events as it reads them. Starting again truncates the file.
+    pub fn begin_events(&mut self) -> Result<EventFileWriter, SnapshotError> {
         let format = self.events_format;
-        let path = self.staging.join(format.file_name());
         // One events file: a format written earlier into this staging directory goes.
         for other in EventsFormat::ALL.into_iter().filter(|f| *f != format) {
             self.files.remove(other.file_name());
             let _ = std::fs::remove_file(self.staging.join(other.file_name()));
         }
-        let mut out = EventFileWriter::create(&path, format)?;
-        fill(&mut |line: &str| out.write_line(line))?;
+        self.files.remove(format.file_name());
+        EventFileWriter::create_at_level(&self.events_path(), format, self.zstd_level)
+    }
+
+    /// Where [`SnapshotWriter::begin_events`] writes.
+    pub fn events_path(&self) -> PathBuf {
+        self.staging.join(self.events_format.file_name())
+    }
+
+    /// Finishes the events file begun by [`SnapshotWriter::begin_events`] and records it.
+    pub fn end_events(
+        &mut self,
+        out: EventFileWriter,
+        provenance: Provenance,
+    ) -> Result<u64, SnapshotError> {
+        let format = self.events_format;
         let written = out.finish()?;
         let count = written.records;
         self.files.insert(

@@ -11,14 +11,13 @@
 //! events the way `collect --resume-from` merges them ([`merge_stream_into`]).
 
 mod frame;
+mod in_order;
 mod open;
 mod spool;
 
-use super::events::{
-    check_snapshot_events, each_stored_line, merge_stream_into, EventRecord, StoredEvents,
-};
+use super::events::{check_snapshot_events, each_stored_line, merge_stream_into, EventRecord};
 use super::CollectError;
-use crate::snapshot::event_file::EventsFormat;
+use crate::snapshot::event_file::{EventsFormat, FAST_ZSTD_LEVEL};
 use crate::snapshot::event_line::{read_event_line, TextStart};
 use crate::snapshot::load::load_manifest;
 use crate::snapshot::manifest::{EventWindow, OrgIdentity, FORMAT_NAME, FORMAT_VERSION};
@@ -26,6 +25,7 @@ use crate::snapshot::{
     load_snapshot, Collection, CollectionStatus, Manifest, Provenance, Snapshot, SnapshotError,
     SnapshotSource, SnapshotWriter, Timestamp,
 };
+use in_order::{InOrder, Place};
 use serde_json::Value;
 use spool::{ExternalSort, SpoolDir, Spooled};
 use std::io::{self, BufRead, Write};
@@ -482,8 +482,13 @@ pub fn import_events_as(
             "exists and is not a snapshot (no manifest.json); refusing to replace it",
         ));
     }
+    // Events the snapshot holds, as its manifest lists them (checked after the exports are
+    // read): with none, the exports can go straight into the new events file.
+    let mut stored_events = 0;
     if exists {
         let manifest = load_manifest(into).map_err(|e| input_error(into, e.to_string()))?;
+        stored_events = crate::snapshot::event_file::listed(&manifest.files)
+            .map_or(0, |(_, entry)| entry.records);
         if let Some(org) = org {
             if org != manifest.org.id {
                 return Err(input_error(
@@ -494,11 +499,23 @@ pub fn import_events_as(
         }
     }
 
-    // Pass 1: every export once, each event to the time-ordered spool and the id index.
+    // Pass 1: every export once, each event to the id index and either straight into the
+    // snapshot (while the exports are in order and the snapshot holds no events) or to the
+    // time-ordered spool.
     let spool = SpoolDir::create(into).map_err(|e| spool_error_at(into, e))?;
+    let mut writer = SnapshotWriter::create(into).map_err(CollectError::Write)?;
+    writer.set_events_format(format);
+    writer.set_zstd_level(FAST_ZSTD_LEVEL);
     let mut by_time = ExternalSort::<Timed>::new(&spool, "events", EVENT_BUDGET);
     let mut by_id = ExternalSort::<Seen>::new(&spool, "ids", ID_BUDGET);
+    let mut in_order = if stored_events == 0 {
+        Some(InOrder::start(&mut writer)?)
+    } else {
+        None
+    };
     let mut read = 0u64;
+    // Events kept (all but a copy of the event just written in order), numbered from 1.
+    let mut kept = 0u64;
     let mut org_of_events: Option<String> = None;
     let want_org = !exists && org.is_none();
     for file in files {
@@ -507,15 +524,37 @@ pub fn import_events_as(
             if want_org && org_of_events.is_none() {
                 org_of_events = org_of_event(event.container);
             }
+            let mut written = false;
+            if let Some(run) = in_order.as_mut() {
+                match run.place(event.time_ns, event.id) {
+                    Place::After => {
+                        run.write(event.time_ns, event.id, &event.line)?;
+                        written = true;
+                    }
+                    // Counted as read, never kept: the copy written before it wins.
+                    Place::Copy => return Ok(()),
+                    Place::Before => {
+                        if let Some(run) = in_order.take() {
+                            run.spill(&mut by_time, &spool)?;
+                        }
+                    }
+                }
+            }
+            kept += 1;
             by_id
                 .push(Seen {
                     id: event.id.to_string(),
                     imported: true,
-                    seq: read,
+                    seq: kept,
                     time_ns: event.time_ns,
                 })
-                .and_then(|()| by_time.push(Timed::new(event.time_ns, read, event.id, &event.line)))
-                .map_err(|e| spool_error(&spool, e))
+                .map_err(|e| spool_error(&spool, e))?;
+            if !written {
+                by_time
+                    .push(Timed::new(event.time_ns, kept, event.id, &event.line))
+                    .map_err(|e| spool_error(&spool, e))?;
+            }
+            Ok(())
         })?;
     }
 
@@ -551,6 +590,7 @@ pub fn import_events_as(
         .map_err(|e| input_error(into, e.to_string()))?;
     }
     let mut losers = ExternalSort::<Loser>::new(&spool, "losers", LOSER_BUDGET);
+    let mut lost = 0u64;
     let mut added = 0u64;
     let mut new_range: Option<(i64, i64)> = None;
     let mut current: Option<String> = None;
@@ -558,6 +598,7 @@ pub fn import_events_as(
         let seen = seen.map_err(|e| spool_error(&spool, e))?;
         if current.as_deref() == Some(seen.id.as_str()) {
             if seen.imported {
+                lost += 1;
                 losers
                     .push(Loser {
                         time_ns: seen.time_ns,
@@ -592,17 +633,33 @@ pub fn import_events_as(
         names.join(", ")
     );
 
-    // Pass 3: the stored events and the survivors, merged in order into the new snapshot.
-    let fresh = Survivors {
-        spool: spool.path(),
-        events: by_time.into_sorted().map_err(|e| spool_error(&spool, e))?,
-        losers: losers
-            .into_sorted()
-            .map_err(|e| spool_error(&spool, e))?
-            .peekable(),
+    // The events written in order are the snapshot's when no import lost to another copy and
+    // there is nothing to merge them with; otherwise they join the spool.
+    let in_order = match in_order {
+        Some(run) if lost > 0 || stored.count > 0 => {
+            run.spill(&mut by_time, &spool)?;
+            None
+        }
+        run => run,
     };
-    let mut writer = SnapshotWriter::create(into).map_err(CollectError::Write)?;
-    writer.set_events_format(format);
+    // Pass 3: the stored events and the survivors, merged in order into the new snapshot.
+    let write_events = |writer: &mut SnapshotWriter, prov: Provenance| {
+        if let Some(run) = in_order {
+            return run.finish(writer, prov);
+        }
+        let fresh = Survivors {
+            spool: spool.path(),
+            events: by_time.into_sorted().map_err(|e| spool_error(&spool, e))?,
+            losers: losers
+                .into_sorted()
+                .map_err(|e| spool_error(&spool, e))?
+                .peekable(),
+        };
+        writer
+            .write_event_stream(prov, |emit| merge_stream_into(&stored, fresh, emit))
+            .map_err(CollectError::Write)?;
+        Ok(())
+    };
     let manifest = match &existing {
         Some((snapshot, _)) => {
             copy_collections(&mut writer, snapshot)?;
@@ -622,9 +679,7 @@ pub fn import_events_as(
             };
             prov.records = total;
             prov.warnings.push(note);
-            writer
-                .write_event_stream(prov, |emit| merge_stream_into(&stored, fresh, emit))
-                .map_err(CollectError::Write)?;
+            write_events(&mut writer, prov)?;
             let mut manifest = snapshot.manifest.clone();
             manifest.event_window = union_window(manifest.event_window.take(), range);
             manifest
@@ -639,11 +694,7 @@ pub fn import_events_as(
             let mut prov =
                 Provenance::collected(format!("import: {}", names.join(", ")), now, 0, total);
             prov.warnings.push(note);
-            writer
-                .write_event_stream(prov, |emit| {
-                    merge_stream_into(&StoredEvents::default(), fresh, emit)
-                })
-                .map_err(CollectError::Write)?;
+            write_events(&mut writer, prov)?;
             Manifest {
                 format: FORMAT_NAME.to_string(),
                 format_version: FORMAT_VERSION,
@@ -840,5 +891,110 @@ mod tests {
         std::fs::write(&nd, "{\"data\":{}}").unwrap();
         let err = read_events_file(&nd).unwrap_err().to_string();
         assert!(err.contains("`data` is not a list of events"), "{err}");
+    }
+
+    /// The events file of a snapshot written as plain NDJSON.
+    fn stored_lines(snap: &Path) -> String {
+        std::fs::read_to_string(snap.join("events.ndjson")).unwrap()
+    }
+
+    /// What an import must store: the first copy read of each id, ordered by time then id.
+    fn expected(read: &[(String, String)]) -> String {
+        let mut seen = std::collections::HashSet::new();
+        let mut kept: Vec<&(String, String)> = read
+            .iter()
+            .filter(|(id, _)| seen.insert(id.clone()))
+            .collect();
+        // Times in these tests share one layout, so their text sorts as they do.
+        let time = |line: &str| line.split("\"time\":\"").nth(1).unwrap()[..20].to_string();
+        kept.sort_by_key(|(id, line)| (time(line), id.clone()));
+        kept.iter().map(|(_, line)| format!("{line}\n")).collect()
+    }
+
+    /// Exports in order, in order with copies, with a later copy of an earlier id, broken in
+    /// the middle and reversed: whether the events went straight into the snapshot or through
+    /// the spool, the file holds what the model says, with the counts it implies.
+    #[test]
+    fn in_order_and_spooled_imports_store_the_same_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |s: u32| format!("2026-01-01T00:{:02}:{:02}Z", s / 60, s % 60);
+        let sorted: Vec<(String, String)> = (0..40u32)
+            .map(|i| {
+                let id = format!("e{:02}", i % 37);
+                let line = event(&id, &at(i / 2));
+                (id, line)
+            })
+            .collect();
+        // e00..e02 come back at later times (losers); pairs share a second (order by id).
+        let mut with_copy = sorted.clone();
+        with_copy.insert(5, with_copy[4].clone());
+        let mut broken = sorted[20..].to_vec();
+        broken.extend_from_slice(&sorted[..20]);
+        let mut reversed = sorted.clone();
+        reversed.reverse();
+        let unique: Vec<(String, String)> = sorted[..37].to_vec();
+        let mut unique_copies = unique.clone();
+        unique_copies.insert(10, unique[9].clone());
+        unique_copies.push(unique[36].clone());
+        let cases = [
+            ("unique", unique),
+            ("unique-copies", unique_copies),
+            ("losers", sorted),
+            ("copy", with_copy),
+            ("broken", broken),
+            ("reversed", reversed),
+        ];
+        for (name, read) in cases {
+            let export = dir.path().join(format!("{name}.ndjson"));
+            let text: String = read.iter().map(|(_, l)| format!("{l}\n")).collect();
+            std::fs::write(&export, text).unwrap();
+            let snap = dir.path().join(name);
+            let outcome = import_events_as(
+                std::slice::from_ref(&export),
+                &snap,
+                None,
+                EventsFormat::Ndjson,
+            )
+            .unwrap();
+            let want = expected(&read);
+            assert_eq!(stored_lines(&snap), want, "{name}");
+            let kept = want.lines().count() as u64;
+            assert_eq!(
+                (
+                    outcome.read,
+                    outcome.added,
+                    outcome.duplicates,
+                    outcome.total
+                ),
+                (read.len() as u64, kept, read.len() as u64 - kept, kept),
+                "{name}"
+            );
+            // Compressed, the same lines.
+            let zst = dir.path().join(format!("{name}-zst"));
+            import_events_as(&[export], &zst, None, EventsFormat::Zstd).unwrap();
+            let bytes = std::fs::read(zst.join(crate::snapshot::event_file::ZSTD_FILE)).unwrap();
+            let text = String::from_utf8(zstd::decode_all(&bytes[..]).unwrap()).unwrap();
+            assert_eq!(text, want, "{name} (zstd)");
+            let ours = std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+                .count();
+            assert_eq!(ours, 0, "{name}: no spool or staging directory left behind");
+        }
+    }
+
+    #[test]
+    fn an_event_is_placed_against_the_last_one_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = SnapshotWriter::create(&dir.path().join("snap")).unwrap();
+        let mut run = InOrder::start(&mut writer).unwrap();
+        assert_eq!(run.place(5, "b"), Place::After);
+        run.write(5, "b", "{}").unwrap();
+        assert_eq!(run.place(5, "b"), Place::Copy);
+        assert_eq!(run.place(5, "c"), Place::After);
+        assert_eq!(run.place(5, "a"), Place::Before);
+        assert_eq!(run.place(4, "z"), Place::Before);
+        assert_eq!(run.place(6, "a"), Place::After);
     }
 }
