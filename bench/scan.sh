@@ -11,17 +11,19 @@
 #   BEFORE_BIN=path/to/old/orgscan bench/scan.sh                      # also an older build, same files
 #
 # Snapshots store their events as FORMATS says (default zstd: the generator writes
-# events.ndjson.zst directly, ~150 bytes/event, so 10^8 needs ~16 GB instead of 125 GB). Before
-# generating one, the free space in bench-out/ is checked against what it needs; a size that
-# does not fit is refused with both numbers.
+# events.ndjson.zst directly, ~80 bytes/event measured, so 10^8 needs ~8 GB instead of 140 GB).
+# Before generating one, the free space in bench-out/ is checked against what it needs (with a
+# margin); a size that does not fit is refused with both numbers.
 #
 # Prints a table: events, stored bytes and bytes/event, wall, CPU (user+sys), peak RSS, events/s;
 # under each orgscan row the floor on the same file (`examples/scan_floor.rs`: decompress + read +
 # the pass's slim parse on FLOOR_THREADS parser threads, default 2, no aggregation, facts or
 # policies) and the ratio orgscan wall / floor wall; then the OPA rows and the ratio OPA wall /
 # orgscan wall at the largest size OPA finished. Peak RSS and times come from
-# /usr/bin/time -v (getrusage of the child). Snapshots are cached in bench-out/ (≈1.4 KB per event:
-# 14 GB at 10^7). Wall times depend on what else runs on the machine: the load average is printed.
+# /usr/bin/time -v (getrusage of the child). Snapshots are cached in bench-out/ (zstd ≈80 bytes
+# per event: 0.8 GB at 10^7, 8 GB at 10^8; plain NDJSON for OPA ≈1.4 KB per event). Wall times
+# depend on what else runs on the machine: each row ends with the 1-minute load average when it
+# finished (CPU seconds and peak RSS are the comparable columns under load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000000 10000000"}
@@ -76,6 +78,9 @@ stored_bytes() {
   echo 0
 }
 
+# The 1-minute load average now.
+load() { cut -d' ' -f1 /proc/loadavg; }
+
 # Runs a command under /usr/bin/time -v; prints "wall_s cpu_s rss_mb".
 measure() {
   local log
@@ -101,25 +106,26 @@ for n in $SIZES; do
   printf "  %s events (zstd) need ~%s MB of disk\n" "$n" "$(( $(need_bytes "$n" zstd) / 1000000 ))"
 done
 echo
-printf "%-10s %-6s %-9s %10s %7s %9s %9s %11s %12s\n" engine format events stored_mb B/event wall_s cpu_s peak_rss_mb events/s
+printf "%-10s %-6s %-9s %10s %7s %9s %9s %11s %12s %6s\n" engine format events stored_mb B/event wall_s cpu_s peak_rss_mb events/s load
 for n in $SIZES; do
   for fmt in $FORMATS; do
     dir=$(snapshot "$n" "$fmt") || continue
     bytes=$(stored_bytes "$dir")
     read -r wall cpu rss < <(measure "$BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n-$fmt" --format json --exit-zero -q)
-    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f\n" orgscan "$fmt" "$n" \
+    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f %6s\n" orgscan "$fmt" "$n" \
       "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$wall" "$cpu" "$rss" \
-      "$(python3 -c "print($n/max($wall,0.001))")"
+      "$(python3 -c "print($n/max($wall,0.001))")" "$(load)"
     if [ -n "${BEFORE_BIN:-}" ]; then
       read -r bwall bcpu brss < <(measure "$BEFORE_BIN" scan "$dir" $PACK_ARGS --out "$OUT/report-$n-$fmt-before" --format json --exit-zero -q)
-      printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f\n" before "$fmt" "$n" \
+      printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f %6s\n" before "$fmt" "$n" \
         "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$bwall" "$bcpu" "$brss" \
-        "$(python3 -c "print($n/max($bwall,0.001))")"
+        "$(python3 -c "print($n/max($bwall,0.001))")" "$(load)"
     fi
     read -r fwall fcpu frss < <(measure "$FLOOR" "$dir" --threads "$FLOOR_THREADS")
-    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f   orgscan/floor %sx\n" floor "$fmt" "$n" \
+    printf "%-10s %-6s %-9s %10.0f %7.0f %9s %9s %11s %12.0f %6s   orgscan/floor wall %sx, CPU %sx\n" floor "$fmt" "$n" \
       "$(python3 -c "print($bytes/1e6)")" "$(python3 -c "print($bytes/$n)")" "$fwall" "$fcpu" "$frss" \
-      "$(python3 -c "print($n/max($fwall,0.001))")" "$(python3 -c "print(round($wall/max($fwall,0.001),2))")"
+      "$(python3 -c "print($n/max($fwall,0.001))")" "$(load)" \
+      "$(python3 -c "print(round($wall/max($fwall,0.001),2))")" "$(python3 -c "print(round($cpu/max($fcpu,0.001),2))")"
   done
 done
 

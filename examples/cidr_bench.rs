@@ -151,6 +151,7 @@ fn pass(source: &EventSource, spec: &Value, threads: usize) -> Result<u64, Strin
         ip_allowlist: &allowlist,
         known_set: &|_| false,
         attested_at: None,
+        inactive_users: &[],
     };
     let controls: BTreeMap<String, Value> =
         [("BENCH".to_string(), json!({"facts": {"f": spec}}))].into();

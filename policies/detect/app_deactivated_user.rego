@@ -33,6 +33,9 @@
 #         actions: [set:mcp, set:app_activity]
 #         by: [user]
 #         value: action
+#         # Only accounts the directory lists as not active: the rule reads no others.
+#         where:
+#           user: ["@inactive_users"]
 #         limit: 100000
 #         ids: 1000
 #         times: true

@@ -512,7 +512,8 @@ fn check_only_metadata(file: &SourceFile) -> Vec<Problem> {
 }
 
 /// Problems of a policy's declared fact specs, found by the parser the scan uses. Action sets
-/// are checked by name; `@ip_allowlist` and `@attested_at` need no snapshot to be valid.
+/// are checked by name; `@ip_allowlist`, `@attested_at` and `@inactive_users` need no snapshot
+/// to be valid.
 fn fact_spec_errors(id: &str, config: &Value) -> Vec<crate::prepare::facts::SpecError> {
     let sets = crate::prepare::actionsets::ActionSets::resolve(None);
     let allowlist = crate::prepare::cidr::CidrList::default();
@@ -520,6 +521,7 @@ fn fact_spec_errors(id: &str, config: &Value) -> Vec<crate::prepare::facts::Spec
         ip_allowlist: &allowlist,
         known_set: &|s| sets.is_known(s),
         attested_at: None,
+        inactive_users: &[],
     };
     let controls: BTreeMap<String, Value> = [(id.to_string(), config.clone())].into();
     crate::prepare::facts::parse_specs(&controls, &refs).1

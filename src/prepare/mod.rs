@@ -63,6 +63,40 @@ pub fn ip_allowlist(snapshot: &Snapshot) -> (cidr::CidrList, Vec<Value>) {
     (list, policies)
 }
 
+/// Directory statuses of an account that is not active: the policies' `util.inactive_statuses`
+/// (policies/lib/util_users.rego).
+const INACTIVE_STATUSES: [&str; 7] = [
+    "suspended",
+    "deactivated",
+    "for_deletion",
+    "not_invited",
+    "inactive",
+    "closed",
+    "removed",
+];
+
+/// Account ids of the directory's users that are not active (`@inactive_users` in a fact's
+/// `where`): a status, account status or membership status in `INACTIVE_STATUSES`, or
+/// `forDeletion: true`. The test of the policies' `util.is_active`, read ignoring case where
+/// Rego knows three spellings, so the list holds at least every account a policy counts as
+/// inactive and a fact restricted to it loses nothing the policy reads.
+pub fn inactive_users(users: &[crate::snapshot::DirectoryUser]) -> Vec<String> {
+    let inactive = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|s| INACTIVE_STATUSES.iter().any(|i| s.eq_ignore_ascii_case(i)))
+    };
+    users
+        .iter()
+        .filter(|u| {
+            inactive(&u.status)
+                || inactive(&u.account_status)
+                || inactive(&u.membership_status)
+                || u.for_deletion == Some(true)
+        })
+        .map(|u| u.account_id.clone())
+        .collect()
+}
+
 pub fn action_catalogue(snapshot: &Snapshot) -> Option<Vec<actionsets::CatalogueEntry>> {
     snapshot.is_collected(Collection::EventActions).then(|| {
         snapshot
@@ -88,6 +122,7 @@ pub fn build_input(
     let catalogue = action_catalogue(snapshot);
     let sets = actionsets::ActionSets::resolve(catalogue.as_deref());
     let (allowlist, allowlist_policies) = ip_allowlist(snapshot);
+    let inactive = inactive_users(&snapshot.users);
     let refs = facts::SnapshotRefs {
         ip_allowlist: &allowlist,
         known_set: &|s| sets.is_known(s),
@@ -95,6 +130,7 @@ pub fn build_input(
             .attestation
             .as_ref()
             .map(|a| a.attested_at.epoch_nanos()),
+        inactive_users: &inactive,
     };
     let (specs, spec_errors) = facts::parse_specs(&control_config, &refs);
     if !spec_errors.is_empty() {
@@ -114,7 +150,7 @@ pub fn build_input(
     };
     let events_available = snapshot.is_collected(Collection::Events);
     let started = std::time::Instant::now();
-    let facts = if events_available {
+    let mut facts = if events_available {
         let threads = options
             .parse_threads
             .unwrap_or_else(|| {
@@ -185,10 +221,17 @@ pub fn build_input(
         .map(|a| json!({"id": a.key(), "display_name": a.attributes.display_name, "groups": a.groups()}))
         .collect();
 
-    let facts_json = json!({
-        "actors": facts.actors(),
-        "action_sets": facts.action_sets,
-        "declared": facts.declared,
+    // The declared facts are the largest part of the input: moved into it, not copied (`json!`
+    // serializes what it is given), so they are held once.
+    let declared = std::mem::take(&mut facts.declared)
+        .into_iter()
+        .map(|(control, outputs)| (control, Value::Object(outputs.into_iter().collect())))
+        .collect();
+    let mut facts_json = Map::new();
+    facts_json.insert("actors".to_string(), facts.actors());
+    facts_json.insert("action_sets".to_string(), json!(facts.action_sets));
+    facts_json.insert("declared".to_string(), Value::Object(declared));
+    if let Value::Object(rest) = json!({
         "geo": {
             "codes": facts.country_codes,
             "aliases": geo::GeoTable::get().aliases(),
@@ -197,7 +240,9 @@ pub fn build_input(
         "catalogue_available": catalogue.is_some(),
         // The event pass refuses a file out of (time, id) order, so facts always see it sorted.
         "ordered": true,
-    });
+    }) {
+        facts_json.extend(rest);
+    }
     let activity = activity::build(&facts, window, events_available, catalogue.as_deref());
 
     let mut json = json!({
@@ -227,7 +272,7 @@ pub fn build_input(
             doc.insert(spec.name.to_string(), items);
         }
         doc.insert("events".to_string(), events_summary);
-        doc.insert("facts".to_string(), facts_json);
+        doc.insert("facts".to_string(), Value::Object(facts_json));
         doc.insert("events_by_action".to_string(), Value::Object(by_action));
     }
     options.timings.phase("prepare: total", started);
@@ -236,4 +281,36 @@ pub fn build_input(
         facts,
         activity,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inactive_users_are_the_accounts_any_status_calls_inactive_in_any_case() {
+        let users: Vec<crate::snapshot::DirectoryUser> = serde_json::from_value(json!([
+            {"accountId": "active", "status": "active", "accountStatus": "active"},
+            {"accountId": "no-status"},
+            {"accountId": "null-status", "status": null, "forDeletion": false},
+            {"accountId": "suspended", "status": "suspended"},
+            {"accountId": "closed", "accountStatus": "CLOSED"},
+            {"accountId": "removed", "membershipStatus": "Removed"},
+            {"accountId": "mixed-case", "status": "DeActivated"},
+            {"accountId": "for-deletion", "forDeletion": true},
+            {"accountId": "not-invited", "status": "not_invited"},
+        ]))
+        .unwrap();
+        assert_eq!(
+            inactive_users(&users),
+            [
+                "suspended",
+                "closed",
+                "removed",
+                "mixed-case",
+                "for-deletion",
+                "not-invited"
+            ]
+        );
+    }
 }

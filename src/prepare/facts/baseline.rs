@@ -36,11 +36,11 @@ impl FactKind for Baseline {
     fn list_name(&self) -> &'static str {
         "spikes"
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, limit: usize) -> Box<dyn Accumulator> {
         Box::new(Buckets {
             params: self.clone(),
             keys: HashMap::default(),
-            found: Found::default(),
+            found: Found::keeping(limit),
             sweep: Sweep::every(self.bucket_ns),
         })
     }
@@ -80,8 +80,7 @@ impl KeyBuckets {
         };
         if self.history_n >= p.min_history && c >= p.min_count && c as f64 >= p.factor * mean {
             let bucket_ns = p.bucket_ns;
-            found.push(
-                key,
+            found.push(key, || {
                 json!({
                     "bucket_start": format_ns(self.bucket.saturating_mul(bucket_ns)),
                     "bucket_end": format_ns(self.bucket.saturating_add(1).saturating_mul(bucket_ns)),
@@ -93,8 +92,8 @@ impl KeyBuckets {
                     "last": open.last_text(),
                     "event_ids": open.event_ids(),
                     "per_day": open.per_day(),
-                }),
-            );
+                })
+            });
         }
         self.history_sum += c;
         self.history_n += 1;
@@ -142,7 +141,7 @@ impl Accumulator for Buckets {
             min_history,
         } = self.params;
         let mut out = Finished {
-            total: self.found.len() as u64,
+            total: self.found.total(),
             items: self.found.into_items(key_object),
             ..Finished::default()
         };
@@ -246,7 +245,7 @@ mod tests {
         events.extend((0..4).map(|i| ("a".to_string(), 180 * MIN + i * MIN)));
         events.extend((1..=48).map(|i| ("b".to_string(), 240 * MIN + i * 30 * MIN)));
         let (acc, spec) = run(&events, params(60), 1000);
-        assert_eq!(acc.found.len(), 1, "a's spike is an item before the end");
+        assert_eq!(acc.found.total(), 1, "a's spike is an item before the end");
         // "a" keeps its history, not its events.
         assert_eq!(acc.keys["a"].open.count, 0);
         assert_eq!(acc.keys["a"].history_n, 4);

@@ -31,11 +31,11 @@ impl FactKind for Count {
     fn list_name(&self) -> &'static str {
         "bursts"
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, limit: usize) -> Box<dyn Accumulator> {
         Box::new(Counting {
             params: self.clone(),
             keys: HashMap::default(),
-            found: Found::default(),
+            found: Found::keeping(limit),
             max_peak: 0,
             sweep: Sweep::every(self.window_ns),
         })
@@ -95,8 +95,7 @@ impl KeyWindow {
 impl Counting {
     fn emit(found: &mut Found, key: &str, b: Burst) {
         let e = &b.evidence;
-        found.push(
-            key,
+        found.push(key, || {
             json!({
                 "count": e.count,
                 "peak": b.peak,
@@ -106,8 +105,8 @@ impl Counting {
                 "last_ns": e.last,
                 "event_ids": e.event_ids(),
                 "per_day": e.per_day(),
-            }),
-        );
+            })
+        });
     }
 
     /// Closes the bursts of every key whose window time has left, and forgets keys with
@@ -180,7 +179,7 @@ impl Accumulator for Counting {
             }
         }
         let mut out = Finished {
-            total: self.found.len() as u64,
+            total: self.found.total(),
             items: self.found.into_items(key_object),
             ..Finished::default()
         };
@@ -300,7 +299,7 @@ mod tests {
         events.extend((1..=100).map(|i| ("b".to_string(), i * 15 * MIN)));
         let (acc, spec) = run(&events, 60 * MIN, 3, 1000);
         // "a"'s burst is an item already; "a" holds nothing, "b" only its open window.
-        assert_eq!(acc.found.len(), 1);
+        assert_eq!(acc.found.total(), 1);
         assert!(!acc.keys.contains_key("a"));
         assert!(acc.keys["b"].recent.len() <= 4);
         let out = Box::new(acc).finish(&spec, &|k| json!(k));

@@ -9,7 +9,8 @@
 
 use super::super::fastparse::{format_day, format_ns, CompactId, FxState};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 const NS_PER_DAY: i64 = 86_400_000_000_000;
 
@@ -84,32 +85,97 @@ impl Evidence {
     }
 }
 
-/// The items a kind found, each under its key, in the order found. Output order is by key,
-/// then the order found (time, for every kind), whatever order the keys closed in.
-#[derive(Default)]
-pub(super) struct Found(Vec<(String, Map<String, Value>)>);
+/// The items a kind found, each under its key. Output order is by key, then the order found
+/// (time, for every kind), whatever order the keys closed in; only the first `limit` items of
+/// that order are kept and the rest are only counted, so a kind holds at most `limit` items
+/// however many it finds (the spec's `limit`: its output is cut there anyway).
+pub(super) struct Found {
+    limit: usize,
+    /// Items found, kept or not.
+    total: u64,
+    /// The kept items, the last in output order on top: the one a better item replaces.
+    kept: BinaryHeap<FoundItem>,
+}
+
+/// An item under its key; `seq` is the order found, which orders a key's items.
+struct FoundItem {
+    key: String,
+    seq: u64,
+    fields: Map<String, Value>,
+}
+
+impl PartialEq for FoundItem {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for FoundItem {}
+impl PartialOrd for FoundItem {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for FoundItem {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (self.key.as_str(), self.seq).cmp(&(other.key.as_str(), other.seq))
+    }
+}
+
+impl Default for Found {
+    /// Keeps every item.
+    fn default() -> Found {
+        Found::keeping(usize::MAX)
+    }
+}
 
 impl Found {
-    /// An item of `key`: its fields without `key`, which `into_items` puts first.
-    pub(super) fn push(&mut self, key: &str, item: Value) {
-        let fields = match item {
+    /// Keeps the first `limit` items in output order.
+    pub(super) fn keeping(limit: usize) -> Found {
+        Found {
+            limit,
+            total: 0,
+            kept: BinaryHeap::new(),
+        }
+    }
+
+    /// An item of `key`, made by `item` (its fields without `key`, which `into_items` puts
+    /// first) only when it is kept: a later item of a key at or past the last kept one's would
+    /// come after it, so it is counted and never built.
+    pub(super) fn push(&mut self, key: &str, item: impl FnOnce() -> Value) {
+        let seq = self.total;
+        self.total += 1;
+        if self.kept.len() >= self.limit {
+            match self.kept.peek() {
+                Some(last) if key < last.key.as_str() => {}
+                _ => return,
+            }
+        }
+        let fields = match item() {
             Value::Object(m) => m,
             other => Map::from_iter([("value".to_string(), other)]),
         };
-        self.0.push((key.to_string(), fields));
+        self.kept.push(FoundItem {
+            key: key.to_string(),
+            seq,
+            fields,
+        });
+        if self.kept.len() > self.limit {
+            self.kept.pop();
+        }
     }
 
-    pub(super) fn len(&self) -> usize {
-        self.0.len()
+    /// Items found, including those past the limit.
+    pub(super) fn total(&self) -> u64 {
+        self.total
     }
 
-    /// The items sorted by key (stable: a key's items stay in the order found), each with its
-    /// `key` object first.
-    pub(super) fn into_items(mut self, key_object: &dyn Fn(&str) -> Value) -> Vec<Value> {
-        self.0.sort_by(|a, b| a.0.cmp(&b.0));
-        self.0
+    /// The kept items sorted by key (a key's items in the order found), each with its `key`
+    /// object first.
+    pub(super) fn into_items(self, key_object: &dyn Fn(&str) -> Value) -> Vec<Value> {
+        self.kept
+            .into_sorted_vec()
             .into_iter()
-            .map(|(key, fields)| {
+            .map(|FoundItem { key, fields, .. }| {
                 let mut m = Map::with_capacity(fields.len() + 1);
                 m.insert("key".into(), key_object(&key));
                 m.extend(fields);
@@ -230,5 +296,79 @@ pub(super) mod testing {
                 (format!("k{}", (x >> 20) as usize % keys), t)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pushes (key, n) items in this order into a `Found` keeping `limit`; returns the items kept
+    /// and how many were built.
+    fn found(pushes: &[(&str, u64)], limit: usize) -> (Vec<Value>, u64, usize) {
+        let mut f = Found::keeping(limit);
+        let mut built = 0;
+        for (key, n) in pushes {
+            f.push(key, || {
+                built += 1;
+                json!({"n": n})
+            });
+        }
+        let total = f.total();
+        (f.into_items(&|k| json!(k)), total, built)
+    }
+
+    #[test]
+    fn found_keeps_the_first_items_by_key_then_order_found_and_counts_the_rest() {
+        // Keys close in any order; a key's items come in the order found.
+        let pushes = [
+            ("c", 1),
+            ("a", 2),
+            ("b", 3),
+            ("a", 4),
+            ("c", 5),
+            ("b", 6),
+            ("a", 7),
+        ];
+        let (all, total, _) = found(&pushes, usize::MAX);
+        let order: Vec<(String, u64)> = all
+            .iter()
+            .map(|i| {
+                (
+                    i["key"].as_str().unwrap().to_string(),
+                    i["n"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [
+            ("a", 2),
+            ("a", 4),
+            ("a", 7),
+            ("b", 3),
+            ("b", 6),
+            ("c", 1),
+            ("c", 5),
+        ];
+        assert_eq!(order, want.map(|(k, n)| (k.to_string(), n)));
+        assert_eq!(total, 7);
+        // Any limit keeps exactly the first items of that order, with the same total.
+        for limit in 1..=8 {
+            let (kept, total, _) = found(&pushes, limit);
+            assert_eq!(kept, all[..limit.min(all.len())], "limit {limit}");
+            assert_eq!(total, 7);
+        }
+    }
+
+    #[test]
+    fn an_item_that_cannot_be_kept_is_never_built() {
+        // Limit 2: ("a", 1) and ("b", 2) fill it; a later "b" or any "c" comes after both.
+        let (kept, total, built) = found(&[("a", 1), ("b", 2), ("b", 3), ("c", 4), ("a", 5)], 2);
+        assert_eq!(
+            kept,
+            [json!({"key": "a", "n": 1}), json!({"key": "a", "n": 5})]
+        );
+        assert_eq!(total, 5);
+        // Built: a1, b2, a5 (which pushed b2 out); b3 and c4 were only counted.
+        assert_eq!(built, 3);
     }
 }

@@ -32,7 +32,7 @@ mod travel;
 mod values;
 
 pub use field::{Field, FieldSource, FIELDS};
-pub use parse::{parse_specs, Cond, Params, SnapshotRefs, SpecContext, SpecError};
+pub use parse::{parse_specs, Cond, Params, SnapshotRefs, SpecContext, SpecError, ValueSet};
 
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -102,8 +102,9 @@ trait FactKind {
     fn reads(&self) -> Option<Field> {
         None
     }
-    /// Its running state for one pass.
-    fn start(&self) -> Box<dyn Accumulator>;
+    /// Its running state for one pass; `limit` is the most items its output keeps (the spec's
+    /// `limit`), so a kind need not hold more.
+    fn start(&self, limit: usize) -> Box<dyn Accumulator>;
 }
 
 /// The running state of one kind over the pass.
@@ -162,7 +163,7 @@ pub struct SpecState {
 impl SpecState {
     pub fn new(spec: Spec) -> SpecState {
         SpecState {
-            state: spec.kind.def().start(),
+            state: spec.kind.def().start(spec.limit),
             spec,
             resolved_actions: Default::default(),
         }
@@ -197,11 +198,10 @@ impl SpecState {
     }
 
     fn passes<'a>(&self, ev: &mut dyn FieldSource<'a>) -> bool {
-        let in_list = |list: &[String], v: &str| list.iter().any(|x| x.eq_ignore_ascii_case(v));
         for c in &self.spec.conds {
             let ok = match c {
-                Cond::In(f, list) => ev.field(*f).is_some_and(|v| in_list(list, &v)),
-                Cond::NotIn(f, list) => !ev.field(*f).is_some_and(|v| in_list(list, &v)),
+                Cond::In(f, set) => ev.field(*f).is_some_and(|v| set.contains(&v)),
+                Cond::NotIn(f, set) => !ev.field(*f).is_some_and(|v| set.contains(&v)),
                 Cond::Matches(f, re) => ev.field(*f).is_some_and(|v| re.is_match(&v)),
                 Cond::Present(f, want) => ev.field(*f).is_some() == *want,
                 Cond::IpIn(list, want) => match ev.field(Field::Ip) {

@@ -33,12 +33,12 @@ impl FactKind for Pairs {
     fn then(&self) -> Option<&[String]> {
         Some(&self.then)
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, limit: usize) -> Box<dyn Accumulator> {
         Box::new(Pairing {
             within_ns: self.within_ns,
             pending: HashMap::default(),
             actions_seen: Vec::new(),
-            found: Found::default(),
+            found: Found::keeping(limit),
             sweep: Sweep::every(self.within_ns),
         })
     }
@@ -64,8 +64,8 @@ impl Pairing {
         (self.actions_seen.len() - 1) as u32
     }
 
-    fn act(&self, tag: u32) -> String {
-        self.actions_seen
+    fn act(actions_seen: &[String], tag: u32) -> String {
+        actions_seen
             .get((tag >> 2) as usize)
             .cloned()
             .unwrap_or_default()
@@ -95,14 +95,14 @@ impl Accumulator for Pairing {
             // A waiting event too old for this one is too old for any later one: it goes either way.
             let waiting = self.pending.remove(key.as_ref());
             if let Some(a) = waiting.filter(|a| h.time.saturating_sub(a.time) <= within_ns) {
-                self.found.push(
-                    &key,
+                let seen = &self.actions_seen;
+                self.found.push(&key, || {
                     json!({
-                        "first": {"id": a.id.text(), "time": format_ns(a.time), "action": self.act(a.tag)},
-                        "then": {"id": h.id.text(), "time": format_ns(h.time), "action": self.act(h.tag)},
+                        "first": {"id": a.id.text(), "time": format_ns(a.time), "action": Pairing::act(seen, a.tag)},
+                        "then": {"id": h.id.text(), "time": format_ns(h.time), "action": Pairing::act(seen, h.tag)},
                         "gap_seconds": h.time.saturating_sub(a.time) / 1_000_000_000,
-                    }),
-                );
+                    })
+                });
                 // An event that completes a pair does not start another.
                 return;
             }
@@ -114,7 +114,7 @@ impl Accumulator for Pairing {
 
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let mut out = Finished {
-            total: self.found.len() as u64,
+            total: self.found.total(),
             items: self.found.into_items(key_object),
             ..Finished::default()
         };

@@ -6,18 +6,38 @@ use super::super::cidr::CidrList;
 use super::{Field, Kind, Spec, FIELDS, NS_PER_MIN};
 use regex::Regex;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 #[derive(Clone, Debug)]
 pub enum Cond {
-    In(Field, Vec<String>),
-    NotIn(Field, Vec<String>),
+    In(Field, ValueSet),
+    NotIn(Field, ValueSet),
     Matches(Field, Regex),
     Present(Field, bool),
     IpIn(CidrList, bool),
     /// Only events strictly later than this time (epoch ns); `None` = no such time known, so
     /// nothing passes (e.g. `@attested_at` without an attestation).
     After(Option<i64>),
+}
+
+/// The values of a `<field>: [values]` filter, matched ignoring ASCII case in O(1) however many
+/// there are (`@inactive_users` can list thousands of accounts).
+#[derive(Clone, Debug, Default)]
+pub struct ValueSet(HashSet<String>);
+
+impl ValueSet {
+    fn of(values: Vec<String>) -> ValueSet {
+        ValueSet(values.iter().map(|s| s.to_lowercase()).collect())
+    }
+
+    /// Whether `v` is one of the values, ignoring ASCII case.
+    pub fn contains(&self, v: &str) -> bool {
+        if v.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.0.contains(&v.to_ascii_lowercase())
+        } else {
+            self.0.contains(v)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,6 +57,9 @@ pub struct SnapshotRefs<'a> {
     pub known_set: &'a dyn Fn(&str) -> bool,
     /// The attestation's `attested_at` (epoch ns), when there is an attestation.
     pub attested_at: Option<i64>,
+    /// Account ids the directory lists as not active (`@inactive_users`; see
+    /// `prepare::inactive_users`).
+    pub inactive_users: &'a [String],
 }
 
 /// What `$name` references resolve against, plus the snapshot's shared references.
@@ -356,17 +379,23 @@ fn parse_cond(key: &str, v: &Value, ctx: &SpecContext<'_>) -> Result<Cond, Strin
         return Ok(Cond::Present(field(f)?, b));
     }
     if let Some(f) = key.strip_suffix("_not") {
-        let list = strings(v, ctx, key)?
-            .iter()
-            .map(|s| s.to_lowercase())
-            .collect();
-        return Ok(Cond::NotIn(field(f)?, list));
+        return Ok(Cond::NotIn(field(f)?, values(v, ctx, key)?));
     }
-    let list = strings(v, ctx, key)?
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
-    Ok(Cond::In(field(key)?, list))
+    Ok(Cond::In(field(key)?, values(v, ctx, key)?))
+}
+
+/// The values of a membership filter; an `@inactive_users` item stands for the accounts the
+/// directory lists as not active.
+fn values(v: &Value, ctx: &SpecContext<'_>, key: &str) -> Result<ValueSet, String> {
+    let mut out = Vec::new();
+    for item in strings(v, ctx, key)? {
+        if item == "@inactive_users" {
+            out.extend(ctx.refs.inactive_users.iter().cloned());
+        } else {
+            out.push(item);
+        }
+    }
+    Ok(ValueSet::of(out))
 }
 
 #[cfg(test)]
@@ -380,6 +409,7 @@ mod tests {
             ip_allowlist: &allowlist,
             known_set: &|s| s == "mcp",
             attested_at,
+            inactive_users: &["712020:Gone".to_string()],
         };
         let controls: BTreeMap<String, Value> =
             [("C-1".to_string(), json!({"facts": {"f": spec}}))].into();
@@ -414,6 +444,7 @@ mod tests {
             ip_allowlist: &allowlist,
             known_set: &|_| false,
             attested_at: None,
+            inactive_users: &[],
         };
         let config = json!({"trusted": ["10.0.0.0/8", "192.0.2.1"], "facts": {"f": {"kind": "values", "actions": ["user_login"], "value": "ip", "where": {"ip_not_in": ["@ip_allowlist", "$trusted", "198.51.100.0/24"]}}}});
         let (specs, errors) = parse_specs(&[("C-1".to_string(), config)].into(), &refs);
@@ -422,6 +453,36 @@ mod tests {
             panic!("{:?}", specs[0].conds)
         };
         assert_eq!(list.blocks().len(), 3);
+    }
+
+    #[test]
+    fn inactive_users_are_spliced_into_a_membership_list() {
+        let spec = |list: Value| json!({"kind": "values", "actions": ["set:mcp"], "by": ["user"], "value": "action", "where": {"user": list, "app_not": list}});
+        let s = parse(spec(json!(["@inactive_users", "Extra"])), None).unwrap();
+        let [Cond::In(Field::User, set), Cond::NotIn(Field::App, not)] = &s.conds[..] else {
+            panic!("{:?}", s.conds)
+        };
+        for v in ["712020:Gone", "712020:GONE", "extra", "EXTRA"] {
+            assert!(set.contains(v) && not.contains(v), "{v}");
+        }
+        assert!(!set.contains("712020:Here"));
+        // Without the reference the list is as written.
+        let s = parse(spec(json!(["Extra"])), None).unwrap();
+        let Cond::In(_, set) = &s.conds[0] else {
+            panic!("{:?}", s.conds)
+        };
+        assert!(set.contains("extra") && !set.contains("712020:Gone"));
+    }
+
+    #[test]
+    fn a_value_set_ignores_ascii_case_as_the_list_did() {
+        let set = ValueSet::of(vec!["KP".into(), "Côte d'Ivoire".into(), "ÉTÉ".into()]);
+        assert!(set.contains("kp") && set.contains("Kp") && set.contains("KP"));
+        // Listed values are lower-cased; a value read is compared ignoring ASCII case only,
+        // as the list scan before (`eq_ignore_ascii_case`) did.
+        assert!(set.contains("CôTE D'IVOIRE") && set.contains("été"));
+        assert!(!set.contains("CÔTE D'IVOIRE") && !set.contains("ÉTÉ"));
+        assert!(!set.contains("k"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ impl FactKind for Select {
     fn list_name(&self) -> &'static str {
         "events"
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, _limit: usize) -> Box<dyn Accumulator> {
         Box::new(Selected::default())
     }
 }

@@ -31,11 +31,11 @@ impl FactKind for Travel {
     fn list_name(&self) -> &'static str {
         "transitions"
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, limit: usize) -> Box<dyn Accumulator> {
         Box::new(Trips {
             params: self.clone(),
             last: HashMap::default(),
-            found: Found::default(),
+            found: Found::keeping(limit),
             locations: Vec::new(),
             location_index: HashMap::default(),
             scratch: String::new(),
@@ -148,14 +148,14 @@ impl Accumulator for Trips {
             }
         };
         if let Some(item) = self.transition(&a, &b) {
-            self.found.push(&key, item);
+            self.found.push(&key, || item);
         }
     }
 
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let Travel { min_kmh, min_km } = self.params;
         let mut out = Finished {
-            total: self.found.len() as u64,
+            total: self.found.total(),
             items: self.found.into_items(key_object),
             ..Finished::default()
         };

@@ -43,7 +43,7 @@ impl FactKind for Values {
     fn reads(&self) -> Option<Field> {
         Some(self.value)
     }
-    fn start(&self) -> Box<dyn Accumulator> {
+    fn start(&self, _limit: usize) -> Box<dyn Accumulator> {
         Box::new(ValueSets {
             params: self.clone(),
             keys: HashMap::default(),
@@ -148,16 +148,24 @@ impl Accumulator for ValueSets {
         keys.sort_by(|a, b| a.0.cmp(b.0));
         for (key, state) in keys {
             let k = &state.acc;
+            let kept = |acc: &ValueAcc| {
+                acc.before >= min_before
+                    && acc.first.saturating_sub(k.first) >= (min_days_before * 86_400e9) as i64
+                    && acc.count as f64 <= max_share * k.count as f64
+            };
+            // Past the spec's limit an item is only counted (the output is cut there).
+            if out.items.len() >= spec.limit {
+                let found = state.values.values().filter(|acc| kept(acc)).count() as u64;
+                out.total += if per_key { found.min(1) } else { found };
+                continue;
+            }
             let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
             values.sort_by(|a, b| a.0.cmp(b.0));
             let mut grouped: Vec<Value> = Vec::new();
             // The kept values' ids with their times, for the per-key item's time-ordered list.
             let mut timed_ids: Vec<(i64, String)> = Vec::new();
             for (v, acc) in values {
-                if acc.before < min_before
-                    || acc.first.saturating_sub(k.first) < (min_days_before * 86_400e9) as i64
-                    || acc.count as f64 > max_share * k.count as f64
-                {
+                if !kept(acc) {
                     continue;
                 }
                 if per_key {
@@ -178,6 +186,9 @@ impl Accumulator for ValueSets {
                     continue;
                 }
                 out.total += 1;
+                if out.items.len() >= spec.limit {
+                    continue;
+                }
                 let mut item = json!({
                     "key": key_object(key),
                     "value": v,
@@ -237,28 +248,33 @@ impl Accumulator for ValueSets {
 #[cfg(test)]
 mod tests {
     use super::super::hits::testing::spec;
-    use super::super::Kind;
+    use super::super::{Kind, SpecState};
     use super::*;
 
-    /// An event whose `value` field reads `value`.
+    /// An event of `user` doing `action`; every other field reads `action` too (the value of
+    /// the facts below).
     struct Ev {
         time: i64,
-        id: &'static str,
-        value: &'static str,
+        id: String,
+        user: &'static str,
+        action: &'static str,
     }
 
     impl<'a> FieldSource<'a> for Ev {
-        fn field(&mut self, _f: Field) -> Option<Cow<'a, str>> {
-            Some(Cow::Borrowed(self.value))
+        fn field(&mut self, f: Field) -> Option<Cow<'a, str>> {
+            match f {
+                Field::User => Some(Cow::Borrowed(self.user)),
+                _ => Some(Cow::Borrowed(self.action)),
+            }
         }
         fn time_ns(&self) -> i64 {
             self.time
         }
         fn id(&self) -> &str {
-            self.id
+            &self.id
         }
         fn action(&self) -> &str {
-            "x"
+            self.action
         }
         fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>) {
             (None, None, None)
@@ -278,9 +294,14 @@ mod tests {
             times: false,
         };
         let spec = spec(Kind::Values(params.clone()), ids);
-        let mut acc: Box<dyn Accumulator> = params.start();
+        let mut acc: Box<dyn Accumulator> = params.start(usize::MAX);
         for &(time, id, value) in events {
-            let mut ev = Ev { time, id, value };
+            let mut ev = Ev {
+                time,
+                id: id.to_string(),
+                user: "k",
+                action: value,
+            };
             acc.add(&spec, Cow::Borrowed("k"), &mut ev, true, false);
         }
         let out = acc.finish(&spec, &|k| json!(k));
@@ -306,5 +327,92 @@ mod tests {
         assert_eq!(per_key_ids(&events, 20), ["z1", "a2", "y3", "b4", "b5"]);
         // The cap keeps the earliest, not the smallest ids.
         assert_eq!(per_key_ids(&events, 3), ["z1", "a2", "y3"]);
+    }
+
+    /// A `values` fact by user, value action, with `limit`, over (user, action) events.
+    fn run(per_key: bool, limit: usize, events: &[(&'static str, &'static str)]) -> Value {
+        let mut spec = spec(
+            Kind::Values(Values {
+                value: Field::Action,
+                min_before: 0,
+                min_days_before: 0.0,
+                max_share: 1.0,
+                per_key,
+                times: false,
+            }),
+            20,
+        );
+        spec.by = vec![Field::User];
+        spec.limit = limit;
+        let mut state = SpecState::new(spec);
+        for (i, (user, action)) in events.iter().enumerate() {
+            let mut ev = Ev {
+                time: i as i64,
+                id: format!("e{i}"),
+                user,
+                action,
+            };
+            state.add(&mut ev, true, false);
+        }
+        state.finish(&|_| None)
+    }
+
+    const EVENTS: [(&str, &str); 6] = [
+        ("u3", "read"),
+        ("u1", "write"),
+        ("u2", "read"),
+        ("u1", "read"),
+        ("u3", "read"),
+        ("u2", "delete"),
+    ];
+
+    #[test]
+    fn items_past_the_limit_are_counted_not_listed() {
+        let all = run(false, usize::MAX, &EVENTS);
+        let pairs = |out: &Value| -> Vec<String> {
+            out["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{}/{}",
+                        i["key"]["user"].as_str().unwrap(),
+                        i["value"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            pairs(&all),
+            ["u1/read", "u1/write", "u2/delete", "u2/read", "u3/read"]
+        );
+        assert_eq!(
+            (all["total"].as_u64(), all["truncated"].as_u64()),
+            (Some(5), Some(0))
+        );
+        for limit in 1..=5 {
+            let out = run(false, limit, &EVENTS);
+            assert_eq!(pairs(&out), pairs(&all)[..limit], "limit {limit}");
+            assert_eq!(out["total"], 5);
+            assert_eq!(out["truncated"].as_u64(), Some(5 - limit as u64));
+        }
+    }
+
+    #[test]
+    fn per_key_items_past_the_limit_are_counted_not_listed() {
+        let out = run(true, 2, &EVENTS);
+        let keys: Vec<&str> = out["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["key"]["user"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["u1", "u2"]);
+        assert_eq!(out["items"][0]["distinct"], 2);
+        assert_eq!(
+            (out["total"].as_u64(), out["truncated"].as_u64()),
+            (Some(3), Some(1))
+        );
     }
 }
