@@ -46,33 +46,7 @@ fn scan(events: &[String]) -> Value {
                                  "mcp_app_blocked_on_sensitive": true}}),
     );
     write_snapshot(&snap, &c, Some(events));
-    let out = tmp.path().join("out");
-    let o = orgscan(
-        &[
-            "scan",
-            snap.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-            "--exit-zero",
-            "--min-coverage",
-            "0",
-            "-q",
-        ],
-        tmp.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
-}
-
-fn control<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no control {id}"))
+    scan_json_report(&snap, tmp.path(), &[])
 }
 
 fn event_ids(finding: &Value) -> Vec<&str> {
@@ -140,7 +114,7 @@ fn changes_after_the_attestation_fail_the_controls_that_read_the_answers() {
         ),
     ]);
 
-    let streaming = control(&report, "ATL-LOG-004");
+    let streaming = report_control(&report, "ATL-LOG-004");
     assert_eq!(streaming["status"], "fail", "{streaming:#}");
     let findings = streaming["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{streaming:#}");
@@ -165,7 +139,7 @@ fn changes_after_the_attestation_fail_the_controls_that_read_the_answers() {
             vec!["data_security.mcp_app_blocked_on_sensitive"],
         ),
     ] {
-        let c = control(&report, control_id);
+        let c = report_control(&report, control_id);
         assert_eq!(c["status"], "fail", "{c:#}");
         let findings = c["findings"].as_array().unwrap();
         let mut resources: Vec<&str> = findings
@@ -246,9 +220,9 @@ fn near_misses_leave_the_attested_answers_passing() {
         ),
     ]);
     for control_id in ["ATL-LOG-004", "ATL-DAT-005", "ATL-DAT-006", "ATL-APP-002"] {
-        let c = control(&report, control_id);
+        let c = report_control(&report, control_id);
         assert_eq!(c["status"], "pass", "{c:#}");
     }
     // The audit-log change report still lists what happened after the attestation.
-    assert_eq!(control(&report, "ATL-LOG-006")["status"], "fail");
+    assert_eq!(report_control(&report, "ATL-LOG-006")["status"], "fail");
 }

@@ -275,40 +275,14 @@ fn scan(dir: &Path, extra: &[&str]) -> (Value, Value) {
     let snap = dir.join("snap");
     let events = events();
     write_snapshot(&snap, &collections(), Some(&events));
-    let out = dir.join("out");
     let input = dir.join("input.json");
-    let mut args = vec![
-        "scan",
-        snap.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-        "--exit-zero",
-        // A small org without attestation leaves most posture points unevaluable; these tests
-        // are about the detections, not the coverage gate.
-        "--min-coverage",
-        "0",
-        "-q",
-        "--dump-input",
-        input.to_str().unwrap(),
-    ];
+    // A small org without attestation leaves most posture points unevaluable; these tests
+    // are about the detections, not the coverage gate (scan_json_report sets --min-coverage 0).
+    let mut args = vec!["--dump-input", input.to_str().unwrap()];
     args.extend_from_slice(extra);
-    let o = orgscan(&args, dir);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report = scan_json_report(&snap, dir, &args);
     let input: Value = serde_json::from_slice(&std::fs::read(input).unwrap()).unwrap();
     (report, input)
-}
-
-fn control<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no control {id}"))
 }
 
 #[test]
@@ -337,7 +311,7 @@ fn every_detection_fires_once_on_its_planted_incident() {
         ("ATL-DET-021", 1, "adm"),
     ];
     for (id, n, who) in expect_fail {
-        let c = control(&report, id);
+        let c = report_control(&report, id);
         assert_eq!(c["status"], "fail", "{id}: {c:#}");
         assert_eq!(c["findings"].as_array().unwrap().len(), *n, "{id}: {c:#}");
         let who_all: Vec<&Value> = c["findings"]
@@ -350,7 +324,7 @@ fn every_detection_fires_once_on_its_planted_incident() {
     }
     // "gone" has no deactivation event and no deactivatedOn: the finding says the change time
     // is unknown, and the values fact carries each kept id's time for the split.
-    let gone = &control(&report, "ATL-DET-019")["findings"][0];
+    let gone = &report_control(&report, "ATL-DET-019")["findings"][0];
     assert_eq!(
         gone["evidence"]["inactive_since_source"], "unknown",
         "{gone:#}"
@@ -363,17 +337,20 @@ fn every_detection_fires_once_on_its_planted_incident() {
         "{per_user:#}"
     );
     // No failed-login action in the catalogue: not evaluable, with the reason.
-    let failed = control(&report, "ATL-DET-007");
+    let failed = report_control(&report, "ATL-DET-007");
     assert_eq!(failed["status"], "not_evaluable");
     assert!(failed["reasons"][0]
         .as_str()
         .unwrap()
         .contains("no failed-login action"));
     // No suspicious-IP list configured.
-    assert_eq!(control(&report, "ATL-DET-011")["status"], "not_evaluable");
+    assert_eq!(
+        report_control(&report, "ATL-DET-011")["status"],
+        "not_evaluable"
+    );
 
     // The burst of 6 grants in 25 minutes is one finding with all six ids.
-    let burst = &control(&report, "ATL-DET-006")["findings"][0]["evidence"];
+    let burst = &report_control(&report, "ATL-DET-006")["findings"][0]["evidence"];
     assert_eq!(burst["count"], 6);
     assert_eq!(burst["event_ids"].as_array().unwrap().len(), 6);
 
@@ -427,18 +404,18 @@ fn config_overrides_reach_the_rust_facts() {
     )
     .unwrap();
     let (report, input) = scan(tmp.path(), &["--config", cfg.to_str().unwrap()]);
-    let sus = control(&report, "ATL-DET-011");
+    let sus = report_control(&report, "ATL-DET-011");
     assert_eq!(sus["status"], "fail", "{sus:#}");
     assert_eq!(sus["findings"][0]["evidence"]["ip"], "5.160.1.1");
     // The trusted egress range removes the Sydney sign-in from the outside-allowlist findings.
-    let outside = control(&report, "ATL-DET-008");
+    let outside = report_control(&report, "ATL-DET-008");
     assert_eq!(
         outside["findings"].as_array().unwrap().len(),
         2,
         "{outside:#}"
     );
     // The raised floor makes the 21-login hour a near miss, and reaches the Rust fact.
-    assert_eq!(control(&report, "ATL-DET-009")["status"], "pass");
+    assert_eq!(report_control(&report, "ATL-DET-009")["status"], "pass");
     assert_eq!(
         input["facts"]["declared"]["ATL-DET-009"]["hours"]["min_count"],
         25
@@ -519,27 +496,9 @@ fn app_controls_read_app_activity_from_declared_facts() {
                "connected_apps": [{"name": "Slack", "kind": "oauth"}]}),
     );
     write_snapshot(&snap, &c, Some(&lines));
-    let out = tmp.path().join("out");
-    let o = orgscan(
-        &[
-            "scan",
-            snap.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-            "--exit-zero",
-            "--min-coverage",
-            "0",
-            "-q",
-        ],
-        tmp.path(),
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    let report: Value =
-        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    let report = scan_json_report(&snap, tmp.path(), &[]);
 
-    let tokens = control(&report, "ATL-APP-008");
+    let tokens = report_control(&report, "ATL-APP-008");
     assert_eq!(tokens["status"], "fail", "{tokens:#}");
     let by_token: BTreeMap<String, &Value> = tokens["findings"]
         .as_array()
@@ -566,7 +525,7 @@ fn app_controls_read_app_activity_from_declared_facts() {
     assert_eq!(by_token["tok-1"]["first_seen"], "2026-11-16T09:00:00.000Z");
     assert_eq!(by_token["unknown token"]["observed"]["events"], 1);
 
-    let apps = control(&report, "ATL-APP-007");
+    let apps = report_control(&report, "ATL-APP-007");
     assert_eq!(apps["status"], "fail", "{apps:#}");
     let zapier = apps["findings"]
         .as_array()

@@ -195,3 +195,35 @@ pub fn check_golden_file(relative: &str, actual: &str, module: &str) {
         );
     }
 }
+
+/// Scans `snap` with the shipped pack into `<cwd>/out` as JSON (exit code and coverage gate
+/// off: these callers test findings, not the gate), with `extra` arguments; returns report.json.
+pub fn scan_json_report(snap: &Path, cwd: &Path, extra: &[&str]) -> Value {
+    let out = cwd.join("out");
+    let mut args = vec![
+        "scan",
+        snap.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--exit-zero",
+        "--min-coverage",
+        "0",
+        "-q",
+    ];
+    args.extend_from_slice(extra);
+    let o = orgscan(&args, cwd);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
+}
+
+/// The control `id` of a report.json, or a panic naming it.
+pub fn report_control<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no control {id}"))
+}
