@@ -288,6 +288,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn inactive_statuses_match_the_policies_list() {
+        // `@inactive_users` must hold every account `util.is_active` rejects, or DET-019's fact
+        // would drop events the rule reads: the Rust list is the Rego set, item for item.
+        let rego = include_str!("../../policies/lib/util_users.rego");
+        let line = rego
+            .lines()
+            .find_map(|l| l.strip_prefix("inactive_statuses := {"))
+            .expect("util_users.rego defines inactive_statuses");
+        let mut in_rego: Vec<&str> = line
+            .trim_end_matches('}')
+            .split(',')
+            .map(|s| s.trim().trim_matches('"'))
+            .collect();
+        let mut in_rust = INACTIVE_STATUSES.to_vec();
+        in_rego.sort_unstable();
+        in_rust.sort_unstable();
+        assert_eq!(in_rust, in_rego);
+    }
+
+    #[test]
     fn inactive_users_are_the_accounts_any_status_calls_inactive_in_any_case() {
         let users: Vec<crate::snapshot::DirectoryUser> = serde_json::from_value(json!([
             {"accountId": "active", "status": "active", "accountStatus": "active"},
