@@ -113,6 +113,7 @@ fn run() -> Result<(), String> {
             sha256: written.sha256.clone(),
             records: count,
             compression: format.compression(),
+            content_sha256: written.content_sha256.clone(),
         },
     );
     if let Some(p) = manifest.collections.get_mut(&Collection::Events) {

@@ -126,6 +126,7 @@ fn reseal(s: &mut Snapshot) {
             sha256: crate::snapshot::load::sha256_hex(&data),
             records,
             compression: None,
+            content_sha256: None,
         };
         s.read_files
             .insert(c.file_name().to_string(), entry.clone());

@@ -438,6 +438,7 @@ pub fn demo() -> Demo {
             sha256: crate::snapshot::load::sha256_hex(&bytes),
             records,
             compression: None,
+            content_sha256: None,
         };
         // The configuration is "read" from these bytes; the events are hashed by the pass.
         if collection != Collection::Events {

@@ -84,6 +84,8 @@ fn io_error(path: &Path, source: std::io::Error) -> SnapshotError {
 pub struct WrittenEvents {
     /// sha256 of the bytes on disk.
     pub sha256: String,
+    /// sha256 of the NDJSON, for a compressed file (the manifest's `content_sha256`).
+    pub content_sha256: Option<String>,
     pub records: u64,
     /// Bytes on disk, and of NDJSON they hold.
     pub stored_bytes: u64,
@@ -107,7 +109,15 @@ struct Frames {
     next_seq: u64,
     work: Option<mpsc::SyncSender<(u64, Vec<u8>)>>,
     workers: Vec<std::thread::JoinHandle<()>>,
-    writer: Option<std::thread::JoinHandle<std::io::Result<(Sha256, u64)>>>,
+    writer: Option<std::thread::JoinHandle<std::io::Result<Written>>>,
+}
+
+/// What the ordered writer wrote: the hash of the stored bytes, of the NDJSON when it was
+/// compressed, and how many bytes it stored.
+struct Written {
+    stored: Sha256,
+    content: Option<Sha256>,
+    bytes: u64,
 }
 
 impl Frames {
@@ -121,8 +131,9 @@ impl Frames {
         };
         let (work_tx, work_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(COMPRESS_THREADS * 2);
         let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
-        let (done_tx, done_rx) =
-            mpsc::sync_channel::<(u64, std::io::Result<Vec<u8>>)>(COMPRESS_THREADS * 2);
+        // A compressed frame travels with its NDJSON, which the ordered writer hashes.
+        type Done = (u64, std::io::Result<(Vec<u8>, Option<Vec<u8>>)>);
+        let (done_tx, done_rx) = mpsc::sync_channel::<Done>(COMPRESS_THREADS * 2);
         let workers = (0..COMPRESS_THREADS)
             .map(|_| {
                 let rx = std::sync::Arc::clone(&work_rx);
@@ -151,8 +162,8 @@ impl Frames {
                         };
                         let Ok((seq, raw)) = next else { break };
                         let out = match compressor.as_mut() {
-                            Some(c) => c.compress(&raw),
-                            None => Ok(raw),
+                            Some(c) => c.compress(&raw).map(|frame| (frame, Some(raw))),
+                            None => Ok((raw, None)),
                         };
                         if tx.send((seq, out)).is_err() {
                             break;
@@ -165,14 +176,18 @@ impl Frames {
         let writer = std::thread::spawn(move || {
             let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
             let mut hasher = Sha256::new();
-            let mut pending: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
+            let mut content = compress.then(Sha256::new);
+            let mut pending: BTreeMap<u64, (Vec<u8>, Option<Vec<u8>>)> = BTreeMap::new();
             let mut next = 0u64;
             let mut written = 0u64;
             for (seq, frame) in done_rx {
                 pending.insert(seq, frame?);
-                while let Some(frame) = pending.remove(&next) {
+                while let Some((frame, raw)) = pending.remove(&next) {
                     out.write_all(&frame)?;
                     hasher.update(&frame);
+                    if let (Some(content), Some(raw)) = (content.as_mut(), raw) {
+                        content.update(&raw);
+                    }
                     written += frame.len() as u64;
                     next += 1;
                 }
@@ -182,7 +197,11 @@ impl Frames {
             }
             out.flush()?;
             out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-            Ok((hasher, written))
+            Ok(Written {
+                stored: hasher,
+                content,
+                bytes: written,
+            })
         });
         Frames {
             frame_bytes,
@@ -220,7 +239,7 @@ impl Frames {
     }
 
     /// Ends the pipeline: the writer's hash and byte count, or the first error.
-    fn stop(&mut self) -> std::io::Result<(Sha256, u64)> {
+    fn stop(&mut self) -> std::io::Result<Written> {
         self.work = None;
         for w in self.workers.drain(..) {
             let _ = w.join();
@@ -292,11 +311,12 @@ impl EventFileWriter {
         if frames.next_seq == 0 || !frames.frame.is_empty() {
             frames.send_frame(true).map_err(fail)?;
         }
-        let (hasher, stored_bytes) = frames.stop().map_err(fail)?;
+        let written = frames.stop().map_err(fail)?;
         Ok(WrittenEvents {
-            sha256: hex::encode(hasher.finalize()),
+            sha256: hex::encode(written.stored.finalize()),
+            content_sha256: written.content.map(|h| hex::encode(h.finalize())),
+            stored_bytes: written.bytes,
             records: self.records,
-            stored_bytes,
             ndjson_bytes: self.ndjson_bytes,
         })
     }
@@ -454,6 +474,11 @@ mod tests {
                 }
             };
             assert_eq!(text, expected, "{format:?}");
+            // The content hash of a compressed file is of its NDJSON; a plain file has none
+            // (its sha256 is of the NDJSON already).
+            let content = (format == EventsFormat::Zstd)
+                .then(|| hex::encode(Sha256::digest(expected.as_bytes())));
+            assert_eq!(written.content_sha256, content, "{format:?}");
         }
     }
 

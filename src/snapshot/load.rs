@@ -168,6 +168,7 @@ pub fn load_snapshot(dir: &Path) -> Result<Snapshot, SnapshotError> {
                 sha256: found_sha256,
                 records: found_records.unwrap_or_default(),
                 compression: None,
+                content_sha256: None,
             },
         );
     }

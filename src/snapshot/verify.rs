@@ -60,6 +60,7 @@ mod tests {
             sha256: sha256.to_string(),
             records,
             compression: None,
+            content_sha256: None,
         }
     }
 

@@ -212,6 +212,7 @@ impl SnapshotWriter {
                 sha256: sha256_hex(&bytes),
                 records: record_count,
                 compression: None,
+                content_sha256: None,
             },
         );
         self.collections.insert(collection, provenance);
@@ -287,6 +288,7 @@ impl SnapshotWriter {
                 sha256: written.sha256,
                 records: count,
                 compression: format.compression(),
+                content_sha256: written.content_sha256,
             },
         );
         self.collections.insert(Collection::Events, provenance);

@@ -438,6 +438,7 @@ fn full_manifest() -> Manifest {
                 sha256: "a".repeat(64),
                 records: 10,
                 compression: Some("zstd".into()),
+                content_sha256: None,
             },
         )]
         .into(),

@@ -29,7 +29,7 @@ pub use view::{is_error_status, product_of, slim};
 
 use super::timing::{Timing, Timings};
 use crate::snapshot::{verify, EventSource, FileEntry, OpenEvents, SnapshotError};
-use read::{BlockReader, HashingReader, BLOCK_BYTES};
+use read::{BlockReader, HashingReader, ReadToEnd, BLOCK_BYTES};
 use record::{parse_block, Block};
 use scan::Scanner;
 use sha2::{Digest, Sha256};
@@ -79,10 +79,16 @@ fn scan_blocks(
     let Some(reader) = reader else {
         return Ok(s.finish());
     };
+    // A compressed file whose manifest records the sha256 of its NDJSON: once the stored bytes
+    // match the manifest, that is the content hash, and the decoded bytes need no hashing.
+    let recorded_content = stored
+        .as_ref()
+        .and(expected)
+        .and_then(|e| e.content_sha256.clone());
     let mut blocks = BlockReader {
         reader: HashingReader {
             inner: reader,
-            hasher: Sha256::new(),
+            hasher: recorded_content.is_none().then(Sha256::new),
             failed: false,
         },
         block_bytes,
@@ -144,7 +150,16 @@ fn scan_blocks(
             // NDJSON (so reports of the same events are the same however they were stored).
             let stored = match stored {
                 Some(stored) => stored.finish(),
-                None => ndjson.clone(),
+                None => match &ndjson {
+                    ReadToEnd::Hashed(h) => Some(h.clone()),
+                    _ => None,
+                },
+            };
+            let ndjson = match ndjson {
+                ReadToEnd::Hashed(h) => Some(h),
+                // Checked against the stored bytes' hash below, before it is used.
+                ReadToEnd::NotHashed => recorded_content.clone(),
+                ReadToEnd::Failed => None,
             };
             (error, stored, ndjson)
         });
@@ -227,6 +242,7 @@ fn scan_blocks(
         sha256,
         records,
         compression: None,
+        content_sha256: None,
     });
     Ok(facts)
 }
@@ -344,6 +360,7 @@ mod tests {
             sha256: sha256(&bytes),
             records: 150,
             compression: None,
+            content_sha256: None,
         };
         // Small blocks on three threads: the hash must not depend on how the file is cut.
         for (threads, block) in [(1, 1 << 20), (3, 97)] {
@@ -369,6 +386,7 @@ mod tests {
             sha256: sha256(lines.join("\n").as_bytes()),
             records: 100,
             compression: None,
+            content_sha256: None,
         };
         let scan = |lines: &[String]| {
             scan_blocks(
@@ -417,5 +435,59 @@ mod tests {
         assert!(err.contains("expected sha256"), "{err}");
         assert!(err.contains("and 99 records, found sha256"), "{err}");
         assert!(err.contains("and 100 records;"), "{err}");
+    }
+
+    #[test]
+    fn a_compressed_file_takes_its_content_hash_from_the_manifest_once_its_bytes_match() {
+        use crate::snapshot::event_file::{EventFileWriter, EventsFormat};
+        let lines: Vec<String> = (0..300)
+            .map(|n| line(n, "2026-11-01T10:00:00.000Z", "user_login"))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(EventsFormat::Zstd.file_name());
+        let mut w = EventFileWriter::create(&path, EventsFormat::Zstd).unwrap();
+        for l in &lines {
+            w.write_line(l).unwrap();
+        }
+        let written = w.finish().unwrap();
+        let ndjson: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        assert_eq!(written.content_sha256, Some(sha256(ndjson.as_bytes())));
+        let scan = |entry: &FileEntry| {
+            scan_blocks(
+                &EventSource::File(path.clone()),
+                ScanPlan::simple(BTreeSet::new()),
+                2,
+                1 << 10,
+                Some(entry),
+                &Timings::default(),
+            )
+        };
+        let recorded = FileEntry {
+            sha256: written.sha256.clone(),
+            records: 300,
+            compression: Some("zstd".into()),
+            // Not the real hash: proves the pass took it from the manifest, not from hashing.
+            content_sha256: Some("c".repeat(64)),
+        };
+        let facts = scan(&recorded).unwrap();
+        assert_eq!(facts.total, 300);
+        assert_eq!(facts.file.unwrap().sha256, "c".repeat(64));
+        // A manifest from before the field: the decoded bytes are hashed.
+        let older = FileEntry {
+            content_sha256: None,
+            ..recorded.clone()
+        };
+        assert_eq!(
+            scan(&older).unwrap().file.unwrap().sha256,
+            sha256(ndjson.as_bytes())
+        );
+        // Stored bytes that differ from the manifest are refused before the recorded hash is
+        // believed.
+        let other = FileEntry {
+            sha256: "d".repeat(64),
+            ..recorded
+        };
+        let err = scan(&other).unwrap_err().to_string();
+        assert!(err.contains("does not match manifest.json"), "{err}");
     }
 }
