@@ -438,7 +438,7 @@ fn full_manifest() -> Manifest {
                 sha256: "a".repeat(64),
                 records: 10,
                 compression: Some("zstd".into()),
-                content_sha256: None,
+                content_sha256: Some("b".repeat(64)),
             },
         )]
         .into(),

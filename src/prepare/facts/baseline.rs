@@ -68,7 +68,7 @@ struct KeyBuckets {
 impl KeyBuckets {
     /// Judges the open bucket against the key's history, then adds it to the history.
     fn close(&mut self, p: &Baseline, key: &str, found: &mut Found) {
-        let open = std::mem::take(&mut self.open);
+        let mut open = std::mem::take(&mut self.open);
         let c = open.count;
         if c == 0 {
             return;
@@ -80,7 +80,8 @@ impl KeyBuckets {
         };
         if self.history_n >= p.min_history && c >= p.min_count && c as f64 >= p.factor * mean {
             let bucket_ns = p.bucket_ns;
-            found.push(key, || {
+            let ids = open.take_ids();
+            found.push_evidence(key, ids, || {
                 json!({
                     "bucket_start": format_ns(self.bucket.saturating_mul(bucket_ns)),
                     "bucket_end": format_ns(self.bucket.saturating_add(1).saturating_mul(bucket_ns)),
@@ -90,7 +91,7 @@ impl KeyBuckets {
                     "history_buckets": self.history_n,
                     "first": open.first_text(),
                     "last": open.last_text(),
-                    "event_ids": open.event_ids(),
+                    "event_ids": Value::Null,
                     "per_day": open.per_day(),
                 })
             });

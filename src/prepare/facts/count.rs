@@ -93,9 +93,10 @@ impl KeyWindow {
 }
 
 impl Counting {
-    fn emit(found: &mut Found, key: &str, b: Burst) {
+    fn emit(found: &mut Found, key: &str, mut b: Burst) {
+        let ids = b.evidence.take_ids();
         let e = &b.evidence;
-        found.push(key, || {
+        found.push_evidence(key, ids, || {
             json!({
                 "count": e.count,
                 "peak": b.peak,
@@ -103,7 +104,7 @@ impl Counting {
                 "last": e.last_text(),
                 "first_ns": e.first,
                 "last_ns": e.last,
-                "event_ids": e.event_ids(),
+                "event_ids": Value::Null,
                 "per_day": e.per_day(),
             })
         });

@@ -72,8 +72,10 @@ impl Evidence {
     pub(super) fn last_text(&self) -> String {
         format_ns(self.last)
     }
-    pub(super) fn event_ids(&self) -> Vec<String> {
-        self.ids.iter().map(CompactId::text).collect()
+    /// The kept ids, moved out: a found item holds them compact (`Found::push_evidence`) and
+    /// spells them out only when the fact is finished.
+    pub(super) fn take_ids(&mut self) -> Vec<CompactId> {
+        std::mem::take(&mut self.ids)
     }
     pub(super) fn per_day(&self) -> Value {
         Value::Object(
@@ -97,11 +99,15 @@ pub(super) struct Found {
     kept: BinaryHeap<FoundItem>,
 }
 
-/// An item under its key; `seq` is the order found, which orders a key's items.
+/// An item under its key; `seq` is the order found, which orders a key's items. Its event ids
+/// stay compact (16 bytes for a UUID, instead of a JSON string of ~90) until the fact is
+/// finished: a fact can hold 10,000 items of up to 1,000 ids each.
 struct FoundItem {
     key: String,
     seq: u64,
     fields: Map<String, Value>,
+    /// Spelt out into the `event_ids` field (whose place the item holds with `null`).
+    ids: Option<Vec<CompactId>>,
 }
 
 impl PartialEq for FoundItem {
@@ -142,6 +148,21 @@ impl Found {
     /// first) only when it is kept: a later item of a key at or past the last kept one's would
     /// come after it, so it is counted and never built.
     pub(super) fn push(&mut self, key: &str, item: impl FnOnce() -> Value) {
+        self.push_item(key, None, item)
+    }
+
+    /// [`Found::push`] for an item with evidence: `ids` become its `event_ids` when the fact
+    /// is finished; `item` holds that field's place with `null`.
+    pub(super) fn push_evidence(
+        &mut self,
+        key: &str,
+        ids: Vec<CompactId>,
+        item: impl FnOnce() -> Value,
+    ) {
+        self.push_item(key, Some(ids), item)
+    }
+
+    fn push_item(&mut self, key: &str, ids: Option<Vec<CompactId>>, item: impl FnOnce() -> Value) {
         let seq = self.total;
         self.total += 1;
         if self.kept.len() >= self.limit {
@@ -158,6 +179,7 @@ impl Found {
             key: key.to_string(),
             seq,
             fields,
+            ids,
         });
         if self.kept.len() > self.limit {
             self.kept.pop();
@@ -175,12 +197,20 @@ impl Found {
         self.kept
             .into_sorted_vec()
             .into_iter()
-            .map(|FoundItem { key, fields, .. }| {
-                let mut m = Map::with_capacity(fields.len() + 1);
-                m.insert("key".into(), key_object(&key));
-                m.extend(fields);
-                Value::Object(m)
-            })
+            .map(
+                |FoundItem {
+                     key, fields, ids, ..
+                 }| {
+                    let mut m = Map::with_capacity(fields.len() + 1);
+                    m.insert("key".into(), key_object(&key));
+                    m.extend(fields);
+                    if let Some(ids) = ids {
+                        let texts = ids.iter().map(|id| Value::String(id.text())).collect();
+                        m.insert("event_ids".into(), Value::Array(texts));
+                    }
+                    Value::Object(m)
+                },
+            )
             .collect()
     }
 }
