@@ -145,6 +145,7 @@ pub fn run_scan_with(
         json: input_json,
         facts,
         activity,
+        cut_facts,
     } = prepared;
     let content_hash = request.snapshot.content_hash(facts.file.as_ref());
     let redactor = request.redact.map(|key| {
@@ -230,6 +231,13 @@ pub fn run_scan_with(
             .iter()
             .map(|(c, w)| crate::snapshot::shape::summary(*c, w)),
     );
+    // A fact cut at its limit: the control's verdict covers only the items it kept.
+    report.warnings.extend(cut_facts.iter().map(|c| {
+        format!(
+            "{}: its `{}` fact found {} items and kept the first {} (the fact's `limit`): the control judged only those",
+            c.control, c.fact, c.found, c.kept
+        )
+    }));
     report.warnings.extend(request.warnings.iter().cloned());
     if report.is_demo() {
         report.warnings.insert(0, Report::demo_warning());

@@ -17,7 +17,7 @@ use crate::snapshot::{
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use events::EventFacts;
+pub use events::{CutFact, EventFacts};
 
 /// How the input is prepared, set by the caller (the command line reads
 /// `ORGSCAN_PARSE_THREADS` and `ORGSCAN_TIMINGS` into it; the library reads no environment).
@@ -31,9 +31,12 @@ pub struct PrepareOptions {
 
 pub struct PreparedInput {
     pub json: Value,
+    /// The aggregates of the event pass; its declared facts are moved into `json`.
     pub facts: EventFacts,
     /// The report's `activity` block (see `activity::build`).
     pub activity: Value,
+    /// The declared facts cut at their `limit` (`EventFacts::cut_facts`).
+    pub cut_facts: Vec<CutFact>,
 }
 
 /// The CIDRs of the org's enabled IP-allowlist policies (org and control policies).
@@ -223,6 +226,7 @@ pub fn build_input(
 
     // The declared facts are the largest part of the input: moved into it, not copied (`json!`
     // serializes what it is given), so they are held once.
+    let cut_facts = facts.cut_facts();
     let declared = std::mem::take(&mut facts.declared)
         .into_iter()
         .map(|(control, outputs)| (control, Value::Object(outputs.into_iter().collect())))
@@ -280,6 +284,7 @@ pub fn build_input(
         json,
         facts,
         activity,
+        cut_facts,
     })
 }
 

@@ -549,3 +549,66 @@ fn app_controls_read_app_activity_from_declared_facts() {
         json!(["install", "mcp tool call"])
     );
 }
+
+/// A declared fact that finds more items than its `limit` says so in the report: the control
+/// judged only the items kept, and the reader must know.
+#[test]
+fn a_fact_cut_at_its_limit_is_a_report_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pol = tmp.path().join("pol");
+    std::fs::create_dir_all(&pol).unwrap();
+    let policy = |limit: u32| {
+        format!(
+            "# METADATA\n# title: Actors seen\n# description: Every actor of the audit log, one item each.\n# custom:\n#   id: TEST-FACT-1\n#   severity: low\n#   category: Threat detection\n#   points: 1\n#   kind: detection\n#   user_impact: low\n#   implementation_cost: low\n#   remediation: [Look]\n#   config:\n#     facts:\n#       seen:\n#         kind: values\n#         actions: [\"*\"]\n#         by: [actor]\n#         value: action\n#         limit: {limit}\npackage custom.seen\n\nimport rego.v1\n\ndeny contains {{\"resource\": {{\"type\": \"user\", \"id\": i.key.actor}}, \"message\": \"seen\"}} if {{\n\tsome i in input.facts.declared[\"TEST-FACT-1\"].seen.items\n}}\n"
+        )
+    };
+    let warnings = |limit: u32| -> Vec<String> {
+        std::fs::write(pol.join("seen.rego"), policy(limit)).unwrap();
+        let out = tmp.path().join(format!("out-{limit}"));
+        let o = orgscan(
+            &[
+                "scan",
+                "--policies",
+                pol.to_str().unwrap(),
+                "--no-default-policies",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json",
+                "--exit-zero",
+                "--min-coverage",
+                "0",
+                "-q",
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|w| w.as_str())
+            .filter(|w| w.starts_with("TEST-FACT-1"))
+            .map(str::to_string)
+            .collect()
+    };
+    let cut = warnings(2);
+    assert_eq!(cut.len(), 1, "{cut:?}");
+    let found: u64 = cut[0]
+        .strip_prefix("TEST-FACT-1: its `seen` fact found ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", cut[0]));
+    assert!(found > 2, "{}", cut[0]);
+    assert!(
+        cut[0].ends_with(
+            "items and kept the first 2 (the fact's `limit`): the control judged only those"
+        ),
+        "{}",
+        cut[0]
+    );
+    // A limit above what it finds: no warning.
+    assert_eq!(warnings(100_000), Vec::<String>::new());
+}

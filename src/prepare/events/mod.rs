@@ -22,7 +22,7 @@ mod record;
 mod scan;
 mod view;
 
-pub use facts::{ActorFacts, EventFacts, McpUser, ToolUse};
+pub use facts::{ActorFacts, CutFact, EventFacts, McpUser, ToolUse};
 pub use record::EventRef;
 pub use scan::ScanPlan;
 pub use view::{is_error_status, product_of, slim};
