@@ -156,7 +156,7 @@ pub fn run_scan_with(
                 .iter()
                 .map(|(id, a)| (id, a.name.as_deref())),
         );
-        r.add_events(facts.by_action.values().flatten());
+        r.add_events(crate::prepare::slim_events(&input_json));
         r.build();
         r
     });
