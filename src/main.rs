@@ -3,6 +3,13 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: the scan allocates on a reader, parser and evaluation
+/// threads and frees on others, and glibc's per-thread arenas kept what one thread freed out of
+/// another's reach (at 10^7 events 1.16 GB peak RSS for a 0.54 GB heap peak), besides spending
+/// ~12% of the event pass in malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match orgscan::cli::Cli::try_parse() {
         Ok(cli) => orgscan::cmd::main(cli),
