@@ -315,11 +315,21 @@ mod tests {
     #[test]
     fn an_escape_or_an_unreadable_part_is_kept() {
         let product_role = r#"{"content":"Granted role to user for product"}"#;
-        let escaped = r#"[{"id":"r1","type":"roles","attributes":{"roleName":"Jira \u0041dministrator"}}]"#;
+        let escaped =
+            r#"[{"id":"r1","type":"roles","attributes":{"roleName":"Jira \u0041dministrator"}}]"#;
         assert!(mentions(&line(escaped, product_role)));
-        assert!(mentions(&line(PERSON, r#"{"content":"Granted \u0061dmin"}"#)));
+        assert!(mentions(&line(
+            PERSON,
+            r#"{"content":"Granted \u0061dmin"}"#
+        )));
         // A context of a shape the object parse skips is searched whole.
-        assert!(mentions(&line(r#"[{"id":7,"note":"admin"}]"#, product_role)));
-        assert!(!mentions(&line(r#"[{"id":7,"note":"user"}]"#, product_role)));
+        assert!(mentions(&line(
+            r#"[{"id":7,"note":"admin"}]"#,
+            product_role
+        )));
+        assert!(!mentions(&line(
+            r#"[{"id":7,"note":"user"}]"#,
+            product_role
+        )));
     }
 }

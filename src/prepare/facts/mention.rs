@@ -63,7 +63,9 @@ impl Mention {
                 .position(|&l| l == b)
                 .map_or(0, |i| i + 1)
         };
-        let anchor = (0..lower.len()).max_by_key(|&i| rank(lower[i])).unwrap_or(0);
+        let anchor = (0..lower.len())
+            .max_by_key(|&i| rank(lower[i]))
+            .unwrap_or(0);
         let folds_beyond_ascii = lower.iter().any(|b| matches!(b, b'k' | b's'));
         Ok(Mention {
             lower,
@@ -172,11 +174,23 @@ mod tests {
         // The engine's `(?i)` (regorus uses the regex crate) against the filter, on texts around
         // the folding edge cases: whatever the regex matches, the filter keeps.
         let texts = [
-            "ADMIN", "ADMİN", "admın", "ＡＤＭＩＮ", "adm\u{0130}n", "risk", "RIS\u{212a}",
-            "ri\u{17f}k", "ri\u{017f}K", "ßk", "plain text",
+            "ADMIN",
+            "ADMİN",
+            "admın",
+            "ＡＤＭＩＮ",
+            "adm\u{0130}n",
+            "risk",
+            "RIS\u{212a}",
+            "ri\u{17f}k",
+            "ri\u{017f}K",
+            "ßk",
+            "plain text",
         ];
         let kelvin = regex::Regex::new("(?i)risk").unwrap();
-        assert!(kelvin.is_match("RIS\u{212a}"), "the fold the filter allows for");
+        assert!(
+            kelvin.is_match("RIS\u{212a}"),
+            "the fold the filter allows for"
+        );
         for word in ["admin", "risk", "site admin"] {
             let re = regex::Regex::new(&format!("(?i){word}")).unwrap();
             let mention = m(word);

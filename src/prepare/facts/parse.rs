@@ -517,7 +517,10 @@ mod tests {
             "C-1: config.facts.f: mentions: expected a word or phrase, found [\"admin\"]"
         );
         let err = parse(spec(json!("")), None).unwrap_err();
-        assert!(err.ends_with("mentions: expected a word or phrase, found an empty text"), "{err}");
+        assert!(
+            err.ends_with("mentions: expected a word or phrase, found an empty text"),
+            "{err}"
+        );
         // `$key` reads the control's config, as everywhere in a spec.
         let allowlist = CidrList::default();
         let refs = SnapshotRefs {
