@@ -192,28 +192,45 @@ impl<'a> FieldSource<'a> for View<'_, 'a> {
         if !m.in_json(e.line) {
             return false;
         }
-        self.context_mentions(m) || message_mentions(e.line, m)
+        context_mentions(e.context, m) || message_mentions(e.line, m)
     }
 }
 
-impl<'a> View<'_, 'a> {
-    /// Whether the context objects' ids, types or attributes (not their links, which the slim
-    /// event leaves out) could mention `m`.
-    fn context_mentions(&mut self, m: &Mention) -> bool {
-        let Some(raw) = self.ev.context else {
-            return false;
-        };
-        let objects = self.objects();
-        if objects.is_empty() {
-            // No objects read: an empty list, or a shape the tolerant parse skips; the whole
-            // raw text is searched so nothing it holds is dropped unread.
-            return m.in_json(raw);
+/// Whether the context objects' ids, types or attributes (not their links, which the slim
+/// event leaves out) could mention `m`. The objects are visited as they are read, borrowed from
+/// the line, nothing collected: no allocation unless a string holds an escape.
+fn context_mentions(raw: Option<&str>, m: &Mention) -> bool {
+    use serde::de::{Deserializer as _, IgnoredAny, SeqAccess, Visitor};
+    struct AnyObject<'m>(&'m Mention);
+    impl<'de> Visitor<'de> for AnyObject<'_> {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of context objects")
         }
-        objects.iter().any(|o| {
-            o.id.as_deref().is_some_and(|t| m.in_text(t))
-                || o.kind.as_deref().is_some_and(|t| m.in_text(t))
-                || o.attributes.is_some_and(|a| m.in_json(a.get()))
-        })
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            let m = self.0;
+            while let Some(o) = seq.next_element::<fastparse::RawObject<'de>>()? {
+                if o.id.as_deref().is_some_and(|t| m.in_text(t))
+                    || o.kind.as_deref().is_some_and(|t| m.in_text(t))
+                    || o.attributes.is_some_and(|a| m.in_json(a.get()))
+                {
+                    // The rest is read only so the list ends where JSON says it does.
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+    }
+    let Some(raw) = raw else {
+        return false;
+    };
+    let mut de = serde_json::Deserializer::from_str(raw);
+    match de.deserialize_seq(AnyObject(m)) {
+        Ok(found) => found,
+        // A shape the object parse cannot read: the whole raw text is searched, so nothing it
+        // holds is dropped unread.
+        Err(_) => m.in_json(raw),
     }
 }
 
@@ -305,6 +322,18 @@ mod tests {
         assert!(mentions(&line(PERSON, in_message)));
         let role = r#"[{"id":"r1","type":"roles","attributes":{"roleName":"Jira Administrator"}}]"#;
         assert!(mentions(&line(role, product_role)));
+        let two_people = format!(
+            "[{},{}]",
+            &PERSON[1..PERSON.len() - 1],
+            &PERSON[1..PERSON.len() - 1]
+        );
+        assert!(!mentions(&line(&two_people, product_role)));
+        let then_role = format!(
+            "[{},{}]",
+            &PERSON[1..PERSON.len() - 1],
+            &role[1..role.len() - 1]
+        );
+        assert!(mentions(&line(&then_role, product_role)));
         let by_id = r#"[{"id":"jira-admin","type":"roles"}]"#;
         assert!(mentions(&line(by_id, "null")));
         // A line that mentions the word nowhere is dropped before anything is parsed.
