@@ -5,8 +5,8 @@
 #   of an account takeover or insider abuse. Working hours and days are read in the org's
 #   time zone (an IANA name such as Europe/Berlin). Grants of org admin, product admin to a
 #   group, admin role assignments, and product roles whose event mentions admin count.
-#   One finding per admin and local day; more product-role grants mentioning admin than
-#   max_role_grants make the control not evaluable rather than pass.
+#   One finding per admin and local day; more product-role grants that may mention admin
+#   than max_role_grants make the control not evaluable rather than pass.
 # related_resources:
 #   - ref: https://support.atlassian.com/user-management/docs/give-users-admin-permissions/
 # custom:
@@ -27,8 +27,8 @@
 #     work_start_hour: 8
 #     work_end_hour: 18
 #     workdays: [Monday, Tuesday, Wednesday, Thursday, Friday]
-#     # Most product-role grants mentioning admin the scan holds (each is a slim event of a few
-#     # KB); more make the control not evaluable rather than pass.
+#     # Most product-role grants that may mention admin the scan holds (each a slim event of a
+#     # few KB); more make the control not evaluable rather than pass.
 #     max_role_grants: 10000
 #     facts:
 #       # Product-role grants are common and few mention admin: the pass keeps only those whose
@@ -111,7 +111,7 @@ deny contains {
 }
 
 # A fact cut at its item limit is a partial view: say so rather than pass on it.
-not_evaluable contains sprintf("the role_grants fact dropped %d product-role grants mentioning admin at its limit, so their hours were not examined; raise max_role_grants under [controls.%s] in orgscan.toml", [role_grants_dropped, id]) if {
+not_evaluable contains sprintf("the role_grants fact dropped %d product-role grants that may mention admin at its limit, so their hours were not examined; raise max_role_grants under [controls.%s] in orgscan.toml", [role_grants_dropped, id]) if {
 	role_grants_dropped > 0
 }
 

@@ -169,6 +169,16 @@ fn grants_past_the_limit_are_reported_not_passed() {
     let c = report_control(&report, ID);
     assert_eq!(c["status"], "fail", "{c:#}");
     assert_eq!(c["findings"][0]["evidence"]["role_grants_not_examined"], 3);
+    // The scan's own warning about the cut fact names it too.
+    let warning = format!("{ID}: its `role_grants` fact found 4 items and kept the first 1 (the fact's `limit`): the control judged only those");
+    assert!(
+        report["warnings"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(warning)),
+        "{:#}",
+        report["warnings"]
+    );
 
     // Every hour a working hour: nothing kept fails, but grants went unexamined.
     let all_day = "max_role_grants = 1\nwork_start_hour = 0\nwork_end_hour = 24\nworkdays = [\"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\", \"Saturday\", \"Sunday\"]\n";
@@ -177,7 +187,7 @@ fn grants_past_the_limit_are_reported_not_passed() {
     assert_eq!(c["status"], "not_evaluable", "{c:#}");
     assert_eq!(
         c["reasons"],
-        json!([format!("the role_grants fact dropped 3 product-role grants mentioning admin at its limit, so their hours were not examined; raise max_role_grants under [controls.{ID}] in orgscan.toml")])
+        json!([format!("the role_grants fact dropped 3 product-role grants that may mention admin at its limit, so their hours were not examined; raise max_role_grants under [controls.{ID}] in orgscan.toml")])
     );
     // The same hours with the default limit: a pass, so the reason above is the limit's alone.
     let all_day = all_day.replace("max_role_grants = 1\n", "");
