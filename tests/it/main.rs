@@ -9,6 +9,7 @@
 mod support;
 
 mod accuracy;
+mod admin_role_grants;
 mod api_shapes;
 mod architecture;
 mod attestation_contradictions;

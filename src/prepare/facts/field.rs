@@ -1,5 +1,6 @@
 //! The event fields facts can key on, filter on or collect, and what an event offers to them.
 
+use super::Mention;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -84,4 +85,12 @@ pub trait FieldSource<'a> {
     fn place(&self) -> (Option<&'a str>, Option<&'a str>, Option<&'a str>);
     /// The slim event (`input.events_by_action` shape), for `select`.
     fn slim(&mut self) -> Value;
+    /// Whether the event's readable text — its context objects' ids, types and attributes and
+    /// its message, what the slim event keeps of them — could mention `m` (the `mentions`
+    /// filter; see `Mention` for why this is a superset). A source that does not offer that
+    /// text answers yes: the filter never drops an event it could not read.
+    fn mentions(&mut self, m: &Mention) -> bool {
+        let _ = m;
+        true
+    }
 }

@@ -25,6 +25,7 @@ mod baseline;
 mod count;
 mod field;
 mod hits;
+mod mention;
 mod pairs;
 mod parse;
 mod select;
@@ -32,6 +33,7 @@ mod travel;
 mod values;
 
 pub use field::{Field, FieldSource, FIELDS};
+pub use mention::Mention;
 pub use parse::{parse_specs, Cond, Params, SnapshotRefs, SpecContext, SpecError, ValueSet};
 
 use serde_json::{json, Map, Value};
@@ -186,6 +188,8 @@ impl SpecState {
             Cond::In(f, _) | Cond::NotIn(f, _) | Cond::Matches(f, _) | Cond::Present(f, _) => {
                 f.needs_objects()
             }
+            // The filter reads the context objects (after a cheap look at the whole line).
+            Cond::Mentions(_) => true,
             Cond::IpIn(..) | Cond::After(_) => false,
         });
         let value = self
@@ -210,6 +214,7 @@ impl SpecState {
                     None => false,
                 },
                 Cond::After(since) => since.is_some_and(|t| ev.time_ns() > t),
+                Cond::Mentions(m) => ev.mentions(m),
             };
             if !ok {
                 return false;

@@ -3,7 +3,7 @@
 //! problem names the control and the fact.
 
 use super::super::cidr::CidrList;
-use super::{Field, Kind, Spec, FIELDS, NS_PER_MIN};
+use super::{Field, Kind, Mention, Spec, FIELDS, NS_PER_MIN};
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashSet};
@@ -18,6 +18,9 @@ pub enum Cond {
     /// Only events strictly later than this time (epoch ns); `None` = no such time known, so
     /// nothing passes (e.g. `@attested_at` without an attestation).
     After(Option<i64>),
+    /// Only events whose context or message could mention a word (`mentions`): a superset of
+    /// a policy's `(?i)` regex over them, which makes the exact check.
+    Mentions(Mention),
 }
 
 /// The values of a `<field>: [values]` filter, matched ignoring ASCII case in O(1) however many
@@ -360,6 +363,16 @@ fn parse_cond(key: &str, v: &Value, ctx: &SpecContext<'_>) -> Result<Cond, Strin
             )),
         };
     }
+    if key == "mentions" {
+        return match deref(v, ctx)? {
+            Value::String(s) => Mention::parse(s)
+                .map(Cond::Mentions)
+                .map_err(|e| format!("mentions: {e}")),
+            other => Err(format!(
+                "mentions: expected a word or phrase, found {other}"
+            )),
+        };
+    }
     if let Some(f) = key.strip_suffix("_matches") {
         let pattern = match deref(v, ctx)? {
             Value::String(s) => s.clone(),
@@ -483,6 +496,46 @@ mod tests {
         assert!(set.contains("CôTE D'IVOIRE") && set.contains("été"));
         assert!(!set.contains("CÔTE D'IVOIRE") && !set.contains("ÉTÉ"));
         assert!(!set.contains("k"));
+    }
+
+    #[test]
+    fn mentions_takes_a_word_and_names_control_and_fact_when_it_cannot() {
+        let spec = |text: Value| json!({"kind": "select", "actions": ["user_granted_role"], "limit": 5, "where": {"mentions": text}});
+        let s = parse(spec(json!("Admin")), None).unwrap();
+        let [Cond::Mentions(m)] = &s.conds[..] else {
+            panic!("{:?}", s.conds)
+        };
+        assert!(m.in_text("Jira ADMINISTRATORS") && !m.in_text("product"));
+        let err = parse(spec(json!("admin/")), None).unwrap_err();
+        assert!(
+            err.starts_with("C-1: config.facts.f: mentions: \"admin/\" holds '/'"),
+            "{err}"
+        );
+        let err = parse(spec(json!(["admin"])), None).unwrap_err();
+        assert_eq!(
+            err,
+            "C-1: config.facts.f: mentions: expected a word or phrase, found [\"admin\"]"
+        );
+        let err = parse(spec(json!("")), None).unwrap_err();
+        assert!(
+            err.ends_with("mentions: expected a word or phrase, found an empty text"),
+            "{err}"
+        );
+        // `$key` reads the control's config, as everywhere in a spec.
+        let allowlist = CidrList::default();
+        let refs = SnapshotRefs {
+            ip_allowlist: &allowlist,
+            known_set: &|_| false,
+            attested_at: None,
+            inactive_users: &[],
+        };
+        let config = json!({"word": "root", "facts": {"f": spec(json!("$word"))}});
+        let (specs, errors) = parse_specs(&[("C-1".to_string(), config)].into(), &refs);
+        assert!(errors.is_empty(), "{errors:?}");
+        let [Cond::Mentions(m)] = &specs[0].conds[..] else {
+            panic!("{:?}", specs[0].conds)
+        };
+        assert!(m.in_text("ROOT user") && !m.in_text("admin"));
     }
 
     #[test]
