@@ -69,6 +69,77 @@ pub fn json(serialized: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`json`] as a writer: serialized JSON passed through to `inner` with DEL, C1 and bidi
+/// controls escaped, for documents too large to build in memory first. A character split
+/// between two writes waits for its other bytes.
+pub struct JsonOut<W: std::io::Write> {
+    inner: W,
+    /// The start of a UTF-8 sequence whose remaining bytes have not been written yet.
+    carry: Vec<u8>,
+}
+
+impl<W: std::io::Write> JsonOut<W> {
+    pub fn new(inner: W) -> JsonOut<W> {
+        JsonOut {
+            inner,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Writes what is still held (bytes that never became a whole character pass unchanged)
+    /// and flushes.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.carry);
+        self.inner.write_all(&rest)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for JsonOut<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let joined;
+        let bytes: &[u8] = if self.carry.is_empty() {
+            buf
+        } else {
+            let mut all = std::mem::take(&mut self.carry);
+            all.extend_from_slice(buf);
+            joined = all;
+            &joined
+        };
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let (valid, bad) = match std::str::from_utf8(rest) {
+                Ok(text) => (text, None),
+                Err(e) => (
+                    std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+                    Some(e),
+                ),
+            };
+            self.inner.write_all(json(valid).as_bytes())?;
+            rest = &rest[valid.len()..];
+            match bad {
+                None => break,
+                // Bytes that can never be a character (not from serde): passed on unchanged.
+                Some(e) if e.error_len().is_some() => {
+                    let n = e.error_len().unwrap_or(1);
+                    self.inner.write_all(&rest[..n])?;
+                    rest = &rest[n..];
+                }
+                // The start of a character whose other bytes come with the next write.
+                Some(_) => {
+                    self.carry = rest.to_vec();
+                    break;
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +188,25 @@ mod tests {
         }
         let pretty = serde_json::to_string_pretty(&serde_json::json!({"a": "\u{202e}"})).unwrap();
         assert_eq!(json(&pretty), "{\n  \"a\": \"\\u202e\"\n}");
+    }
+
+    #[test]
+    fn json_out_writes_what_json_returns_however_the_bytes_are_split() {
+        let text = "{\"a\": \"x\u{7f}y\u{85}z\u{202e}é€😀\"}\n";
+        let expected = json(text).into_owned();
+        let bytes = text.as_bytes();
+        for chunk in 1..=bytes.len() {
+            let mut out = Vec::new();
+            let mut w = JsonOut::new(&mut out);
+            for piece in bytes.chunks(chunk) {
+                std::io::Write::write_all(&mut w, piece).unwrap();
+            }
+            w.finish().unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                expected,
+                "chunks of {chunk}"
+            );
+        }
     }
 }

@@ -7,7 +7,6 @@ use crate::policy::evaluate::{evaluate_compiled, CompiledPack};
 use crate::policy::{load_pack, Availability, EvalOptions, PolicyLoadError};
 use crate::prepare::build_input;
 use crate::report::{build_report, write_report_set, Format, Report, ReportError, ReportInputs};
-use crate::results::ControlResult;
 use crate::snapshot::{Snapshot, SnapshotError, Timestamp};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -60,7 +59,6 @@ pub struct ScanRequest {
 
 pub struct ScanOutcome {
     pub report: Report,
-    pub controls: Vec<ControlResult>,
     pub written: Vec<PathBuf>,
     /// Reports an earlier run wrote to the same directory that this run did not write.
     pub removed: Vec<PathBuf>,
@@ -222,6 +220,8 @@ pub fn run_scan_with(
         gate,
         activity,
     });
+    // The report holds what the results said from here on.
+    drop(controls);
     report.waivers = waived.reports;
     report.warnings = waived.warnings;
     report.warnings.extend(
@@ -277,7 +277,6 @@ pub fn run_scan_with(
     let files = write_report_set(&report, &request.formats, &compliance, &request.out)?;
     Ok(ScanOutcome {
         report,
-        controls,
         written: files.written,
         removed: files.removed,
         outcome,

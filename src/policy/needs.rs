@@ -82,10 +82,13 @@ pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String
         if let Some(Err(reason)) = availability.collections.get(&Collection::Events) {
             reasons.push(reason.clone());
         } else if let Some(catalogue) = &availability.action_catalogue {
+            // The slim events it lists and the plain action keys its declared facts count
+            // (ATL-DET-021 reads product-role grants through a `select` fact).
             let wanted: Vec<String> = meta
                 .data
                 .events
                 .iter()
+                .chain(fact_action_keys(meta))
                 .map(|a| a.to_ascii_lowercase())
                 .collect();
             if !wanted.iter().any(|a| catalogue.contains(a)) {
@@ -94,6 +97,26 @@ pub fn unmet_needs(meta: &PolicyMeta, availability: &Availability) -> Vec<String
         }
     }
     reasons
+}
+
+/// The action keys a control's declared facts (`config.facts.*.actions`) name as such: action
+/// sets (`set:`), `*` and `$setting` references are left out.
+fn fact_action_keys(meta: &PolicyMeta) -> impl Iterator<Item = &String> {
+    meta.config
+        .get("facts")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|facts| facts.values())
+        .filter_map(|fact| fact.get("actions").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|action| match action {
+            Value::String(key)
+                if !(key == "*" || key.starts_with('$') || key.starts_with("set:")) =>
+            {
+                Some(key)
+            }
+            _ => None,
+        })
 }
 
 /// One reason per field the control reads that came in an unexpected shape: the field, how
@@ -167,6 +190,35 @@ mod tests {
         assert_eq!(reasons.len(), 3, "{reasons:?}");
         assert!(reasons[1].contains("does not answer authentication.two_step_enforced"));
         assert!(reasons[2].contains("user_login_failed"));
+    }
+
+    #[test]
+    fn the_catalogue_check_counts_the_plain_action_keys_of_declared_facts() {
+        let mut a = Availability::default();
+        a.collections.insert(Collection::Events, Ok(()));
+        a.action_catalogue = Some(["user_granted_role".to_string()].into_iter().collect());
+        let mut m = meta(DataNeeds {
+            events: vec!["added_org_admin".into()],
+            ..DataNeeds::default()
+        });
+        // Without the fact, the catalogue has none of what the control reads.
+        assert_eq!(unmet_needs(&m, &a).len(), 1);
+        m.config.insert(
+            "facts".into(),
+            serde_json::json!({"grants": {"kind": "select", "actions": ["USER_GRANTED_ROLE", "set:admin", "*", "$more"]}}),
+        );
+        assert_eq!(unmet_needs(&m, &a), Vec::<String>::new());
+        // Sets, `*` and settings are not action keys: they do not count as present.
+        m.config.insert(
+            "facts".into(),
+            serde_json::json!({"grants": {"kind": "select", "actions": ["set:admin", "*", "$more"]}}),
+        );
+        let reasons = unmet_needs(&m, &a);
+        assert_eq!(reasons.len(), 1);
+        assert!(
+            reasons[0].ends_with("reads: added_org_admin"),
+            "{reasons:?}"
+        );
     }
 
     fn warning(item: &str, field: &str) -> ShapeWarning {

@@ -14,3 +14,33 @@ pub fn render_json(report: &Report) -> Result<String, ReportError> {
     };
     Ok(escaped.unwrap_or(text))
 }
+
+/// [`render_json`] written to `out` as it is serialized, not built in memory first: the same
+/// bytes.
+pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+    let mut safe = crate::safe_text::JsonOut::new(out);
+    serde_json::to_writer_pretty(&mut safe, report)
+        .map_err(|e| ReportError::Json(e.to_string()))?;
+    std::io::Write::write_all(&mut safe, b"\n")
+        .and_then(|()| safe.finish())
+        .map_err(|e| ReportError::Json(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_streamed_report_is_the_rendered_one() {
+        let mut report = crate::report::fixture::sample_report();
+        // Hazards that must be escaped on the way out, in an untrusted string.
+        report
+            .warnings
+            .push("bidi \u{202e}txt.exe DEL \u{7f} C1 \u{85}".to_string());
+        let mut streamed = Vec::new();
+        write_json(&report, &mut streamed).unwrap();
+        let rendered = render_json(&report).unwrap();
+        assert!(rendered.contains(r"\u202e") && rendered.contains(r"\u007f"));
+        assert_eq!(String::from_utf8(streamed).unwrap(), rendered);
+    }
+}

@@ -123,8 +123,8 @@ pub struct WrittenReports {
     pub removed: Vec<PathBuf>,
 }
 
-/// Renders every format first, then writes each through a temp file and a rename, so a failure
-/// never leaves a half-written or mismatched set of reports; then removes the reports an
+/// Writes every file to a temp file first (removed again if any fails), then renames them all,
+/// so a failure never leaves a half-written or mismatched set of reports; then removes the reports an
 /// earlier run left that this one did not write, and records this run in `orgscan-run.json`.
 pub fn write_reports(
     report: &Report,
@@ -148,46 +148,70 @@ pub fn write_report_set(
             unique.push(*f);
         }
     }
-    let mut rendered: Vec<(String, String)> = unique
+    // What each file holds; rendered one at a time below, so only one rendered text is held
+    // at once, and report.json is streamed into its file (at 10^7 events it is ~70 MB).
+    enum Content<'r> {
+        Format(Format),
+        ComplianceJson(&'r compliance::ComplianceReport),
+        ComplianceCsv(&'r compliance::ComplianceReport),
+    }
+    let mut files: Vec<(String, Content<'_>)> = unique
         .iter()
-        .map(|f| {
-            let text = match f {
-                Format::Html => Ok(html::render_html_with(report, compliance)?),
-                _ => render(report, *f),
-            };
-            text.map(|text| (f.file_name().to_string(), text))
-        })
-        .collect::<Result<_, _>>()?;
+        .map(|f| (f.file_name().to_string(), Content::Format(*f)))
+        .collect();
     for view in compliance {
         let id = &view.framework.id;
-        rendered.push((
+        files.push((
             compliance::json_file_name(id),
-            compliance::render_compliance_json(view)?,
+            Content::ComplianceJson(view),
         ));
-        rendered.push((
-            compliance::csv_file_name(id),
-            compliance::render_compliance_csv(view),
-        ));
+        files.push((compliance::csv_file_name(id), Content::ComplianceCsv(view)));
     }
     std::fs::create_dir_all(out).map_err(|source| ReportError::Io {
         path: out.display().to_string(),
         source,
     })?;
-    let mut written = Vec::new();
-    for (name, text) in &rendered {
-        let path = out.join(name);
-        let tmp = out.join(format!(".{name}.tmp"));
-        std::fs::write(&tmp, text.as_bytes()).map_err(|source| ReportError::Io {
+    let temp_of = |name: &str| out.join(format!(".{name}.tmp"));
+    let write_one = |name: &str, content: &Content<'_>| -> Result<(), ReportError> {
+        let tmp = temp_of(name);
+        let io = |source| ReportError::Io {
             path: tmp.display().to_string(),
             source,
-        })?;
-        std::fs::rename(&tmp, &path).map_err(|source| ReportError::Io {
+        };
+        let text = match content {
+            Content::Format(Format::Json) => {
+                let file = std::fs::File::create(&tmp).map_err(io)?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                json::write_json(report, &mut w)?;
+                return std::io::Write::flush(&mut w).map_err(io);
+            }
+            Content::Format(Format::Html) => html::render_html_with(report, compliance)?,
+            Content::Format(f) => render(report, *f)?,
+            Content::ComplianceJson(view) => compliance::render_compliance_json(view)?,
+            Content::ComplianceCsv(view) => compliance::render_compliance_csv(view),
+        };
+        std::fs::write(&tmp, text.as_bytes()).map_err(io)
+    };
+    // Every file goes to a temp file first; a failure removes them all, so no half-written or
+    // mismatched set is left beside the previous run's reports.
+    for (i, (name, content)) in files.iter().enumerate() {
+        if let Err(e) = write_one(name, content) {
+            for (written, _) in &files[..=i] {
+                let _ = std::fs::remove_file(temp_of(written));
+            }
+            return Err(e);
+        }
+    }
+    let mut written = Vec::new();
+    for (name, _) in &files {
+        let path = out.join(name);
+        std::fs::rename(temp_of(name), &path).map_err(|source| ReportError::Io {
             path: path.display().to_string(),
             source,
         })?;
         written.push(path);
     }
-    let names: Vec<&str> = rendered.iter().map(|(name, _)| name.as_str()).collect();
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     let removed = run_files::record_run(out, &names)?;
     Ok(WrittenReports { written, removed })
 }
