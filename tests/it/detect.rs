@@ -564,27 +564,11 @@ fn a_fact_cut_at_its_limit_is_a_report_warning() {
     };
     let warnings = |limit: u32| -> Vec<String> {
         std::fs::write(pol.join("seen.rego"), policy(limit)).unwrap();
-        let out = tmp.path().join(format!("out-{limit}"));
-        let o = orgscan(
-            &[
-                "scan",
-                "--policies",
-                pol.to_str().unwrap(),
-                "--no-default-policies",
-                "--out",
-                out.to_str().unwrap(),
-                "--format",
-                "json",
-                "--exit-zero",
-                "--min-coverage",
-                "0",
-                "-q",
-            ],
+        let report = scan_report_into(
             tmp.path(),
+            &format!("out-{limit}"),
+            &["--policies", pol.to_str().unwrap(), "--no-default-policies"],
         );
-        assert!(o.status.success(), "{}", stderr(&o));
-        let report: Value =
-            serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
         report["warnings"]
             .as_array()
             .unwrap()

@@ -416,6 +416,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Snapshot references with nothing in them (no allowlist, sets, attestation or users).
+    fn no_refs(allowlist: &CidrList) -> SnapshotRefs<'_> {
+        SnapshotRefs {
+            ip_allowlist: allowlist,
+            known_set: &|_| false,
+            attested_at: None,
+            inactive_users: &[],
+        }
+    }
+
     fn parse(spec: Value, attested_at: Option<i64>) -> Result<Spec, String> {
         let allowlist = CidrList::default();
         let refs = SnapshotRefs {
@@ -453,12 +463,7 @@ mod tests {
     #[test]
     fn a_config_list_is_spliced_into_a_list() {
         let allowlist = CidrList::default();
-        let refs = SnapshotRefs {
-            ip_allowlist: &allowlist,
-            known_set: &|_| false,
-            attested_at: None,
-            inactive_users: &[],
-        };
+        let refs = no_refs(&allowlist);
         let config = json!({"trusted": ["10.0.0.0/8", "192.0.2.1"], "facts": {"f": {"kind": "values", "actions": ["user_login"], "value": "ip", "where": {"ip_not_in": ["@ip_allowlist", "$trusted", "198.51.100.0/24"]}}}});
         let (specs, errors) = parse_specs(&[("C-1".to_string(), config)].into(), &refs);
         assert!(errors.is_empty(), "{errors:?}");
@@ -523,12 +528,7 @@ mod tests {
         );
         // `$key` reads the control's config, as everywhere in a spec.
         let allowlist = CidrList::default();
-        let refs = SnapshotRefs {
-            ip_allowlist: &allowlist,
-            known_set: &|_| false,
-            attested_at: None,
-            inactive_users: &[],
-        };
+        let refs = no_refs(&allowlist);
         let config = json!({"word": "root", "facts": {"f": spec(json!("$word"))}});
         let (specs, errors) = parse_specs(&[("C-1".to_string(), config)].into(), &refs);
         assert!(errors.is_empty(), "{errors:?}");

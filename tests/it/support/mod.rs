@@ -199,10 +199,18 @@ pub fn check_golden_file(relative: &str, actual: &str, module: &str) {
 /// Scans `snap` with the shipped pack into `<cwd>/out` as JSON (exit code and coverage gate
 /// off: these callers test findings, not the gate), with `extra` arguments; returns report.json.
 pub fn scan_json_report(snap: &Path, cwd: &Path, extra: &[&str]) -> Value {
-    let out = cwd.join("out");
-    let mut args = vec![
-        "scan",
-        snap.to_str().unwrap(),
+    let mut args = vec![snap.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    scan_report_into(cwd, "out", &args)
+}
+
+/// `orgscan scan ARGS` into `<cwd>/<out>` as JSON, exit code and coverage gate off; returns
+/// report.json.
+pub fn scan_report_into(cwd: &Path, out: &str, scan_args: &[&str]) -> Value {
+    let out = cwd.join(out);
+    let mut args = vec!["scan"];
+    args.extend_from_slice(scan_args);
+    args.extend_from_slice(&[
         "--out",
         out.to_str().unwrap(),
         "--format",
@@ -211,8 +219,7 @@ pub fn scan_json_report(snap: &Path, cwd: &Path, extra: &[&str]) -> Value {
         "--min-coverage",
         "0",
         "-q",
-    ];
-    args.extend_from_slice(extra);
+    ]);
     let o = orgscan(&args, cwd);
     assert!(o.status.success(), "{}", stderr(&o));
     serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap()
