@@ -117,16 +117,15 @@ impl<W: std::io::Write> std::io::Write for JsonOut<W> {
             };
             self.inner.write_all(json(valid).as_bytes())?;
             rest = &rest[valid.len()..];
-            match bad {
+            match bad.map(|e| e.error_len()) {
                 None => break,
                 // Bytes that can never be a character (not from serde): passed on unchanged.
-                Some(e) if e.error_len().is_some() => {
-                    let n = e.error_len().unwrap_or(1);
+                Some(Some(n)) => {
                     self.inner.write_all(&rest[..n])?;
                     rest = &rest[n..];
                 }
                 // The start of a character whose other bytes come with the next write.
-                Some(_) => {
+                Some(None) => {
                     self.carry = rest.to_vec();
                     break;
                 }

@@ -11,6 +11,7 @@ use crate::results::{
     Severity, Status,
 };
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -207,19 +208,20 @@ pub fn evaluate_compiled(
     let policies = &compiled.pack.policies;
     in_parallel(policies.len(), options.threads, |i| {
         let policy = &policies[i];
-        match &compiled.engines {
-            Engines::Kept(Ok(engines)) => {
-                evaluate_one(&engines[i], input, policy, availability, options.timeout)
-            }
-            Engines::OnDemand(libraries) => match libraries.as_ref() {
-                Ok(base) => {
-                    let engine = compiled_policy(base, policy);
-                    evaluate_one(&engine, input, policy, availability, options.timeout)
-                }
-                Err(e) => judged(policy, Err(e.clone()), 0),
+        // The engine is fetched (or, on demand, compiled) only for a control whose data is
+        // there: one that is not evaluable is never compiled.
+        let engine = || match &compiled.engines {
+            Engines::Kept(Ok(engines)) => match &engines[i] {
+                Ok(engine) => Ok(Cow::Borrowed(engine)),
+                Err(e) => Err(e.clone()),
             },
-            Engines::Kept(Err(e)) => judged(policy, Err(e.clone()), 0),
-        }
+            Engines::OnDemand(libraries) => match libraries.as_ref() {
+                Ok(base) => compiled_policy(base, policy).map(Cow::Owned),
+                Err(e) => Err(e.clone()),
+            },
+            Engines::Kept(Err(e)) => Err(e.clone()),
+        };
+        evaluate_one(engine, input, policy, availability, options.timeout)
     })
     .into_iter()
     .zip(policies)
@@ -235,8 +237,8 @@ pub fn evaluate_compiled(
     .collect()
 }
 
-fn evaluate_one(
-    engine: &Result<regorus::Engine, String>,
+fn evaluate_one<'e>(
+    engine: impl FnOnce() -> Result<Cow<'e, regorus::Engine>, String>,
     input: &regorus::Value,
     policy: &Policy,
     availability: &Availability,
@@ -251,10 +253,7 @@ fn evaluate_one(
         return judged(policy, Ok(outcome), 0);
     }
     let started = Instant::now();
-    let outcome = match engine {
-        Ok(engine) => query_rules(engine, input, policy, timeout),
-        Err(e) => Err(e.clone()),
-    };
+    let outcome = engine().and_then(|engine| query_rules(&engine, input, policy, timeout));
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
 

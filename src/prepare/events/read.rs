@@ -52,16 +52,15 @@ impl HashingReader {
         if self.failed {
             return ReadToEnd::Failed;
         }
-        let Some(_) = self.hasher else {
+        if self.hasher.is_none() {
             return ReadToEnd::NotHashed;
-        };
+        }
         if std::io::copy(&mut self, &mut std::io::sink()).is_err() {
             return ReadToEnd::Failed;
         }
-        match self.hasher {
-            Some(h) => ReadToEnd::Hashed(hex::encode(h.finalize())),
-            None => ReadToEnd::NotHashed,
-        }
+        self.hasher.map_or(ReadToEnd::NotHashed, |h| {
+            ReadToEnd::Hashed(hex::encode(h.finalize()))
+        })
     }
 }
 
