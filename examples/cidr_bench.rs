@@ -166,8 +166,10 @@ fn pass(source: &EventSource, spec: &Value, threads: usize) -> Result<u64, Strin
     };
     let facts =
         scan_source(source, plan, threads, None, &Default::default()).map_err(|e| e.to_string())?;
-    Ok(facts.declared["BENCH"]["f"]["total"]
-        .as_u64()
+    Ok(facts
+        .declared
+        .take("BENCH")
+        .and_then(|f| f["f"]["total"].as_u64())
         .unwrap_or_default())
 }
 

@@ -128,7 +128,7 @@ pub fn run_scan_with(
         .unwrap_or(request.snapshot.manifest.collected_at);
     // Kept to write the effective values into each control's text after evaluation.
     let parameters = control_config.clone();
-    let prepared = build_input(
+    let mut prepared = build_input(
         &request.snapshot,
         pack.wanted_actions(),
         now,
@@ -136,48 +136,44 @@ pub fn run_scan_with(
         request.config.org_settings(),
         &request.prepare,
     )?;
-    // Only the input document and the activity block are used from here on: the event pass's
-    // maps and slim events are released now, and the JSON input once the engine has its copy
-    // (at 10^6 events the JSON form alone holds ~200 MB).
-    let crate::prepare::PreparedInput {
-        json: input_json,
-        facts,
-        activity,
-        cut_facts,
-    } = prepared;
-    let content_hash = request.snapshot.content_hash(facts.file.as_ref());
+    let content_hash = request.snapshot.content_hash(prepared.facts.file.as_ref());
     let redactor = request.redact.map(|key| {
         let mut r = crate::redact::Redactor::for_snapshot(key, &request.snapshot);
         r.add_event_actors(
-            facts
+            prepared
+                .facts
                 .per_actor
                 .iter()
                 .map(|(id, a)| (id, a.name.as_deref())),
         );
-        r.add_events(crate::prepare::slim_events(&input_json));
+        r.add_events(prepared.slim_events());
         r.build();
         r
     });
-    drop(facts);
     if let Some(path) = &request.dump_input {
-        let redacted;
-        let dumped = match &redactor {
-            Some(r) => {
-                let mut copy = input_json.clone();
-                r.redact_value(&mut copy);
-                redacted = copy;
-                &redacted
-            }
-            None => &input_json,
-        };
+        let mut dumped = prepared.full_json();
+        if let Some(r) = &redactor {
+            r.redact_value(&mut dumped);
+        }
         let text =
-            serde_json::to_string_pretty(dumped).map_err(|e| ScanError::Usage(e.to_string()))?;
+            serde_json::to_string_pretty(&dumped).map_err(|e| ScanError::Usage(e.to_string()))?;
+        drop(dumped);
         let text = crate::safe_text::json(&text).into_owned();
         std::fs::write(path, text + "\n").map_err(|source| ReportError::Io {
             path: path.display().to_string(),
             source,
         })?;
     }
+    // Only the input document, the declared facts and the activity block are used from here
+    // on: the event pass's maps are released now, and the JSON input once the engine has its
+    // copy (at 10^6 events the JSON form alone holds ~200 MB).
+    let crate::prepare::PreparedInput {
+        json: input_json,
+        facts,
+        activity,
+        declared,
+    } = prepared;
+    drop(facts);
     let availability = Availability::of(&request.snapshot);
     let started = std::time::Instant::now();
     let input = regorus::Value::from(input_json);
@@ -189,9 +185,14 @@ pub fn run_scan_with(
         timeout: request.timeout,
         ..EvalOptions::default()
     };
-    let mut controls = evaluate_compiled(policies, &input, &availability, &options);
-    // The engine's copy of the input is the largest thing left (at 10^7 events, hundreds of
-    // MB): released before the reports are built, so they reuse its memory.
+    // Each control's declared facts are finished and converted as its policy is evaluated, and
+    // released with its engine: only the facts of the controls being evaluated are spelt out.
+    let own_facts = |control: &str| declared.take(control).map(regorus_facts);
+    let mut controls = evaluate_compiled(policies, &input, &own_facts, &availability, &options);
+    let cut_facts = declared.cut_facts();
+    drop(declared);
+    // The engine's copy of the input is the largest thing left: released before the reports
+    // are built, so they reuse its memory.
     drop(input);
     for c in &mut controls {
         if let Some(serde_json::Value::Object(params)) = parameters.get(&c.info.id) {
@@ -213,15 +214,14 @@ pub fn run_scan_with(
     // `activity`: the orgscan.activity/v1 block (docs/detections.md) from the prepared facts.
     let mut report = build_report(ReportInputs {
         snapshot: &request.snapshot,
-        controls: &controls,
+        controls,
         now,
         pack_hash: policies.hash().to_string(),
         content_hash,
         gate,
         activity,
     });
-    // The report holds what the results said from here on.
-    drop(controls);
+    request.prepare.timings.phase("report built", started);
     report.waivers = waived.reports;
     report.warnings = waived.warnings;
     report.warnings.extend(
@@ -275,10 +275,23 @@ pub fn run_scan_with(
         .map(|f| crate::report::compliance::build_compliance(&report, f))
         .collect();
     let files = write_report_set(&report, &request.formats, &compliance, &request.out)?;
+    request.prepare.timings.phase("reports written", started);
     Ok(ScanOutcome {
         report,
         written: files.written,
         removed: files.removed,
         outcome,
     })
+}
+
+/// A control's declared facts as the regorus object its policy reads, converted a fact at a
+/// time (each fact's JSON is released as it is converted).
+fn regorus_facts(facts: serde_json::Map<String, serde_json::Value>) -> regorus::Value {
+    let mut out = regorus::Value::new_object();
+    if let Ok(fields) = out.as_object_mut() {
+        for (name, fact) in facts {
+            fields.insert(regorus::Value::from(name), regorus::Value::from(fact));
+        }
+    }
+    out
 }

@@ -195,13 +195,26 @@ pub fn evaluate_pack(
     options: &EvalOptions,
 ) -> Vec<ControlResult> {
     let compiled = CompiledPack::new(pack.clone(), options.threads);
-    evaluate_compiled(&compiled, input, availability, options)
+    evaluate_compiled(&compiled, input, &no_own_facts, availability, options)
 }
 
-/// Evaluates every policy of an already compiled pack over `input`, in pack order.
+/// A control's declared facts (`input.facts.declared[<id>]`), handed over when its policy is
+/// evaluated and not before: finished facts are the largest part of the input, so only those
+/// of the controls being evaluated are held in that form. `None`: the input has them already
+/// (or the control declared none).
+pub type OwnFacts<'a> = dyn Fn(&str) -> Option<regorus::Value> + Sync + 'a;
+
+/// For an input that holds every control's facts itself.
+pub fn no_own_facts(_control: &str) -> Option<regorus::Value> {
+    None
+}
+
+/// Evaluates every policy of an already compiled pack over `input`, in pack order; each
+/// policy also gets its control's facts from `own_facts`.
 pub fn evaluate_compiled(
     compiled: &CompiledPack,
     input: &regorus::Value,
+    own_facts: &OwnFacts<'_>,
     availability: &Availability,
     options: &EvalOptions,
 ) -> Vec<ControlResult> {
@@ -221,7 +234,14 @@ pub fn evaluate_compiled(
             },
             Engines::Kept(Err(e)) => Err(e.clone()),
         };
-        evaluate_one(engine, input, policy, availability, options.timeout)
+        evaluate_one(
+            engine,
+            input,
+            own_facts,
+            policy,
+            availability,
+            options.timeout,
+        )
     })
     .into_iter()
     .zip(policies)
@@ -240,6 +260,7 @@ pub fn evaluate_compiled(
 fn evaluate_one<'e>(
     engine: impl FnOnce() -> Result<Cow<'e, regorus::Engine>, String>,
     input: &regorus::Value,
+    own_facts: &OwnFacts<'_>,
     policy: &Policy,
     availability: &Availability,
     timeout: Duration,
@@ -253,16 +274,40 @@ fn evaluate_one<'e>(
         return judged(policy, Ok(outcome), 0);
     }
     let started = Instant::now();
-    let outcome = engine().and_then(|engine| query_rules(&engine, input, policy, timeout));
+    // Taken (and finished) only for a control that is evaluated.
+    let facts = own_facts(&policy.meta.id);
+    let outcome = engine().and_then(|engine| query_rules(&engine, input, facts, policy, timeout));
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
 
 /// The input one policy sees: the pack-wide `input` plus `control.id`, the policy's own id from
-/// its METADATA. Rego cannot read a policy's METADATA under regorus (no `rego.metadata.*`), so
-/// this is how a policy names its settings and declared facts (`util.control_id`) without
-/// repeating its id as a literal. Only the top-level object is copied: its values are shared.
-pub fn policy_input(input: &regorus::Value, policy: &Policy) -> regorus::Value {
+/// its METADATA, and, given `facts`, `facts.declared` holding only that control's facts. Rego
+/// cannot read a policy's METADATA under regorus (no `rego.metadata.*`), so this is how a policy
+/// names its settings and declared facts (`util.control_id`) without repeating its id as a
+/// literal. Only the top-level objects are copied: their values are shared.
+pub fn policy_input(
+    input: &regorus::Value,
+    facts: Option<regorus::Value>,
+    policy: &Policy,
+) -> regorus::Value {
     let mut own = input.clone();
+    if let Some(facts) = facts {
+        let mut declared = regorus::Value::new_object();
+        if let Ok(fields) = declared.as_object_mut() {
+            fields.insert(regorus::Value::from(policy.meta.id.as_str()), facts);
+        }
+        if let Ok(top) = own.as_object_mut() {
+            let key = regorus::Value::from("facts");
+            let mut all = top
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(regorus::Value::new_object);
+            if let Ok(fields) = all.as_object_mut() {
+                fields.insert(regorus::Value::from("declared"), declared);
+            }
+            top.insert(key, all);
+        }
+    }
     let mut control = regorus::Value::new_object();
     if let Ok(fields) = control.as_object_mut() {
         fields.insert(
@@ -285,7 +330,13 @@ pub fn run_rules(
     policy: &Policy,
     timeout: Duration,
 ) -> Result<RawOutcome, String> {
-    query_rules(&with_policy(template, policy)?, input, policy, timeout)
+    query_rules(
+        &with_policy(template, policy)?,
+        input,
+        None,
+        policy,
+        timeout,
+    )
 }
 
 /// Queries one policy's rules on a copy of `engine` (libraries and that policy loaded) given
@@ -293,11 +344,12 @@ pub fn run_rules(
 fn query_rules(
     engine: &regorus::Engine,
     input: &regorus::Value,
+    facts: Option<regorus::Value>,
     policy: &Policy,
     timeout: Duration,
 ) -> Result<RawOutcome, String> {
     let mut engine = engine.clone();
-    engine.set_input(policy_input(input, policy));
+    engine.set_input(policy_input(input, facts, policy));
     engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
         limit: timeout,
         check_interval: NonZeroU32::new(32).unwrap_or(NonZeroU32::MIN),
@@ -617,7 +669,7 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
     fn the_policy_input_adds_control_and_keeps_the_rest() {
         let pack = pack_of(&[("T-A-1", "t.a")]);
         let input = regorus::Value::from(serde_json::json!({"users": [1, 2], "control": "stale"}));
-        let own = policy_input(&input, &pack.policies[0]);
+        let own = policy_input(&input, None, &pack.policies[0]);
         let own = serde_json::to_value(&own).expect("serializes");
         assert_eq!(
             own,
@@ -626,6 +678,83 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
         // The pack-wide input is untouched.
         let original = serde_json::to_value(&input).expect("serializes");
         assert_eq!(original["control"], "stale");
+    }
+
+    #[test]
+    fn a_policy_given_its_facts_sees_them_alone_under_facts_declared() {
+        let pack = pack_of(&[("T-A-1", "t.a")]);
+        let input = regorus::Value::from(serde_json::json!({
+            "users": [1],
+            "facts": {"actors": {"a": 1}, "declared": {}}
+        }));
+        let facts = regorus::Value::from(serde_json::json!({"bursts": {"total": 3}}));
+        let own = policy_input(&input, Some(facts), &pack.policies[0]);
+        assert_eq!(
+            serde_json::to_value(&own).expect("serializes"),
+            serde_json::json!({
+                "users": [1],
+                "control": {"id": "T-A-1"},
+                "facts": {"actors": {"a": 1}, "declared": {"T-A-1": {"bursts": {"total": 3}}}}
+            })
+        );
+        // The pack-wide input still has no control's facts.
+        let original = serde_json::to_value(&input).expect("serializes");
+        assert_eq!(original["facts"]["declared"], serde_json::json!({}));
+    }
+
+    /// A scan hands each policy its control's facts as it evaluates it: the results are those
+    /// of the whole input holding every control's facts, each policy asks only for its own, and
+    /// only when it is evaluated (a control whose data is missing never asks).
+    #[test]
+    fn facts_handed_over_per_control_give_the_results_of_the_whole_input() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let reads_facts = |id: &str| {
+            format!(
+                "deny contains {{\"resource\": {{\"type\": \"user\", \"id\": b.key}}, \"message\": sprintf(\"%d\", [count(object.keys(input.facts.declared))])}} if {{ some b in input.facts.declared[\"{id}\"].f.bursts }}"
+            )
+        };
+        write_policy(dir.path(), "T-A-1", "t.a", &reads_facts("T-A-1"));
+        write_policy(dir.path(), "T-B-2", "t.b", &reads_facts("T-B-2"));
+        let pack = load_pack(false, &[dir.path().to_path_buf()]).expect("the test pack loads");
+        let facts_of = |id: &str| serde_json::json!({"f": {"bursts": [{"key": format!("{id}-x")}, {"key": format!("{id}-y")}]}});
+        let whole = regorus::Value::from(serde_json::json!({
+            "facts": {"declared": {"T-A-1": facts_of("T-A-1"), "T-B-2": facts_of("T-B-2")}}
+        }));
+        let pack_wide = regorus::Value::from(serde_json::json!({"facts": {"declared": {}}}));
+        let asked = Mutex::new(Vec::new());
+        let own_facts = |id: &str| {
+            asked.lock().expect("not poisoned").push(id.to_string());
+            Some(regorus::Value::from(facts_of(id)))
+        };
+        let options = EvalOptions::default();
+        let compiled = CompiledPack::on_demand(pack.clone());
+        let handed = evaluate_compiled(
+            &compiled,
+            &pack_wide,
+            &own_facts,
+            &Availability::default(),
+            &options,
+        );
+        let base = base_engine(&pack).expect("the libraries load");
+        for (policy, mut result) in pack.policies.iter().zip(handed) {
+            let mut fresh = judged(policy, run_rules(&base, &whole, policy, options.timeout), 0);
+            result.duration_ms = 0;
+            fresh.duration_ms = 0;
+            assert_eq!(result.findings.len(), 2, "{}", policy.meta.id);
+            // Handed over, a policy's `facts.declared` holds its control alone.
+            assert!(result.findings.iter().all(|f| f.message == "1"));
+            assert!(fresh.findings.iter().all(|f| f.message == "2"));
+            let resources = |r: &ControlResult| {
+                r.findings
+                    .iter()
+                    .map(|f| f.resource.id.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(resources(&result), resources(&fresh), "{}", policy.meta.id);
+        }
+        let mut asked = asked.into_inner().expect("not poisoned");
+        asked.sort();
+        assert_eq!(asked, ["T-A-1", "T-B-2"]);
     }
 
     /// A policy with `body` as its rules (after the METADATA and imports).
@@ -681,12 +810,18 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
             serde_json::json!({"users": ["u3"], "name": "0"}),
         ] {
             let input = regorus::Value::from(input);
-            let compiled_results =
-                evaluate_compiled(&compiled, &input, &Availability::default(), &options);
+            let compiled_results = evaluate_compiled(
+                &compiled,
+                &input,
+                &no_own_facts,
+                &Availability::default(),
+                &options,
+            );
             // A pack compiled as it is evaluated (a lone scan) gives the same results.
             let on_demand_results = evaluate_compiled(
                 &CompiledPack::on_demand(pack.clone()),
                 &input,
+                &no_own_facts,
                 &Availability::default(),
                 &options,
             );

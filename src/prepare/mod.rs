@@ -17,7 +17,8 @@ use crate::snapshot::{
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub use events::{CutFact, EventFacts};
+pub use events::EventFacts;
+pub use facts::{CutFact, DeclaredFacts};
 
 /// How the input is prepared, set by the caller (the command line reads
 /// `ORGSCAN_PARSE_THREADS` and `ORGSCAN_TIMINGS` into it; the library reads no environment).
@@ -30,36 +31,43 @@ pub struct PrepareOptions {
 }
 
 pub struct PreparedInput {
+    /// The input every policy sees, with `facts.declared` empty: a policy is given its own
+    /// control's declared facts when it is evaluated (`declared`).
     pub json: Value,
-    /// The aggregates of the event pass; its declared facts are moved into `json`.
+    /// The aggregates of the event pass (its declared facts are moved to `declared`).
     pub facts: EventFacts,
     /// The report's `activity` block (see `activity::build`).
     pub activity: Value,
-    /// The declared facts cut at their `limit` (`EventFacts::cut_facts`).
-    pub cut_facts: Vec<CutFact>,
+    /// The declared facts, per control, finished when the control is evaluated.
+    pub declared: DeclaredFacts,
 }
 
-/// Every slim event a built input holds: `events_by_action` and the events of declared
-/// `select` facts (what the redactor must learn the people and tokens of).
-pub fn slim_events(input: &Value) -> impl Iterator<Item = &Value> {
-    let by_action = input
-        .get("events_by_action")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|m| m.values())
-        .filter_map(Value::as_array)
-        .flatten();
-    let selected = input
-        .pointer("/facts/declared")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|controls| controls.values())
-        .filter_map(Value::as_object)
-        .flat_map(|facts| facts.values())
-        .filter(|fact| fact.get("kind").and_then(Value::as_str) == Some("select"))
-        .filter_map(|fact| fact.get("events").and_then(Value::as_array))
-        .flatten();
-    by_action.chain(selected)
+impl PreparedInput {
+    /// The input with every control's declared facts under `facts.declared`, as one document,
+    /// for a reader of the whole input (`--dump-input`, `policy check`); a scan hands each
+    /// policy its own control's facts instead.
+    pub fn full_json(&mut self) -> Value {
+        self.declared.finish_all();
+        let mut json = self.json.clone();
+        if let Some(facts) = json.get_mut("facts").and_then(Value::as_object_mut) {
+            facts.insert("declared".to_string(), self.declared.finished_json());
+        }
+        json
+    }
+
+    /// Every slim event the input holds: `events_by_action` and the events of declared
+    /// `select` facts (what the redactor must learn the people and tokens of).
+    pub fn slim_events(&mut self) -> impl Iterator<Item = &Value> {
+        let by_action = self
+            .json
+            .get("events_by_action")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter_map(Value::as_array)
+            .flatten();
+        by_action.chain(self.declared.selected_events())
+    }
 }
 
 /// The CIDRs of the org's enabled IP-allowlist policies (org and control policies).
@@ -250,17 +258,13 @@ pub fn build_input(
         .map(|a| json!({"id": a.key(), "display_name": a.attributes.display_name, "groups": a.groups()}))
         .collect();
 
-    // The declared facts are the largest part of the input: moved into it, not copied (`json!`
-    // serializes what it is given), so they are held once.
-    let cut_facts = facts.cut_facts();
-    let declared = std::mem::take(&mut facts.declared)
-        .into_iter()
-        .map(|(control, outputs)| (control, Value::Object(outputs.into_iter().collect())))
-        .collect();
+    // The declared facts are the largest part of the input: each policy is given its own
+    // control's when it is evaluated (`DeclaredFacts`), so `declared` is empty here.
+    let declared = std::mem::take(&mut facts.declared);
     let mut facts_json = Map::new();
     facts_json.insert("actors".to_string(), facts.actors());
     facts_json.insert("action_sets".to_string(), json!(facts.action_sets));
-    facts_json.insert("declared".to_string(), Value::Object(declared));
+    facts_json.insert("declared".to_string(), Value::Object(Map::new()));
     if let Value::Object(rest) = json!({
         "geo": {
             "codes": facts.country_codes,
@@ -310,7 +314,7 @@ pub fn build_input(
         json,
         facts,
         activity,
-        cut_facts,
+        declared,
     })
 }
 
@@ -363,21 +367,5 @@ mod tests {
                 "not-invited"
             ]
         );
-    }
-
-    #[test]
-    fn slim_events_are_those_of_events_by_action_and_of_select_facts() {
-        let input = json!({
-            "events_by_action": {"a": [{"id": "e1"}], "b": []},
-            "facts": {"declared": {
-                "C-1": {"picked": {"kind": "select", "events": [{"id": "e2"}]},
-                        "counted": {"kind": "count", "bursts": [{"event_ids": ["e3"]}]}},
-            }},
-        });
-        let ids: Vec<&str> = slim_events(&input)
-            .filter_map(|e| e["id"].as_str())
-            .collect();
-        assert_eq!(ids, ["e1", "e2"]);
-        assert_eq!(slim_events(&json!({})).count(), 0);
     }
 }

@@ -408,7 +408,7 @@ pub fn report_from(controls: Vec<ControlResult>, waivers: &[Waiver], activity: V
     let header = sample_header();
     let outcome = apply_waivers(waivers, &mut controls, header.evaluated_at);
     let gate = decide(&controls, GateRules::new(Severity::High), None);
-    let mut report = assemble_report(header, &controls, gate, activity);
+    let mut report = assemble_report(header, controls, gate, activity);
     report.waivers = outcome.reports;
     report.warnings = outcome.warnings;
     report

@@ -204,7 +204,12 @@ pub struct ControlReport {
 }
 
 impl ControlReport {
-    fn from(control: &ControlResult) -> ControlReport {
+    /// The result as reported; its findings are moved, not copied (at 10^7 events they are
+    /// ~150 MB, held twice while the report was built from copies).
+    fn from(mut control: ControlResult) -> ControlReport {
+        let to_pass = to_pass(&control);
+        let waived_count = control.findings.iter().filter(|f| is_waived(f)).count();
+        let findings = std::mem::take(&mut control.findings);
         let i = &control.info;
         ControlReport {
             id: i.id.clone(),
@@ -226,10 +231,10 @@ impl ControlReport {
             source: i.source.clone(),
             version: i.version.clone(),
             frameworks: i.frameworks.clone(),
-            finding_count: control.findings.len(),
-            waived_count: control.findings.iter().filter(|f| is_waived(f)).count(),
-            to_pass: to_pass(control),
-            findings: control.findings.clone(),
+            finding_count: findings.len(),
+            waived_count,
+            to_pass,
+            findings,
         }
     }
 }
@@ -248,7 +253,8 @@ fn status_rank(s: Status) -> u8 {
 
 pub struct ReportInputs<'a> {
     pub snapshot: &'a Snapshot,
-    pub controls: &'a [ControlResult],
+    /// Moved into the report.
+    pub controls: Vec<ControlResult>,
     pub now: Timestamp,
     pub pack_hash: String,
     /// `Snapshot::content_hash` of the files as the scan read them.
@@ -320,23 +326,17 @@ pub struct ReportHeader {
 /// status, severity, id), summary counts and score computed.
 pub fn assemble_report(
     header: ReportHeader,
-    results: &[ControlResult],
+    results: Vec<ControlResult>,
     gate: GateDecision,
     activity: Value,
 ) -> Report {
-    let mut controls: Vec<ControlReport> = results.iter().map(ControlReport::from).collect();
-    controls.sort_by(|a, b| {
-        b.points_left
-            .total_cmp(&a.points_left)
-            .then(status_rank(a.status).cmp(&status_rank(b.status)))
-            .then(b.severity.cmp(&a.severity))
-            .then(a.id.cmp(&b.id))
-    });
+    let results_count = results.len();
+    let score = Score::compute(&results);
     let mut summary = Summary {
-        controls: controls.len(),
+        controls: results_count,
         ..Summary::default()
     };
-    for c in results {
+    for c in &results {
         *summary.by_status.entry(c.status).or_insert(0) += 1;
         if c.status == Status::Fail {
             *summary
@@ -347,6 +347,14 @@ pub fn assemble_report(
         summary.findings += c.findings.len();
         summary.waived_findings += c.findings.iter().filter(|f| is_waived(f)).count();
     }
+    let mut controls: Vec<ControlReport> = results.into_iter().map(ControlReport::from).collect();
+    controls.sort_by(|a, b| {
+        b.points_left
+            .total_cmp(&a.points_left)
+            .then(status_rank(a.status).cmp(&status_rank(b.status)))
+            .then(b.severity.cmp(&a.severity))
+            .then(a.id.cmp(&b.id))
+    });
     Report {
         schema: REPORT_SCHEMA.to_string(),
         tool: ToolInfo {
@@ -358,9 +366,9 @@ pub fn assemble_report(
         evaluated_at: header.evaluated_at,
         policy_pack: PackInfo {
             hash: header.pack_hash,
-            controls: results.len(),
+            controls: results_count,
         },
-        score: Score::compute(results),
+        score,
         summary,
         gate,
         controls,

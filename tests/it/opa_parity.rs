@@ -198,7 +198,7 @@ fn regorus_outputs(
         .iter()
         .map(|policy| {
             let mut engine = template.clone();
-            engine.set_input(policy_input(&input, policy));
+            engine.set_input(policy_input(&input, None, policy));
             engine
                 .add_policy(policy.source.path.clone(), policy.source.text.clone())
                 .map_err(|e| e.to_string())?;

@@ -53,7 +53,7 @@ pub fn demo_input(pack: &PolicyPack) -> anyhow::Result<Value> {
     let snapshot = crate::demo::demo_snapshot();
     let controls = pack.default_parameters();
     let now = snapshot.manifest.collected_at;
-    let prepared = build_input(
+    let mut prepared = build_input(
         &snapshot,
         pack.wanted_actions(),
         now,
@@ -61,7 +61,7 @@ pub fn demo_input(pack: &PolicyPack) -> anyhow::Result<Value> {
         json!({}),
         &PrepareOptions::default(),
     )?;
-    Ok(prepared.json)
+    Ok(prepared.full_json())
 }
 
 pub fn run(args: &PolicyCheckArgs) -> anyhow::Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! What the event pass produces: the aggregates and declared facts policies read.
 
+use crate::prepare::facts::DeclaredFacts;
 use crate::snapshot::{FileEntry, Timestamp};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -52,8 +53,8 @@ pub struct EventFacts {
     pub mcp_users: BTreeMap<String, McpUser>,
     pub mcp_tools: BTreeMap<String, ToolUse>,
     pub mcp_per_day: BTreeMap<String, u64>,
-    /// Declared facts: control id → fact name → output.
-    pub declared: BTreeMap<String, BTreeMap<String, Value>>,
+    /// The declared facts, finished per control when it is evaluated.
+    pub declared: DeclaredFacts,
     /// Every action set and the keys it resolved to.
     pub action_sets: BTreeMap<String, crate::prepare::actionsets::ResolvedSet>,
     /// Country spellings seen in events → ISO code (unknown spellings absent).
@@ -63,37 +64,7 @@ pub struct EventFacts {
     pub file: Option<FileEntry>,
 }
 
-/// A declared fact that found more items than its `limit` keeps: its control judged only the
-/// first `kept` (in the fact's output order) of `found`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CutFact {
-    pub control: String,
-    pub fact: String,
-    pub found: u64,
-    pub kept: u64,
-}
-
 impl EventFacts {
-    /// The declared facts cut at their `limit`, by control then fact.
-    pub fn cut_facts(&self) -> Vec<CutFact> {
-        let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).unwrap_or(0);
-        let mut cut = Vec::new();
-        for (control, facts) in &self.declared {
-            for (name, out) in facts {
-                let (found, truncated) = (number(out, "total"), number(out, "truncated"));
-                if truncated > 0 {
-                    cut.push(CutFact {
-                        control: control.clone(),
-                        fact: name.clone(),
-                        found,
-                        kept: found.saturating_sub(truncated),
-                    });
-                }
-            }
-        }
-        cut
-    }
-
     /// Days in the window with no events.
     pub fn gap_days(&self, window: Option<(Timestamp, Timestamp)>) -> Vec<String> {
         let Some((from, to)) = window else {
@@ -133,37 +104,5 @@ impl EventFacts {
 
     pub fn actors(&self) -> Value {
         serde_json::to_value(&self.per_actor).unwrap_or(Value::Null)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn a_fact_cut_at_its_limit_is_named_with_what_it_found_and_kept() {
-        let mut facts = EventFacts::default();
-        facts.declared.insert(
-            "C-2".into(),
-            [
-                ("whole".to_string(), json!({"total": 4, "truncated": 0})),
-                ("cut".to_string(), json!({"total": 12, "truncated": 2})),
-            ]
-            .into(),
-        );
-        facts.declared.insert(
-            "C-1".into(),
-            [("x".to_string(), json!({"total": 1}))].into(),
-        );
-        assert_eq!(
-            facts.cut_facts(),
-            [CutFact {
-                control: "C-2".into(),
-                fact: "cut".into(),
-                found: 12,
-                kept: 10
-            }]
-        );
     }
 }

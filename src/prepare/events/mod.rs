@@ -22,7 +22,7 @@ mod record;
 mod scan;
 mod view;
 
-pub use facts::{ActorFacts, CutFact, EventFacts, McpUser, ToolUse};
+pub use facts::{ActorFacts, EventFacts, McpUser, ToolUse};
 pub use record::EventRef;
 pub use scan::ScanPlan;
 pub use view::{is_error_status, product_of, slim};
@@ -75,6 +75,7 @@ fn scan_blocks(
         reader,
         stored,
     } = source.open()?;
+    let started = std::time::Instant::now();
     let mut s = Scanner::new(plan);
     let Some(reader) = reader else {
         return Ok(s.finish());
@@ -193,6 +194,8 @@ fn scan_blocks(
             }
         }
         drop(done_rx);
+        // What the pass holds with every fact still open, before they are finished.
+        timings.phase("prepare: events read", started);
         if timings.enabled() {
             timings.report(Timing::AggregatorCpu {
                 seconds: thread_cpu_seconds() - aggregator_cpu,

@@ -11,7 +11,7 @@ use super::facts::{ActorFacts, EventFacts, McpUser, ToolUse};
 use super::record::EventRef;
 use super::view::{is_error_status, View};
 use crate::prepare::actionsets::ActionSets;
-use crate::prepare::facts::{Field, FieldSource, SpecState};
+use crate::prepare::facts::{DeclaredFacts, Field, FieldSource, SpecState};
 use crate::prepare::fastparse::{self, FxState, MixState};
 use crate::prepare::geo::GeoTable;
 use crate::snapshot::Timestamp;
@@ -375,18 +375,13 @@ impl Scanner {
         }
         facts.mcp_users = self.mcp_users.into_iter().collect();
         facts.mcp_tools = self.mcp_tools.into_iter().collect();
-        let names: HashMap<&str, &str> = self
+        // Finished when each control is evaluated (`DeclaredFacts`): they keep the names.
+        let names = self
             .actors
             .iter()
-            .filter_map(|(id, a)| a.name.as_deref().map(|n| (id.as_str(), n)))
+            .filter_map(|(id, a)| a.name.as_ref().map(|n| (id.clone(), n.clone())))
             .collect();
-        let name_of = |id: &str| names.get(id).map(|n| n.to_string());
-        for spec in self.plan.specs {
-            let control = spec.spec.control.clone();
-            let name = spec.spec.name.clone();
-            let out = spec.finish(&name_of);
-            facts.declared.entry(control).or_default().insert(name, out);
-        }
+        facts.declared = DeclaredFacts::new(self.plan.specs, names);
         for (id, a) in &self.actors {
             if a.count == 0 {
                 continue;

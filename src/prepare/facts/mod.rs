@@ -23,6 +23,7 @@
 
 mod baseline;
 mod count;
+mod declared;
 mod field;
 mod hits;
 mod mention;
@@ -32,6 +33,7 @@ mod select;
 mod travel;
 mod values;
 
+pub use declared::{CutFact, DeclaredFacts};
 pub use field::{Field, FieldSource, FIELDS};
 pub use mention::Mention;
 pub use parse::{parse_specs, Cond, Params, SnapshotRefs, SpecContext, SpecError, ValueSet};
