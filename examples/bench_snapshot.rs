@@ -1,11 +1,11 @@
 //! Writes a benchmark snapshot: the demo org's configuration (users, policies, IP allowlist,
 //! event-action catalogue with the MCP/OAuth actions, …) with its events replaced by N
 //! seeded synthetic events from the demo's `EventGenerator` (≈1 KB each, 2,000 people, 30
-//! days), and the manifest updated (record count, sha256, window). Used by `bench/scan.sh`.
+//! days unless `--days`), and the manifest updated (record count, sha256, window). Used by `bench/scan.sh`.
 //! The events are written compressed (`events.ndjson.zst`, straight from the generator: 10^8
 //! events need ~15 GB, not 125 GB) unless `--events-format ndjson`.
 //!
-//! `cargo run --release --example bench_snapshot -- --count 1000000 --out bench-out/snap-1000000 [--events-format ndjson]`
+//! `cargo run --release --example bench_snapshot -- --count 1000000 --out bench-out/snap-1000000 [--events-format ndjson] [--actors N] [--days N]`
 
 use orgscan::demo::json::MS_PER_DAY;
 use orgscan::demo::{EventGenerator, GeneratorConfig, COLLECTED_AT_MS};
@@ -53,6 +53,9 @@ fn run() -> Result<(), String> {
     let mut count: u64 = 1_000_000;
     let mut out = PathBuf::from("bench-out/snap");
     let mut actors = 2_000usize;
+    // The window's length: fewer days make each person's history as dense as a larger count
+    // over 30 days (10^7 events over 3 days ≈ 10^8 over 30, per person and hour).
+    let mut days = 30i64;
     let mut format = EventsFormat::Zstd;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -66,6 +69,12 @@ fn run() -> Result<(), String> {
             }
             "--out" => out = PathBuf::from(value),
             "--actors" => actors = value.parse().map_err(|e| format!("--actors: {e}"))?,
+            "--days" => {
+                days = value.parse().map_err(|e| format!("--days: {e}"))?;
+                if days < 1 {
+                    return Err(format!("--days: at least 1, not {days}"));
+                }
+            }
             "--events-format" => {
                 format = match value.as_str() {
                     "zstd" => EventsFormat::Zstd,
@@ -81,7 +90,7 @@ fn run() -> Result<(), String> {
     }
     orgscan::demo::write_demo(&out).map_err(|e| e.to_string())?;
     let end = COLLECTED_AT_MS;
-    let start = end - 30 * MS_PER_DAY;
+    let start = end - days * MS_PER_DAY;
     let config = GeneratorConfig::synthetic(7, actors, start, end);
     let generator = EventGenerator::new(&config);
     for old in EventsFormat::ALL {

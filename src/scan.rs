@@ -187,7 +187,14 @@ pub fn run_scan_with(
     };
     // Each control's declared facts are finished and converted as its policy is evaluated, and
     // released with its engine: only the facts of the controls being evaluated are spelt out.
-    let own_facts = |control: &str| declared.take(control).map(regorus_facts);
+    let timings = &request.prepare.timings;
+    let own_facts = |control: &str| {
+        let facts = declared.take(control).map(regorus_facts);
+        if timings.enabled() && facts.is_some() {
+            timings.phase(&format!("facts handed to {control}"), started);
+        }
+        facts
+    };
     let mut controls = evaluate_compiled(policies, &input, &own_facts, &availability, &options);
     let cut_facts = declared.cut_facts();
     drop(declared);

@@ -35,6 +35,8 @@
 #         where:
 #           ip_not_in: ["@ip_allowlist", $trusted_ips]
 #         per_key: true
+#         # The finding shows 20 addresses; `addresses` counts them all.
+#         max_listed: 20
 #         limit: 100000
 #   frameworks:
 #     cis-controls-v8: ["13.1"]

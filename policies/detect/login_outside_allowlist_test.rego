@@ -58,3 +58,14 @@ test_before_an_allowlist_is_enabled_the_same_sign_ins_are_not_applicable_after_t
 	some f in findings
 	f.evidence.allowlist == ["203.0.113.0/24"]
 }
+
+test_an_item_listing_some_of_its_addresses_counts_them_all if {
+	# `max_listed: 20`: the fact lists the first addresses and `distinct` counts every one.
+	listed := [{"value": sprintf("198.51.100.%d", [i]), "count": 1} | some i in numbers.range(10, 29)]
+	many := object.union(item, {"values": listed, "distinct": 57, "count": 60})
+	findings := login_outside_allowlist.deny with input as inp(["203.0.113.0/24"], [many]) with input.control.id as "ATL-DET-008"
+	some f in findings
+	f.evidence.addresses == 57
+	count(f.evidence.ips) == 20
+	contains(f.message, "60 time(s) from 57 address(es)")
+}

@@ -233,6 +233,7 @@ mod tests {
             min_days_before: 0.0,
             max_share: 1.0,
             per_key: false,
+            max_listed: usize::MAX,
             times: false,
         })
     }

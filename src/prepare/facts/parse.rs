@@ -282,6 +282,7 @@ fn parse_one(
         "min_days_before",
         "max_share",
         "per_key",
+        "max_listed",
         "times",
         "key_default",
     ];
@@ -555,5 +556,32 @@ mod tests {
             err.ends_with("`key_default` must be a string, found 3"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn max_listed_needs_a_per_key_values_fact() {
+        let values = |extra: Value| {
+            let mut spec = json!({"kind": "values", "actions": ["*"], "value": "ip"});
+            if let (Some(m), Value::Object(e)) = (spec.as_object_mut(), extra) {
+                m.extend(e);
+            }
+            parse(spec, None)
+        };
+        let s = values(json!({"per_key": true, "max_listed": 20})).unwrap();
+        let Kind::Values(v) = &s.kind else {
+            panic!("{:?}", s.kind)
+        };
+        assert_eq!(v.max_listed, 20);
+        let Kind::Values(v) = values(json!({"per_key": true})).unwrap().kind else {
+            panic!("values")
+        };
+        assert_eq!(v.max_listed, usize::MAX, "unbounded unless given");
+        let err = values(json!({"max_listed": 20})).unwrap_err();
+        assert!(
+            err.contains("`max_listed` limits the values of a `per_key: true` item"),
+            "{err}"
+        );
+        let err = values(json!({"per_key": true, "max_listed": -1})).unwrap_err();
+        assert!(err.contains("`max_listed` must be a number"), "{err}");
     }
 }

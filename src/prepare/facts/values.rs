@@ -15,6 +15,12 @@ pub struct Values {
     pub min_days_before: f64,
     pub max_share: f64,
     pub per_key: bool,
+    /// With `per_key`: most values a key's item lists (the first in value order); `distinct`,
+    /// `count`, `first`, `last` and `event_ids` still cover every kept value. A control that
+    /// shows a few values per key need not have all of them spelt out: ATL-DET-008's item of
+    /// an actor listed every address outside the allowlist (380,000 at 10^8 events, ~340 MB
+    /// once finished) to show 20.
+    pub max_listed: usize,
     /// Also keep each kept event id's time (`event_times`, beside `event_ids`), for rules that
     /// split a value's events at a moment they only learn in Rego (ATL-DET-019: a deactivation).
     pub times: bool,
@@ -22,11 +28,18 @@ pub struct Values {
 
 impl Values {
     pub(super) fn parse(p: &Params<'_>) -> Result<Values, String> {
+        // Unbounded unless given (`as` saturates).
+        let max_listed = p.number("max_listed", Some(f64::MAX))? as usize;
+        let per_key = p.flag("per_key")?;
+        if max_listed != usize::MAX && !per_key {
+            return Err("`max_listed` limits the values of a `per_key: true` item".to_string());
+        }
         Ok(Values {
             min_before: p.number("min_before", Some(0.0))? as u64,
             min_days_before: p.number("min_days_before", Some(0.0))?,
             max_share: p.number("max_share", Some(1.0))?,
-            per_key: p.flag("per_key")?,
+            per_key,
+            max_listed,
             times: p.flag("times")?,
             value: p.field("value")?,
         })
@@ -141,6 +154,7 @@ impl Accumulator for ValueSets {
             min_days_before,
             max_share,
             per_key,
+            max_listed,
             times,
         } = self.params;
         let mut out = Finished::default();
@@ -162,6 +176,9 @@ impl Accumulator for ValueSets {
             let mut values: Vec<(&String, &ValueAcc)> = state.values.iter().collect();
             values.sort_by(|a, b| a.0.cmp(b.0));
             let mut grouped: Vec<Value> = Vec::new();
+            // A per-key item's totals over all its kept values, listed or not.
+            let mut kept_values = 0usize;
+            let (mut count, mut first, mut last) = (0u64, i64::MAX, i64::MIN);
             // The kept values' ids with their times, for the per-key item's time-ordered list.
             let mut timed_ids: Vec<(i64, String)> = Vec::new();
             for (v, acc) in values {
@@ -175,6 +192,13 @@ impl Accumulator for ValueSets {
                             .copied()
                             .zip(acc.ids.iter().map(CompactId::text)),
                     );
+                    kept_values += 1;
+                    count += acc.count;
+                    first = first.min(acc.first);
+                    last = last.max(acc.last);
+                    if grouped.len() >= max_listed {
+                        continue;
+                    }
                     grouped.push(json!({
                         "value": v,
                         "count": acc.count,
@@ -208,20 +232,10 @@ impl Accumulator for ValueSets {
                 }
                 out.items.push(item);
             }
-            if per_key && !grouped.is_empty() {
-                // One item per key: the kept values, their total, first and last.
+            if per_key && kept_values > 0 {
+                // One item per key: the kept values (the first `max_listed` listed), their
+                // total, first and last.
                 out.total += 1;
-                let count: u64 = grouped.iter().filter_map(|g| g["count"].as_u64()).sum();
-                let first = grouped
-                    .iter()
-                    .filter_map(|g| g["first"].as_str())
-                    .min()
-                    .map(str::to_string);
-                let last = grouped
-                    .iter()
-                    .filter_map(|g| g["last"].as_str())
-                    .max()
-                    .map(str::to_string);
                 // Each value kept its first ids in time order, so the key's first `ids` in
                 // time order (ties by id, as the file is sorted) are among them.
                 timed_ids.sort();
@@ -230,10 +244,10 @@ impl Accumulator for ValueSets {
                 out.items.push(json!({
                     "key": key_object(key),
                     "values": grouped,
-                    "distinct": grouped.len(),
+                    "distinct": kept_values,
                     "count": count,
-                    "first": first,
-                    "last": last,
+                    "first": format_ns(first),
+                    "last": format_ns(last),
                     "key_count": k.count,
                     "key_first": format_ns(k.first),
                     "event_ids": ids,
@@ -291,6 +305,7 @@ mod tests {
             min_days_before: 0.0,
             max_share: 1.0,
             per_key: true,
+            max_listed: usize::MAX,
             times: false,
         };
         let spec = spec(Kind::Values(params.clone()), ids);
@@ -331,6 +346,16 @@ mod tests {
 
     /// A `values` fact by user, value action, with `limit`, over (user, action) events.
     fn run(per_key: bool, limit: usize, events: &[(&'static str, &'static str)]) -> Value {
+        run_listing(per_key, limit, usize::MAX, events)
+    }
+
+    /// [`run`] with `max_listed`.
+    fn run_listing(
+        per_key: bool,
+        limit: usize,
+        max_listed: usize,
+        events: &[(&'static str, &'static str)],
+    ) -> Value {
         let mut spec = spec(
             Kind::Values(Values {
                 value: Field::Action,
@@ -338,6 +363,7 @@ mod tests {
                 min_days_before: 0.0,
                 max_share: 1.0,
                 per_key,
+                max_listed,
                 times: false,
             }),
             20,
@@ -397,6 +423,47 @@ mod tests {
             assert_eq!(out["total"], 5);
             assert_eq!(out["truncated"].as_u64(), Some(5 - limit as u64));
         }
+    }
+
+    #[test]
+    fn max_listed_lists_the_first_values_and_the_totals_cover_them_all() {
+        let events = [
+            ("u1", "write"),
+            ("u1", "read"),
+            ("u1", "delete"),
+            ("u1", "read"),
+            ("u2", "read"),
+        ];
+        let all = run_listing(true, usize::MAX, usize::MAX, &events);
+        let cut = run_listing(true, usize::MAX, 2, &events);
+        let listed = |out: &Value, i: usize| -> Vec<String> {
+            out["items"][i]["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["value"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(listed(&all, 0), ["delete", "read", "write"]);
+        // The first two in value order, with the same totals as the whole list.
+        assert_eq!(listed(&cut, 0), ["delete", "read"]);
+        assert_eq!(
+            cut["items"][0]["values"],
+            json!(all["items"][0]["values"].as_array().unwrap()[..2])
+        );
+        for field in ["distinct", "count", "first", "last", "event_ids", "key"] {
+            assert_eq!(cut["items"][0][field], all["items"][0][field], "{field}");
+        }
+        assert_eq!(cut["items"][0]["distinct"], 3);
+        assert_eq!(cut["items"][0]["count"], 4);
+        assert_eq!(cut["items"][0]["first"], format_ns(0));
+        assert_eq!(cut["items"][0]["last"], format_ns(3));
+        assert_eq!(
+            cut["items"][0]["event_ids"],
+            json!(["e0", "e1", "e2", "e3"])
+        );
+        // A key with fewer values than the cap is unchanged.
+        assert_eq!(cut["items"][1], all["items"][1]);
     }
 
     #[test]
