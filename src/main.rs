@@ -7,6 +7,7 @@ use std::process::ExitCode;
 /// threads and frees on others, and glibc's per-thread arenas kept what one thread freed out of
 /// another's reach (at 10^7 events 1.16 GB peak RSS for a 0.54 GB heap peak), besides spending
 /// ~12% of the event pass in malloc and free.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
