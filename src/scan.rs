@@ -3,7 +3,7 @@
 
 use crate::config::{Config, ConfigError};
 use crate::gate::{decide, GateRules, Outcome};
-use crate::policy::evaluate::{evaluate_compiled, CompiledPack};
+use crate::policy::evaluate::{evaluate_compiled, CompiledPack, OwnFacts};
 use crate::policy::{load_pack, Availability, EvalOptions, PolicyLoadError};
 use crate::prepare::build_input;
 use crate::report::{build_report, write_report_set, Format, Report, ReportError, ReportInputs};
@@ -187,17 +187,14 @@ pub fn run_scan_with(
     };
     // Each control's declared facts are finished and converted as its policy is evaluated, and
     // released with its engine: only the facts of the controls being evaluated are spelt out.
-    let timings = &request.prepare.timings;
-    let own_facts = |control: &str| {
-        let facts = declared.take(control).map(regorus_facts);
-        if timings.enabled() && facts.is_some() {
-            timings.phase(&format!("facts handed to {control}"), started);
-        }
-        facts
+    let own_facts = HandedFacts {
+        declared,
+        timings: &request.prepare.timings,
+        started,
     };
     let mut controls = evaluate_compiled(policies, &input, &own_facts, &availability, &options);
-    let cut_facts = declared.cut_facts();
-    drop(declared);
+    let cut_facts = own_facts.declared.cut_facts();
+    drop(own_facts);
     // The engine's copy of the input is the largest thing left: released before the reports
     // are built, so they reuse its memory.
     drop(input);
@@ -291,14 +288,33 @@ pub fn run_scan_with(
     })
 }
 
-/// A control's declared facts as the regorus object its policy reads, converted a fact at a
-/// time (each fact's JSON is released as it is converted).
-fn regorus_facts(facts: serde_json::Map<String, serde_json::Value>) -> regorus::Value {
-    let mut out = regorus::Value::new_object();
-    if let Ok(fields) = out.as_object_mut() {
-        for (name, fact) in facts {
-            fields.insert(regorus::Value::from(name), regorus::Value::from(fact));
-        }
+/// The declared facts of a lone scan, handed to each policy as it is evaluated.
+struct HandedFacts<'t> {
+    declared: crate::prepare::DeclaredFacts,
+    /// `facts handed to <control>`, with the memory at that moment.
+    timings: &'t crate::prepare::timing::Timings,
+    started: std::time::Instant,
+}
+
+impl OwnFacts for HandedFacts<'_> {
+    fn weight(&self, control: &str) -> usize {
+        self.declared.weight(control)
     }
-    out
+
+    /// The facts as the regorus object the policy reads, converted a fact at a time (each
+    /// fact's JSON is released as it is converted).
+    fn take(&self, control: &str) -> Option<regorus::Value> {
+        let facts = self.declared.take(control)?;
+        let mut out = regorus::Value::new_object();
+        if let Ok(fields) = out.as_object_mut() {
+            for (name, fact) in facts {
+                fields.insert(regorus::Value::from(name), regorus::Value::from(fact));
+            }
+        }
+        if self.timings.enabled() {
+            self.timings
+                .phase(&format!("facts handed to {control}"), self.started);
+        }
+        Some(out)
+    }
 }

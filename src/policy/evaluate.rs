@@ -195,26 +195,44 @@ pub fn evaluate_pack(
     options: &EvalOptions,
 ) -> Vec<ControlResult> {
     let compiled = CompiledPack::new(pack.clone(), options.threads);
-    evaluate_compiled(&compiled, input, &no_own_facts, availability, options)
+    evaluate_compiled(&compiled, input, &NoOwnFacts, availability, options)
 }
 
-/// A control's declared facts (`input.facts.declared[<id>]`), handed over when its policy is
-/// evaluated and not before: finished facts are the largest part of the input, so only those
-/// of the controls being evaluated are held in that form. `None`: the input has them already
-/// (or the control declared none).
-pub type OwnFacts<'a> = dyn Fn(&str) -> Option<regorus::Value> + Sync + 'a;
+/// Where each control's declared facts (`input.facts.declared[<id>]`) come from: handed over
+/// when its policy is evaluated and not before, because finished facts are the largest part of
+/// the input, so only those of the controls being evaluated are held in that form.
+pub trait OwnFacts: Sync {
+    /// Roughly how many values the control's facts will hold once handed over (0: none).
+    fn weight(&self, control: &str) -> usize;
+    /// The control's facts, handed over once. `None`: the control declared none, or the input
+    /// holds every control's facts itself.
+    fn take(&self, control: &str) -> Option<regorus::Value>;
+}
 
 /// For an input that holds every control's facts itself.
-pub fn no_own_facts(_control: &str) -> Option<regorus::Value> {
-    None
+pub struct NoOwnFacts;
+
+impl OwnFacts for NoOwnFacts {
+    fn weight(&self, _control: &str) -> usize {
+        0
+    }
+    fn take(&self, _control: &str) -> Option<regorus::Value> {
+        None
+    }
 }
+
+/// Facts at least this heavy (values, see [`OwnFacts::weight`]; ~20 MB once spelt out) are
+/// handed over to one evaluation at a time. At 10^8 events a heavy control's facts, their
+/// regorus copy and its results reach ~300 MB, and two at once took the peak from 0.85 to
+/// 1.56 GB; lighter ones (every control at 10^6 events) keep both threads.
+pub const HEAVY_FACTS: usize = 200_000;
 
 /// Evaluates every policy of an already compiled pack over `input`, in pack order; each
 /// policy also gets its control's facts from `own_facts`.
 pub fn evaluate_compiled(
     compiled: &CompiledPack,
     input: &regorus::Value,
-    own_facts: &OwnFacts<'_>,
+    own_facts: &dyn OwnFacts,
     availability: &Availability,
     options: &EvalOptions,
 ) -> Vec<ControlResult> {
@@ -259,11 +277,11 @@ pub fn evaluate_compiled(
 }
 
 /// `facts`: where the control's declared facts come from, and the lock that lets only one
-/// control reading them be evaluated at a time.
+/// control with heavy facts be evaluated at a time.
 fn evaluate_one<'e>(
     engine: impl FnOnce() -> Result<Cow<'e, regorus::Engine>, String>,
     input: &regorus::Value,
-    (own_facts, fact_readers): (&OwnFacts<'_>, &Mutex<()>),
+    (own_facts, fact_readers): (&dyn OwnFacts, &Mutex<()>),
     policy: &Policy,
     availability: &Availability,
     timeout: Duration,
@@ -276,17 +294,14 @@ fn evaluate_one<'e>(
         };
         return judged(policy, Ok(outcome), 0);
     }
-    // A control's facts, finished, its regorus copy and its results are the largest things an
-    // evaluation holds (at 10^8 events up to ~300 MB for one control): controls reading
-    // declared facts are evaluated one at a time, while the others go on beside them. (A
-    // poisoned lock only means another evaluation panicked: this one goes on regardless.)
-    let _one_at_a_time = policy
-        .meta
-        .declares_facts()
+    // Controls with heavy facts are evaluated one at a time, while the others go on beside
+    // them ([`HEAVY_FACTS`]). (A poisoned lock only means another evaluation panicked: this
+    // one goes on regardless.)
+    let _one_at_a_time = (own_facts.weight(&policy.meta.id) >= HEAVY_FACTS)
         .then(|| fact_readers.lock().unwrap_or_else(|e| e.into_inner()));
     let started = Instant::now();
     // Taken (and finished) only for a control that is evaluated.
-    let facts = own_facts(&policy.meta.id);
+    let facts = own_facts.take(&policy.meta.id);
     let outcome = engine().and_then(|engine| query_rules(&engine, input, facts, policy, timeout));
     judged(policy, outcome, started.elapsed().as_millis() as u64)
 }
@@ -732,10 +747,26 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
             "facts": {"declared": {"T-A-1": facts_of("T-A-1"), "T-B-2": facts_of("T-B-2")}}
         }));
         let pack_wide = regorus::Value::from(serde_json::json!({"facts": {"declared": {}}}));
-        let asked = Mutex::new(Vec::new());
-        let own_facts = |id: &str| {
-            asked.lock().expect("not poisoned").push(id.to_string());
-            Some(regorus::Value::from(facts_of(id)))
+        /// Hands over `facts_of(id)`, noting who asked.
+        struct Handed<F> {
+            facts_of: F,
+            asked: Mutex<Vec<String>>,
+        }
+        impl<F: Fn(&str) -> serde_json::Value + Sync> OwnFacts for Handed<F> {
+            fn weight(&self, _control: &str) -> usize {
+                HEAVY_FACTS
+            }
+            fn take(&self, id: &str) -> Option<regorus::Value> {
+                self.asked
+                    .lock()
+                    .expect("not poisoned")
+                    .push(id.to_string());
+                Some(regorus::Value::from((self.facts_of)(id)))
+            }
+        }
+        let own_facts = Handed {
+            facts_of,
+            asked: Mutex::new(Vec::new()),
         };
         let options = EvalOptions::default();
         let compiled = CompiledPack::on_demand(pack.clone());
@@ -763,7 +794,7 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
             };
             assert_eq!(resources(&result), resources(&fresh), "{}", policy.meta.id);
         }
-        let mut asked = asked.into_inner().expect("not poisoned");
+        let mut asked = own_facts.asked.into_inner().expect("not poisoned");
         asked.sort();
         assert_eq!(asked, ["T-A-1", "T-B-2"]);
     }
@@ -824,7 +855,7 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
             let compiled_results = evaluate_compiled(
                 &compiled,
                 &input,
-                &no_own_facts,
+                &NoOwnFacts,
                 &Availability::default(),
                 &options,
             );
@@ -832,7 +863,7 @@ deny contains {{\"resource\": {{\"type\": \"control\", \"id\": util.control_id}}
             let on_demand_results = evaluate_compiled(
                 &CompiledPack::on_demand(pack.clone()),
                 &input,
-                &no_own_facts,
+                &NoOwnFacts,
                 &Availability::default(),
                 &options,
             );

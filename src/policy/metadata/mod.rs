@@ -51,16 +51,6 @@ pub struct PolicyMeta {
     pub line: usize,
 }
 
-impl PolicyMeta {
-    /// Whether the control declares facts of the event pass (`custom.config.facts`).
-    pub fn declares_facts(&self) -> bool {
-        self.config
-            .get("facts")
-            .and_then(Value::as_object)
-            .is_some_and(|facts| !facts.is_empty())
-    }
-}
-
 /// What a control reads; absent API collections or attestation answers make it not evaluable
 /// without running it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -131,6 +131,12 @@ impl Accumulator for Buckets {
         k.open.add(&hit, spec.ids);
     }
 
+    fn held(&self) -> usize {
+        // An open bucket can still become an item when the fact is finished.
+        let open: usize = self.keys.values().map(|k| k.open.held()).sum();
+        self.found.held() + open
+    }
+
     fn finish(mut self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         for (key, k) in self.keys.iter_mut() {
             k.close(&self.params, key, &mut self.found);

@@ -172,6 +172,16 @@ impl Accumulator for Counting {
         burst.peak = burst.peak.max(c);
     }
 
+    fn held(&self) -> usize {
+        // Open windows' events and bursts become items when the fact is finished.
+        let open: usize = self
+            .keys
+            .values()
+            .map(|k| k.recent.len() + k.burst.as_ref().map_or(0, |b| 12 + b.evidence.held()))
+            .sum();
+        self.found.held() + open
+    }
+
     fn finish(mut self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let Count { window_ns, over } = self.params;
         for (key, w) in self.keys.drain() {

@@ -113,6 +113,16 @@ impl DeclaredFacts {
         self.controls.keys().map(String::as_str)
     }
 
+    /// Roughly how many JSON values `control`'s facts hold, or will once finished (0: none, or
+    /// taken): what handing them over will cost, known before it is paid.
+    pub fn weight(&self, control: &str) -> usize {
+        let Some(Ok(facts)) = self.controls.get(control).map(Mutex::lock) else {
+            return 0;
+        };
+        let open: usize = facts.open.iter().map(SpecState::held).sum();
+        open + facts.finished.values().map(json_values).sum::<usize>()
+    }
+
     /// `control`'s facts by name (`input.facts.declared[control]`), finished now if they were
     /// open. They leave the store: a control is evaluated once per pass. `None` when the
     /// control declared none or they were taken already.
@@ -169,6 +179,15 @@ impl DeclaredFacts {
         let mut cut = self.cut.lock().map(|c| c.clone()).unwrap_or_default();
         cut.sort_by(|a, b| (&a.control, &a.fact).cmp(&(&b.control, &b.fact)));
         cut
+    }
+}
+
+/// How many values a JSON value is made of.
+fn json_values(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(json_values).sum::<usize>(),
+        Value::Object(fields) => 1 + fields.values().map(json_values).sum::<usize>(),
+        _ => 1,
     }
 }
 
@@ -271,6 +290,10 @@ mod tests {
         );
         // Nothing is cut before a fact is finished.
         assert_eq!(declared.cut_facts(), []);
+        // Weighed before they are finished: C-3 keeps two items of up to two ids.
+        let weight = declared.weight("C-3");
+        assert!((2..100).contains(&weight), "{weight}");
+        assert_eq!(declared.weight("C-9"), 0);
         let c3 = declared.take("C-3").expect("C-3 declared facts");
         let items = c3["seen"]["items"].as_array().expect("items");
         assert_eq!(items.len(), 2);
@@ -278,6 +301,7 @@ mod tests {
         assert_eq!(items[0]["key"], json!({"actor": "a1", "actor_name": "Ann"}));
         assert_eq!(items[0]["event_ids"], json!(["e0", "e2"]));
         assert_eq!(declared.take("C-3"), None, "taken once");
+        assert_eq!(declared.weight("C-3"), 0, "nothing left to hand over");
         assert_eq!(declared.take("C-9"), None, "declared none");
         assert_eq!(declared.cut_facts(), []);
         // C-2's fact found two items and keeps one: cut, once it is finished.

@@ -72,6 +72,11 @@ impl Evidence {
     pub(super) fn last_text(&self) -> String {
         format_ns(self.last)
     }
+    /// Event ids it holds.
+    pub(super) fn held(&self) -> usize {
+        self.ids.len()
+    }
+
     /// The kept ids, moved out: a found item holds them compact (`Found::push_evidence`) and
     /// spells them out only when the fact is finished.
     pub(super) fn take_ids(&mut self) -> Vec<CompactId> {
@@ -97,6 +102,8 @@ pub(super) struct Found {
     total: u64,
     /// The kept items, the last in output order on top: the one a better item replaces.
     kept: BinaryHeap<FoundItem>,
+    /// Event ids the kept items hold.
+    kept_ids: usize,
 }
 
 /// An item under its key; `seq` is the order found, which orders a key's items. Its event ids
@@ -141,6 +148,7 @@ impl Found {
             limit,
             total: 0,
             kept: BinaryHeap::new(),
+            kept_ids: 0,
         }
     }
 
@@ -175,6 +183,7 @@ impl Found {
             Value::Object(m) => m,
             other => Map::from_iter([("value".to_string(), other)]),
         };
+        self.kept_ids += ids.as_ref().map_or(0, Vec::len);
         self.kept.push(FoundItem {
             key: key.to_string(),
             seq,
@@ -182,8 +191,16 @@ impl Found {
             ids,
         });
         if self.kept.len() > self.limit {
-            self.kept.pop();
+            if let Some(out) = self.kept.pop() {
+                self.kept_ids -= out.ids.as_ref().map_or(0, Vec::len);
+            }
         }
+    }
+
+    /// Roughly how many JSON values the kept items will hold: a dozen fields each, and their
+    /// event ids.
+    pub(super) fn held(&self) -> usize {
+        self.kept.len() * 12 + self.kept_ids
     }
 
     /// Items found, including those past the limit.

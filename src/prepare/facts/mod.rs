@@ -125,6 +125,9 @@ trait Accumulator: Send {
     );
     /// The kind's items in output order, with `key_object` naming a key for the reader.
     fn finish(self: Box<Self>, spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished;
+    /// Roughly how many JSON values its output will hold once finished (items, values, event
+    /// ids): what finishing it will cost, known before it is finished.
+    fn held(&self) -> usize;
 }
 
 /// What a kind hands to the output object.
@@ -269,6 +272,11 @@ impl SpecState {
             self.resolved_actions.insert(ev.action().to_string());
         }
         self.state.add(&self.spec, key, ev, is_first, is_then);
+    }
+
+    /// Roughly how many JSON values the output will hold (see `Accumulator::held`).
+    pub fn held(&self) -> usize {
+        self.state.held()
     }
 
     /// The output object, deterministic: items sorted by key then time.

@@ -112,6 +112,10 @@ impl Accumulator for Pairing {
         }
     }
 
+    fn held(&self) -> usize {
+        self.found.held()
+    }
+
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let mut out = Finished {
             total: self.found.total(),

@@ -41,6 +41,11 @@ impl Accumulator for Selected {
         }
     }
 
+    fn held(&self) -> usize {
+        // A slim event is a few dozen values (actor, place, context objects).
+        self.events.len() * 30
+    }
+
     fn finish(self: Box<Self>, _spec: &Spec, _key_object: &dyn Fn(&str) -> Value) -> Finished {
         let mut items = self.events;
         items.sort_by(|a, b| {

@@ -152,6 +152,10 @@ impl Accumulator for Trips {
         }
     }
 
+    fn held(&self) -> usize {
+        self.found.held()
+    }
+
     fn finish(self: Box<Self>, _spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let Travel { min_kmh, min_km } = self.params;
         let mut out = Finished {

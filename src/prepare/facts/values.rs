@@ -147,6 +147,19 @@ impl Accumulator for ValueSets {
         }
     }
 
+    fn held(&self) -> usize {
+        // An item or listed value is about a dozen values, plus its ids (and their times).
+        let listed = self.params.max_listed;
+        self.keys
+            .values()
+            .map(|k| {
+                let values = k.values.len().min(listed);
+                let ids: usize = k.values.values().map(|v| v.ids.len() + v.times.len()).sum();
+                12 + values * 12 + ids
+            })
+            .sum()
+    }
+
     fn finish(self: Box<Self>, spec: &Spec, key_object: &dyn Fn(&str) -> Value) -> Finished {
         let Values {
             value,
