@@ -368,4 +368,27 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn slim_events_are_those_of_events_by_action_and_of_select_facts() {
+        let mut prepared = PreparedInput {
+            json: json!({"events_by_action": {"a": [{"id": "x1"}], "b": []}}),
+            facts: EventFacts::default(),
+            activity: Value::Null,
+            declared: facts::declared_sample(),
+        };
+        // The select fact's events; not the values facts' event ids (e0 and e2 again).
+        let ids: Vec<&str> = prepared
+            .slim_events()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["x1", "e0", "e1", "e2"]);
+        let mut empty = PreparedInput {
+            json: json!({}),
+            facts: EventFacts::default(),
+            activity: Value::Null,
+            declared: DeclaredFacts::default(),
+        };
+        assert_eq!(empty.slim_events().count(), 0);
+    }
 }

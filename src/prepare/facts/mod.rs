@@ -33,6 +33,9 @@ mod select;
 mod travel;
 mod values;
 
+/// Declared facts of a select and two values facts, for tests of their readers.
+#[cfg(test)]
+pub(crate) use declared::tests::store as declared_sample;
 pub use declared::{CutFact, DeclaredFacts};
 pub use field::{Field, FieldSource, FIELDS};
 pub use mention::Mention;
